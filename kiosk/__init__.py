@@ -1,0 +1,1 @@
+"""bianmin kiosk: domain core, touch UI, CLI and the composition root."""

@@ -1,0 +1,285 @@
+"""Site configuration: packaged defaults overlaid by a site file, validated at start.
+
+The defaults ship as ``config/default.toml`` inside the package; a site file given
+with ``--config PATH`` or ``BIANMIN_CONFIG`` overrides them key by key. Every key is
+declared by a dataclass below; an unknown key, a wrong type, a value outside what is
+allowed or a missing required value raises :class:`ConfigError` whose text names the
+file, the key and what is allowed, in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk.resources import data_path
+
+ENV_VAR = "BIANMIN_CONFIG"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line for a technician."""
+
+
+def _check(pattern: str, allowed: str) -> dict[str, Any]:
+    return {"pattern": re.compile(pattern), "allowed": allowed}
+
+
+def _range(lo: float, hi: float) -> dict[str, Any]:
+    return {"range": (lo, hi), "allowed": f"a number from {lo} to {hi}"}
+
+
+REQUIRED = dataclasses.MISSING
+
+
+@dataclass(frozen=True)
+class Site:
+    code: str = field(metadata=_check(r"^\d{6}(-[A-Za-z0-9]+)*$", "a 6-digit region code, e.g. 511502"))
+    name: str = field(metadata=_check(r"\S", "a non-empty name"))
+    data_dir: str = field(metadata=_check(r"\S", "a directory path"))
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str = field(metadata=_check(r"^[a-z0-9_]{1,32}$", "lower-case letters, digits, _"))
+    name: str = field(metadata=_check(r"\S", "a non-empty Chinese name"))
+    prefix: str = field(metadata=_check(r"^[A-UW-Z]$", "one capital letter A-Z except V"))
+    counters: list[str] = field(metadata={"non_empty": True, "allowed": "a non-empty list"})
+    default_service_min: float = field(default=5.0, metadata=_range(0.5, 240))
+
+
+@dataclass(frozen=True)
+class Hours:
+    open: str = field(default="08:30", metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
+    close: str = field(default="17:30", metadata=_check(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "HH:MM"))
+    days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])
+
+
+@dataclass(frozen=True)
+class Queue:
+    appointment_grace_min: int = field(default=15, metadata=_range(0, 240))
+    service_time_window: int = field(default=20, metadata=_range(1, 1000))
+    counter_active_min: int = field(default=30, metadata=_range(1, 1440))
+
+
+@dataclass(frozen=True)
+class Platform:
+    url: str = field(default="", metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    device_id: str = ""
+    device_secret: str = field(default="", metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters"))
+
+
+@dataclass(frozen=True)
+class Sync:
+    interval_s: float = field(default=30.0, metadata=_range(1, 86400))
+    batch_records: int = field(default=500, metadata=_range(1, 500))
+    batch_bytes: int = field(default=4 * 1024 * 1024, metadata=_range(1024, 4 * 1024 * 1024))
+    request_timeout_s: float = field(default=60.0, metadata=_range(1, 600))
+    backoff_base_s: float = field(default=2.0, metadata=_range(0.01, 3600))
+    backoff_max_s: float = field(default=900.0, metadata=_range(1, 86400))
+
+
+@dataclass(frozen=True)
+class IdCardDevice:
+    port: str = ""
+    baud: int = field(default=115200, metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
+    poll_interval_s: float = field(default=0.3, metadata=_range(0.05, 10))
+
+
+@dataclass(frozen=True)
+class PrinterDevice:
+    url: str = field(default="", metadata=_check(r"^(|(serial|tcp|usb|file)://\S+)$", "serial://, tcp://, usb:// or file:// URL, or empty"))
+    paper_mm: int = field(default=80, metadata={"choices": (58, 80)})
+    status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
+
+
+@dataclass(frozen=True)
+class ScannerDevice:
+    port: str = ""
+    baud: int = field(default=9600, metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
+
+
+@dataclass(frozen=True)
+class Devices:
+    idcard: IdCardDevice = field(default_factory=IdCardDevice)
+    printer: PrinterDevice = field(default_factory=PrinterDevice)
+    scanner: ScannerDevice = field(default_factory=ScannerDevice)
+
+
+@dataclass(frozen=True)
+class Ui:
+    fullscreen: bool = False
+    kiosk_lock: bool = False
+    width: int = field(default=1920, metadata=_range(320, 7680))
+    height: int = field(default=1080, metadata=_range(240, 4320))
+    large_font: bool = False
+    voice: bool = True
+    idle_s: int = field(default=60, metadata=_range(5, 3600))
+    countdown_s: int = field(default=10, metadata=_range(1, 120))
+    technician_pin: str = field(default="", metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty"))
+    language: Literal["zh_CN"] = "zh_CN"
+
+
+@dataclass(frozen=True)
+class Config:
+    site: Site
+    services: list[Service]
+    hours: Hours = field(default_factory=Hours)
+    queue: Queue = field(default_factory=Queue)
+    platform: Platform = field(default_factory=Platform)
+    sync: Sync = field(default_factory=Sync)
+    devices: Devices = field(default_factory=Devices)
+    ui: Ui = field(default_factory=Ui)
+    source: str = field(default="<defaults>", metadata={"internal": True})
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory, with ``~`` expanded."""
+        return Path(self.site.data_dir).expanduser()
+
+    def service(self, code: str) -> Service:
+        """The service with this code; KeyError if there is none."""
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise KeyError(code)
+
+
+def default_config_path() -> Path:
+    """The packaged ``default.toml``."""
+    return data_path("config") / "default.toml"
+
+
+def load_config(site_file: str | os.PathLike[str] | None = None) -> Config:
+    """Load the defaults, overlay the site file (argument, else ``$BIANMIN_CONFIG``), validate."""
+    defaults = _read_toml(default_config_path())
+    merged = defaults
+    source = str(default_config_path())
+    site_file = site_file or os.environ.get(ENV_VAR) or None
+    if site_file:
+        source = str(site_file)
+        merged = _overlay(defaults, _read_toml(Path(site_file)))
+    config = _build(Config, merged, source, "")
+    return dataclasses.replace(config, source=source)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: config file is not readable (permission denied)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(cls: type, raw: Any, source: str, where: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [{where}] must be a table")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    for key in raw:
+        if key not in fields:
+            allowed = ", ".join(fields)
+            raise ConfigError(f"{source}: unknown key {_join(where, key)}; allowed keys: {allowed}")
+    values = {}
+    for name, f in fields.items():
+        key = _join(where, name)
+        if name not in raw:
+            if f.default is REQUIRED and f.default_factory is REQUIRED:
+                raise ConfigError(f"{source}: missing required key {key}")
+            continue
+        values[name] = _convert(hints[name], raw[name], f, source, key)
+    if cls is Config:
+        _check_services(values.get("services", []), source)
+    return cls(**values)
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _convert(hint: Any, value: Any, f: dataclasses.Field, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, source, key)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: {key} must be a list")
+        if f.metadata.get("non_empty") and not value:
+            raise ConfigError(f"{source}: {key} must be {f.metadata['allowed']}")
+        return [_convert(item, v, _PLAIN, source, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin is Literal:
+        choices = typing.get_args(hint)
+        if value not in choices:
+            raise ConfigError(f"{source}: {key} = {value!r}; allowed: {', '.join(map(repr, choices))}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        raise TypeError(f"unsupported config type {hint}")
+    _check_scalar(hint, value, source, key)
+    value = float(value) if hint is float else value
+    meta = f.metadata
+    if "pattern" in meta and not meta["pattern"].search(value):
+        raise ConfigError(f"{source}: {key} = {value!r}; allowed: {meta['allowed']}")
+    if "range" in meta and not meta["range"][0] <= value <= meta["range"][1]:
+        raise ConfigError(f"{source}: {key} = {value!r}; allowed: {meta['allowed']}")
+    if "choices" in meta and value not in meta["choices"]:
+        allowed = ", ".join(map(str, meta["choices"]))
+        raise ConfigError(f"{source}: {key} = {value!r}; allowed: one of {allowed}")
+    return value
+
+
+_PLAIN = field()
+
+
+def _check_scalar(hint: type, value: Any, source: str, key: str) -> None:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    ok = (
+        isinstance(value, bool)
+        if hint is bool
+        else isinstance(value, hint) and not isinstance(value, bool)
+        if hint in (str, int)
+        else isinstance(value, int | float) and not isinstance(value, bool)
+    )
+    if not ok:
+        raise ConfigError(f"{source}: {key} = {value!r} has the wrong type; allowed: {names[hint]}")
+
+
+def _check_services(services: list[Service], source: str) -> None:
+    if not services:
+        raise ConfigError(f"{source}: missing required key services (at least one [[services]])")
+    seen_codes: set[str] = set()
+    seen_prefixes: dict[str, str] = {}
+    for i, service in enumerate(services):
+        if service.code in seen_codes:
+            raise ConfigError(f"{source}: services[{i}].code = {service.code!r} is used twice; allowed: unique codes")
+        if service.prefix in seen_prefixes:
+            raise ConfigError(
+                f"{source}: services[{i}].prefix = {service.prefix!r} is already the prefix of "
+                f"{seen_prefixes[service.prefix]!r}; allowed: a different letter per service"
+            )
+        seen_codes.add(service.code)
+        seen_prefixes[service.prefix] = service.code
