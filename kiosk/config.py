@@ -41,7 +41,9 @@ REQUIRED = dataclasses.MISSING
 
 @dataclass(frozen=True)
 class Site:
-    code: str = field(metadata=_check(r"^\d{6}(-[A-Za-z0-9]+)*$", "a 6-digit region code, e.g. 511502"))
+    code: str = field(
+        metadata=_check(r"^\d{6}(-[A-Za-z0-9]+)*$", "a 6-digit region code, e.g. 511502")
+    )
     name: str = field(metadata=_check(r"\S", "a non-empty name"))
     data_dir: str = field(metadata=_check(r"\S", "a directory path"))
     timezone: str = "Asia/Shanghai"
@@ -59,7 +61,9 @@ class Service:
 @dataclass(frozen=True)
 class Hours:
     open: str = field(default="08:30", metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
-    close: str = field(default="17:30", metadata=_check(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "HH:MM"))
+    close: str = field(
+        default="17:30", metadata=_check(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "HH:MM")
+    )
     days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])
 
 
@@ -74,7 +78,9 @@ class Queue:
 class Platform:
     url: str = field(default="", metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
     device_id: str = ""
-    device_secret: str = field(default="", metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters"))
+    device_secret: str = field(
+        default="", metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters")
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,13 @@ class IdCardDevice:
 
 @dataclass(frozen=True)
 class PrinterDevice:
-    url: str = field(default="", metadata=_check(r"^(|(serial|tcp|usb|file)://\S+)$", "serial://, tcp://, usb:// or file:// URL, or empty"))
+    url: str = field(
+        default="",
+        metadata=_check(
+            r"^(|(serial|tcp|usb|file)://\S+)$",
+            "serial://, tcp://, usb:// or file:// URL, or empty",
+        ),
+    )
     paper_mm: int = field(default=80, metadata={"choices": (58, 80)})
     status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
 
@@ -124,7 +136,9 @@ class Ui:
     voice: bool = True
     idle_s: int = field(default=60, metadata=_range(5, 3600))
     countdown_s: int = field(default=10, metadata=_range(1, 120))
-    technician_pin: str = field(default="", metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty"))
+    technician_pin: str = field(
+        default="", metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty")
+    )
     language: Literal["zh_CN"] = "zh_CN"
 
 
@@ -235,7 +249,9 @@ def _convert(hint: Any, value: Any, f: dataclasses.Field, source: str, key: str)
     if origin is Literal:
         choices = typing.get_args(hint)
         if value not in choices:
-            raise ConfigError(f"{source}: {key} = {value!r}; allowed: {', '.join(map(repr, choices))}")
+            raise ConfigError(
+                f"{source}: {key} = {value!r}; allowed: {', '.join(map(repr, choices))}"
+            )
         return value
     if origin in (typing.Union, types.UnionType):
         raise TypeError(f"unsupported config type {hint}")
@@ -275,7 +291,9 @@ def _check_services(services: list[Service], source: str) -> None:
     seen_prefixes: dict[str, str] = {}
     for i, service in enumerate(services):
         if service.code in seen_codes:
-            raise ConfigError(f"{source}: services[{i}].code = {service.code!r} is used twice; allowed: unique codes")
+            raise ConfigError(
+                f"{source}: services[{i}].code = {service.code!r} is used twice; allowed: unique codes"
+            )
         if service.prefix in seen_prefixes:
             raise ConfigError(
                 f"{source}: services[{i}].prefix = {service.prefix!r} is already the prefix of "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk.config import Config, ConfigError, load_config as _load
+from kiosk.config import Config, ConfigError
+from kiosk.config import load_config as _load
 
 
 class Failure(click.ClickException):
@@ -35,3 +36,29 @@ def load_config(ctx: click.Context) -> Config:
         except ConfigError as exc:
             raise ConfigFailure(str(exc)) from None
     return root.obj["config"]
+
+
+def services(ctx: click.Context):
+    """The composition root's services for this invocation, built once, closed at exit."""
+    from kiosk.app import build_app
+    from offline_sync.store import StoreError
+    from offline_sync.vault import VaultError
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "services" not in root.obj:
+        config = load_config(ctx)
+        try:
+            built = build_app(config)
+        except (StoreError, VaultError) as exc:
+            raise Failure(str(exc)) from None
+        root.obj["services"] = built
+        root.call_on_close(built.close)
+    return root.obj["services"]
+
+
+def emit_json(value) -> None:
+    """Print one JSON document (UTF-8, Chinese as itself)."""
+    import json
+
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))

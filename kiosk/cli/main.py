@@ -47,7 +47,9 @@ class RootGroup(click.Group):
 
 
 @click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar=ENV_VAR, help=_CONFIG_HELP)
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), envvar=ENV_VAR, help=_CONFIG_HELP
+)
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None) -> None:
     """bianmin 便民: offline software for township and village service points."""
@@ -55,3 +57,8 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 
 
 # Command groups register below, one line each.
+from kiosk.cli.db import db  # noqa: E402
+from kiosk.cli.queue import queue  # noqa: E402
+
+main.add_command(queue)
+main.add_command(db)

@@ -1,0 +1,52 @@
+"""The composition root: builds every service of the program from the configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import Config
+from kiosk.core.queue import QueueService
+from kiosk.core.schema import MIGRATION_SETS
+from offline_sync.clock import Clock, SystemClock
+from offline_sync.outbox import Outbox
+from offline_sync.store import Store
+from offline_sync.vault import Vault
+
+STORE_FILE = "bianmin.sqlite3"
+
+
+@dataclass
+class Services:
+    """Everything the UI and the CLI use, built once per process (or per thread for the store)."""
+
+    config: Config
+    clock: Clock
+    store: Store
+    vault: Vault
+    outbox: Outbox
+    queue: QueueService
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+
+def open_store(config: Config) -> Store:
+    """Open the site's store file with every migration applied."""
+    return Store.open(config.data_dir / STORE_FILE, MIGRATION_SETS)
+
+
+def build_app(config: Config, clock: Clock | None = None) -> Services:
+    """Build the services of one process from its configuration."""
+    clock = clock or SystemClock()
+    vault = Vault.load_or_create(config.data_dir)
+    store = open_store(config)
+    outbox = Outbox(store, vault)
+    return Services(
+        config=config,
+        clock=clock,
+        store=store,
+        vault=vault,
+        outbox=outbox,
+        queue=QueueService(store, outbox, config, clock),
+    )

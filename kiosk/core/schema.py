@@ -1,0 +1,11 @@
+"""Every migration set of the store, in the order they apply."""
+
+from __future__ import annotations
+
+from kiosk.core import queue_schema
+from offline_sync import outbox
+
+MIGRATION_SETS = [
+    outbox.migrations,
+    queue_schema.migrations,
+]
