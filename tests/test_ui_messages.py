@@ -1,0 +1,89 @@
+"""The message catalogue: .po parsing, in-memory .mo compilation, lookups through gettext."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import shutil
+import subprocess
+
+import pytest
+
+from kiosk.core.messages import CatalogueError, Messages, _, compile_po, locale_dir, parse_po
+
+PO = locale_dir() / "zh_CN" / "LC_MESSAGES" / "bianmin.po"
+
+
+def test_lookup_fills_placeholders():
+    messages = Messages("zh_CN")
+    assert messages.get("queue.ticket.ahead", count=3) == "前面还有 3 人"
+    assert messages("home.take_number") == "取号"
+    assert _("home.guide") == "办事指南"
+
+
+def test_unknown_key_or_missing_value_shows_the_key_or_raw_text_never_raises():
+    messages = Messages("zh_CN")
+    assert messages.get("no.such.key") == "no.such.key"
+    assert messages.get("queue.ticket.ahead") == "前面还有 {count} 人"
+    assert messages.get("queue.ticket.ahead", wrong=1) == "前面还有 {count} 人"
+
+
+def test_every_message_is_chinese_text_without_stray_markup():
+    messages = Messages("zh_CN")
+    for key in messages:
+        text = messages.get(key)
+        assert text.strip() == text, key
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), key
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_compiled_catalogue_matches_gnu_msgfmt(tmp_path):
+    mo = tmp_path / "ref.mo"
+    subprocess.run(["msgfmt", "-c", "-o", str(mo), str(PO)], check=True, capture_output=True)
+    reference = gettext.GNUTranslations(mo.open("rb"))
+    ours = gettext.GNUTranslations(io.BytesIO(compile_po(parse_po(PO.read_text("utf-8")))))
+    entries = parse_po(PO.read_text("utf-8"))
+    for key in entries:
+        if key:
+            assert ours.gettext(key) == reference.gettext(key) == entries[key]
+
+
+def test_po_parser_reads_continuations_escapes_and_skips_fuzzy():
+    text = (
+        'msgid "a"\nmsgstr ""\n"第一行\\n"\n"第二行"\n\n'
+        '#, fuzzy\nmsgid "b"\nmsgstr "旧"\n\n'
+        'msgid "c"\nmsgstr "引号\\"内\\""\n\n'
+        'msgid "d"\nmsgstr ""\n'
+    )
+    assert parse_po(text) == {"a": "第一行\n第二行", "c": '引号"内"'}
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('msgid "a"\n', ":1: msgid without msgstr"),
+        ('msgid "a"\nmsgstr "x"\nmsgid "a"\nmsgstr "y"\n', "defined twice"),
+        ("msgid a\nmsgstr b\n", ":1: expected a quoted string"),
+        ('msgstr "x"\n', ":1: msgstr without a msgid"),
+    ],
+)
+def test_po_errors_name_file_and_line(text, where):
+    with pytest.raises(CatalogueError, match=where):
+        parse_po(text, "x.po")
+
+
+def test_each_area_has_its_own_po_file_and_keys_stay_unique(tmp_path):
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "ui.po").write_text('msgid "ui.ok"\nmsgstr "好"\n', "utf-8")
+    (folder / "cases.po").write_text('msgid "cases.bad"\nmsgstr "不对"\n', "utf-8")
+    messages = Messages("zh_CN", root=tmp_path)
+    assert messages.get("ui.ok") == "好" and messages.get("cases.bad") == "不对"
+    (folder / "more.po").write_text('msgid "ui.ok"\nmsgstr "行"\n', "utf-8")
+    with pytest.raises(CatalogueError, match="already defined"):
+        Messages("zh_CN", root=tmp_path)
+
+
+def test_missing_language_is_a_clear_error(tmp_path):
+    with pytest.raises(CatalogueError, match="no .po catalogue for language 'ii'"):
+        Messages("ii", root=tmp_path)
