@@ -11,7 +11,8 @@ Chinese text, so screens, services and a second language (彝文 first) share on
 
 Catalogues live in ``kiosk/locale/<language>/LC_MESSAGES/*.po``: one ``.po`` file per area
 (``bianmin.po`` for the kiosk UI, ``cases.po``, ``printing.po``, ...), so areas never edit one
-another's file; all of them are merged, and a key defined twice is an error. The ``.po`` text is
+another's file; all of them are merged. A key defined in two files is a mistake: ``strict``
+catalogues (the tests) raise, the running kiosk logs it and keeps the first file's sentence. The ``.po`` text is
 compiled to the ``.mo`` form in memory when a catalogue is first loaded (the logic of Python's
 ``Tools/i18n/msgfmt.py``) and handed to :class:`gettext.GNUTranslations`, so there is no compiled
 file to keep in step with its source. Placeholders use ``str.format`` names: ``{count}``.
@@ -144,7 +145,7 @@ def compile_po(entries: dict[str, str]) -> bytes:
 _HEADER = "Content-Type: text/plain; charset=UTF-8\nLanguage: {language}\n"
 
 
-def _load(language: str, root: Path) -> gettext.GNUTranslations:
+def _load(language: str, root: Path, strict: bool) -> gettext.GNUTranslations:
     folder = root / language / "LC_MESSAGES"
     files = sorted(folder.glob("*.po"))
     if not files:
@@ -160,7 +161,11 @@ def _load(language: str, root: Path) -> gettext.GNUTranslations:
             if not key:
                 continue
             if key in merged:
-                raise CatalogueError(f"{path}: msgid {key!r} is already defined in {owner[key]}")
+                problem = f"{path}: msgid {key!r} is already defined in {owner[key]}"
+                if strict:
+                    raise CatalogueError(problem)
+                log.error("%s; keeping the first", problem)
+                continue
             merged[key] = value
             owner[key] = path
     merged[""] = _HEADER.format(language=language)
@@ -170,9 +175,11 @@ def _load(language: str, root: Path) -> gettext.GNUTranslations:
 class Messages:
     """The sentences of one language, looked up by key and filled with ``str.format`` values."""
 
-    def __init__(self, language: str = "zh_CN", root: Path | None = None) -> None:
+    def __init__(
+        self, language: str = "zh_CN", root: Path | None = None, *, strict: bool = False
+    ) -> None:
         self.language = language
-        self._translations = _load(language, root or _LOCALE_DIR)
+        self._translations = _load(language, root or _LOCALE_DIR, strict)
         self._catalog: dict[str, str] = self._translations._catalog  # type: ignore[attr-defined]
 
     def __contains__(self, key: str) -> bool:
