@@ -1,0 +1,1 @@
+"""The kiosk touch UI (Kivy). Importing this package does not import Kivy."""
