@@ -319,7 +319,7 @@ class QueueService:
             row = conn.execute(
                 f"SELECT ticket_id FROM ticket WHERE day = ? AND state = 'waiting'"
                 f" AND service_code IN ({marks})"
-                " ORDER BY priority IS NULL, order_at, issued_at LIMIT 1",
+                " ORDER BY priority IS NULL, order_at, issued_at, rowid LIMIT 1",
                 (self.local_day(now).isoformat(), *services),
             ).fetchone()
             if row is None:
@@ -328,6 +328,7 @@ class QueueService:
                 "UPDATE ticket SET state = 'called', counter = ?, called_at = ? WHERE ticket_id = ?",
                 (counter, _iso(now), row[0]),
             )
+            self._mark_active(conn, counter, now)
             ticket = self._ticket(conn, row[0])
             self._event(
                 ticket.ticket_id,
@@ -389,6 +390,8 @@ class QueueService:
                     f"UPDATE ticket SET state = ?, {column} = ? WHERE ticket_id = ?",
                     (new_state, stamp, row["ticket_id"]),
                 )
+            if row["counter"]:
+                self._mark_active(conn, row["counter"], now)
             service_code = target.code if target else row["service_code"]
             self._event(
                 row["ticket_id"],
@@ -483,19 +486,22 @@ class QueueService:
     # -- helpers -------------------------------------------------------------------------
 
     def _ticket(self, conn, ticket_id: str) -> Ticket:
-        row = conn.execute("SELECT * FROM ticket WHERE ticket_id = ?", (ticket_id,)).fetchone()
+        row = conn.execute(
+            "SELECT rowid, * FROM ticket WHERE ticket_id = ?", (ticket_id,)
+        ).fetchone()
         service = self._service(row["service_code"])
         ahead = 0
         if row["state"] == TicketState.WAITING:
             ahead = conn.execute(
                 "SELECT count(*) FROM ticket WHERE day = ? AND service_code = ? AND state = 'waiting'"
-                " AND (priority IS NULL, order_at, issued_at) < (?, ?, ?)",
+                " AND (priority IS NULL, order_at, issued_at, rowid) < (?, ?, ?, ?)",
                 (
                     row["day"],
                     row["service_code"],
                     row["priority"] is None,
                     row["order_at"],
                     row["issued_at"],
+                    row["rowid"],
                 ),
             ).fetchone()[0]
         return Ticket(
@@ -524,11 +530,17 @@ class QueueService:
         since = _iso(now - timedelta(minutes=self.config.queue.counter_active_min))
         marks = ",".join("?" * len(service.counters))
         active = conn.execute(
-            f"SELECT count(DISTINCT counter) FROM ticket WHERE counter IN ({marks})"
-            " AND max(coalesce(called_at, ''), coalesce(finished_at, '')) >= ?",
+            f"SELECT count(*) FROM counter_activity WHERE counter IN ({marks}) AND active_at >= ?",
             (*service.counters, since),
         ).fetchone()[0]
         return math.ceil(ahead * mean / (active or len(service.counters)))
+
+    def _mark_active(self, conn, counter: str, now: datetime) -> None:
+        conn.execute(
+            "INSERT INTO counter_activity (counter, active_at) VALUES (?, ?)"
+            " ON CONFLICT (counter) DO UPDATE SET active_at = excluded.active_at",
+            (counter, _iso(now)),
+        )
 
     def _event(
         self,

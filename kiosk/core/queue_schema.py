@@ -45,6 +45,15 @@ def create_queue(db) -> None:
     )
     db.execute("CREATE INDEX ticket_waiting ON ticket (day, state, service_code, order_at)")
     db.execute("CREATE INDEX ticket_no ON ticket (day, ticket_no)")
+    db.execute("CREATE INDEX ticket_served ON ticket (service_code, state, finished_at)")
+    db.execute(
+        """
+        CREATE TABLE counter_activity (
+            counter TEXT PRIMARY KEY,
+            active_at TEXT NOT NULL
+        )
+        """
+    )
     db.execute(
         """
         CREATE TABLE appointment (

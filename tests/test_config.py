@@ -1,0 +1,94 @@
+"""A technician's config mistakes stop the program with one line naming file, key and what is allowed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from kiosk.config import ConfigError, load_config
+from kiosk.resources import data_path
+from tests.conftest import cli_command, cli_env, write_site
+
+
+def test_site_file_overrides_the_packaged_defaults(site_file):
+    config = load_config(site_file)
+    assert config.site.name == "测试镇便民服务中心"
+    assert [s.prefix for s in config.services] == ["A", "B", "C"]
+    assert config.hours.open == "00:00"
+    assert config.devices.printer.paper_mm == 80  # from default.toml
+    assert config.service("civil").counters == ["3号窗口"]
+
+
+def test_the_environment_variable_names_the_site_file(site_file, monkeypatch):
+    monkeypatch.setenv("BIANMIN_CONFIG", str(site_file))
+    assert load_config().site.code == "511502"
+
+
+def test_the_documented_example_is_valid():
+    config = load_config(data_path("config") / "example-site.toml")
+    assert config.platform.device_id == "511502-K-000123"
+    assert len({s.prefix for s in config.services}) == len(config.services)
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragments"),
+    [
+        ("\n[ui]\nfont_size = 3\n", ["ui.font_size", "unknown key", "allowed keys", "idle_s"]),
+        ('\n[ui]\nidle_s = "sixty"\n', ["ui.idle_s", "wrong type", "an integer"]),
+        ("\n[devices.printer]\npaper_mm = 76\n", ["devices.printer.paper_mm", "58, 80"]),
+        (
+            '\n[[services]]\ncode = "again"\nname = "重复"\nprefix = "A"\ncounters = ["9"]\n',
+            ["services[3].prefix", "'A'", "social"],
+        ),
+        (
+            '\n[[services]]\ncode = "x"\nname = "缺窗口"\nprefix = "E"\n',
+            ["services[3].counters", "missing"],
+        ),
+        ('\n[platform]\ndevice_secret = "abc"\n', ["platform.device_secret", "64 lower-case hex"]),
+        ("\n[queue]\nappointment_grace_min = 999\n", ["queue.appointment_grace_min", "0 to 240"]),
+    ],
+)
+def test_bad_values_are_named_precisely(tmp_path, extra, fragments):
+    path = write_site(tmp_path, extra)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert str(path) in message and "\n" not in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_missing_required_site_keys(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('[site]\ncode = "511502"\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"missing required key site\.data_dir"):
+        load_config(path)
+
+
+def test_missing_unreadable_and_broken_files(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[site\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(broken)
+    if os.geteuid() != 0:  # root reads any file
+        locked = write_site(tmp_path)
+        locked.chmod(0)
+        with pytest.raises(ConfigError, match="not readable"):
+            load_config(locked)
+
+
+def test_cli_exits_2_with_one_line_on_a_config_error(tmp_path):
+    path = write_site(tmp_path, "\n[ui]\nfont_size = 3\n")
+    for argv in (
+        ["--config", str(path), "queue", "status"],
+        ["queue", "status", "--config", str(path)],
+    ):
+        done = subprocess.run(cli_command(*argv), env=cli_env(), capture_output=True, text=True)
+        assert done.returncode == 2
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "ui.font_size" in lines[0] and str(path) in lines[0]
+        assert "Traceback" not in done.stderr

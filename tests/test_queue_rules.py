@@ -1,0 +1,270 @@
+"""Queue rules as villagers and counter staff meet them."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from devices.idcard.idnumber import check_character
+from kiosk.app import build_app
+from kiosk.core.queue import (
+    BadTransition,
+    InvalidIdNumber,
+    NobodyWaiting,
+    NotEligible,
+    QueueClosed,
+    UnknownAppointment,
+    UnknownService,
+)
+from tests.clocks import ManualClock
+
+
+def id_number(born: str, seq: str = "001") -> str:
+    first17 = "511502" + born + seq
+    return first17 + check_character(first17)
+
+
+def events(app) -> list[tuple[str, str]]:
+    rows = app.store.conn.execute("SELECT seq FROM outbox WHERE kind = 'ticket_event' ORDER BY seq")
+    return [(b["ticket_no"], b["event"]) for b in (app.outbox.body(r[0]) for r in rows)]
+
+
+def test_numbers_count_per_prefix_and_restart_after_local_midnight(app, clock):
+    clock.set(datetime(2026, 11, 23, 15, 58, tzinfo=UTC))  # 23:58 in Sichuan
+    assert [app.queue.take("social").ticket_no for _ in range(2)] == ["A001", "A002"]
+    assert app.queue.take("civil").ticket_no == "B001"
+    clock.advance(minutes=3)  # 00:01 next day local, still 23 Nov in UTC
+    assert app.queue.take("social").ticket_no == "A001"
+    assert app.queue.take("social").issued_at.date().isoformat() == "2026-11-24"
+
+
+def test_clock_moved_back_never_repeats_a_number(app, clock):
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    first = [app.queue.take("social").ticket_no for _ in range(3)]
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # operator moves the clock back an hour
+    assert app.queue.take("social").ticket_no == "A004"
+    assert first == ["A001", "A002", "A003"]
+
+
+def test_green_channel_is_called_first_and_marked_v(app, clock):
+    app.queue.take("social")
+    clock.advance(minutes=1)
+    elderly = app.queue.take("social", id_number=id_number("19500101"))
+    clock.advance(minutes=1)
+    pregnant = app.queue.take("social", "pregnancy")
+    assert elderly.priority == "age" and elderly.display_no == "VA002"
+    assert elderly.ahead == 0 and pregnant.ahead == 1
+    called = [app.queue.call("1号窗口").display_no for _ in range(3)]
+    assert called == ["VA002", "VA003", "A001"]
+
+
+def test_age_priority_needs_65_years_on_the_day(app, clock):
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    assert app.queue.take("social", id_number=id_number("19611123")).priority == "age"  # 65 today
+    assert app.queue.take("social", id_number=id_number("19611124")).priority is None  # 65 tomorrow
+    with pytest.raises(NotEligible):
+        app.queue.take("social", "age", id_number=id_number("19900101"))
+    with pytest.raises(NotEligible):
+        app.queue.take("social", "age")
+    with pytest.raises(InvalidIdNumber):
+        valid = id_number("19500101")
+        app.queue.take("social", id_number=valid[:17] + ("0" if valid[17] != "0" else "1"))
+
+
+def test_appointment_keeps_its_slot_ahead_of_later_walk_ins(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # 09:00 local
+    code = app.queue.book("social", datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    early = app.queue.take("social")  # came 09:00, before the slot
+    clock.advance(minutes=40)  # 09:40: walk-in after the slot
+    late = app.queue.take("social")
+    clock.advance(minutes=1)
+    booked = app.queue.take("social", appointment_code=code)  # checked in 09:41, within grace
+    assert booked.ahead == 1
+    assert [app.queue.call("1号窗口").ticket_no for _ in range(3)] == [
+        early.ticket_no,
+        booked.ticket_no,
+        late.ticket_no,
+    ]
+    with pytest.raises(UnknownAppointment):
+        app.queue.take("social", appointment_code=code)  # used once
+
+
+def test_appointment_checked_in_too_late_queues_as_a_walk_in(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    code = app.queue.book("social", datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    clock.advance(minutes=5)
+    walk_in = app.queue.take("social")
+    clock.advance(minutes=30)  # 35 min late, grace is 15
+    booked = app.queue.take("social", appointment_code=code)
+    assert booked.ahead == 1 and walk_in.ahead == 0
+
+
+def test_ticket_life_and_its_outbox_events(app, clock):
+    ticket = app.queue.take("social")
+    app.queue.call("2号窗口")
+    app.queue.recall(ticket.ticket_no)
+    clock.advance(minutes=1)
+    app.queue.serve(ticket.ticket_no)
+    clock.advance(minutes=6)
+    assert app.queue.done(ticket.ticket_no).state == "served"
+    with pytest.raises(BadTransition):
+        app.queue.serve(ticket.ticket_no)
+    assert events(app) == [
+        ("A001", "issued"),
+        ("A001", "called"),
+        ("A001", "called"),
+        ("A001", "serving"),
+        ("A001", "served"),
+    ]
+    body = app.outbox.body(1)
+    assert set(body) == {
+        "ticket_id",
+        "ticket_no",
+        "service_code",
+        "event",
+        "at",
+        "counter",
+        "priority",
+    }
+    assert body["at"].endswith("+08:00") and body["priority"] is False
+
+
+def test_no_show_cancel_and_transfer_keeping_the_place(app, clock):
+    first = app.queue.take("civil")
+    clock.advance(minutes=1)
+    other = app.queue.take("hukou")
+    clock.advance(minutes=1)
+    app.queue.take("civil")
+    app.queue.call("3号窗口", "civil")
+    assert app.queue.no_show(first.ticket_no).state == "no_show"
+    moved = app.queue.transfer("B002", "hukou")
+    assert moved.service_code == "hukou" and moved.state == "waiting"
+    assert moved.ahead == 1  # behind C001, issued earlier
+    assert app.queue.call("4号窗口").ticket_no == other.ticket_no
+    assert app.queue.call("4号窗口").ticket_no == "B002"
+    with pytest.raises(NobodyWaiting):
+        app.queue.call("4号窗口")
+    assert [e for _, e in events(app)].count("transferred") == 1
+
+
+def test_estimated_wait_uses_recent_service_time_and_open_counters(app, clock):
+    # Nothing measured yet: the configured 4 minutes, two counters configured.
+    for _ in range(4):
+        app.queue.take("social")
+    assert app.queue.take("social").estimated_wait_min == 8  # 4 ahead * 4 min / 2 counters
+    # Counter 1 serves two people in 10 minutes each; counter 2 never opens.
+    for _ in range(2):
+        t = app.queue.call("1号窗口")
+        app.queue.serve(t.ticket_no)
+        clock.advance(minutes=10)
+        app.queue.done(t.ticket_no)
+    assert app.queue.take("social").estimated_wait_min == 30  # 3 ahead * 10 min / 1 open counter
+
+
+def test_daily_statistics(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    tickets = [app.queue.take("social") for _ in range(4)]
+    for minutes, t in zip((2, 4, 6, 8), tickets, strict=True):
+        clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC) + timedelta(minutes=minutes * 10))
+        app.queue.call("1号窗口")
+        if t.ticket_no == "A004":
+            app.queue.no_show(t.ticket_no)
+            continue
+        app.queue.serve(t.ticket_no)
+        clock.advance(minutes=5)
+        app.queue.done(t.ticket_no)
+    stats = {s.service_code: s for s in app.queue.stats()}["social"]
+    assert (stats.tickets, stats.served, stats.no_show) == (4, 3, 1)
+    assert stats.mean_wait_min == pytest.approx(50.0)
+    assert stats.p90_wait_min == pytest.approx(80.0)
+    assert stats.mean_service_min == pytest.approx(5.0)
+    assert stats.no_show_rate == pytest.approx(0.25)
+
+
+def test_closed_outside_opening_hours_and_unknown_service(tmp_path):
+    from kiosk.config import load_config
+    from tests.conftest import write_site
+
+    path = write_site(tmp_path)
+    path.write_text(
+        path.read_text().replace('close = "24:00"', 'close = "17:30"').replace("00:00", "08:30")
+    )
+    clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 18:00 local
+    app = build_app(load_config(path), clock)
+    try:
+        with pytest.raises(QueueClosed):
+            app.queue.take("social")
+        clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # 09:00 local
+        assert app.queue.take("social").ticket_no == "A001"
+        with pytest.raises(UnknownService):
+            app.queue.take("passport")
+    finally:
+        app.close()
+
+
+def test_the_file_itself_refuses_a_repeated_number(app):
+    app.queue.take("social")
+    with pytest.raises(sqlite3.IntegrityError), app.store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO ticket (ticket_id, day, prefix, number, ticket_no, service_code, order_at,"
+            " state, issued_at) SELECT 'x', day, prefix, number, ticket_no, service_code, order_at,"
+            " state, issued_at FROM ticket"
+        )
+
+
+actions = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("take"),
+            st.sampled_from(["social", "civil"]),
+            st.sampled_from([None, "disability"]),
+        ),
+        st.tuples(st.just("call"), st.sampled_from(["1号窗口", "3号窗口"]), st.none()),
+        st.tuples(st.just("wait"), st.integers(1, 300), st.none()),
+    ),
+    max_size=40,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(script=actions)
+def test_numbering_and_call_order_hold_for_any_session(tmp_path_factory, script):
+    from kiosk.config import load_config
+    from tests.conftest import write_site
+
+    clock = ManualClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC))  # 23:00 local: crosses midnight
+    app = build_app(load_config(write_site(tmp_path_factory.mktemp("q"))), clock)
+    issued: dict[tuple[str, str], list[int]] = {}
+    waiting: list[tuple[bool, datetime, str, str]] = []  # (not priority, issued_at, service, no)
+    try:
+        for action, arg, extra in script:
+            if action == "wait":
+                clock.advance(seconds=arg * 10)
+            elif action == "take":
+                t = app.queue.take(arg, extra)
+                day = t.issued_at.date().isoformat()
+                issued.setdefault((t.ticket_no[0], day), []).append(int(t.ticket_no[1:]))
+                waiting.append((t.priority is None, t.issued_at, arg, t.ticket_no))
+            else:
+                service = "social" if arg == "1号窗口" else "civil"
+                today = app.queue.local_day().isoformat()
+                mine = sorted(
+                    w for w in waiting if w[2] == service and w[1].date().isoformat() == today
+                )
+                try:
+                    called = app.queue.call(arg)
+                except NobodyWaiting:
+                    assert not mine
+                    continue
+                assert called.ticket_no == mine[0][3]
+                waiting.remove(mine[0])
+        for numbers in issued.values():
+            assert numbers == list(range(1, len(numbers) + 1))
+    finally:
+        app.close()
