@@ -156,8 +156,11 @@ class Config:
 
     @property
     def data_dir(self) -> Path:
-        """The data directory, with ``~`` expanded."""
-        return Path(self.site.data_dir).expanduser()
+        """The data directory; ``~`` expanded, a relative path taken from the site file's folder."""
+        path = Path(self.site.data_dir).expanduser()
+        if path.is_absolute() or self.source.startswith("<"):
+            return path
+        return Path(self.source).resolve().parent / path
 
     def service(self, code: str) -> Service:
         """The service with this code; KeyError if there is none."""

@@ -62,3 +62,6 @@ from kiosk.cli.queue import queue  # noqa: E402
 
 main.add_command(queue)
 main.add_command(db)
+from kiosk.cli.demo import demo  # noqa: E402
+
+main.add_command(demo)
