@@ -1,0 +1,124 @@
+"""A QR scanner on a serial port (USB CDC mode, CR LF after each scan).
+
+The reader thread turns the byte stream into scans, one per line, and survives
+the scanner being unplugged: it reports ``disconnected`` and opens the port again
+when it comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from enum import Enum
+from typing import Protocol
+
+import serial
+
+log = logging.getLogger(__name__)
+
+MAX_SCAN_BYTES = 4096  # a QR code holds at most ~3 KB; longer lines are noise
+
+
+class ScannerState(Enum):
+    """Where the connection to the scanner stands."""
+
+    DISCONNECTED = "disconnected"
+    CONNECTED = "connected"
+    STOPPED = "stopped"
+
+
+class Scanner(Protocol):
+    """What the kiosk asks of a scanner, real or simulated."""
+
+    def start(
+        self, on_scan: Callable[[str], None], on_state: Callable[[ScannerState], None] | None = None
+    ) -> None:
+        """Begin delivering scans (from a background thread) until :meth:`stop`."""
+        ...
+
+    def stop(self) -> None:
+        """Stop delivering scans and release the port."""
+        ...
+
+
+def decode_scan(line: bytes) -> str | None:
+    """The text of one scanned line: UTF-8, else GB18030 (older scanners); None if empty."""
+    line = line.strip(b"\r\n\x00 ")
+    if not line:
+        return None
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("gb18030", errors="replace")
+
+
+class SerialScanner:
+    """A scanner on ``port``; reconnects by itself after an unplug."""
+
+    def __init__(self, port: str, baud: int = 9600, retry_s: float = 0.5) -> None:
+        self.port = port
+        self.baud = baud
+        self.retry_s = retry_s
+        self.state = ScannerState.STOPPED
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._on_state: Callable[[ScannerState], None] | None = None
+
+    def start(
+        self, on_scan: Callable[[str], None], on_state: Callable[[ScannerState], None] | None = None
+    ) -> None:
+        """Start the reader thread."""
+        self._on_state = on_state
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(on_scan,), name=f"scanner {self.port}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the reader thread and close the port."""
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._set_state(ScannerState.STOPPED)
+
+    def _set_state(self, state: ScannerState) -> None:
+        if state is self.state:
+            return
+        log.info("scanner %s: %s -> %s", self.port, self.state.value, state.value)
+        self.state = state
+        if self._on_state:
+            self._on_state(state)
+
+    def _run(self, on_scan: Callable[[str], None]) -> None:
+        self._set_state(ScannerState.DISCONNECTED)
+        while not self._stop.is_set():
+            try:
+                with serial.Serial(self.port, self.baud, timeout=0.2) as port:
+                    self._set_state(ScannerState.CONNECTED)
+                    self._read_lines(port, on_scan)
+            except (serial.SerialException, OSError) as exc:
+                if self.state is ScannerState.CONNECTED:
+                    log.warning("scanner %s lost: %s", self.port, exc)
+                self._set_state(ScannerState.DISCONNECTED)
+                self._stop.wait(self.retry_s)
+
+    def _read_lines(self, port: serial.Serial, on_scan: Callable[[str], None]) -> None:
+        buffer = bytearray()
+        while not self._stop.is_set():
+            chunk = port.read(port.in_waiting or 1)
+            if not chunk:
+                continue
+            buffer += chunk
+            while (end := buffer.find(b"\n")) >= 0:
+                line, buffer = bytes(buffer[: end + 1]), buffer[end + 1 :]
+                text = decode_scan(line)
+                if text is not None:
+                    log.info("scan of %d characters", len(text))  # content may be personal
+                    on_scan(text)
+            if len(buffer) > MAX_SCAN_BYTES:
+                log.warning(
+                    "scanner %s: %d bytes without a line end, dropped", self.port, len(buffer)
+                )
+                buffer.clear()
