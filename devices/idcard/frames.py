@@ -19,6 +19,8 @@ HEADER_SIZE = len(PREAMBLE) + 2
 # The longest answer of the protocol (text + photo + 1024-byte fingerprint) is 2314.
 MAX_LENGTH = 4096
 
+BAUD_RATES = (115200, 57600, 38400, 19200, 9600)
+
 STATUS_OK = 0x90
 STATUS_CARD_FOUND = 0x9F
 STATUS_NO_CARD = 0x80
@@ -41,6 +43,11 @@ class Command(Enum):
     def label(self) -> str:
         """Lower-case words for logs: ``find card``."""
         return self.name.lower().replace("_", " ")
+
+
+def wire_seconds(size: int, baud: int) -> float:
+    """Time ``size`` bytes take on the wire at ``baud`` (8N1: 10 bits a byte)."""
+    return size * 10 / baud
 
 
 def checksum(data: bytes | bytearray | memoryview) -> int:
@@ -184,3 +191,26 @@ def _partial_preamble(buf: bytearray) -> int:
         if buf.endswith(PREAMBLE[:size]):
             return size
     return 0
+
+
+def format_sam_id(data: bytes) -> str:
+    """The SAM id as vendors print it (``05.01-20260101-0000000001-0123456789``).
+
+    The 16 data bytes of a ``read SAM id`` answer: two little-endian 16-bit numbers,
+    then three little-endian 32-bit numbers.
+    """
+    if len(data) < 16:
+        raise UnexpectedResponse(f"SAM id of {len(data)} bytes, expected 16")
+    a, b = (int.from_bytes(data[i : i + 2], "little") for i in (0, 2))
+    c, d, e = (int.from_bytes(data[i : i + 4], "little") for i in (4, 8, 12))
+    return f"{a:02d}.{b:02d}-{c:08d}-{d:010d}-{e:010d}"
+
+
+def encode_sam_id(text: str) -> bytes:
+    """The 16 bytes of a SAM id in :func:`format_sam_id` form (the simulator's encoder)."""
+    head, c, d, e = text.split("-")
+    a, b = head.split(".")
+    return b"".join(
+        [int(a).to_bytes(2, "little"), int(b).to_bytes(2, "little")]
+        + [int(x).to_bytes(4, "little") for x in (c, d, e)]
+    )

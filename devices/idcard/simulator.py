@@ -1,0 +1,490 @@
+"""A simulated ID card reader on a real pty, answering at true wire timing.
+
+The simulator opens a pseudo-terminal pair and answers GA/T 467 requests on the
+master side, pacing every answer byte by byte for its baud rate (10 bits a byte),
+after the request itself would have taken its wire time to arrive. The driver opens
+:attr:`SimulatedReader.path`, a stable symlink to the current ``/dev/pts/N``, exactly
+like a USB reader under ``/dev/serial/by-id``.
+
+Everything a test or a technician does to it goes through one thread: card
+placement and removal, faults (:class:`Fault`), and unplugging, which closes the pty
+so the device disappears, and plugging back in, which opens a new one behind the
+same symlink. The same actions are available as console lines (:meth:`execute`),
+which ``bianmin sim idcard`` reads from its standard input.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import random
+import select
+import shutil
+import tempfile
+import threading
+import time
+import tty
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from devices.idcard.card import IdCard
+from devices.idcard.cardtext import encode_text
+from devices.idcard.frames import (
+    BAUD_RATES,
+    STATUS_CARD_FOUND,
+    STATUS_NO_CARD,
+    STATUS_OK,
+    STATUS_SELECT_FAILED,
+    Command,
+    Frame,
+    FrameDecoder,
+    Request,
+    encode_response,
+    encode_sam_id,
+    parse_request,
+    wire_seconds,
+)
+from devices.idcard.idnumber import mask_name
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SAM_ID = "05.01-20260101-0000000001-0123456789"
+_STATUS_BAD_CHECK = 0x10
+_STATUS_BAD_LENGTH = 0x11
+_STATUS_UNKNOWN_COMMAND = 0x21
+_STATUS_READ_FAILED = 0x41
+
+T = TypeVar("T")
+
+
+class Fault(Enum):
+    """Faults the simulator can inject into its next answers."""
+
+    NOISE = "noise"  # garbage bytes before the answer
+    TRUNCATE = "truncate"  # the answer stops halfway
+    BAD_CHECK = "bad_check"  # the answer's check byte is wrong
+    SLOW = "slow"  # the answer comes late
+    SAM_ERROR = "sam_error"  # the answer is a failure status
+    NO_CARD = "no_card"  # find card says "no card" though a card lies there
+
+
+# The answer a fault applies to when no target is given (None: any answer).
+_DEFAULT_TARGET = {
+    Fault.NOISE: Command.READ_TEXT_PHOTO,
+    Fault.TRUNCATE: Command.READ_TEXT_PHOTO,
+    Fault.BAD_CHECK: Command.READ_TEXT_PHOTO,
+    Fault.SLOW: None,
+    Fault.SAM_ERROR: Command.READ_TEXT_PHOTO,
+    Fault.NO_CARD: Command.FIND_CARD,
+}
+_TARGET_NAMES = {
+    "any": None,
+    "find": Command.FIND_CARD,
+    "select": Command.SELECT_CARD,
+    "read": Command.READ_TEXT_PHOTO,
+    "samid": Command.READ_SAM_ID,
+    "status": Command.SAM_STATUS,
+}
+
+
+@dataclass
+class InjectedFault:
+    """A fault waiting for the next ``count`` answers to ``target`` (None: any command)."""
+
+    fault: Fault
+    target: Command | None
+    count: int = 1
+    noise_bytes: int = 16
+    delay_s: float = 1.0
+    status: int = _STATUS_READ_FAILED
+
+    def describe(self) -> str:
+        target = self.target.label if self.target else "any command"
+        return f"{self.fault.value} x{self.count} on {target}"
+
+
+class SimulatedReader:
+    """An ID card reader at the other end of a pty; see the module docstring.
+
+    Use as a context manager, or call :meth:`start` and :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        cards: Sequence[IdCard] = (),
+        baud: int = 115200,
+        sam_id: str = DEFAULT_SAM_ID,
+        seed: int | None = None,
+    ) -> None:
+        if baud not in BAUD_RATES:
+            raise ValueError(f"baud {baud} is not one of {', '.join(map(str, BAUD_RATES))}")
+        self.cards = list(cards)
+        self.baud = baud
+        self.sam_id = sam_id
+        self._random = random.Random(seed)
+        self._link_dir = Path(tempfile.mkdtemp(prefix="bianmin-sim-"))
+        self.path = str(self._link_dir / "idcard")
+        self.device_path: str | None = None
+        self.card: IdCard | None = None
+        self.faults: list[InjectedFault] = []
+        self.requests: Counter[str] = Counter()
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._decoder = FrameDecoder()
+        self._found = False
+        self._selected = False
+        self._controls: queue.Queue[tuple[Callable[[], Any], queue.Queue[Any]]] = queue.Queue()
+        self._wake_r, self._wake_w = os.pipe()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="idcard-sim", daemon=True)
+
+    # -- life cycle -------------------------------------------------------------------
+
+    def start(self) -> SimulatedReader:
+        """Open the pty and start answering."""
+        self._plug()
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop answering, close the pty and remove the symlink."""
+        if self._thread.is_alive():
+            self._call(self._stop)
+            self._thread.join(5)
+        else:
+            self._unplug()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+        shutil.rmtree(self._link_dir, ignore_errors=True)
+
+    def __enter__(self) -> SimulatedReader:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what a test or technician does ------------------------------------------------
+
+    def place(self, card: IdCard | int = 0) -> IdCard:
+        """Lay a card on the reader (a face, or an index into :attr:`cards`)."""
+        face = self.cards[card] if isinstance(card, int) else card
+        return self._call(lambda: self._set_card(face))
+
+    def remove(self) -> None:
+        """Lift the card off the reader."""
+        self._call(lambda: self._set_card(None))
+
+    def inject(
+        self,
+        fault: Fault,
+        target: Command | None | str = "default",
+        count: int = 1,
+        **options: Any,
+    ) -> InjectedFault:
+        """Make the next ``count`` answers to ``target`` faulty.
+
+        Options: ``noise_bytes`` (NOISE), ``delay_s`` (SLOW), ``status`` (SAM_ERROR).
+        """
+        chosen = _DEFAULT_TARGET[fault] if target == "default" else target
+        item = InjectedFault(fault, chosen, count, **options)  # type: ignore[arg-type]
+        self._call(lambda: self.faults.append(item))
+        return item
+
+    def unplug(self) -> None:
+        """Pull the USB plug: the pty closes and the device path disappears."""
+        self._call(self._unplug)
+
+    def replug(self) -> str:
+        """Plug back in: a new pty behind the same :attr:`path`; returns the device path."""
+        return self._call(self._plug)
+
+    @property
+    def plugged(self) -> bool:
+        """True while the device exists."""
+        return self._master is not None
+
+    def execute(self, line: str) -> str:
+        """Run one console command; the reply starts with ``ok`` or ``error``."""
+        words = line.split()
+        if not words:
+            return "ok"
+        name, args = words[0].lower(), words[1:]
+        try:
+            handler = _CONSOLE[name]
+        except KeyError:
+            return f"error: unknown command {name!r}; try help"
+        try:
+            return "ok " + handler(self, args)
+        except (ValueError, IndexError, KeyError) as exc:
+            return f"error: {name}: {exc}"
+
+    # -- the answering thread ---------------------------------------------------------
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        if threading.current_thread() is self._thread or not self._thread.is_alive():
+            return fn()
+        result: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._controls.put((fn, result))
+        os.write(self._wake_w, b"x")
+        outcome, value = result.get(timeout=30)
+        if outcome == "error":
+            raise value
+        return value
+
+    def _run(self) -> None:
+        while not self._closing:
+            fds = [self._wake_r] if self._master is None else [self._wake_r, self._master]
+            ready, _, _ = select.select(fds, [], [])
+            if self._wake_r in ready:
+                os.read(self._wake_r, 4096)
+                self._run_controls()
+            if self._master is not None and self._master in ready:
+                self._receive()
+        self._unplug()
+
+    def _run_controls(self) -> None:
+        while True:
+            try:
+                fn, result = self._controls.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                result.put(("ok", fn()))
+            except Exception as exc:  # handed back to the caller's thread
+                result.put(("error", exc))
+
+    def _receive(self) -> None:
+        assert self._master is not None
+        try:
+            data = os.read(self._master, 4096)
+        except OSError:
+            return
+        arrived = time.perf_counter()
+        self.bytes_in += len(data)
+        for item in self._decoder.feed(data):
+            if isinstance(item, Frame):
+                request = parse_request(item)
+                size = len(item.payload) + 8
+                if isinstance(request, Request):
+                    self._answer(request, arrived + wire_seconds(size, self.baud))
+                else:
+                    self._send(encode_response(_STATUS_BAD_LENGTH), arrived)
+            else:
+                status = _STATUS_BAD_CHECK if "check" in str(item) else _STATUS_BAD_LENGTH
+                self._send(encode_response(status), arrived)
+
+    def _answer(self, request: Request, start: float) -> None:
+        command = request.command
+        self.requests[command.label if command else "unknown"] += 1
+        fault = self._take_fault(command)
+        frame = self._response(command, fault)
+        if fault is None:
+            self._send(frame, start)
+            return
+        log.info("simulated fault: %s", fault.fault.value)
+        if fault.fault is Fault.SLOW:
+            start += fault.delay_s
+        elif fault.fault is Fault.NOISE:
+            noise = bytes(self._random.choice(range(0x00, 0xAA)) for _ in range(fault.noise_bytes))
+            frame = noise + frame
+        elif fault.fault is Fault.TRUNCATE:
+            frame = frame[: len(frame) // 2]
+        elif fault.fault is Fault.BAD_CHECK:
+            frame = frame[:-1] + bytes([frame[-1] ^ 0x5A])
+        self._send(frame, start)
+
+    def _take_fault(self, command: Command | None) -> InjectedFault | None:
+        for fault in self.faults:
+            if fault.target is None or fault.target is command:
+                fault.count -= 1
+                if fault.count <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def _response(self, command: Command | None, fault: InjectedFault | None) -> bytes:
+        if fault is not None and fault.fault is Fault.SAM_ERROR:
+            return encode_response(fault.status)
+        if command in (Command.RESET_SAM, Command.SAM_STATUS):
+            return encode_response(STATUS_OK)
+        if command is Command.READ_SAM_ID:
+            return encode_response(STATUS_OK, encode_sam_id(self.sam_id))
+        if command is Command.FIND_CARD:
+            self._found = self.card is not None and not (fault and fault.fault is Fault.NO_CARD)
+            if self._found:
+                return encode_response(STATUS_CARD_FOUND, bytes(4))
+            return encode_response(STATUS_NO_CARD)
+        if command is Command.SELECT_CARD:
+            self._selected = self._found and self.card is not None
+            if self._selected:
+                return encode_response(STATUS_OK, bytes(8))
+            return encode_response(STATUS_SELECT_FAILED)
+        if command in (Command.READ_TEXT_PHOTO, Command.READ_TEXT_PHOTO_FINGERPRINT):
+            if not self._selected or self.card is None:
+                return encode_response(_STATUS_READ_FAILED)
+            self._found = self._selected = False
+            text, photo = encode_text(self.card), self.card.photo_wlt
+            lengths = len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big")
+            if command is Command.READ_TEXT_PHOTO_FINGERPRINT:
+                lengths += bytes(2)
+            return encode_response(STATUS_OK, lengths + text + photo)
+        if command is Command.READ_NEW_ADDRESS:
+            return encode_response(STATUS_OK, " ".encode("utf-16-le") * 35)
+        return encode_response(_STATUS_UNKNOWN_COMMAND)
+
+    def _send(self, frame: bytes, start: float) -> None:
+        """Write ``frame`` so that each byte leaves no sooner than the wire allows."""
+        byte_s = wire_seconds(1, self.baud)
+        chunk = max(1, int(0.001 / byte_s))  # about a millisecond of bytes at a time
+        sent = 0
+        while sent < len(frame) and self._master is not None:
+            piece = frame[sent : sent + chunk]
+            delay = start + (sent + len(piece)) * byte_s - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                os.write(self._master, piece)
+            except OSError:
+                return
+            sent += len(piece)
+            self.bytes_out += len(piece)
+
+    # -- state changes (on the answering thread) --------------------------------------
+
+    def _set_card(self, card: IdCard | None) -> IdCard | None:
+        self.card = card
+        self._found = self._selected = False
+        log.info("simulated card %s", f"placed: {mask_name(card.name)}" if card else "removed")
+        return card
+
+    def _plug(self) -> str:
+        if self._master is not None:
+            return self.device_path or ""
+        master, slave = os.openpty()
+        tty.setraw(master)
+        tty.setraw(slave)
+        self._master, self._slave = master, slave
+        self.device_path = os.ttyname(slave)
+        self._decoder = FrameDecoder()
+        tmp = self._link_dir / "idcard.new"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(self.device_path)
+        os.replace(tmp, self.path)
+        log.info("simulated reader plugged in at %s -> %s", self.path, self.device_path)
+        return self.device_path
+
+    def _unplug(self) -> None:
+        Path(self.path).unlink(missing_ok=True)
+        for fd in (self._master, self._slave):
+            if fd is not None:
+                os.close(fd)
+        if self._master is not None:
+            log.info("simulated reader unplugged from %s", self.device_path)
+        self._master = self._slave = None
+        self.device_path = None
+
+    def _stop(self) -> None:
+        self._closing = True
+
+
+# -- console commands -----------------------------------------------------------------
+
+
+def _cmd_place(sim: SimulatedReader, args: list[str]) -> str:
+    which = args[0] if args else "0"
+    if which.isdigit():
+        index = int(which)
+    else:
+        matches = [i for i, c in enumerate(sim.cards) if c.id_number == which.upper()]
+        if not matches:
+            raise ValueError(f"no card with number {which}")
+        index = matches[0]
+    if not 0 <= index < len(sim.cards):
+        raise ValueError(f"no card {index}; cards are 0..{len(sim.cards) - 1}")
+    card = sim.place(index)
+    return f"placed {index} ({card.kind.value}, {mask_name(card.name)})"
+
+
+def _cmd_remove(sim: SimulatedReader, args: list[str]) -> str:
+    sim.remove()
+    return "removed"
+
+
+def _cmd_fault(sim: SimulatedReader, args: list[str]) -> str:
+    if not args:
+        raise ValueError(f"which fault? {', '.join(f.value for f in Fault)}, or unplug")
+    try:
+        fault = Fault(args[0].lower())
+    except ValueError:
+        raise ValueError(
+            f"unknown fault {args[0]!r}; {', '.join(f.value for f in Fault)}"
+        ) from None
+    options: dict[str, Any] = {}
+    target: Command | None | str = "default"
+    for word in args[1:]:
+        key, _, value = word.partition("=")
+        if key == "target":
+            if value not in _TARGET_NAMES:
+                raise ValueError(f"target {value!r}; allowed: {', '.join(_TARGET_NAMES)}")
+            target = _TARGET_NAMES[value]
+        elif key == "count":
+            options["count"] = int(value)
+        elif key == "bytes":
+            options["noise_bytes"] = int(value)
+        elif key == "seconds":
+            options["delay_s"] = float(value)
+        elif key == "status":
+            options["status"] = int(value, 16)
+        else:
+            raise ValueError(
+                f"unknown option {key!r}; allowed: target, count, bytes, seconds, status"
+            )
+    count = options.pop("count", 1)
+    return "fault " + sim.inject(fault, target, count, **options).describe()
+
+
+def _cmd_unplug(sim: SimulatedReader, args: list[str]) -> str:
+    sim.unplug()
+    return "unplugged"
+
+
+def _cmd_replug(sim: SimulatedReader, args: list[str]) -> str:
+    return f"replugged {sim.path} -> {sim.replug()}"
+
+
+def _cmd_cards(sim: SimulatedReader, args: list[str]) -> str:
+    faces = "; ".join(f"{i} {c.kind.value} {mask_name(c.name)}" for i, c in enumerate(sim.cards))
+    return f"{len(sim.cards)} cards: {faces}"
+
+
+def _cmd_status(sim: SimulatedReader, args: list[str]) -> str:
+    port = f"plugged {sim.device_path}" if sim.plugged else "unplugged"
+    card = f"card {sim.card.kind.value} {mask_name(sim.card.name)}" if sim.card else "no card"
+    return f"{port}, {card}, {len(sim.faults)} faults pending, {sim.baud} baud"
+
+
+def _cmd_help(sim: SimulatedReader, args: list[str]) -> str:
+    return (
+        "commands: place [N|ID_NUMBER], remove, fault KIND [target=find|select|read|any] "
+        "[count=N] [bytes=N] [seconds=S] [status=HEX], unplug, replug, cards, status, help; "
+        f"faults: {', '.join(f.value for f in Fault)}"
+    )
+
+
+_CONSOLE: dict[str, Callable[[SimulatedReader, list[str]], str]] = {
+    "place": _cmd_place,
+    "remove": _cmd_remove,
+    "fault": _cmd_fault,
+    "unplug": _cmd_unplug,
+    "replug": _cmd_replug,
+    "cards": _cmd_cards,
+    "status": _cmd_status,
+    "help": _cmd_help,
+}
