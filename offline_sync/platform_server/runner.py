@@ -1,0 +1,82 @@
+"""Running the reference platform with uvicorn: in the foreground (CLI) or in a thread (tests)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import uvicorn
+
+from offline_sync.platform_server.app import create_app
+from offline_sync.platform_server.service import PlatformService
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, on_started: threading.Event) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_started.set()
+
+
+class PlatformServer:
+    """The platform's HTTP server on a socket bound when it is made (port 0: a free one).
+
+    ``url`` is known at once; :meth:`serve_forever` runs in the calling (main) thread
+    and stops on SIGINT/SIGTERM; :meth:`start` and :meth:`stop` run it in a thread.
+    Binding raises OSError (port in use, address not available).
+    """
+
+    def __init__(self, service: PlatformService, host: str = "127.0.0.1", port: int = 0) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._socket = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._socket.bind((host, port))
+        except OSError:
+            self._socket.close()
+            raise
+        self.host = host
+        self.port = self._socket.getsockname()[1]
+        shown = f"[{host}]" if family == socket.AF_INET6 else host
+        self.url = f"http://{shown}:{self.port}"
+        self.service = service
+        self.started = threading.Event()
+        config = uvicorn.Config(
+            create_app(service),
+            log_config=None,
+            date_header=False,
+            server_header=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = _Server(config, self.started)
+        self._thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        """Serve until interrupted (SIGINT/SIGTERM when called from the main thread)."""
+        try:
+            self._server.run(sockets=[self._socket])
+        finally:
+            self._socket.close()
+
+    def start(self, timeout_s: float = 10.0) -> str:
+        """Serve in a background thread; the URL once it is listening."""
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="platform-server", daemon=True
+        )
+        self._thread.start()
+        if not self.started.wait(timeout_s):
+            self.stop()
+            raise RuntimeError(f"the platform server did not start within {timeout_s} s")
+        return self.url
+
+    def stop(self) -> None:
+        """Stop a server started with :meth:`start` and wait for its thread."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+            self._thread = None
