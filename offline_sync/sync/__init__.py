@@ -1,0 +1,37 @@
+"""The sync engine: push the outbox, pull the change feed, in named resumable stages."""
+
+from offline_sync.sync.backoff import BackoffPolicy, LinkState
+from offline_sync.sync.engine import Stage, SyncEngine, SyncReport, SyncSettings
+from offline_sync.sync.pull import Applier
+from offline_sync.sync.schema import migrations
+from offline_sync.sync.service import SyncNotConfigured, SyncService, platform_connector
+from offline_sync.sync.state import (
+    DeadLetter,
+    RejectedChange,
+    SyncStatus,
+    dead_letters,
+    read_status,
+    rejected_changes,
+)
+from offline_sync.sync.worker import SyncWorker
+
+__all__ = [
+    "Applier",
+    "BackoffPolicy",
+    "DeadLetter",
+    "LinkState",
+    "RejectedChange",
+    "Stage",
+    "SyncEngine",
+    "SyncNotConfigured",
+    "SyncReport",
+    "SyncService",
+    "SyncSettings",
+    "SyncStatus",
+    "SyncWorker",
+    "dead_letters",
+    "migrations",
+    "platform_connector",
+    "read_status",
+    "rejected_changes",
+]

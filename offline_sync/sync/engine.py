@@ -1,0 +1,512 @@
+"""The sync engine: named, resumable stages over the outbox and the change feed.
+
+One round runs the stages in order:
+
+1. ``push_attachments``: the next batch's attachments that the platform does not
+   hold completely yet, uploaded through tus (resuming from the platform's offset);
+2. ``push_records``: the batch itself (at most ``batch_records`` records and
+   ``batch_bytes`` before gzip), each result applied as the contract says;
+   repeated until no pending record is due;
+3. ``pull``: the change feed, each page applied with its cursor in one transaction.
+
+Every stage keeps its progress in the store, so after any failure (link cut,
+platform busy, process killed) the round is simply run again and continues where
+the store says it stood. Failures move the next try back with full-jitter
+exponential backoff (``Retry-After`` when the platform gives one); after a few
+link failures in a row the circuit breaker opens and only ``ping`` is tried until
+the platform answers. Link health and per-record attempts live in the store and
+survive restarts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import random
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from offline_sync.client import (
+    AuthRejected,
+    CursorExpired,
+    LinkDown,
+    PlatformClient,
+    PlatformError,
+    RetryLater,
+    TooLarge,
+)
+from offline_sync.clock import Clock
+from offline_sync.store import Store
+from offline_sync.sync import pull, push
+from offline_sync.sync.backoff import BackoffPolicy, LinkHealth, LinkState
+from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
+from offline_sync.vault import Vault
+
+log = logging.getLogger(__name__)
+
+_MAX_CURSOR_RESETS = 3
+
+
+class Stage(StrEnum):
+    """The stages of a sync round, in order."""
+
+    PUSH_ATTACHMENTS = "push_attachments"
+    PUSH_RECORDS = "push_records"
+    PULL = "pull"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """Tuning of the engine (the ``[sync]`` config section maps onto it by name)."""
+
+    batch_records: int = 500
+    batch_bytes: int = 4 * 1024 * 1024
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 900.0
+    breaker_failures: int = 3
+    upload_workers: int = 4
+    pull_limit: int = 500
+    interval_s: float = 30.0
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> SyncSettings:
+        """Settings from a mapping, ignoring keys that are not settings of the engine."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+    @property
+    def policy(self) -> BackoffPolicy:
+        """The backoff policy these settings describe."""
+        return BackoffPolicy(self.backoff_base_s, self.backoff_max_s, self.breaker_failures)
+
+
+@dataclass
+class SyncReport:
+    """What one :meth:`SyncEngine.run_once` did and what is left."""
+
+    delivered: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    resent: int = 0
+    batches: int = 0
+    attachments_uploaded: int = 0
+    attachment_bytes: int = 0
+    changes_applied: int = 0
+    changes_ignored: int = 0
+    changes_rejected: int = 0
+    cursor_resets: int = 0
+    failures: int = 0
+    errors: list[str] = field(default_factory=list)
+    stage: Stage | None = None
+    pushed_all: bool = False
+    pulled_all: bool = False
+    pending_records: int = 0
+    pending_attachments: int = 0
+    next_attempt_in_s: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing deliverable is left and the feed was pulled to its end."""
+        return self.pushed_all and self.pulled_all and self.pending_records == 0
+
+
+class SyncEngine:
+    """Pushes the outbox and pulls the change feed for one store (use it on one thread)."""
+
+    def __init__(
+        self,
+        store: Store,
+        vault: Vault,
+        data_dir: Path,
+        connect: Callable[[], PlatformClient],
+        clock: Clock,
+        settings: SyncSettings | None = None,
+        appliers: Mapping[str, pull.Applier] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.vault = vault
+        self.clock = clock
+        self.settings = settings or SyncSettings()
+        self.appliers = dict(appliers or {})
+        self.rng = rng or random.Random()
+        self._connect = connect
+        self._client: PlatformClient | None = None
+        self._uploader = push.Uploader(connect, vault, data_dir, self.settings.upload_workers)
+        self._interrupt = threading.Event()
+        self._batch_records = self.settings.batch_records
+
+    # -- public --------------------------------------------------------------
+
+    def run_once(self, deadline_s: float, *, wait: bool = True) -> SyncReport:
+        """Run rounds until nothing is left to do or ``deadline_s`` seconds have passed.
+
+        With ``wait`` the engine sleeps through backoff delays that end before the
+        deadline; without it, it returns as soon as it would have to wait, with
+        ``next_attempt_in_s`` set.
+        """
+        report = SyncReport()
+        end = self.clock.monotonic() + deadline_s
+        while not self._interrupt.is_set() and self.clock.monotonic() < end:
+            delay = read_health(self.store.conn).wait_s(self._now())
+            if delay > 0 and not self._sleep_within(delay, end, wait, report):
+                break
+            if delay > 0:
+                continue
+            try:
+                self._ensure_link()
+                report.pushed_all = self._push(end, report)
+                if report.pushed_all and not report.pulled_all:
+                    report.pulled_all = self._pull(end, report)
+                self._succeeded()
+            except PlatformError as exc:
+                self._failed(exc, report)
+                continue
+            if not (report.pushed_all and report.pulled_all):
+                continue
+            due_in = self._next_record_due_in()
+            if due_in is None or not self._sleep_within(due_in, end, wait, report):
+                break
+        status = self.status()
+        report.pending_records = status.pending_records
+        report.pending_attachments = status.pending_attachments
+        return report
+
+    def status(self) -> SyncStatus:
+        """The status snapshot, from the store."""
+        return read_status(self.store.conn)
+
+    def interrupt(self) -> None:
+        """Ask a running :meth:`run_once` (on another thread) to return soon; sticky."""
+        self._interrupt.set()
+
+    def close(self) -> None:
+        """Close the platform connections (not the store)."""
+        self._uploader.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- stages --------------------------------------------------------------
+
+    def _push(self, end: float, report: SyncReport) -> bool:
+        """Stages push_attachments and push_records until no pending record is due."""
+        while True:
+            if self._interrupt.is_set() or self.clock.monotonic() >= end:
+                return False
+            batch = push.next_batch(
+                self.store.conn,
+                self.vault,
+                self._now(),
+                self.settings.backoff_max_s,
+                self._batch_records,
+                self.settings.batch_bytes,
+            )
+            if batch.unsendable:
+                self._kill(batch.unsendable, report)
+            if not batch.records:
+                if batch.unsendable:
+                    continue
+                return True
+            report.stage = Stage.PUSH_ATTACHMENTS
+            records = self._upload_attachments(batch.records, report)
+            if not records:
+                continue
+            report.stage = Stage.PUSH_RECORDS
+            try:
+                results = self._platform().push([r.wire for r in records])
+            except TooLarge:
+                if len(records) == 1:
+                    self._kill(
+                        [
+                            (
+                                records[0].seq,
+                                "too_large: the platform refused the record as too large",
+                            )
+                        ],
+                        report,
+                    )
+                else:
+                    self._batch_records = max(1, len(records) // 2)
+                continue
+            report.batches += 1
+            self._apply_results(records, results, report)
+
+    def _upload_attachments(
+        self, records: list[push.Outgoing], report: SyncReport
+    ) -> list[push.Outgoing]:
+        """Upload what the batch needs; returns the records still worth sending."""
+        refs = {r.seq: push.referenced_attachments(r.wire) for r in records}
+        wanted = set().union(*refs.values())
+        pending = push.attachments_to_upload(self.store.conn, wanted)
+        if not pending:
+            return records
+        outcomes = self._uploader.upload_all(pending)
+        now = self._now_text()
+        broken: dict[str, str] = {}
+        with self.store.transaction() as conn:
+            for outcome in outcomes:
+                att = outcome.attachment
+                if outcome.error is None:
+                    conn.execute(
+                        "UPDATE outbox_attachment SET uploaded_at = ?, attempts = attempts + 1,"
+                        " last_error = NULL WHERE attachment_id = ?",
+                        (now, att.attachment_id),
+                    )
+                    report.attachments_uploaded += 1
+                    report.attachment_bytes += att.size
+                    continue
+                conn.execute(
+                    "UPDATE outbox_attachment SET attempts = attempts + 1, last_error = ?"
+                    " WHERE attachment_id = ?",
+                    (str(outcome.error), att.attachment_id),
+                )
+                if outcome.permanent:
+                    broken[att.attachment_id] = str(outcome.error)
+        if broken:
+            dead = []
+            for record in records:
+                hit = sorted(refs[record.seq] & broken.keys())
+                if hit:
+                    dead.append(
+                        (record.seq, f"attachment {hit[0]} cannot be sent: {broken[hit[0]]}")
+                    )
+            self._kill(dead, report)
+            gone = {seq for seq, _ in dead}
+            records = [r for r in records if r.seq not in gone]
+        transient = [o.error for o in outcomes if o.error is not None and not o.permanent]
+        if transient:
+            busy = [e for e in transient if isinstance(e, RetryLater)]
+            raise (busy or transient)[0]
+        return records
+
+    def _apply_results(
+        self, records: list[push.Outgoing], results: list[dict[str, Any]], report: SyncReport
+    ) -> None:
+        for record, result in zip(records, results, strict=True):
+            if result.get("id") != record.record_id or result.get("revision") != record.revision:
+                raise LinkDown(
+                    f"push: result for {result.get('id')} does not match record {record.record_id}"
+                )
+        now, now_text = self._now(), self._now_text()
+        with self.store.transaction() as conn:
+            for record, result in zip(records, results, strict=True):
+                status = result.get("status")
+                text = push.result_json(result)
+                if status in (push.STORED, push.DUPLICATE):
+                    conn.execute(
+                        "UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1,"
+                        " result = ?, last_error = NULL WHERE seq = ?",
+                        (now_text, text, record.seq),
+                    )
+                    self._mark_uploaded(conn, push.referenced_attachments(record.wire), now_text)
+                    report.delivered += 1
+                    report.duplicates += status == push.DUPLICATE
+                elif status in (push.CONFLICT, push.INVALID):
+                    conn.execute(
+                        "UPDATE outbox SET state = 'dead', attempts = attempts + 1, result = ?,"
+                        " last_error = ? WHERE seq = ?",
+                        (text, push.describe_error(result), record.seq),
+                    )
+                    report.dead += 1
+                    log.warning(
+                        "%s %s rev %s refused: %s",
+                        record.kind,
+                        record.record_id,
+                        record.revision,
+                        status,
+                    )
+                elif status == push.MISSING:
+                    self._missing(conn, record, result, text, now, report)
+                else:
+                    self._retry_record(
+                        conn, record.seq, text, f"unknown result status {status!r}", now
+                    )
+            conn.execute("UPDATE sync_state SET last_push_at = ? WHERE id = 1", (now_text,))
+
+    def _missing(
+        self, conn, record: push.Outgoing, result: dict[str, Any], text: str, now: float, report
+    ) -> None:
+        """missing_attachments: upload them again, then resend (backing off if it repeats)."""
+        missing = [m for m in result.get("missing") or () if isinstance(m, str)]
+        known = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT attachment_id FROM outbox_attachment WHERE attachment_id IN ({','.join('?' * len(missing))})",
+                missing,
+            )
+        }
+        unknown = sorted(set(missing) - known)
+        if unknown:
+            conn.execute(
+                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, result = ?, last_error = ?"
+                " WHERE seq = ?",
+                (
+                    text,
+                    f"missing_attachments: {', '.join(unknown)} not held by this device",
+                    record.seq,
+                ),
+            )
+            report.dead += 1
+            return
+        conn.executemany(
+            "UPDATE outbox_attachment SET uploaded_at = NULL WHERE attachment_id = ?",
+            [(m,) for m in missing],
+        )
+        self._retry_record(
+            conn, record.seq, text, f"missing_attachments: {', '.join(missing)}", now
+        )
+        report.resent += 1
+
+    def _retry_record(self, conn, seq: int, text: str, error: str, now: float) -> None:
+        """Keep a record pending: at once the first time, then after a jittered delay."""
+        attempts = (
+            conn.execute("SELECT attempts FROM outbox WHERE seq = ?", (seq,)).fetchone()[0] + 1
+        )
+        delay = self.settings.policy.delay(attempts - 1, self.rng)
+        conn.execute(
+            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, result = ?, last_error = ? WHERE seq = ?",
+            (attempts, now + delay if attempts > 1 else 0, text, error, seq),
+        )
+
+    @staticmethod
+    def _mark_uploaded(conn, attachment_ids: set[str], now_text: str) -> None:
+        conn.executemany(
+            "UPDATE outbox_attachment SET uploaded_at = ? WHERE attachment_id = ? AND uploaded_at IS NULL",
+            [(now_text, a) for a in sorted(attachment_ids)],
+        )
+
+    def _kill(self, dead: list[tuple[int, str]], report: SyncReport) -> None:
+        """Move records to the dead letters (staff see them; the queue goes on)."""
+        if not dead:
+            return
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE outbox SET state = 'dead', last_error = ? WHERE seq = ? AND state = 'pending'",
+                [(error, seq) for seq, error in dead],
+            )
+        report.dead += len(dead)
+        for seq, error in dead:
+            log.warning("outbox record #%s moved to dead letters: %s", seq, error)
+
+    def _pull(self, end: float, report: SyncReport) -> bool:
+        """Stage pull: pages of the change feed until it has no more (or time is up)."""
+        report.stage = Stage.PULL
+        signature = pull.applier_signature(self.appliers)
+        cursor = pull.read_cursor(self.store.conn, signature)
+        while True:
+            if self._interrupt.is_set() or self.clock.monotonic() >= end:
+                return False
+            try:
+                page = self._platform().changes(cursor, self.settings.pull_limit)
+            except CursorExpired:
+                report.cursor_resets += 1
+                if report.cursor_resets > _MAX_CURSOR_RESETS:
+                    raise
+                log.info("change feed cursor expired; pulling again from the beginning")
+                pull.drop_cursor(self.store)
+                cursor = None
+                continue
+            outcome = pull.apply_page(self.store, self.vault, self.appliers, page, self._now_text())
+            report.changes_applied += outcome.applied
+            report.changes_ignored += outcome.ignored
+            report.changes_rejected += outcome.rejected
+            cursor = page.cursor
+            if not page.has_more:
+                return True
+
+    # -- link health ---------------------------------------------------------
+
+    def _ensure_link(self) -> None:
+        """With the breaker open, ping first; half-open it when the platform answers."""
+        health = read_health(self.store.conn)
+        if health.link_state is not LinkState.DOWN:
+            return
+        answered = self._platform().ping()
+        if not answered:
+            raise LinkDown("the platform does not answer ping")
+        with self.store.transaction() as conn:
+            write_health(conn, health.after_probe(True, self.settings.policy))
+        log.info("platform answers ping again; resuming sync")
+
+    def _succeeded(self) -> None:
+        health = read_health(self.store.conn)
+        if health != LinkHealth(LinkState.UP) or self._has_error():
+            with self.store.transaction() as conn:
+                write_health(conn, health.after_success())
+
+    def _has_error(self) -> bool:
+        return (
+            self.store.conn.execute("SELECT last_error IS NOT NULL FROM sync_state").fetchone()[0]
+            == 1
+        )
+
+    def _failed(self, exc: PlatformError, report: SyncReport) -> None:
+        health = read_health(self.store.conn)
+        after = health.after_failure(
+            self._now(),
+            self.settings.policy,
+            self.rng,
+            link_failed=isinstance(exc, LinkDown),
+            retry_after_s=exc.retry_after_s if isinstance(exc, RetryLater) else None,
+        )
+        message = describe_failure(exc)
+        with self.store.transaction() as conn:
+            write_health(conn, after, message, self._now_text())
+        report.failures += 1
+        report.errors.append(message)
+        if after.link_state is LinkState.DOWN and health.link_state is not LinkState.DOWN:
+            log.warning("platform unreachable; circuit open, probing with ping: %s", message)
+        else:
+            log.info("sync try failed (%s); next try in %.1f s", message, after.retry_delay_s)
+        if isinstance(exc, LinkDown) and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- plumbing ------------------------------------------------------------
+
+    def _platform(self) -> PlatformClient:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _next_record_due_in(self) -> float | None:
+        """Seconds until the next pending record is due, or None when none is pending."""
+        row = self.store.conn.execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
+        ).fetchone()
+        if row[0] is None:
+            return None
+        return min(max(0.0, row[0] - self._now()), self.settings.backoff_max_s)
+
+    def _sleep_within(self, delay: float, end: float, wait: bool, report: SyncReport) -> bool:
+        """Sleep ``delay`` if allowed and it ends before the deadline; False to stop instead."""
+        report.next_attempt_in_s = delay
+        if not wait or self.clock.monotonic() + delay > end:
+            return False
+        self.clock.sleep(delay)
+        report.next_attempt_in_s = None
+        return True
+
+    def _now(self) -> float:
+        return self.clock.now().timestamp()
+
+    def _now_text(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
+
+
+def describe_failure(exc: PlatformError) -> str:
+    """One line for staff and the log about why a try failed (no personal data)."""
+    if isinstance(exc, AuthRejected):
+        return (
+            f"the platform rejected this device ({exc.code}); check [platform] device_id and "
+            "device_secret against the enrolment"
+        )
+    if isinstance(exc, RetryLater):
+        after = f"; Retry-After {exc.retry_after_s:g} s" if exc.retry_after_s is not None else ""
+        return f"the platform is busy (HTTP {exc.status}){after}"
+    return str(exc)

@@ -1,0 +1,251 @@
+"""The push stages: choose a batch, upload its attachments (tus), send it, apply the results.
+
+Every step reads its progress from the store and writes its outcome there, so a
+stage interrupted at any point (link cut, process killed) is simply run again:
+attachments already complete are marked ``uploaded_at`` and skipped (an upload cut
+midway resumes from the platform's offset), and records already stored come back
+``duplicate`` when their batch is sent again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from offline_sync.client import PlatformClient, PlatformError, TooLarge
+from offline_sync.vault import Vault, VaultError
+
+_BATCH_OVERHEAD = len(b'{"records":[]}')
+
+STORED, DUPLICATE, CONFLICT, INVALID, MISSING = (
+    "stored",
+    "duplicate",
+    "conflict",
+    "invalid",
+    "missing_attachments",
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One record of a batch, in the contract's wire form."""
+
+    seq: int
+    kind: str
+    record_id: str
+    revision: int
+    wire: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The records to send next, and those that can never be sent as they are."""
+
+    records: list[Outgoing]
+    unsendable: list[tuple[int, str]]
+
+
+def wire_size(wire: dict[str, Any]) -> int:
+    """Bytes of a record in the uncompressed request, as the client serialises it."""
+    return len(json.dumps(wire, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def due_clause() -> str:
+    """SQL condition on ``next_attempt_at`` for records due at ``:now`` (a per-record wait
+    longer than ``:max_wait`` counts as due, so a wall clock set back cannot stall them)."""
+    return "(next_attempt_at <= :now OR next_attempt_at > :now + :max_wait)"
+
+
+def next_batch(
+    conn: sqlite3.Connection,
+    vault: Vault,
+    now: float,
+    max_wait: float,
+    max_records: int,
+    max_bytes: int,
+) -> Batch:
+    """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed."""
+    rows = conn.execute(
+        "SELECT seq, kind, record_id, revision, body FROM outbox WHERE state = 'pending' AND "
+        + due_clause()
+        + " ORDER BY seq LIMIT :limit",
+        {"now": now, "max_wait": max_wait, "limit": max_records},
+    ).fetchall()
+    records: list[Outgoing] = []
+    unsendable: list[tuple[int, str]] = []
+    size = _BATCH_OVERHEAD
+    for seq, kind, record_id, revision, sealed in rows:
+        try:
+            body = json.loads(vault.unseal_bytes(sealed))
+        except (VaultError, ValueError) as exc:
+            unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
+            continue
+        wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
+        record_size = wire_size(wire) + 1
+        if record_size + _BATCH_OVERHEAD > max_bytes:
+            unsendable.append(
+                (
+                    seq,
+                    f"local: the record is {record_size} bytes, over the {max_bytes}-byte batch limit",
+                )
+            )
+            continue
+        if size + record_size > max_bytes:
+            break
+        size += record_size
+        records.append(Outgoing(seq, kind, record_id, revision, wire))
+    return Batch(records, unsendable)
+
+
+@dataclass(frozen=True)
+class PendingAttachment:
+    """An attachment of a batch's record that the platform does not hold completely yet."""
+
+    attachment_id: str
+    record_id: str
+    path: str
+    size: int
+    sha256: str
+    media_type: str
+
+
+def referenced_attachments(wire: dict[str, Any]) -> set[str]:
+    """Ids of the attachments a record's body names (case materials, agent consent)."""
+    body = wire.get("body") or {}
+    ids = {a.get("id") for a in body.get("attachments") or () if isinstance(a, dict)}
+    agent = body.get("agent")
+    if isinstance(agent, dict) and isinstance(agent.get("authorization"), dict):
+        ids.add(agent["authorization"].get("attachment_id"))
+    return {i for i in ids if isinstance(i, str)}
+
+
+def attachments_to_upload(
+    conn: sqlite3.Connection, attachment_ids: Iterable[str]
+) -> list[PendingAttachment]:
+    """Those of these attachments that are listed in the outbox and not yet marked uploaded."""
+    ids = sorted(set(attachment_ids))
+    found: list[PendingAttachment] = []
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        rows = conn.execute(
+            "SELECT attachment_id, record_id, path, size, sha256, media_type FROM outbox_attachment"
+            f" WHERE uploaded_at IS NULL AND attachment_id IN ({marks})",
+            part,
+        ).fetchall()
+        found.extend(PendingAttachment(*row) for row in rows)
+    return found
+
+
+class LocalAttachmentError(Exception):
+    """The attachment's file on this device is missing or damaged: it can never be sent."""
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """How one upload ended: ``error`` None on success; ``permanent`` when retrying is futile."""
+
+    attachment: PendingAttachment
+    error: Exception | None = None
+    permanent: bool = False
+
+
+class Uploader:
+    """Uploads attachments on a few threads, each with its own platform client."""
+
+    def __init__(
+        self, connect: Callable[[], PlatformClient], vault: Vault, data_dir: Path, workers: int
+    ):
+        self._connect = connect
+        self._vault = vault
+        self._data_dir = Path(data_dir)
+        self._workers = max(1, workers)
+        self._local = threading.local()
+        self._clients: list[PlatformClient] = []
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def upload_all(self, attachments: list[PendingAttachment]) -> list[UploadOutcome]:
+        """Upload each attachment (resuming partial uploads); one outcome per attachment."""
+        if not attachments:
+            return []
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="sync-upload")
+        return list(self._pool.map(self._upload_one, attachments))
+
+    def read_plain(self, attachment: PendingAttachment) -> bytes:
+        """The attachment's plaintext, checked against its recorded size and digest."""
+        path = self._data_dir / attachment.path
+        try:
+            data = self._vault.unseal_bytes(path.read_bytes())
+        except OSError as exc:
+            raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
+        except VaultError as exc:
+            raise LocalAttachmentError(f"{path}: {exc}") from None
+        if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
+            raise LocalAttachmentError(
+                f"{path}: the file does not match its recorded size and sha256"
+            )
+        return data
+
+    def _client(self) -> PlatformClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._connect()
+            with self._lock:
+                self._clients.append(client)
+        return client
+
+    def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
+        try:
+            data = self.read_plain(attachment)
+        except LocalAttachmentError as exc:
+            return UploadOutcome(attachment, exc, permanent=True)
+        try:
+            self._client().upload(
+                attachment.attachment_id,
+                attachment.record_id,
+                data,
+                attachment.sha256,
+                attachment.media_type,
+            )
+        except TooLarge as exc:
+            return UploadOutcome(attachment, exc, permanent=True)
+        except PlatformError as exc:
+            return UploadOutcome(attachment, exc, permanent=_refused_for_good(exc))
+        return UploadOutcome(attachment)
+
+    def close(self) -> None:
+        """Stop the threads and close their clients."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        with self._lock:
+            for client in self._clients:
+                client.close()
+            self._clients.clear()
+
+
+def _refused_for_good(exc: PlatformError) -> bool:
+    """A 4xx answer about this upload itself (not auth, not busy): retrying cannot help."""
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 408, 429)
+
+
+def result_json(result: dict[str, Any]) -> str:
+    """The platform's result for a record, as kept in ``outbox.result``."""
+    return json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def describe_error(result: dict[str, Any]) -> str:
+    """``conflict: <code>: <message>`` from a result's error object."""
+    error = result.get("error") if isinstance(result.get("error"), dict) else {}
+    code = error.get("code", "")
+    message = error.get("message", "")
+    return ": ".join(part for part in (result.get("status", ""), code, message) if part)

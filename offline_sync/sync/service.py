@@ -1,0 +1,107 @@
+"""The application's handle on sync: engines for a thread, the background worker, status."""
+
+from __future__ import annotations
+
+import functools
+import random
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from offline_sync.client import PlatformClient
+from offline_sync.clock import Clock
+from offline_sync.store import Store
+from offline_sync.sync.engine import SyncEngine, SyncSettings
+from offline_sync.sync.pull import Applier
+from offline_sync.sync.worker import SyncWorker
+from offline_sync.vault import Vault
+
+
+class SyncNotConfigured(Exception):
+    """The platform link is not configured (no URL, device id or secret)."""
+
+
+def platform_connector(
+    url: str, device_id: str, device_secret: str, clock: Clock, timeout_s: float
+) -> Callable[[], PlatformClient] | None:
+    """A factory of platform clients, or None when the link is not configured."""
+    if not (url and device_id and device_secret):
+        return None
+    return functools.partial(PlatformClient, url, device_id, device_secret, clock, timeout_s)
+
+
+class SyncService:
+    """Builds sync engines and the background worker from one set of parts.
+
+    ``open_store`` opens a new connection to the site's store (the worker thread
+    needs its own); ``connect`` makes a platform client (None: not configured);
+    ``appliers`` apply pulled changes by type.
+    """
+
+    def __init__(
+        self,
+        open_store: Callable[[], Store],
+        vault: Vault,
+        data_dir: Path,
+        connect: Callable[[], PlatformClient] | None,
+        clock: Clock,
+        settings: SyncSettings,
+        appliers: Mapping[str, Applier],
+        rng: random.Random | None = None,
+    ) -> None:
+        self._open_store = open_store
+        self.vault = vault
+        self.data_dir = Path(data_dir)
+        self._connect = connect
+        self.clock = clock
+        self.settings = settings
+        self.appliers = dict(appliers)
+        self._rng = rng
+        self._worker: SyncWorker | None = None
+
+    @property
+    def configured(self) -> bool:
+        """True when the platform link is configured."""
+        return self._connect is not None
+
+    def engine(self, store: Store) -> SyncEngine:
+        """An engine on ``store`` (a store of the calling thread)."""
+        return SyncEngine(
+            store,
+            self.vault,
+            self.data_dir,
+            self._require_connect(),
+            self.clock,
+            self.settings,
+            self.appliers,
+            self._rng,
+        )
+
+    def worker(self) -> SyncWorker:
+        """The background worker (one per service; it opens its own store)."""
+        if self._worker is None:
+            self._require_connect()
+            self._worker = SyncWorker(
+                lambda: self.engine(self._open_store()), self.settings.interval_s
+            )
+        return self._worker
+
+    def start(self) -> None:
+        """Start background sync."""
+        self.worker().start()
+
+    def notify(self) -> None:
+        """Records were queued: sync soon (no-op when the worker is not running)."""
+        if self._worker is not None:
+            self._worker.notify()
+
+    def stop(self) -> None:
+        """Stop background sync, if it runs."""
+        if self._worker is not None:
+            self._worker.stop()
+
+    def _require_connect(self) -> Callable[[], PlatformClient]:
+        if self._connect is None:
+            raise SyncNotConfigured(
+                "the platform link is not configured: set [platform] url, device_id and device_secret"
+            )
+        return self._connect

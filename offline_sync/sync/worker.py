@@ -1,0 +1,88 @@
+"""The background sync thread: runs the engine, sleeps until the next try or a nudge."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from offline_sync.sync.engine import SyncEngine, SyncReport
+
+log = logging.getLogger(__name__)
+
+
+class SyncWorker:
+    """Runs :meth:`SyncEngine.run_once` in a loop on its own thread.
+
+    ``make_engine`` is called on the worker thread (an engine and its store belong to
+    one thread). Between runs the worker sleeps for ``interval_s`` (to pull news), or
+    until the engine's next try when it had to back off, or until :meth:`notify`.
+    """
+
+    def __init__(self, make_engine: Callable[[], SyncEngine], interval_s: float) -> None:
+        self._make_engine = make_engine
+        self._interval_s = interval_s
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._engine: SyncEngine | None = None
+        self._lock = threading.Lock()
+        self.last_report: SyncReport | None = None
+        self.runs = 0
+
+    def start(self) -> None:
+        """Start the thread (once)."""
+        if self._thread is not None:
+            raise RuntimeError("the sync worker is already started")
+        self._thread = threading.Thread(target=self.run, name="sync", daemon=True)
+        self._thread.start()
+
+    def notify(self) -> None:
+        """New records are queued: run soon instead of waiting for the interval."""
+        self._wake.set()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop the loop, interrupting a run between requests, and wait for the thread."""
+        self._stopping.set()
+        self._wake.set()
+        with self._lock:
+            if self._engine is not None:
+                self._engine.interrupt()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    @property
+    def alive(self) -> bool:
+        """True while the thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def run(self) -> None:
+        """The loop itself (the thread's target; ``bianmin sync --forever`` calls it directly)."""
+        engine = self._make_engine()
+        with self._lock:
+            self._engine = engine
+        if self._stopping.is_set():
+            engine.interrupt()
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                delay = self._run_engine(engine)
+                self._wake.wait(delay)
+        finally:
+            engine.close()
+            engine.store.close()
+
+    def _run_engine(self, engine: SyncEngine) -> float:
+        """One run; returns how long to sleep before the next."""
+        try:
+            report = engine.run_once(self._interval_s, wait=False)
+        except Exception:  # a bug or a broken store must not end the thread silently
+            log.exception("sync run failed")
+            return self._interval_s
+        self.last_report = report
+        self.runs += 1
+        if report.complete:
+            return self._interval_s
+        if report.next_attempt_in_s is not None:
+            return min(report.next_attempt_in_s, self._interval_s)
+        return 0.0
