@@ -1,1 +1,81 @@
-"""Second-generation ID card reader (GA/T 467 serial protocol)."""
+"""Second-generation ID card reader (GA/T 467 serial protocol): driver, simulator, probe.
+
+The kiosk core uses :func:`open_reader` and the :class:`CardReader` protocol; the
+rest is for the technician commands and tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devices.idcard.card import CardKind, CardType, IdCard
+from devices.idcard.cards_file import load_cards
+from devices.idcard.errors import (
+    CardDataError,
+    CardReadError,
+    IdCardError,
+    ReaderError,
+    ReaderStatusError,
+    ReaderTimeout,
+    ReaderUnavailable,
+)
+from devices.idcard.reader import (
+    CardPlaced,
+    CardReader,
+    CardRemoved,
+    ReaderEvent,
+    ReaderState,
+    ReadFailed,
+    StateChanged,
+)
+from devices.idcard.serial_reader import SerialCardReader, Timeouts
+from devices.idcard.simulator import SimulatedReader
+from offline_sync.clock import Clock
+
+SIM_PORT = "sim"
+
+
+def open_reader(
+    port: str,
+    baud: int = 115200,
+    poll_interval: float = 0.3,
+    clock: Clock | None = None,
+    sim_cards: Path | None = None,
+) -> SerialCardReader:
+    """The reader on ``port``; not started.
+
+    ``port = "sim"`` (cards from ``sim_cards``) or ``"sim:FILE"`` starts a simulated
+    reader on a pty and returns the same serial driver connected to it; the simulator
+    is reachable as ``reader.simulator`` and stops with the reader.
+    """
+    if port != SIM_PORT and not port.startswith(SIM_PORT + ":"):
+        return SerialCardReader(port, baud, poll_interval, clock=clock)
+    cards_path = Path(port[len(SIM_PORT) + 1 :]) if ":" in port else sim_cards
+    cards = load_cards(cards_path) if cards_path else []
+    simulator = SimulatedReader(cards, baud).start()
+    return SerialCardReader(simulator.path, baud, poll_interval, clock=clock, simulator=simulator)
+
+
+__all__ = [
+    "SIM_PORT",
+    "CardDataError",
+    "CardKind",
+    "CardPlaced",
+    "CardReadError",
+    "CardReader",
+    "CardRemoved",
+    "CardType",
+    "IdCard",
+    "IdCardError",
+    "ReadFailed",
+    "ReaderError",
+    "ReaderEvent",
+    "ReaderState",
+    "ReaderStatusError",
+    "ReaderTimeout",
+    "ReaderUnavailable",
+    "SerialCardReader",
+    "StateChanged",
+    "Timeouts",
+    "open_reader",
+]

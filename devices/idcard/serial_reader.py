@@ -16,6 +16,7 @@ import termios
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import serial
 
@@ -193,7 +194,7 @@ class SerialCardReader:
         clock: Clock | None = None,
         read_attempts: int = 3,
         removal_confirmations: int = 2,
-        on_stop: Callable[[], None] | None = None,
+        simulator: Any = None,
     ) -> None:
         self.port = port
         self.baud = baud
@@ -204,7 +205,7 @@ class SerialCardReader:
         self.sam_id: str | None = None
         self._clock = clock or SystemClock()
         self._link = SerialLink(port, baud, self.timeouts, self._clock)
-        self._on_stop = on_stop
+        self.simulator = simulator  # the simulated device behind a virtual port, if any
         self._state = ReaderState.STOPPED
         self._handlers: list[EventHandler] = []
         self._stopping = threading.Event()
@@ -233,16 +234,16 @@ class SerialCardReader:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop polling, close the port, and stop a virtual device behind it."""
+        """Stop polling, close the port, and close a simulated device behind it."""
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(10)
             self._thread = None
         self._link.close()
         self._set_state(ReaderState.STOPPED, "stopped")
-        if self._on_stop is not None:
-            self._on_stop()
-            self._on_stop = None
+        if self.simulator is not None:
+            self.simulator.close()
+            self.simulator = None
 
     def read_once(self, timeout: float) -> IdCard | None:
         """Wait up to ``timeout`` s for a card, read and verify it; None if no card came."""

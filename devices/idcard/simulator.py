@@ -22,9 +22,9 @@ import random
 import select
 import shutil
 import tempfile
+import termios
 import threading
 import time
-import tty
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +50,7 @@ from devices.idcard.frames import (
     wire_seconds,
 )
 from devices.idcard.idnumber import mask_name
+from devices.pty import open_raw_pty
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ _STATUS_BAD_CHECK = 0x10
 _STATUS_BAD_LENGTH = 0x11
 _STATUS_UNKNOWN_COMMAND = 0x21
 _STATUS_READ_FAILED = 0x41
+_SPEEDS = {getattr(termios, f"B{baud}"): baud for baud in BAUD_RATES}
 
 T = TypeVar("T")
 
@@ -268,6 +270,11 @@ class SimulatedReader:
             return
         arrived = time.perf_counter()
         self.bytes_in += len(data)
+        line_baud = _SPEEDS.get(termios.tcgetattr(self._master)[5])
+        if line_baud != self.baud:
+            # A UART at another speed sees garbage and never answers it.
+            log.debug("ignored %d bytes sent at %s baud", len(data), line_baud)
+            return
         for item in self._decoder.feed(data):
             if isinstance(item, Frame):
                 request = parse_request(item)
@@ -367,11 +374,7 @@ class SimulatedReader:
     def _plug(self) -> str:
         if self._master is not None:
             return self.device_path or ""
-        master, slave = os.openpty()
-        tty.setraw(master)
-        tty.setraw(slave)
-        self._master, self._slave = master, slave
-        self.device_path = os.ttyname(slave)
+        self._master, self._slave, self.device_path = open_raw_pty()
         self._decoder = FrameDecoder()
         tmp = self._link_dir / "idcard.new"
         tmp.unlink(missing_ok=True)
