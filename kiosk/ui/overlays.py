@@ -1,0 +1,43 @@
+"""Views over any screen: the idle countdown, a message for the villager, the technician exit."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.modalview import ModalView
+
+from kiosk.ui.widgets import apply_key
+
+
+class IdleCountdown(ModalView):
+    """ "您还在使用吗？" with the seconds left; any tap on it keeps the session."""
+
+    seconds = NumericProperty(0)
+
+
+class MessageView(ModalView):
+    """A plain sentence for the villager (an error or a notice) with one OK button."""
+
+    text = StringProperty("")
+    role = StringProperty("danger")
+
+
+class TechnicianExit(ModalView):
+    """The PIN pad that lets a technician quit a locked-down kiosk."""
+
+    pin = StringProperty("")
+    problem = StringProperty("")
+
+    def on_key(self, key: str) -> None:
+        """A key of the pad; the PIN is checked when it is as long as the configured one."""
+        app = App.get_running_app()
+        self.problem = ""
+        self.pin = apply_key(self.pin, key, 12)
+        expected = app.site.ui.technician_pin
+        if expected and len(self.pin) >= len(expected):
+            if self.pin == expected:
+                self.dismiss()
+                app.technician_exit()
+            else:
+                self.pin = ""
+                self.problem = app.t("tech.wrong")

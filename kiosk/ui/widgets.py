@@ -1,0 +1,83 @@
+"""The kiosk's building blocks: big buttons, choice buttons, keypads. Looks are in widgets.kv."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.label import Label
+
+from kiosk.ui.theme import MIN_TOUCH_PX
+
+BACKSPACE = "backspace"
+CLEAR = "clear"
+
+
+class KButton(ButtonBehavior, Label):
+    """A large button coloured by its palette ``role`` (primary, secondary, danger, tile0...)."""
+
+    role = StringProperty("primary")
+    min_touch = MIN_TOUCH_PX
+
+
+class Tile(KButton):
+    """A home-screen tile: a big title over a one-line hint."""
+
+    title = StringProperty("")
+    hint = StringProperty("")
+
+
+class Choice(ToggleButtonBehavior, Label):
+    """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
+
+    value = StringProperty("")
+    min_touch = MIN_TOUCH_PX
+
+    def _do_press(self) -> None:
+        # Tapping a selected choice of a group keeps it; a lone choice toggles.
+        if self.group is not None and self.state == "down" and not self.allow_no_selection:
+            return
+        super()._do_press()
+
+
+class Keypad(GridLayout):
+    """Keys in a grid; each tap dispatches ``on_key`` with the key's value.
+
+    Values are the characters themselves, plus :data:`BACKSPACE` and :data:`CLEAR`.
+    """
+
+    keys = ListProperty()
+    extra_key = StringProperty("")
+    enabled = BooleanProperty(True)
+    __events__ = ("on_key",)
+
+    def on_keys(self, *_args: object) -> None:
+        """Rebuild the buttons when the key list changes."""
+        self.clear_widgets()
+        for value in self.keys:
+            button = KeypadKey(value=value)
+            button.bind(on_release=lambda b: self.dispatch("on_key", b.value))
+            self.add_widget(button)
+
+    def on_key(self, value: str) -> None:
+        """Default handler: nothing."""
+
+
+class KeypadKey(KButton):
+    """One key of a :class:`Keypad`."""
+
+    value = StringProperty("")
+
+
+DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE]
+ID_DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", BACKSPACE]
+LETTERS = list("QWERTYUIOPASDFGHJKLZXCVBNM") + [BACKSPACE, CLEAR]
+
+
+def apply_key(text: str, key: str, max_length: int) -> str:
+    """The text after one key press of a pad: a character, backspace or clear."""
+    if key == BACKSPACE:
+        return text[:-1]
+    if key == CLEAR:
+        return ""
+    return text + key if len(text) < max_length else text

@@ -1,0 +1,77 @@
+"""Home screen, looks, idle wipe and the error edge, driven by touch in a real window."""
+
+from __future__ import annotations
+
+from tests.ui_fixtures import kiosk_fixture, spoken_fixture  # noqa: F401
+
+
+def test_home_shows_six_big_tiles_site_name_and_clock(kiosk, tmp_path):
+    home = kiosk.screen
+    assert home.name == "home"
+    for tile in ("take_number", "guide", "apply", "progress", "rating", "unsolved"):
+        widget = kiosk.find(id=tile)
+        assert widget.width >= 170 and widget.height >= 170
+    assert kiosk.shows("测试镇便民服务中心")
+    assert kiosk.shows("10:00") or kiosk.app.time_text  # 01:00 UTC is 09:00 in Shanghai
+    kiosk.screenshot(tmp_path / "home.png")
+
+
+def test_large_font_mode_scales_text_and_switches_to_high_contrast(kiosk):
+    site_name = kiosk.find(id="site_name")
+    before = site_name.font_size
+    kiosk.tap(id="large_font")
+    assert kiosk.app.large
+    assert site_name.font_size >= before * 1.29
+    assert kiosk.app.pal["background"][:3] == [0, 0, 0]
+    kiosk.tap(id="large_font")
+    assert site_name.font_size == before
+
+
+def test_voice_toggle_silences_the_prompts(kiosk, spoken):
+    kiosk.tap(id="voice")
+    assert not kiosk.app.voice_on and not kiosk.app.voice.enabled
+    kiosk.app.say("您好")
+    kiosk.tap(id="voice")
+    kiosk.wait_until(lambda: spoken.sentences, what="the home prompt spoken")
+    assert "nin2 hao3" not in spoken.sentences
+
+
+def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
+    from kiosk.core.session import Applicant
+
+    kiosk.app.session.applicant = Applicant("11010519491231002X", name="王五")
+    kiosk.app.session.form["phone"] = "13800000000"
+    clock.advance(seconds=60)
+    kiosk.wait_until(lambda: kiosk.shows("10 秒后回到首页"), what="the idle countdown")
+    assert kiosk.shows("您还在使用吗")
+    clock.advance(seconds=5)
+    kiosk.wait_until(lambda: kiosk.shows("5 秒后回到首页"), what="the countdown moving")
+    clock.advance(seconds=5)
+    kiosk.wait_until(lambda: not kiosk.overlays(), what="the countdown closing")
+    assert kiosk.screen.name == "home"
+    assert not kiosk.app.session.has_personal_data
+
+
+def test_a_touch_during_the_countdown_keeps_the_session(kiosk, clock):
+    from kiosk.core.session import Applicant
+
+    kiosk.app.session.applicant = Applicant("11010519491231002X")
+    clock.advance(seconds=62)
+    kiosk.wait_until(lambda: kiosk.overlays(), what="the idle countdown")
+    kiosk.tap(id="keep")
+    kiosk.wait_until(lambda: not kiosk.overlays(), what="the countdown closing")
+    clock.advance(seconds=30)
+    kiosk.pump(3)
+    assert kiosk.app.session.applicant is not None
+
+
+def test_an_exception_at_the_screen_edge_shows_plain_chinese_not_a_traceback(kiosk):
+    from kiosk.core.queue import QueueClosed
+
+    kiosk.app.guard(lambda: 1 / 0)
+    assert kiosk.shows("系统出了点问题")
+    assert not kiosk.shows("ZeroDivisionError") and not kiosk.shows("Traceback")
+    kiosk.tap(id="ok")
+    assert not kiosk.overlays()
+    kiosk.app.guard(lambda: (_ for _ in ()).throw(QueueClosed("outside 08:30-17:30")))
+    assert kiosk.shows("现在不在办公时间")
