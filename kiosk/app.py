@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config import Config
+from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from offline_sync.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ class Services:
     vault: Vault
     outbox: Outbox
     queue: QueueService
+    printer: PrintService
 
     def close(self) -> None:
         """Release the store."""
@@ -49,4 +51,5 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         vault=vault,
         outbox=outbox,
         queue=QueueService(store, outbox, config, clock),
+        printer=PrintService.from_config(config, store, vault, clock),
     )

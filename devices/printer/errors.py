@@ -18,10 +18,3 @@ class PrinterOffline(PrinterError):
 class PrinterTimeout(PrinterError):
     """The printer stopped taking data before the job was written."""
 
-
-class PrinterNotReady(PrinterError):
-    """The printer answered that it cannot print now (paper out, cover open, ...)."""
-
-    def __init__(self, message: str, state: object) -> None:
-        super().__init__(message)
-        self.state = state

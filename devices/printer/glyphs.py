@@ -4,6 +4,7 @@ virtual printer's paper."""
 from __future__ import annotations
 
 import functools
+import math
 
 from PIL import Image, ImageDraw
 
@@ -13,17 +14,28 @@ from devices.printer.paper import CHAR_DOTS, LINE_DOTS, char_columns
 
 @functools.lru_cache(maxsize=4096)
 def cell(ch: str, bold: bool = False) -> Image.Image:
-    """A 1-bit image of ``ch`` in its printer cell (12 or 24 dots wide, 24 high), black on white."""
+    """A 1-bit image of ``ch`` in its printer cell (12 or 24 dots wide, 24 high), black on white.
+
+    A glyph wider than its cell (``m``, ``W`` in a proportional font) is narrowed to fit.
+    """
     width = CHAR_DOTS * char_columns(ch)
-    image = Image.new("1", (width, LINE_DOTS), 1)
     if ch.isspace():
-        return image
+        return Image.new("1", (width, LINE_DOTS), 1)
     face = font(LINE_DOTS - 2, font_for(ch))
-    draw = ImageDraw.Draw(image)
-    draw.text(
-        (width / 2, LINE_DOTS / 2), ch, font=face, fill=0, anchor="mm", stroke_width=int(bold)
+    advance = math.ceil(face.getlength(ch))
+    room = max(width, advance)
+    drawn = Image.new("1", (room, LINE_DOTS), 1)
+    ImageDraw.Draw(drawn).text(
+        ((room - advance) / 2, LINE_DOTS / 2),
+        ch,
+        font=face,
+        fill=0,
+        anchor="lm",
+        stroke_width=int(bold),
     )
-    return image
+    if room > width:
+        drawn = drawn.resize((width, LINE_DOTS), Image.NEAREST)
+    return drawn
 
 
 def text_image(text: str, width: int = 1, height: int = 1, bold: bool = False) -> Image.Image:

@@ -65,3 +65,14 @@ main.add_command(db)
 from kiosk.cli.demo import demo  # noqa: E402
 
 main.add_command(demo)
+from kiosk.cli.printer import printer  # noqa: E402
+from kiosk.cli.sim import sim  # noqa: E402
+
+main.add_command(printer)
+main.add_command(sim)
+from kiosk.cli.idcard import idcard  # noqa: E402
+
+main.add_command(idcard)
+from kiosk.cli.platform import platform  # noqa: E402
+
+main.add_command(platform)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import click
 
 from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.printer import print_queue_ticket
 from kiosk.core.queue import Priority, QueueError, Ticket
 
 
@@ -50,14 +51,20 @@ def queue() -> None:
 )
 @click.option("--appointment", "appointment_code", help="Check in an appointment code.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--print", "print_it", is_flag=True, help="Print the ticket.")
+@click.option("--printer", "printer_url", help="Printer URL (default: [devices.printer] url).")
 @click.pass_context
-def take(ctx, service, priority, id_number, appointment_code, as_json) -> None:
+def take(
+    ctx, service, priority, id_number, appointment_code, as_json, print_it, printer_url
+) -> None:
     """Issue the next number of SERVICE (a service code from the config)."""
-    _run(
+    ticket = _run(
         ctx,
         lambda q: q.take(service, priority, id_number=id_number, appointment_code=appointment_code),
         as_json,
     )
+    if print_it:
+        print_queue_ticket(ctx, ticket, printer_url)
 
 
 @queue.command()

@@ -9,13 +9,13 @@ import socket
 import termios
 import threading
 import time
-import tty
 from pathlib import Path
 
 from devices.printer.paper import Paper
 from devices.printer.status import PrinterState
 from devices.printer.virtual.interpreter import Interpreter, Job
 from devices.printer.virtual.render import paper_image
+from devices.pty import open_raw_pty
 
 OK = 0x12  # the fixed bits of every status byte: 0xx1xx10
 # Answers to DLE EOT 1..4 for each state; UNKNOWN answers nothing.
@@ -77,11 +77,7 @@ class VirtualPrinter:
 
     def open_pty(self) -> str:
         """Create a pty pair and serve its master end; returns the path a driver opens."""
-        master, slave = os.openpty()
-        tty.setraw(master)
-        tty.setraw(slave)
-        path = os.ttyname(slave)
-        os.chmod(path, 0o660)
+        master, slave, path = open_raw_pty()
         self._closers += [lambda: os.close(master), lambda: os.close(slave)]
         self._start(self._pty_loop, master)
         return path

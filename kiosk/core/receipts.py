@@ -1,0 +1,287 @@
+"""What goes on paper: the queue ticket, the acceptance receipt (受理回执), the materials list
+of a service guide and the daily statistics slip, built from plain dataclasses.
+
+Every sentence comes from the message catalogue (``printing.*`` keys). Names and ID
+numbers are masked before they reach paper (``张*``, ``5115**********001X``); a ticket
+carries no name at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from devices.idcard.idnumber import mask_id_number, mask_name
+from devices.printer import Document
+from devices.printer.paper import text_columns
+from kiosk.core.messages import Messages
+from kiosk.core.queue import ServiceStats, Ticket
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Who prints: the service point's name, and its time zone for printed times."""
+
+    site_name: str
+    zone: ZoneInfo
+
+    def local(self, moment: datetime) -> str:
+        """``moment`` as local time for paper."""
+        return moment.astimezone(self.zone).strftime(TIME_FORMAT)
+
+
+@dataclass(frozen=True)
+class AcceptanceReceipt:
+    """An accepted application, as the case service hands it over for its receipt."""
+
+    case_id: str
+    case_no: str | None
+    item_name: str
+    applicant_name: str
+    applicant_id_number: str
+    materials: Sequence[str]
+    accepted_at: datetime
+    promised_days: int
+    promised_date: date
+    progress_url: str
+
+
+@dataclass(frozen=True)
+class Material:
+    """One line of a materials list: what, original or copy, how many, and a note."""
+
+    name: str
+    kind: str = "原件"
+    copies: int = 1
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MaterialsList:
+    """The materials list of a service guide (办事指南)."""
+
+    item_name: str
+    materials: Sequence[Material]
+    legal_days: int | None = None
+    promised_days: int | None = None
+    place: str = ""
+    fee: str = ""
+    guide_url: str = ""
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """One service's line on the daily statistics slip."""
+
+    service_name: str
+    tickets: int
+    served: int
+    no_show: int
+    mean_wait_min: float | None
+
+
+@dataclass(frozen=True)
+class DailyStats:
+    """The day's queue figures for staff."""
+
+    day: date
+    rows: Sequence[StatsRow]
+    printed_at: datetime
+
+    @classmethod
+    def from_queue(
+        cls, day: date, stats: Sequence[ServiceStats], names: dict[str, str], printed_at: datetime
+    ) -> DailyStats:
+        """The slip for ``QueueService.stats(day)``; ``names`` maps service codes to names."""
+        rows = [
+            StatsRow(
+                names.get(s.service_code, s.service_code),
+                s.tickets,
+                s.served,
+                s.no_show,
+                s.mean_wait_min,
+            )
+            for s in stats
+        ]
+        return cls(day, rows, printed_at)
+
+
+def _header(doc: Document, site: Letterhead) -> None:
+    doc.line(site.site_name, align="center", bold=True)
+
+
+def _field(doc: Document, label: str, value: str) -> None:
+    """``label`` and ``value`` on one line when they fit, else the value wrapped below."""
+    if text_columns(label) + 2 + text_columns(value) <= doc.paper.columns:
+        doc.pair(label, value)
+    else:
+        doc.line(f"{label}：{value}")
+
+
+def render_ticket(doc: Document, ticket: Ticket, site: Letterhead, text: Messages) -> bytes:
+    """The queue ticket: service, the number in large print, time, people ahead, estimated
+    wait and a QR code of the ticket id. No name."""
+    _header(doc, site)
+    doc.line(ticket.service_name, align="center", width=2, height=2)
+    doc.line(ticket.display_no, align="center", width=4, height=4, bold=True)
+    if ticket.priority:
+        doc.line(text("printing.ticket.green_channel"), align="center", bold=True)
+    doc.rule()
+    doc.pair(text("printing.ticket.issued_at"), site.local(ticket.issued_at))
+    doc.pair(text("printing.ticket.ahead"), text("printing.ticket.ahead_value", count=ticket.ahead))
+    doc.pair(
+        text("printing.ticket.wait"),
+        text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
+    )
+    doc.qr(ticket.ticket_id)
+    doc.line(text("printing.ticket.footer"), align="center")
+    doc.cut()
+    return doc.to_bytes()
+
+
+def render_receipt(
+    doc: Document, receipt: AcceptanceReceipt, site: Letterhead, text: Messages
+) -> bytes:
+    """The acceptance receipt (受理回执) with the applicant masked and a progress QR code."""
+    _header(doc, site)
+    doc.line(text("printing.receipt.title"), align="center", width=2, height=2, bold=True)
+    doc.rule()
+    _field(doc, text("printing.receipt.case_id"), receipt.case_id)
+    _field(
+        doc,
+        text("printing.receipt.case_no"),
+        receipt.case_no or text("printing.receipt.case_no_pending"),
+    )
+    _field(doc, text("printing.receipt.item"), receipt.item_name)
+    _field(doc, text("printing.receipt.applicant"), mask_name(receipt.applicant_name))
+    _field(doc, text("printing.receipt.id_number"), mask_id_number(receipt.applicant_id_number))
+    _field(doc, text("printing.receipt.accepted_at"), site.local(receipt.accepted_at))
+    _field(
+        doc,
+        text("printing.receipt.promise"),
+        text(
+            "printing.receipt.promise_value",
+            days=receipt.promised_days,
+            date=receipt.promised_date.isoformat(),
+        ),
+    )
+    doc.line(text("printing.receipt.materials"))
+    for n, name in enumerate(receipt.materials, start=1):
+        doc.line(f"{n}. {name}")
+    if not receipt.materials:
+        doc.line(text("printing.receipt.no_materials"))
+    doc.rule()
+    doc.line(text("printing.receipt.qr_hint"), align="center")
+    doc.qr(receipt.progress_url)
+    doc.line(text("printing.receipt.footer"), align="center")
+    doc.cut()
+    return doc.to_bytes()
+
+
+def render_materials(
+    doc: Document, guide: MaterialsList, site: Letterhead, text: Messages
+) -> bytes:
+    """The materials list of a service guide, to take home."""
+    _header(doc, site)
+    doc.line(guide.item_name, align="center", width=1, height=2, bold=True)
+    doc.line(text("printing.materials.title"), align="center", bold=True)
+    doc.rule()
+    for n, material in enumerate(guide.materials, start=1):
+        doc.line(f"{n}. {material.name}")
+        detail = text("printing.materials.copies", kind=material.kind, copies=material.copies)
+        doc.line(f"   {detail}" + (f"；{material.note}" if material.note else ""))
+    doc.rule()
+    days = "printing.materials.days_value"
+    if guide.legal_days is not None:
+        _field(doc, text("printing.materials.legal_days"), text(days, days=guide.legal_days))
+    if guide.promised_days is not None:
+        _field(doc, text("printing.materials.promised_days"), text(days, days=guide.promised_days))
+    if guide.place:
+        _field(doc, text("printing.materials.place"), guide.place)
+    if guide.fee:
+        _field(doc, text("printing.materials.fee"), guide.fee)
+    if guide.guide_url:
+        doc.line(text("printing.materials.qr_hint"), align="center")
+        doc.qr(guide.guide_url)
+    doc.cut()
+    return doc.to_bytes()
+
+
+def render_stats(doc: Document, stats: DailyStats, site: Letterhead, text: Messages) -> bytes:
+    """The daily statistics slip for staff: per service tickets, served, no-shows, mean wait."""
+    _header(doc, site)
+    doc.line(f"{text('printing.stats.title')} {stats.day.isoformat()}", align="center", bold=True)
+    doc.rule()
+    widths = _stats_widths(doc.paper.columns)
+    doc.line(_table_row(text("printing.stats.header").split("|"), widths), bold=True)
+    for row in stats.rows:
+        doc.line(_table_row(_stats_cells(row, text), widths))
+    doc.rule()
+    waits = [r.mean_wait_min for r in stats.rows if r.mean_wait_min is not None]
+    total = StatsRow(
+        text("printing.stats.total"),
+        sum(r.tickets for r in stats.rows),
+        sum(r.served for r in stats.rows),
+        sum(r.no_show for r in stats.rows),
+        _weighted_wait(stats.rows) if waits else None,
+    )
+    doc.line(_table_row(_stats_cells(total, text), widths), bold=True)
+    doc.pair(text("printing.stats.printed_at"), site.local(stats.printed_at))
+    doc.cut()
+    return doc.to_bytes()
+
+
+def _weighted_wait(rows: Sequence[StatsRow]) -> float:
+    weighted = [(r.mean_wait_min, r.served or 1) for r in rows if r.mean_wait_min is not None]
+    return sum(w * n for w, n in weighted) / sum(n for _, n in weighted)
+
+
+def _stats_widths(columns: int) -> list[int]:
+    numbers = [5, 5, 5, 7]
+    return [columns - sum(numbers), *numbers]
+
+
+def _stats_cells(row: StatsRow, text: Messages) -> list[str]:
+    wait = (
+        "-"
+        if row.mean_wait_min is None
+        else text("printing.stats.minutes", minutes=f"{row.mean_wait_min:.0f}")
+    )
+    return [row.service_name, str(row.tickets), str(row.served), str(row.no_show), wait]
+
+
+def _table_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    """The first cell left-aligned (cut to fit), the others right-aligned, by paper columns."""
+    out = ""
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+        if i == 0:
+            while text_columns(cell) > width - 1:
+                cell = cell[:-1]
+            out += cell + " " * (width - text_columns(cell))
+        else:
+            out += " " * max(0, width - text_columns(cell)) + cell
+    return out
+
+
+def render_test_page(doc: Document, site: Letterhead, text: Messages, now: datetime) -> bytes:
+    """The technician's test page: Chinese, full-width punctuation, a rare character, every
+    size, alignment, a QR code and the cut."""
+    _header(doc, site)
+    doc.line(text("printing.test.title"), align="center", width=2, height=2, bold=True)
+    doc.line(f"{doc.paper.mm}mm  {doc.paper.columns} cols  {doc.paper.dots} dots  {doc.profile}")
+    doc.line(text("printing.test.punctuation"))
+    doc.line(f"{text('printing.test.rare')}：𠀀 𪚥")
+    for size in (1, 2, 3):
+        doc.line(f"{text('printing.test.sizes')} {size}x{size}", width=size, height=size)
+    doc.line("左 left", align="left")
+    doc.line("中 centre", align="center")
+    doc.line("右 right", align="right")
+    doc.rule()
+    doc.line(site.local(now), align="center")
+    doc.qr("https://bianmin.invalid/printer-test")
+    doc.cut()
+    return doc.to_bytes()
