@@ -1,0 +1,96 @@
+"""Proxy agent accounts (代办专员) from the platform's feed, and offline PIN checks."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from offline_sync.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AgentAccount:
+    """An agent as the platform describes them (the PIN hash stays in the store)."""
+
+    agent_id: str
+    name: str
+    active: bool
+    villages: tuple[str, ...]
+
+
+def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+    """Change applier for ``agent_account``: store the account, PIN hash exactly as given."""
+    agent_id, pin = data.get("agent_id"), data.get("pin")
+    if not isinstance(agent_id, str) or not isinstance(pin, dict) or pin.get("scheme") != "scrypt":
+        log.warning("agent_account change skipped: malformed (agent %r)", agent_id)
+        return
+    conn.execute(
+        "INSERT INTO agent_account (agent_id, name, active, villages, pin) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (agent_id) DO UPDATE SET name = excluded.name, active = excluded.active,"
+        " villages = excluded.villages, pin = excluded.pin",
+        (
+            agent_id,
+            str(data.get("name") or ""),
+            int(bool(data.get("active"))),
+            json.dumps(list(data.get("villages") or []), ensure_ascii=False),
+            json.dumps(pin, sort_keys=True),
+        ),
+    )
+
+
+class AgentDirectory:
+    """The agent accounts this device knows."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _account(self, row: sqlite3.Row) -> AgentAccount:
+        return AgentAccount(
+            row["agent_id"], row["name"], bool(row["active"]), tuple(json.loads(row["villages"]))
+        )
+
+    def active(self) -> list[AgentAccount]:
+        """Active agents, by name."""
+        rows = self.store.conn.execute(
+            "SELECT * FROM agent_account WHERE active = 1 ORDER BY name, agent_id"
+        )
+        return [self._account(r) for r in rows]
+
+    def get(self, agent_id: str) -> AgentAccount | None:
+        """The account with this id, or None."""
+        row = self.store.conn.execute(
+            "SELECT * FROM agent_account WHERE agent_id = ?", (agent_id,)
+        ).fetchone()
+        return self._account(row) if row else None
+
+    def verify_pin(self, agent_id: str, pin: str) -> bool:
+        """True if ``pin`` is the active agent's PIN (scrypt with the platform's parameters)."""
+        row = self.store.conn.execute(
+            "SELECT pin, active FROM agent_account WHERE agent_id = ?", (agent_id,)
+        ).fetchone()
+        if row is None or not row["active"]:
+            return False
+        spec = json.loads(row["pin"])
+        try:
+            expected = base64.b64decode(spec["hash"])
+            digest = hashlib.scrypt(
+                pin.encode(),
+                salt=base64.b64decode(spec["salt"]),
+                n=int(spec["n"]),
+                r=int(spec["r"]),
+                p=int(spec["p"]),
+                dklen=len(expected),
+                maxmem=256 * 1024 * 1024,
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            log.warning("agent %s: PIN record unusable: %s", agent_id, exc)
+            return False
+        return hmac.compare_digest(digest, expected)

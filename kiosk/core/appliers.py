@@ -1,0 +1,29 @@
+"""The change appliers the sync engine calls, by change type (contract section 5).
+
+Each is ``applier(conn, data)``, run inside the engine's transaction that also stores
+the cursor; each is idempotent, and skips (with a warning) a change it cannot read rather
+than block the feed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.core.agents import apply_agent_account
+from kiosk.core.calendar import apply_calendar
+from kiosk.core.cases import apply_case_status
+from kiosk.core.catalogue import apply_catalogue_item, apply_catalogue_item_removed
+from kiosk.core.notices import apply_notice
+
+Applier = Callable[[sqlite3.Connection, dict[str, Any]], None]
+
+APPLIERS: dict[str, Applier] = {
+    "case_status": apply_case_status,
+    "catalogue_item": apply_catalogue_item,
+    "catalogue_item_removed": apply_catalogue_item_removed,
+    "agent_account": apply_agent_account,
+    "calendar": apply_calendar,
+    "notice": apply_notice,
+}

@@ -1,0 +1,220 @@
+"""Validation of application form values and applicants against the catalogue's rules.
+
+Every problem is a :class:`FieldError` naming the field and a message key of the
+``cases.po`` catalogue (``form.phone``: 请输入11位手机号码...), so a screen can point at
+the field and tell a villager in plain Chinese what to do.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from devices.idcard.idnumber import is_valid_id_number
+from kiosk.core.catalogue import FormField
+
+ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
+TEXT_MAX = 200
+ADDRESS_MIN, ADDRESS_MAX = 5, 100
+NAME_MAX = 40
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FOREIGN_2017 = re.compile(r"^[A-Z]{3}\d{12}$")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's problem: the field name, its label and the message key (with values)."""
+
+    field: str
+    label: str
+    key: str
+
+    def params(self) -> dict[str, str]:
+        """Values for the message's placeholders."""
+        return {"label": self.label}
+
+
+class FormInvalid(Exception):
+    """Some form values are missing or wrong; ``errors`` names each field."""
+
+    key = "field.invalid"
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(f"{e.field}: {e.key}" for e in self.errors))
+
+    @property
+    def fields(self) -> list[str]:
+        """The names of the fields in error, in form order."""
+        return [e.field for e in self.errors]
+
+
+def normalise_phone(value: str) -> str | None:
+    """The phone number without spaces (mobile) or None if it is not a phone number."""
+    text = re.sub(r"[\s()]", "", value)
+    if _MOBILE.match(text.replace("-", "")):
+        return text.replace("-", "")
+    return text if _LANDLINE.match(text) else None
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def check_value(f: FormField, value: Any) -> tuple[Any, str | None]:
+    """The cleaned value of one field and None, or the raw value and an error key."""
+    if f.type == "number":
+        number = _number(value)
+        if number is None:
+            return value, "field.number"
+        return (number, "field.number_negative") if number < 0 else (number, None)
+    if isinstance(value, date) and f.type == "date":
+        return value.isoformat(), None
+    if not isinstance(value, str):
+        return value, f"field.{f.type}"
+    text = value.strip()
+    match f.type:
+        case "text":
+            if _CONTROL.search(text):
+                return value, "field.text"
+            return (text, None) if len(text) <= TEXT_MAX else (value, "field.text_too_long")
+        case "phone":
+            phone = normalise_phone(text)
+            return (phone, None) if phone else (value, "field.phone")
+        case "date":
+            try:
+                return date.fromisoformat(text).isoformat(), None
+            except ValueError:
+                return value, "field.date"
+        case "choice":
+            return (text, None) if text in f.options else (value, "field.choice")
+        case "id_number":
+            number = text.upper()
+            return (number, None) if is_valid_id_number(number) else (value, "field.id_number")
+        case "address":
+            ok = ADDRESS_MIN <= len(text) <= ADDRESS_MAX and _CJK.search(text)
+            return (text, None) if ok and not _CONTROL.search(text) else (value, "field.address")
+    return value, "field.type"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_form(
+    fields: Iterable[FormField], values: Mapping[str, Any], *, complete: bool = True
+) -> dict[str, Any]:
+    """The cleaned form values; FormInvalid naming every wrong field.
+
+    With ``complete`` (at submission) every required field must have a value; without it
+    (a draft being filled in) only the values given are checked. Blank optional values are
+    left out; a value for a field the item does not have is an error.
+    """
+    fields = list(fields)
+    known = {f.name for f in fields}
+    errors = [FieldError(name, name, "field.unknown") for name in values if name not in known]
+    cleaned: dict[str, Any] = {}
+    for f in fields:
+        value = values.get(f.name)
+        if _blank(value):
+            if complete and f.required:
+                errors.append(FieldError(f.name, f.label, "field.required"))
+            continue
+        clean, key = check_value(f, value)
+        if key:
+            errors.append(FieldError(f.name, f.label, key))
+        else:
+            cleaned[f.name] = clean
+    if errors:
+        raise FormInvalid(errors)
+    return cleaned
+
+
+def is_valid_document_number(id_type: str, number: str) -> bool:
+    """True if ``number`` is well formed for this kind of identity document.
+
+    A resident ID and a Hong Kong/Macao/Taiwan residence permit (810000/820000/830000...)
+    follow GB 11643 with its check digit; a foreign permanent residence card is either the
+    2017 form (three letters, twelve digits) or the 2023 form (18 digits starting with 9,
+    GB 11643 check digit).
+    """
+    number = number.upper()
+    if id_type == "resident_id":
+        return is_valid_id_number(number) and number[:2] not in ("81", "82", "83")
+    if id_type == "hk_mo_tw_residence":
+        return number[:6] in ("810000", "820000", "830000") and is_valid_id_number(number)
+    if id_type == "foreign_permanent":
+        if _FOREIGN_2017.match(number):
+            return True
+        return number.startswith("9") and is_valid_id_number(number)
+    return False
+
+
+_APPLICANT_LABELS = {
+    "name": "姓名",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "address": "联系地址",
+}
+
+
+def validate_applicant(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The cleaned applicant (contract section 3 keys); FormInvalid naming every wrong field."""
+    errors: list[FieldError] = []
+
+    def err(name: str, key: str) -> None:
+        errors.append(FieldError(name, _APPLICANT_LABELS[name], key))
+
+    name = str(data.get("name") or "").strip()
+    if not name:
+        err("name", "applicant.name_required")
+    elif len(name) > NAME_MAX or _CONTROL.search(name):
+        err("name", "applicant.name")
+    id_type = data.get("id_type") or "resident_id"
+    number = str(data.get("id_number") or "").strip().upper()
+    if id_type not in ID_TYPES:
+        err("id_type", "applicant.id_type")
+    elif not number:
+        err("id_number", "applicant.id_number_required")
+    elif not is_valid_document_number(id_type, number):
+        err("id_number", f"applicant.{id_type}")
+    phone = data.get("phone")
+    if not _blank(phone):
+        phone = normalise_phone(str(phone))
+        if phone is None:
+            err("phone", "field.phone")
+    address = data.get("address")
+    if not _blank(address):
+        address = str(address).strip()
+        if not (ADDRESS_MIN <= len(address) <= ADDRESS_MAX) or _CONTROL.search(address):
+            err("address", "field.address")
+    if errors:
+        raise FormInvalid(errors)
+    return {
+        "name": name,
+        "id_type": id_type,
+        "id_number": number,
+        "phone": None if _blank(phone) else phone,
+        "address": None if _blank(address) else address,
+    }
