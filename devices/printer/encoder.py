@@ -103,18 +103,21 @@ class Document:
             self._emit("", Style(align=self._style.align))
 
     def qr(self, data: str, *, module: int | None = None) -> None:
-        """A centred QR code (error correction M): the printer's own when the profile has it."""
+        """A centred QR code (error correction M) with a blank line above and below for the
+        quiet zone: the printer's own when the profile has it, else a raster image."""
         module = module or (8 if self.paper.dots >= 576 else 6)
+        self.feed()
         self._apply(Style(align="center"))
         if self.native_qr:
             self._esc.qr(data, ec=QR_ECLEVEL_M, size=module, native=True)
-            return
-        code = qrcode.QRCode(
-            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=module, border=2
-        )
-        code.add_data(data.encode("utf-8"))
-        code.make(fit=True)
-        self._image(code.make_image().get_image().convert("1"), "center")
+        else:
+            code = qrcode.QRCode(
+                error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=module, border=0
+            )
+            code.add_data(data.encode("utf-8"))
+            code.make(fit=True)
+            self._image(code.make_image().get_image().convert("1"), "center")
+        self.feed()
 
     def cut(self) -> None:
         """Feed past the cutter and cut (the feed alone when the profile has no cutter)."""

@@ -17,4 +17,3 @@ class PrinterOffline(PrinterError):
 
 class PrinterTimeout(PrinterError):
     """The printer stopped taking data before the job was written."""
-

@@ -115,9 +115,13 @@ def _header(doc: Document, site: Letterhead) -> None:
 
 
 def _field(doc: Document, label: str, value: str) -> None:
-    """``label`` and ``value`` on one line when they fit, else the value wrapped below."""
+    """``label`` and ``value`` on one line when they fit; else the label on its own line and
+    the value below it, or (a long text) wrapped after the label."""
     if text_columns(label) + 2 + text_columns(value) <= doc.paper.columns:
         doc.pair(label, value)
+    elif text_columns(value) <= doc.paper.columns:
+        doc.line(f"{label}：")
+        doc.line(value)
     else:
         doc.line(f"{label}：{value}")
 
