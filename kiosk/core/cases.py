@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -545,7 +546,8 @@ class CaseService:
             return 0
         named = {r[0] for r in self.store.conn.execute("SELECT path FROM case_attachment")}
         named |= {r[0] for r in self.store.conn.execute("SELECT path FROM outbox_attachment")}
-        cutoff = self.clock.now().timestamp() - older_than_s
+        # File times come from the file system's clock, so the age is measured on it too.
+        cutoff = time.time() - older_than_s
         removed = 0
         for path in folder.iterdir():
             if f"{ATTACHMENT_DIR}/{path.name}" in named or path.stat().st_mtime > cutoff:

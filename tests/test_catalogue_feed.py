@@ -1,0 +1,95 @@
+"""The catalogue kept in step with the platform's change feed, idempotently."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from kiosk.core.appliers import APPLIERS
+from kiosk.core.catalogue import load_seed_items, synthetic_items
+from tests.cases_fixtures import kit  # noqa: F401
+
+
+def seed_item(code: str) -> dict:
+    return copy.deepcopy(next(i for i in load_seed_items() if i["code"] == code))
+
+
+def apply(kit, kind, data):  # noqa: F811
+    with kit.store.transaction() as conn:
+        APPLIERS[kind](conn, data)
+
+
+def test_appliers_cover_every_change_type_of_the_contract():
+    assert set(APPLIERS) == {
+        "case_status",
+        "catalogue_item",
+        "catalogue_item_removed",
+        "agent_account",
+        "calendar",
+        "notice",
+    }
+
+
+def test_higher_version_replaces_and_reindexes_lower_or_equal_is_ignored(kit):  # noqa: F811
+    item = seed_item("511500-0301-04")
+    newer = dict(item, version=item["version"] + 1, name="高龄老人津贴申领")
+    apply(kit, "catalogue_item", newer)
+    assert kit.catalogue.item("511500-0301-04").name == "高龄老人津贴申领"
+    assert kit.catalogue.search("高龄老人")[0].code == "511500-0301-04"
+    older = dict(item, name="旧名称")
+    apply(kit, "catalogue_item", older)
+    apply(kit, "catalogue_item", dict(newer, name="同版本不同名"))
+    assert kit.catalogue.item("511500-0301-04").name == "高龄老人津贴申领"
+    assert kit.catalogue.search("旧名称") == []
+    assert kit.catalogue.search("同版本不同名") == []
+
+
+def test_replaying_the_whole_feed_changes_nothing(kit):  # noqa: F811
+    before = kit.store.conn.execute(
+        "SELECT code, version, body FROM catalogue_item ORDER BY code"
+    ).fetchall()
+    for item in load_seed_items():
+        apply(kit, "catalogue_item", item)
+        apply(kit, "catalogue_item", item)
+    after = kit.store.conn.execute(
+        "SELECT code, version, body FROM catalogue_item ORDER BY code"
+    ).fetchall()
+    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+    fts = kit.store.conn.execute("SELECT count(*) FROM catalogue_fts").fetchone()[0]
+    assert fts == len(after)
+
+
+def test_removal_is_idempotent_and_leaves_no_search_hit(kit):  # noqa: F811
+    apply(kit, "catalogue_item_removed", {"code": "511500-0601-05"})
+    apply(kit, "catalogue_item_removed", {"code": "511500-0601-05"})
+    apply(kit, "catalogue_item_removed", {"code": "511500-9999-99"})
+    assert kit.catalogue.search("畜禽养殖") == []
+    assert kit.catalogue.count() == len(load_seed_items()) - 1
+
+
+def test_a_malformed_item_is_skipped_without_blocking_the_feed(kit, caplog):  # noqa: F811
+    bad = seed_item("511500-0101-01")
+    bad["version"] = 99
+    bad["form"][0]["type"] = "signature"
+    apply(kit, "catalogue_item", bad)
+    apply(kit, "catalogue_item", {"code": "nonsense"})
+    assert kit.catalogue.item("511500-0101-01").version == 3
+    assert "form[0]: type must be one of" in caplog.text
+
+
+def test_seeding_happens_only_on_an_empty_catalogue(kit):  # noqa: F811
+    apply(kit, "catalogue_item_removed", {"code": "511500-0101-01"})
+    assert kit.catalogue.seed_if_empty() == 0
+    assert kit.catalogue.count() == len(load_seed_items()) - 1
+
+
+def test_item_round_trips_exactly_as_the_platform_sent_it(kit):  # noqa: F811
+    item = seed_item("511500-9003-01")
+    assert kit.catalogue.item_dict(item["code"]) == item
+    assert json.loads(json.dumps(kit.catalogue.item_dict(item["code"]))) == item
+
+
+def test_synthetic_catalogue_for_benchmarks_is_valid_and_searchable(kit):  # noqa: F811
+    stored = kit.catalogue.put_many(synthetic_items(300))
+    assert stored == 300
+    assert kit.catalogue.search("ylbx", limit=5)
