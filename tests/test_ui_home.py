@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.ui_fixtures import kiosk_fixture, spoken_fixture  # noqa: F401
+from tests.ui_fixtures import (  # noqa: F401
+    kiosk_fixture,
+    printer_fixture,
+    reader_fixture,
+    spoken_fixture,
+)
 
 
 def test_home_shows_six_big_tiles_site_name_and_clock(kiosk, tmp_path):

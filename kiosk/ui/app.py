@@ -1,8 +1,9 @@
 """The kiosk App: state as Kivy properties, navigation, idle wipe, the error edge.
 
-Screens stay thin: they read the app's properties and call the core services held in
-:attr:`KioskApp.services`. Work that may block (printing, card reading, the network)
-runs on worker threads and comes back to widgets only through ``Clock.schedule_once``.
+Screens stay thin: they read the app's properties and call the core services through
+:meth:`KioskApp.call`, which runs the call on the service thread (the only thread that
+touches the store and the printer) and hands the result back to the UI thread with
+``Clock.schedule_once``. Card reader events arrive the same way.
 Any exception that reaches this edge is logged for the technician and shown to the
 villager as one plain sentence from the message catalogue, never as a traceback.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,12 +31,15 @@ from kivy.properties import (
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.utils import get_color_from_hex
 
+from kiosk.config import Config
 from kiosk.core.messages import Messages
 from kiosk.core.session import IdlePhase, IdleTimer, KioskSession
 from kiosk.core.voice import Voice
-from kiosk.ui.overlays import IdleCountdown, MessageView, TechnicianExit
+from kiosk.ui.overlays import CardPrompt, IdleCountdown, MessageView, TechnicianExit
 from kiosk.ui.screens import SCREENS
+from kiosk.ui.service_thread import ServiceThread
 from kiosk.ui.theme import look
+from offline_sync.clock import Clock as TimeSource
 
 log = logging.getLogger(__name__)
 
@@ -84,21 +88,35 @@ class KioskApp(App):
     link_state = StringProperty("offline")
     link_text = StringProperty("")
     notices = ListProperty()
+    reader_state = StringProperty("stopped")
 
-    def __init__(self, services: Any, *, voice: Voice, messages: Messages, **kwargs: Any) -> None:
-        self.services = services
-        self.site = services.config
+    def __init__(
+        self,
+        config: Config,
+        clock: TimeSource,
+        build_services: Callable[[], Any],
+        *,
+        voice: Voice,
+        messages: Messages,
+        reader: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.site = config
+        self.clock = clock
+        self.services = ServiceThread(build_services)
+        self.reader = reader
         self.messages = messages
         self.voice = voice
         self.session = KioskSession()
-        self.idle = IdleTimer(services.clock, self.site.ui.idle_s, self.site.ui.countdown_s)
+        self.idle = IdleTimer(clock, config.ui.idle_s, config.ui.countdown_s)
         self.zone = ZoneInfo(self.site.site.timezone)
         self._history: list[str] = []
         self._events: list[Any] = []
-        self._workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-worker")
         self._countdown: IdleCountdown | None = None
         self._message: MessageView | None = None
         self._tech_taps: list[float] = []
+        self._card_prompt: CardPrompt | None = None
+        self._unsubscribe_reader: Callable[[], None] | None = None
         self._edge = _EdgeHandler(self)
         self._exiting = False
         super().__init__(**kwargs)
@@ -135,14 +153,22 @@ class KioskApp(App):
             Clock.schedule_interval(self._rotate_notices, NOTICE_ROTATE_S),
         ]
         self._tick()
+        if self.reader is not None:
+            self.reader_state = self.reader.state.value
+            self._unsubscribe_reader = self.reader.subscribe(
+                lambda event: self.on_main_thread(self._card_event, event)
+            )
 
     def on_stop(self) -> None:
+        if self._unsubscribe_reader is not None:
+            self._unsubscribe_reader()
+            self._unsubscribe_reader = None
         for event in self._events:
             event.cancel()
         self._events = []
         ExceptionManager.remove_handler(self._edge)
         Window.unbind(on_touch_down=self._on_any_touch, on_request_close=self._on_request_close)
-        self._workers.shutdown(wait=True, cancel_futures=True)
+        self.services.close()
         self.voice.close()
 
     # -- looks and voice ---------------------------------------------------------------------
@@ -212,8 +238,9 @@ class KioskApp(App):
             screen.wipe()
         self._history.clear()
         self._close_countdown()
+        self.close_card_prompt()
         if self._message is not None:
-            self._message.dismiss()
+            self._message.dismiss(animation=False)
         self.manager.current = "home"
 
     # -- the error edge ----------------------------------------------------------------------
@@ -244,31 +271,77 @@ class KioskApp(App):
             self._message.open(animation=False)
         self.say(text)
 
-    def background(
+    def call(
         self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
+        work: Callable[[Any], Any],
+        done: Callable[[Any], None] | None = None,
         failed: Callable[[BaseException], None] | None = None,
-    ) -> None:
-        """Run ``work`` on a worker thread; ``done(result)`` or ``failed(exc)`` on the UI thread."""
+    ) -> Future[Any]:
+        """Run ``work(services)`` on the service thread; then ``done(result)`` or
+        ``failed(exc)`` (default: a plain message) on the UI thread."""
+        future = self.services.submit(work)
 
-        def run() -> None:
-            try:
-                result = work()
-            except Exception as exc:  # handed to the UI thread
+        def finished(f: Future[Any]) -> None:
+            error = f.exception()
+            if error is not None:
                 handler = failed or self.show_problem
-                Clock.schedule_once(lambda _dt, error=exc: self.guard(handler, error))
-                return
-            Clock.schedule_once(lambda _dt: self.guard(done, result))
+                Clock.schedule_once(lambda _dt: self.guard(handler, error))
+            elif done is not None:
+                Clock.schedule_once(lambda _dt: self.guard(done, f.result()))
 
-        self._workers.submit(run)
+        future.add_done_callback(finished)
+        return future
+
+    def on_main_thread(self, action: Callable[..., Any], *args: Any) -> None:
+        """Run ``action(*args)`` on the UI thread (for device threads' events)."""
+        Clock.schedule_once(lambda _dt: self.guard(action, *args))
+
+    # -- the ID card reader ----------------------------------------------------------------
+
+    def _card_event(self, event: Any) -> None:
+        """A reader event, now on the UI thread: to the app's state and the current screen."""
+        kind = type(event).__name__
+        screen = self.manager.current_screen
+        if kind == "StateChanged":
+            self.reader_state = event.new.value
+            if self._card_prompt is not None and event.new.value == "reading":
+                self._card_prompt.state_text = self.t("card.reading")
+            handler = getattr(screen, "on_reader_state", None)
+            if handler is not None:
+                handler(event.new.value)
+        elif kind == "CardPlaced":
+            self.idle.touch()
+            handler = getattr(screen, "on_card", None)
+            if handler is not None:
+                handler(event.card)
+        elif kind == "ReadFailed":
+            key = problem_key(event.error, self.messages)
+            if self._card_prompt is not None:
+                self._card_prompt.state_text = self.t(key)
+            handler = getattr(screen, "on_card_failed", None)
+            if handler is not None:
+                handler(key)
+
+    def ask_for_card(self, key: str, cancelled: Callable[[], None]) -> None:
+        """Show "place your card" (sentence ``key``) over the screen until a card or 取消."""
+        self.close_card_prompt()
+        self._card_prompt = CardPrompt(text=self.t(key))
+        self._card_prompt.bind(on_cancel=lambda _view: cancelled())
+        self._card_prompt.open(animation=False)
+        self.say(self.t(key))
+
+    def close_card_prompt(self) -> None:
+        """Close the card prompt, if one is open."""
+        if self._card_prompt is not None:
+            self._card_prompt.dismiss(animation=False)
+            self._card_prompt = None
 
     # -- idle wipe, clock, technician exit -----------------------------------------------------
 
     def _on_any_touch(self, _window: Any, touch: Any) -> None:
         self.idle.touch()
         if touch.x >= Window.width - TECH_CORNER_PX and touch.y >= Window.height - TECH_CORNER_PX:
-            now = self.services.clock.monotonic()
+            now = self.clock.monotonic()
             self._tech_taps = [t for t in self._tech_taps if now - t < TECH_WINDOW_S] + [now]
             if len(self._tech_taps) >= TECH_TAPS:
                 self._tech_taps = []
@@ -305,7 +378,7 @@ class KioskApp(App):
             self._countdown = None
 
     def _tick(self, _dt: float = 0) -> None:
-        local = self.services.clock.now().astimezone(self.zone)
+        local = self.clock.now().astimezone(self.zone)
         self.time_text = local.strftime("%H:%M")
         weekday = self.t(f"weekday.{local.isoweekday()}")
         self.date_text = self.t("home.date", month=local.month, day=local.day, weekday=weekday)

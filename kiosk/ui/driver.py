@@ -131,6 +131,7 @@ class KioskDriver:
 
     def tap(self, target: Widget | str | None = None, *, id: str | None = None) -> None:
         """Touch down and up at the centre of a widget (or the button showing ``target``)."""
+        self.pump(1)  # lay out a screen that has just been switched to
         widget = target if isinstance(target, Widget) else self.find(target, id=id)
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y)

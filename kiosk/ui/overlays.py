@@ -41,3 +41,14 @@ class TechnicianExit(ModalView):
             else:
                 self.pin = ""
                 self.problem = app.t("tech.wrong")
+
+
+class CardPrompt(ModalView):
+    """ "请把身份证放在感应区" over a screen that needs the card for one step; 取消 gives up."""
+
+    text = StringProperty("")
+    state_text = StringProperty("")
+    __events__ = ("on_cancel",)
+
+    def on_cancel(self) -> None:
+        """Default handler: nothing."""

@@ -1,0 +1,36 @@
+"""One thread that owns the kiosk's services (store, printer, ...) and runs every call to them.
+
+The store is one connection per thread and the printer one port, so the UI thread never
+touches them: it hands work to this thread and gets the result back on its own thread.
+The services are built on this thread too, so start-up shows the home screen at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ServiceThread:
+    """Runs ``work(services)`` calls one at a time on a thread that built the services."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-services")
+        self._services: Future[Any] = self._executor.submit(build)
+
+    def submit(self, work: Callable[[Any], T]) -> Future[T]:
+        """Queue ``work``; it receives the services and its result comes back in the future."""
+        return self._executor.submit(lambda: work(self._services.result()))
+
+    def close(self) -> None:
+        """Finish queued work, close the services and stop the thread."""
+
+        def close_services() -> None:
+            if self._services.exception() is None:
+                self._services.result().close()
+
+        self._executor.submit(close_services)
+        self._executor.shutdown(wait=True)

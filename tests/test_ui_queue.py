@@ -1,0 +1,81 @@
+"""取号 by touch: service, green channel, ticket on the virtual printer or a QR on screen."""
+
+from __future__ import annotations
+
+from devices.printer import PrinterState
+from tests.ui_fixtures import (  # noqa: F401
+    kiosk_fixture,
+    printer_fixture,
+    reader_fixture,
+    spoken_fixture,
+)
+
+
+def test_three_taps_from_home_to_a_printed_ticket(kiosk, printer):
+    kiosk.tap(id="take_number")
+    assert kiosk.screen.name == "queue"
+    kiosk.tap("社保医保")
+    assert kiosk.screen.name == "priority"
+    kiosk.tap(id="ordinary")
+    kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket screen")
+    assert kiosk.find(id="number").text == "A001"
+    assert kiosk.shows("前面还有 0 人")
+    assert kiosk.shows("请取走小票")
+    (job,) = printer.wait_for_jobs(1)
+    assert "A001" in job.text and "社保医保" in job.text
+    kiosk.tap(id="done")
+    assert kiosk.screen.name == "home"
+    assert not kiosk.app.session.has_personal_data
+
+
+def test_second_ticket_sees_one_person_ahead_and_the_waiting_count(kiosk, printer):
+    for _ in range(2):
+        kiosk.tap(id="take_number")
+        kiosk.wait_until(lambda: kiosk.screen.name == "queue")
+        kiosk.tap("户籍办理")
+        kiosk.tap(id="ordinary")
+        kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket screen")
+        kiosk.tap(id="done")
+    assert kiosk.screen.name == "home"
+    kiosk.tap(id="take_number")
+    kiosk.wait_until(lambda: kiosk.shows("等候 2 人"), what="the waiting count")
+
+
+def test_green_channel_for_the_disabled_marks_the_ticket(kiosk, printer):
+    kiosk.tap(id="take_number")
+    kiosk.tap("民政救助")
+    kiosk.tap(id="disability")
+    kiosk.wait_until(lambda: kiosk.screen.name == "ticket")
+    assert kiosk.find(id="number").text == "VB001"
+    assert kiosk.shows("绿色通道")
+
+
+def test_age_green_channel_reads_the_card_of_a_villager_over_65(kiosk, printer, reader):
+    kiosk.tap(id="take_number")
+    kiosk.tap("社保医保")
+    kiosk.tap(id="age")
+    assert kiosk.shows("请把身份证放在感应区")
+    reader.simulator.place(0)  # 王建国, born 1958
+    kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket after the card")
+    assert kiosk.find(id="number").text == "VA001"
+
+
+def test_too_young_for_the_age_channel_is_told_plainly(kiosk, printer, reader):
+    kiosk.tap(id="take_number")
+    kiosk.tap("社保医保")
+    kiosk.tap(id="age")
+    reader.simulator.place(1)  # 李秀芳, born 1986
+    kiosk.wait_until(lambda: kiosk.shows("65岁以上的老人才能走"), what="the refusal")
+    assert kiosk.screen.name == "priority"
+
+
+def test_printer_out_of_paper_shows_the_number_and_a_qr_to_photograph(kiosk, printer, tmp_path):
+    printer.state = PrinterState.PAPER_OUT
+    kiosk.tap(id="take_number")
+    kiosk.tap("社保医保")
+    kiosk.tap(id="ordinary")
+    kiosk.wait_until(lambda: kiosk.screen.name == "ticket")
+    assert kiosk.find(id="number").text == "A001"
+    assert kiosk.find(id="qr").texture is not None
+    assert kiosk.shows("请用手机拍下")
+    assert printer.jobs == []
