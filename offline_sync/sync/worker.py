@@ -27,6 +27,7 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self._engine: SyncEngine | None = None
         self._lock = threading.Lock()
+        self._ran = threading.Condition(self._lock)
         self.last_report: SyncReport | None = None
         self.runs = 0
 
@@ -50,6 +51,11 @@ class SyncWorker:
                 self._engine.interrupt()
         if self._thread is not None:
             self._thread.join(timeout_s)
+
+    def wait_for_runs(self, count: int, timeout_s: float) -> bool:
+        """Wait until ``count`` runs have finished in total; False on timeout."""
+        with self._ran:
+            return self._ran.wait_for(lambda: self.runs >= count, timeout_s)
 
     @property
     def alive(self) -> bool:
@@ -79,8 +85,10 @@ class SyncWorker:
         except Exception:  # a bug or a broken store must not end the thread silently
             log.exception("sync run failed")
             return self._interval_s
-        self.last_report = report
-        self.runs += 1
+        with self._ran:
+            self.last_report = report
+            self.runs += 1
+            self._ran.notify_all()
         if report.complete:
             return self._interval_s
         if report.next_attempt_in_s is not None:
