@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import socket
+import termios
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -25,6 +26,8 @@ import serial
 from devices.printer.errors import PrinterOffline, PrinterTimeout, PrinterUrlError
 
 SCHEMES = ("serial", "tcp", "usb", "file")
+# What pyserial lets through when a port goes away (a pty closed, a USB adapter pulled).
+_PORT_ERRORS = (serial.SerialException, OSError, termios.error)
 BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 CONNECT_TIMEOUT_S = 3.0
 # A write may take this long beyond the wire time of its bytes before the printer
@@ -170,20 +173,20 @@ class SerialTransport(Transport):
             self._port.write(data)
         except serial.SerialTimeoutException:
             raise PrinterTimeout(f"{self.url.text}: the printer stopped taking data") from None
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterOffline(f"{self.url.text}: write failed: {exc}") from None
 
     def read(self, size: int, timeout: float) -> bytes:
         self._port.timeout = max(0.0, timeout)
         try:
             return self._port.read(size)
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterOffline(f"{self.url.text}: read failed: {exc}") from None
 
     def discard_input(self) -> None:
         try:
             self._port.reset_input_buffer()
-        except (serial.SerialException, OSError) as exc:
+        except _PORT_ERRORS as exc:
             raise PrinterOffline(f"{self.url.text}: {exc}") from None
 
     def close(self) -> None:

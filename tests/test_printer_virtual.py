@@ -1,0 +1,183 @@
+"""Round trips through the virtual printer over real transports (a pty, TCP on 127.0.0.1):
+bytes -> paper image and decoded text; every status state; printers that never answer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+import pytest
+from PIL import Image, ImageChops
+
+from devices.printer import PAPER_58, PAPER_80, PrinterState, open_printer
+from devices.printer.fonts import font_for
+from devices.printer.glyphs import text_image
+from devices.printer.virtual import VirtualPrinter
+from devices.printer.virtual.interpreter import INLINE_IMAGE_MARK
+from devices.printer.virtual.render import MARGIN
+from devices.pty import open_raw_pty
+from tests.printer_fixtures import (
+    MATERIALS,
+    RECEIPT,
+    STATS,
+    TICKET,
+    print_service,
+    virtual_printer,
+)
+
+PAPERS = pytest.mark.parametrize("paper", [PAPER_58, PAPER_80], ids=["58mm", "80mm"])
+TRANSPORTS = pytest.mark.parametrize("transport", ["pty", "tcp"])
+
+
+def url_of(transport: str, pty_url: str, tcp_url: str) -> str:
+    return pty_url if transport == "pty" else tcp_url
+
+
+@PAPERS
+@TRANSPORTS
+def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
+    with virtual_printer(paper, tmp_path / "out") as (vp, pty_url, tcp_url):
+        service = print_service(app, url_of(transport, pty_url, tcp_url), paper)
+        results = [
+            service.ticket(TICKET),
+            service.receipt(RECEIPT),
+            service.materials(MATERIALS),
+            service.daily_stats(STATS),
+        ]
+        ticket, receipt, materials, stats = vp.wait_for_jobs(4)
+        service.close()
+    assert all(r.printed and r.message_key == "printing.result.printed" for r in results)
+    for job in (ticket, receipt, materials, stats):
+        assert job.cut == "full" and not job.unknown and not job.warnings
+    for n in range(1, 5):
+        image = Image.open(tmp_path / "out" / f"job-{n:04d}.png")
+        assert image.width == paper.dots + 2 * MARGIN
+        assert (tmp_path / "out" / f"job-{n:04d}.txt").read_text("utf-8") == vp.jobs[n - 1].text
+
+    number = ticket.find("A012")
+    assert (number.align, number.width, number.height, number.bold) == ("center", 4, 4, True)
+    assert ticket.find("社保医保").width == 2
+    assert "前面等候" in ticket.text and "3 人" in ticket.find("前面等候").text
+    assert [line.text for line in ticket.lines if line.kind == "qr"] == [TICKET.ticket_id]
+    assert "明华" not in ticket.text + receipt.text
+
+    assert "受理回执" in receipt.text and "5115**********" in receipt.text
+    assert [line.text for line in receipt.lines if line.kind == "qr"] == [RECEIPT.progress_url]
+    assert "1. 居民身份证（原件，已核验）" in receipt.text
+    assert "5 个工作日（2026-11-30 前）" in receipt.text
+    assert "材料清单" in materials.text and "复印件 1 份" in materials.text
+    assert "社保医保" in stats.find("42").text and "合计" in stats.text
+
+    jobs = service.jobs()
+    assert [j.state for j in jobs] == ["done"] * 4
+    assert [j.kind for j in reversed(jobs)] == ["ticket", "receipt", "materials", "stats"]
+
+
+def test_a_rare_character_in_a_name_is_printed_as_its_glyph(app):
+    with virtual_printer(PAPER_58) as (vp, pty_url, _):
+        result = print_service(app, pty_url, PAPER_58).receipt(RECEIPT)
+        (job,) = vp.wait_for_jobs(1)
+    assert result.printed
+    line = job.find("申请人")
+    assert line.text.endswith(INLINE_IMAGE_MARK + "**") and "?" not in line.text
+    # the name is right-aligned: the glyph sits 48 dots (glyph + two stars) from the edge
+    x = PAPER_58.dots - 48
+    drawn = line.strip.crop((x, 0, x + 24, 24))
+    assert (
+        ImageChops.difference(drawn.convert("L"), text_image("𠀀").convert("L")).getbbox() is None
+    )
+
+
+def test_the_rare_glyph_comes_from_a_font_that_has_it():
+    if font_for("𠀀").name != "HanaMinB.ttf":
+        pytest.skip("no font with CJK Extension B: apt-get install fonts-hanazono")
+    missing = text_image("\U0010fffd")
+    assert ImageChops.difference(text_image("𠀀"), missing).getbbox() is not None
+
+
+@pytest.mark.parametrize("state", list(PrinterState))
+@TRANSPORTS
+def test_every_status_state_is_reported(state, transport):
+    with virtual_printer(PAPER_80, state=state) as (vp, pty_url, tcp_url):  # noqa: SIM117
+        with open_printer(url_of(transport, pty_url, tcp_url), PAPER_80, 0.3) as printer:
+            assert printer.status().state is state
+            vp.state = PrinterState.READY  # changed while it runs
+            assert printer.status().state is PrinterState.READY
+
+
+@pytest.mark.parametrize("state", [s for s in PrinterState if not s.can_print])
+def test_a_printer_that_cannot_print_gets_no_job_and_the_screen_gets_the_qr(app, state):
+    with virtual_printer(PAPER_80, state=state) as (vp, pty_url, _):
+        service = print_service(app, pty_url, PAPER_80, timeout=0.3)
+        result = service.ticket(TICKET)
+        assert not result.printed and result.state is state
+        assert result.message_key == "printing.result.photograph_qr"
+        assert result.qr == TICKET.ticket_id
+        vp.state = PrinterState.PAPER_NEAR_END
+        assert service.ticket(TICKET).printed
+        assert len(vp.wait_for_jobs(1)) == 1
+    failed, done = reversed(service.jobs())
+    assert (failed.state, failed.printer_state) == ("failed", state)
+    assert (done.state, done.printer_state) == ("done", "paper_near_end")
+
+
+def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app):
+    master, slave, path = open_raw_pty()  # nobody reads the other end
+    try:
+        with open_printer(f"serial://{path}", PAPER_58, 0.3) as printer:
+            started = time.monotonic()
+            status = printer.status()
+            assert time.monotonic() - started < 1.0
+        assert status.state is PrinterState.UNKNOWN and "no answer within 0.3 s" in status.detail
+        result = print_service(app, f"serial://{path}", PAPER_58, 0.3).ticket(TICKET)
+        assert not result.printed and result.state is PrinterState.UNKNOWN
+        assert result.qr == TICKET.ticket_id
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_network_printer_that_accepts_but_never_answers_is_unknown():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        host, port = server.getsockname()[:2]
+        with open_printer(f"tcp://{host}:{port}", PAPER_80, 0.3) as printer:
+            started = time.monotonic()
+            assert printer.status().state is PrinterState.UNKNOWN
+            assert time.monotonic() - started < 1.0
+
+
+def test_an_unreachable_printer_is_offline_and_says_where(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+    for url, where in [
+        (f"serial://{tmp_path}/ttyUSB9", f"{tmp_path}/ttyUSB9"),
+        (f"tcp://127.0.0.1:{port}", f"127.0.0.1:{port}"),
+    ]:
+        status = open_printer(url, PAPER_58).status()
+        assert status.state is PrinterState.OFFLINE and where in status.detail
+
+
+def test_a_printer_that_goes_away_and_comes_back_is_used_again(app):
+    with virtual_printer(PAPER_58) as (vp, _, tcp_url):
+        service = print_service(app, tcp_url, PAPER_58)
+        assert service.ticket(TICKET).printed
+        vp.wait_for_jobs(1)
+    gone = service.ticket(TICKET)  # switched off: the same service says so
+    assert not gone.printed and gone.state is PrinterState.OFFLINE
+    port = int(tcp_url.rsplit(":", 1)[1])
+    with VirtualPrinter(PAPER_58) as back:
+        back.listen("127.0.0.1", port)
+        assert service.ticket(TICKET).printed
+        back.wait_for_jobs(1)
+    assert [j.state for j in service.jobs()] == ["done", "failed", "done"]
+
+
+def test_a_file_printer_collects_jobs(app, tmp_path):
+    out = tmp_path / "jobs.bin"
+    service = print_service(app, f"file://{out}", PAPER_58)
+    first = service.ticket(TICKET)
+    second = service.ticket(TICKET)
+    service.close()
+    assert first.printed and second.printed and first.state is PrinterState.READY
+    assert out.read_bytes().count(b"\x1b@\x1c&") == 2
