@@ -140,7 +140,7 @@ class SerialLink:
         allowance = self.timeouts.for_command(command)
         size = REQUEST_SIZE + ANSWER_SIZE.get(command, 64)
         timeout = allowance + wire_seconds(size, self.baud)
-        decoder = FrameDecoder(MAX_LENGTH if command is Command.READ_TEXT_PHOTO else 64)
+        decoder = FrameDecoder(MAX_LENGTH)
         try:
             port.reset_input_buffer()
             port.write(encode_request(command))
@@ -157,7 +157,18 @@ class SerialLink:
                     if isinstance(item, Frame):
                         if decoder.discarded:
                             log.info("%s: skipped %d noise bytes", self.port, decoder.discarded)
-                        return parse_response(item)
+                        answer = parse_response(item)
+                        if is_answer_to(command, answer):
+                            return answer
+                        log.info(
+                            "%s: ignored a late answer (status %06X, %d bytes) to an earlier "
+                            "command while waiting for %s",
+                            self.port,
+                            answer.status,
+                            len(answer.data),
+                            command.label,
+                        )
+                        continue
                     self._drain(port)
                     raise type(item)(f"{self.port}: answer to {command.label}: {item}")
         except (serial.SerialException, OSError, termios.error) as exc:
@@ -291,6 +302,11 @@ class SerialCardReader:
                     continue
             except IdCardError as exc:
                 log.warning("%s", exc.log_message)
+            except Exception as exc:  # a bug must not end polling: log it, start over
+                log.exception("idcard %s: unexpected error while polling", self.port)
+                self._lost(f"unexpected {type(exc).__name__}")
+                self._stopping.wait(self.timeouts.reconnect_s)
+                continue
             self._stopping.wait(self.poll_interval)
         self._link.close()
 
@@ -339,7 +355,7 @@ class SerialCardReader:
 
     def _lost(self, reason: str) -> None:
         self._link.close()
-        had_card = self._state in (ReaderState.READING, ReaderState.CARD_PRESENT)
+        had_card = self._state is ReaderState.CARD_PRESENT
         self._set_state(ReaderState.DISCONNECTED, reason)
         if had_card:
             self._emit(CardRemoved())
@@ -355,22 +371,26 @@ class SerialCardReader:
         raise ReaderStatusError(answer.status, Command.FIND_CARD.label, self.port)
 
     def _read_placed_card(self) -> IdCard:
-        """Select and read the card just found, retrying a failed read while it stays."""
+        """Select and read the card just found, retrying a failed read while it stays.
+
+        Raises CardReadError (what a villager can fix by placing the card again) or
+        ReaderUnavailable (the port is gone).
+        """
         error: CardReadError | ReaderTimeout | None = None
         for attempt in range(self.read_attempts):
-            if attempt and not self._find():
-                break  # lifted during the read
             try:
+                if attempt and not self._find():
+                    break  # lifted during the read
                 return self._select_and_read()
             except CardDataError:
                 raise  # what the card says is wrong; reading it again will not help
             except (CardReadError, ReaderTimeout) as exc:
                 log.info("read attempt %d failed: %s", attempt + 1, exc.log_message)
                 error = exc
-        assert error is not None
-        if isinstance(error, ReaderTimeout):
-            raise CardReadError(error.log_message) from error
-        raise error
+        if isinstance(error, CardReadError):
+            raise error
+        reason = error.log_message if error else "the card was lifted during the read"
+        raise CardReadError(reason) from error
 
     def _select_and_read(self) -> IdCard:
         answer = self._link.exchange(Command.SELECT_CARD)
@@ -399,6 +419,26 @@ class SerialCardReader:
                 handler(event)
             except Exception:
                 log.exception("idcard event handler failed on %s", type(event).__name__)
+
+
+def is_answer_to(command: Command, answer: Response) -> bool:
+    """False for a well-formed answer that cannot answer ``command``.
+
+    Answers carry no command code, so a late answer to an earlier command (after a
+    timeout) is recognised by its status and size and skipped, never misread.
+    """
+    size = len(answer.data)
+    if answer.status in (STATUS_CARD_FOUND, STATUS_NO_CARD):
+        return command is Command.FIND_CARD
+    if answer.status != STATUS_OK:
+        return True  # a failure status answers any command
+    if command is Command.FIND_CARD:
+        return False
+    if command is Command.READ_TEXT_PHOTO:
+        return size >= 4 + TEXT_SIZE
+    if command is Command.READ_SAM_ID:
+        return size == 16
+    return size < 64
 
 
 def parse_read_answer(data: bytes, port: str = "") -> IdCard:

@@ -1,0 +1,114 @@
+"""ID card reader test fixtures: sample faces, a simulator on a pty, a driver on it, events."""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from devices.idcard.card import CardKind, IdCard
+from devices.idcard.cards_file import load_cards, synthetic_photo
+from devices.idcard.reader import ReaderEvent, ReaderState, StateChanged
+from devices.idcard.serial_reader import SerialCardReader, Timeouts
+from devices.idcard.simulator import SimulatedReader
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_CARDS = REPO / "assets" / "sim" / "cards.toml"
+# Short allowances keep fault tests fast; the wire time is added on top.
+FAST = Timeouts(sam_s=0.2, find_s=0.15, select_s=0.15, read_s=0.3, reconnect_s=0.05)
+
+
+def sample_cards() -> list[IdCard]:
+    """The packaged sample faces."""
+    return load_cards(SAMPLE_CARDS)
+
+
+def sample(kind: CardKind) -> IdCard:
+    """The first sample face of this kind."""
+    return next(c for c in sample_cards() if c.kind is kind)
+
+
+def resident(**changes: object) -> IdCard:
+    """A resident card face (the working-age sample) with some fields changed."""
+    base = sample_cards()[1]
+    photo = synthetic_photo(str(changes.get("id_number", base.id_number)))
+    return dataclasses.replace(base, photo_wlt=photo, **changes)
+
+
+BAD_CHECK_FACE = dataclasses.replace(
+    sample_cards()[1], id_number="510722198603052621"
+)  # check character should be 0
+BIRTH_MISMATCH_FACE = dataclasses.replace(
+    sample_cards()[1], birth_date=date(1986, 3, 6)
+)  # the number says 1986-03-05
+
+
+class Events:
+    """A driver's events, waited on with timeouts (no sleeping)."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[ReaderEvent] = queue.Queue()
+        self.seen: list[ReaderEvent] = []
+
+    def __call__(self, event: ReaderEvent) -> None:
+        self.queue.put(event)
+
+    def next(self, kind: type, timeout: float = 3.0, skip_states: bool = True) -> ReaderEvent:
+        """The next event of type ``kind``; fails on any other non-state event first."""
+        while True:
+            event = self.queue.get(timeout=timeout)
+            self.seen.append(event)
+            if isinstance(event, kind):
+                return event
+            if skip_states and isinstance(event, StateChanged):
+                continue
+            raise AssertionError(f"expected {kind.__name__}, got {event!r}")
+
+    def state(self, state: ReaderState, timeout: float = 3.0) -> StateChanged:
+        """Wait until the driver enters ``state``, ignoring state changes before it."""
+        while True:
+            event = self.queue.get(timeout=timeout)
+            self.seen.append(event)
+            if isinstance(event, StateChanged) and event.new is state:
+                return event
+            if not isinstance(event, StateChanged):
+                raise AssertionError(f"waiting for {state.value}, got {event!r}")
+
+    def quiet(self, timeout: float) -> list[ReaderEvent]:
+        """Every non-state event within ``timeout`` s (expected to be none)."""
+        got = []
+        try:
+            while True:
+                event = self.queue.get(timeout=timeout)
+                self.seen.append(event)
+                if not isinstance(event, StateChanged):
+                    got.append(event)
+        except queue.Empty:
+            return got
+
+
+@pytest.fixture(name="sim")
+def sim_fixture() -> Iterator[SimulatedReader]:
+    with SimulatedReader(sample_cards(), 115200, seed=7) as simulator:
+        yield simulator
+
+
+@pytest.fixture(name="reader")
+def reader_fixture(sim: SimulatedReader) -> Iterator[SerialCardReader]:
+    driver = SerialCardReader(sim.path, 115200, poll_interval=0.01, timeouts=FAST)
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(name="events")
+def events_fixture(reader: SerialCardReader) -> Events:
+    """Subscribed to ``reader``, which is started and has found its reader."""
+    log = Events()
+    reader.subscribe(log)
+    reader.start()
+    log.state(ReaderState.WAITING)
+    return log
