@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import queue
+import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ from devices.idcard.cards_file import load_cards, synthetic_photo
 from devices.idcard.reader import ReaderEvent, ReaderState, StateChanged
 from devices.idcard.serial_reader import SerialCardReader, Timeouts
 from devices.idcard.simulator import SimulatedReader
+from tests.conftest import cli_command, cli_env
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CARDS = REPO / "assets" / "sim" / "cards.toml"
@@ -112,3 +115,67 @@ def events_fixture(reader: SerialCardReader) -> Events:
     reader.start()
     log.state(ReaderState.WAITING)
     return log
+
+
+class SimProcess:
+    """``bianmin sim idcard`` in a child process, driven through its stdin."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            cli_command("sim", "idcard", *args),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=cli_env(),
+        )
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.path = self.line()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.rstrip("\n"))
+
+    def line(self, timeout: float = 10.0) -> str:
+        """The next line the simulator printed."""
+        return self._lines.get(timeout=timeout)
+
+    def command(self, text: str) -> str:
+        """Send one console command; its one-line reply."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+        return self.line()
+
+    def stop(self) -> int:
+        """SIGTERM, then the exit status."""
+        self.process.terminate()
+        try:
+            return self.process.wait(10)
+        finally:
+            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
+
+
+@pytest.fixture(name="sim_process")
+def sim_process_fixture() -> Iterator[SimProcess]:
+    child = SimProcess()
+    yield child
+    if child.process.poll() is None:
+        child.stop()
+
+
+def run_cli(*args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    """Run ``bianmin ARGS`` in a child process and wait for it."""
+    return subprocess.run(
+        cli_command(*args),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=cli_env(),
+        timeout=timeout,
+    )

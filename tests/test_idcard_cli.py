@@ -1,0 +1,183 @@
+"""``bianmin idcard read|probe`` and ``bianmin sim idcard`` as a technician runs them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+from tests.idcard_fixtures import (  # noqa: F401
+    BAD_CHECK_FACE,
+    SimProcess,
+    run_cli,
+    sim_process_fixture,
+)
+
+JSON_KEYS = [
+    "card_type",
+    "name",
+    "gender",
+    "nation",
+    "birth_date",
+    "address",
+    "id_number",
+    "issuer",
+    "valid_from",
+    "valid_to",
+    "english_name",
+    "nationality",
+]
+
+
+def test_sim_prints_its_device_path_first_and_answers_commands(sim_process):
+    assert Path(sim_process.path).exists()
+    assert os.path.realpath(sim_process.path).startswith("/dev/pts/")
+    assert sim_process.command("status").startswith("ok plugged /dev/pts/")
+    assert sim_process.command("cards").startswith("ok 7 cards")
+    assert sim_process.command("fly away").startswith("error: unknown command 'fly'")
+    assert sim_process.command("place 99").startswith("error: place: no card 99")
+
+
+def test_read_json_has_exactly_the_stable_keys(sim_process):
+    assert sim_process.command("place 0").startswith("ok placed 0")
+    done = run_cli("idcard", "read", "--port", sim_process.path, "--json", "--timeout", "5")
+    assert done.returncode == 0, done.stderr
+    card = json.loads(done.stdout)
+    assert list(card) == JSON_KEYS
+    assert card == {
+        "card_type": "resident_id",
+        "name": "王建国",
+        "gender": "男",
+        "nation": "汉",
+        "birth_date": "1958-07-12",
+        "address": "四川省宜宾市翠屏区李庄镇永胜村3组28号",
+        "id_number": "511502195807120315",
+        "issuer": "宜宾市公安局翠屏区分局",
+        "valid_from": "2012-08-20",
+        "valid_to": None,
+        "english_name": None,
+        "nationality": None,
+    }
+
+
+def test_read_with_photo_adds_the_wlt_bytes(sim_process):
+    sim_process.command("place 6")
+    done = run_cli(
+        "idcard", "read", "--port", sim_process.path, "--json", "--with-photo", "--timeout", "5"
+    )
+    card = json.loads(done.stdout)
+    assert list(card) == [*JSON_KEYS, "photo_wlt_b64"]
+    assert len(base64.b64decode(card["photo_wlt_b64"])) == 1024
+    assert (card["card_type"], card["nationality"]) == ("foreign_permanent", "MEX")
+
+
+def test_read_prints_the_card_face_without_json(sim_process):
+    sim_process.command("place 2")
+    done = run_cli("idcard", "read", "--port", sim_process.path, "--timeout", "5")
+    assert done.returncode == 0
+    assert "姓名: 吉克𠀀依" in done.stdout and "民族: 彝" in done.stdout
+
+
+def test_read_times_out_with_status_3_when_no_card_comes(sim_process):
+    done = run_cli("idcard", "read", "--port", sim_process.path, "--timeout", "0.3")
+    assert done.returncode == 3
+    assert done.stdout == ""
+    assert "no card within 0.3 s" in done.stderr
+
+
+def test_read_error_is_status_1_with_the_reason(sim_process):
+    sim_process.command("place 1")
+    assert sim_process.command("fault sam_error count=3 status=41").startswith("ok fault")
+    done = run_cli("idcard", "read", "--port", sim_process.path, "--timeout", "5")
+    assert done.returncode == 1
+    assert "status 00 00 41 (reading the card failed)" in done.stderr
+    assert "请重新放置身份证" in done.stderr
+
+
+def test_a_card_failing_verification_exits_1_and_shows_no_full_number(tmp_path):
+    cards = tmp_path / "bad.json"
+    face = BAD_CHECK_FACE
+    cards.write_text(
+        json.dumps(
+            {
+                "cards": [
+                    {
+                        "name": face.name,
+                        "gender": face.gender,
+                        "nation": face.nation,
+                        "birth_date": face.birth_date.isoformat(),
+                        "id_number": face.id_number,
+                        "valid_from": "2016-04-11",
+                        "valid_to": "2036-04-11",
+                    }
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    child = SimProcess("--cards", str(cards))
+    try:
+        child.command("place 0")
+        done = run_cli("idcard", "read", "--port", child.path, "--json", "--timeout", "5")
+    finally:
+        child.stop()
+    assert done.returncode == 1
+    assert "信息校验失败" in done.stderr and "wrong check character" in done.stderr
+    assert face.id_number not in done.stderr and done.stdout == ""
+
+
+def test_read_on_a_missing_port_says_which_and_why(tmp_path):
+    port = str(tmp_path / "ttyUSB9")
+    done = run_cli("idcard", "read", "--port", port, "--timeout", "1")
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"bianmin: {port}: cannot open")
+    assert "Traceback" not in done.stderr
+
+
+def test_unplug_and_replug_through_the_console(sim_process):
+    assert sim_process.command("unplug") == "ok unplugged"
+    assert not os.path.exists(sim_process.path)
+    assert sim_process.command("replug").startswith(f"ok replugged {sim_process.path}")
+    sim_process.command("place 4")
+    done = run_cli("idcard", "read", "--port", sim_process.path, "--json", "--timeout", "5")
+    assert json.loads(done.stdout)["card_type"] == "hk_mo_tw_residence"
+
+
+def test_probe_finds_the_simulator(sim_process):
+    done = run_cli("idcard", "probe", "--port", sim_process.path, "--json")
+    assert done.returncode == 0, done.stderr
+    ports = json.loads(done.stdout)["ports"]
+    (ours,) = [p for p in ports if p["port"] == sim_process.path]
+    assert ours["reader"] and ours["baud"] == 115200
+    assert ours["sam_id"] == "05.01-20260101-0000000001-0123456789"
+
+
+def test_other_baud_rate_end_to_end():
+    child = SimProcess("--baud", "57600")
+    try:
+        child.command("place 5")
+        wrong = run_cli("idcard", "read", "--port", child.path, "--timeout", "1")
+        right = run_cli(
+            "idcard", "read", "--port", child.path, "--baud", "57600", "--json", "--timeout", "5"
+        )
+    finally:
+        child.stop()
+    assert wrong.returncode == 1 and "no answer to read sam id" in wrong.stderr
+    assert json.loads(right.stdout)["english_name"] == "SMITH, JOHN"
+
+
+def test_sim_stops_on_sigterm_and_removes_its_device():
+    child = SimProcess()
+    path = child.path
+    assert child.stop() == 0
+    assert not os.path.exists(path) and not os.path.exists(os.path.dirname(path))
+
+
+def test_sim_rejects_a_broken_cards_file(tmp_path):
+    cards = tmp_path / "cards.toml"
+    cards.write_text("[[cards]]\nname = '张三'\n", encoding="utf-8")
+    done = run_cli("sim", "idcard", "--cards", str(cards), timeout=10)
+    assert done.returncode == 1
+    assert f"{cards}: cards[0].id_number" in done.stderr
