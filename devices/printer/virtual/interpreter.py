@@ -146,6 +146,11 @@ class Interpreter:
             answers += answer
         return bytes(answers)
 
+    @property
+    def pending(self) -> bool:
+        """True when something has been printed since the last cut."""
+        return bool(self._runs or self._job.lines)
+
     def finish(self) -> None:
         """The host went away: whatever was printed since the last cut is a job too."""
         self._print_line(force=False)

@@ -27,6 +27,9 @@ STATUS_BYTES: dict[PrinterState, tuple[int, int, int, int]] = {
     PrinterState.OFFLINE: (OK | 0x08, OK, OK, OK),
     PrinterState.CUTTER_ERROR: (OK | 0x08, OK | 0x40, OK | 0x08, OK),
 }
+# A job that ends without a cut (a printer without a cutter) is complete once no byte has
+# come for this long: the paper has stopped moving.
+IDLE_FLUSH_S = 0.5
 _SPEEDS = {
     getattr(termios, f"B{b}"): b for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 }
@@ -143,9 +146,11 @@ class VirtualPrinter:
         interpreter = self._interpreter(arrival)
         with conn:
             while True:
-                ready, _, _ = select.select([conn, self._wake_r], [], [])
+                ready = self._wait([conn], interpreter)
                 if self._wake_r in ready:
                     return
+                if not ready:
+                    continue
                 data = conn.recv(65536)
                 arrival[0] = time.monotonic()
                 if not data:
@@ -160,9 +165,11 @@ class VirtualPrinter:
         interpreter = self._interpreter(arrival)
         wire_free_at = 0.0
         while True:
-            ready, _, _ = select.select([master, self._wake_r], [], [])
+            ready = self._wait([master], interpreter)
             if self._wake_r in ready:
                 return
+            if not ready:
+                continue
             data = os.read(master, 64 if self.pace else 65536)
             now = time.monotonic()
             if self.pace:
@@ -176,6 +183,14 @@ class VirtualPrinter:
             answer = interpreter.feed(data)
             if answer:
                 os.write(master, answer)
+
+    def _wait(self, sources: list, interpreter: Interpreter) -> list:
+        """Wait for data or for close(); an idle printer with an uncut job finishes it."""
+        timeout = IDLE_FLUSH_S if interpreter.pending else None
+        ready, _, _ = select.select([*sources, self._wake_r], [], [], timeout)
+        if not ready:
+            interpreter.finish()
+        return ready
 
     def _job_done(self, job: Job) -> None:
         with self._cond:

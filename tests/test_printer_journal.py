@@ -1,0 +1,76 @@
+"""The print-job journal: a job killed mid-write stays visible as ``sent`` and is reprinted."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from devices.printer import PAPER_80, Document
+from devices.pty import open_raw_pty
+from kiosk.core.printing import UnknownPrintJob
+from kiosk.core.receipts import render_ticket
+from tests.conftest import REPO, cli_env
+from tests.printer_fixtures import SITE, TEXT, TICKET, print_service, virtual_printer
+
+CHILD = """
+import sys
+from kiosk.app import build_app
+from kiosk.config import load_config
+from kiosk.core.printing import PrintService
+from tests.printer_fixtures import TICKET
+app = build_app(load_config(sys.argv[1]))
+PrintService.from_config(app.config, app.store, app.vault, app.clock, url=sys.argv[2]).ticket(TICKET)
+"""
+
+
+def answer_status_queries(master: int) -> None:
+    """Be a ready printer for the four DLE EOT queries that come before a job."""
+    for n in (1, 2, 3, 4):
+        assert select.select([master], [], [], 10)[0], "no status query"
+        assert os.read(master, 3) == b"\x10\x04" + bytes((n,))
+        os.write(master, b"\x12")
+
+
+def test_a_job_killed_mid_write_is_left_sent_and_reprints_whole(app, site_file):
+    master, slave, path = open_raw_pty()
+    url = f"serial://{path}?baud=9600&profile=POS-5890"  # raster QR: larger than the pty buffer
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(site_file), url], env=cli_env(), cwd=REPO
+    )
+    try:
+        answer_status_queries(master)
+        assert select.select([master], [], [], 10)[0], "the job never started"
+        # the printer takes no more bytes: the writer is stuck with the job half sent
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        os.close(master)
+        os.close(slave)
+    (job,) = print_service(app, f"file://{os.devnull}", PAPER_80).jobs()
+    assert (job.kind, job.ref, job.state, job.finished_at) == ("ticket", "A012", "sent", None)
+
+    with virtual_printer(PAPER_80) as (vp, pty_url, _):
+        service = print_service(app, pty_url, PAPER_80)
+        result = service.reprint(job.job_id)
+        (printed,) = vp.wait_for_jobs(1)
+    assert result.printed and result.qr == TICKET.ticket_id
+    assert bytes(printed.raw) == render_ticket(Document(PAPER_80, "POS-5890"), TICKET, SITE, TEXT)
+    again, first = service.jobs()
+    assert (again.reprint_of, again.state, first.state) == (job.job_id, "done", "sent")
+
+
+def test_job_bytes_are_sealed_at_rest(app, tmp_path):
+    service = print_service(app, f"file://{tmp_path / 'out.bin'}", PAPER_80)
+    service.ticket(TICKET)
+    (payload,) = app.store.conn.execute("SELECT payload FROM print_job").fetchone()
+    assert "社保医保".encode("gb18030") not in payload and b"A012" not in payload
+
+
+def test_reprint_of_an_unknown_job(app, tmp_path):
+    with pytest.raises(UnknownPrintJob):
+        print_service(app, f"file://{tmp_path / 'out.bin'}", PAPER_80).reprint(404)
