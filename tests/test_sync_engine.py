@@ -18,9 +18,11 @@ from tests.sync_fixtures import (
 )
 
 
-def test_backlog_is_delivered_and_feed_pulled(device):
+def test_backlog_is_delivered_and_feed_pulled(device):  # noqa: F811
     rng = random.Random(1)
-    queued = device.queue(rng, cases=30, attachments=5, attachment_bytes=20_000, ratings=10, ticket_events=10)
+    queued = device.queue(
+        rng, cases=30, attachments=5, attachment_bytes=20_000, ratings=10, ticket_events=10
+    )
     with fault_proxy(platform_port(device)) as proxy:
         report = device.engine(proxy.url).run_once(30)
     assert report.complete, report
@@ -34,13 +36,11 @@ def test_backlog_is_delivered_and_feed_pulled(device):
     assert status.link_state == "up"
 
 
-def platform_port(device) -> int:
-    return int(device.platform.url.rsplit(":", 1)[1])
-
-
-def test_flaky_link_delivers_everything_exactly_once(device):
+def test_flaky_link_delivers_everything_exactly_once(device):  # noqa: F811
     rng = random.Random(2)
-    queued = device.queue(rng, cases=200, attachments=20, attachment_bytes=30_000, ratings=30, ticket_events=30)
+    queued = device.queue(
+        rng, cases=200, attachments=20, attachment_bytes=30_000, ratings=30, ticket_events=30
+    )
     faults = Faults(
         reset_rate=0.12,
         truncate_rate=0.06,

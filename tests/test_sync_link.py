@@ -25,9 +25,11 @@ from tests.sync_fixtures import (
 )
 
 
-def test_retry_after_is_honoured_and_survives_a_restart(device):
+def test_retry_after_is_honoured_and_survives_a_restart(device):  # noqa: F811
     queued = device.queue(random.Random(1), cases=5)
-    with fault_proxy(platform_port(device), Faults(error_rate=1.0, error_statuses=(503,), retry_after_s=1)) as proxy:
+    with fault_proxy(
+        platform_port(device), Faults(error_rate=1.0, error_statuses=(503,), retry_after_s=1)
+    ) as proxy:
         report = device.engine(proxy.url).run_once(0.5, wait=False)
         assert not report.complete
         assert 0.9 <= report.next_attempt_in_s <= 1.0
@@ -37,7 +39,14 @@ def test_retry_after_is_honoured_and_survives_a_restart(device):
         # a restarted process (new store connection, new engine) keeps the wait
         store = Store.open(device.store.path, DEVICE_MIGRATIONS)
         try:
-            engine = SyncEngine(store, device.vault, device.data_dir, device.connector(proxy.url), device.engines[0].clock, FAST)
+            engine = SyncEngine(
+                store,
+                device.vault,
+                device.data_dir,
+                device.connector(proxy.url),
+                device.engines[0].clock,
+                FAST,
+            )
             sent = proxy.stats.requests
             again = engine.run_once(0.2, wait=False)
             engine.close()
@@ -52,7 +61,7 @@ def test_retry_after_is_honoured_and_survives_a_restart(device):
     assert_delivered_exactly_once(device.platform, queued, device.store)
 
 
-def test_breaker_opens_on_a_dead_link_probes_with_ping_then_recovers(device):
+def test_breaker_opens_on_a_dead_link_probes_with_ping_then_recovers(device):  # noqa: F811
     queued = device.queue(random.Random(2), cases=10, attachments=2, attachment_bytes=5000)
     settings = dataclasses.replace(FAST, backoff_base_s=0.02, backoff_max_s=0.05)
     with fault_proxy(platform_port(device), Faults(blackhole=True)) as proxy:
@@ -72,7 +81,7 @@ def test_breaker_opens_on_a_dead_link_probes_with_ping_then_recovers(device):
     assert_delivered_exactly_once(device.platform, queued, device.store)
 
 
-def test_lost_answers_mean_resending_and_duplicates_not_double_storage(device):
+def test_lost_answers_mean_resending_and_duplicates_not_double_storage(device):  # noqa: F811
     queued = device.queue(random.Random(3), cases=40, ratings=10)
     with fault_proxy(platform_port(device), Faults(lose_responses=True)) as proxy:
         lost = device.engine(proxy.url, timeout_s=0.5).run_once(1.5)
@@ -84,7 +93,7 @@ def test_lost_answers_mean_resending_and_duplicates_not_double_storage(device):
     assert_delivered_exactly_once(device.platform, queued, device.store)
 
 
-def test_upload_cut_midway_resumes_from_the_platform_offset(device):
+def test_upload_cut_midway_resumes_from_the_platform_offset(device):  # noqa: F811
     size = 3 * 1024 * 1024 + 1000
     queued = device.queue(random.Random(4), cases=1, attachments=1, attachment_bytes=size)
     (att_id,) = queued.attachments
@@ -108,7 +117,7 @@ def test_upload_cut_midway_resumes_from_the_platform_offset(device):
 
 
 @pytest.mark.parametrize("skew", [timedelta(hours=5), timedelta(hours=-7)])
-def test_device_clock_hours_off_recovers_by_itself(device, skew):
+def test_device_clock_hours_off_recovers_by_itself(device, skew):  # noqa: F811
     queued = device.queue(random.Random(5), cases=8, attachments=1, attachment_bytes=2000)
     with fault_proxy(platform_port(device)) as proxy:
         report = device.engine(proxy.url, clock=SkewedClock(skew)).run_once(10)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -163,7 +164,7 @@ class SyncEngine:
                 if report.pushed_all and not report.pulled_all:
                     report.pulled_all = self._pull(end, report)
                 self._succeeded()
-            except PlatformError as exc:
+            except (PlatformError, sqlite3.OperationalError) as exc:
                 self._failed(exc, report)
                 continue
             if not (report.pushed_all and report.pulled_all):
@@ -445,7 +446,7 @@ class SyncEngine:
             == 1
         )
 
-    def _failed(self, exc: PlatformError, report: SyncReport) -> None:
+    def _failed(self, exc: PlatformError | sqlite3.OperationalError, report: SyncReport) -> None:
         health = read_health(self.store.conn)
         after = health.after_failure(
             self._now(),
@@ -454,6 +455,8 @@ class SyncEngine:
             link_failed=isinstance(exc, LinkDown),
             retry_after_s=exc.retry_after_s if isinstance(exc, RetryLater) else None,
         )
+        if isinstance(exc, sqlite3.OperationalError):  # a local problem says nothing of the link
+            after = dataclasses.replace(after, link_state=health.link_state)
         message = describe_failure(exc)
         with self.store.transaction() as conn:
             write_health(conn, after, message, self._now_text())
@@ -499,8 +502,10 @@ class SyncEngine:
         return self.clock.now().isoformat(timespec="seconds")
 
 
-def describe_failure(exc: PlatformError) -> str:
+def describe_failure(exc: PlatformError | sqlite3.OperationalError) -> str:
     """One line for staff and the log about why a try failed (no personal data)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return f"the local store could not be written: {exc}"
     if isinstance(exc, AuthRejected):
         return (
             f"the platform rejected this device ({exc.code}); check [platform] device_id and "

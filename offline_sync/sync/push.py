@@ -246,6 +246,7 @@ def result_json(result: dict[str, Any]) -> str:
 def describe_error(result: dict[str, Any]) -> str:
     """``conflict: <code>: <message>`` from a result's error object."""
     error = result.get("error") if isinstance(result.get("error"), dict) else {}
+    status = result.get("status", "")
     code = error.get("code", "")
-    message = error.get("message", "")
-    return ": ".join(part for part in (result.get("status", ""), code, message) if part)
+    parts = (status, code if code != status else "", error.get("message", ""))
+    return ": ".join(part for part in parts if part)
