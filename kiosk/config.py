@@ -91,6 +91,8 @@ class Sync:
     request_timeout_s: float = field(default=60.0, metadata=_range(1, 600))
     backoff_base_s: float = field(default=2.0, metadata=_range(0.01, 3600))
     backoff_max_s: float = field(default=900.0, metadata=_range(1, 86400))
+    breaker_failures: int = field(default=3, metadata=_range(1, 100))
+    upload_workers: int = field(default=4, metadata=_range(1, 16))
 
 
 @dataclass(frozen=True)

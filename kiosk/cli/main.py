@@ -76,3 +76,13 @@ main.add_command(idcard)
 from kiosk.cli.platform import platform  # noqa: E402
 
 main.add_command(platform)
+from kiosk.cli.sync import status, sync  # noqa: E402
+
+main.add_command(sync)
+main.add_command(status)
+from kiosk.cli.cases import case, catalogue, demo_seed  # noqa: E402
+
+main.add_command(case)
+main.add_command(catalogue)
+demo.add_command(demo_seed)
+main.add_command(demo)  # again, so that the new subcommand gets --config too

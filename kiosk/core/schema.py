@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from kiosk.core import cases_schema, catalogue_schema, printing_schema, queue_schema
 from offline_sync import outbox
+from offline_sync.sync import schema as sync_schema
 
 MIGRATION_SETS = [
     outbox.migrations,
+    sync_schema.migrations,
     queue_schema.migrations,
     printing_schema.migrations,
     catalogue_schema.migrations,
