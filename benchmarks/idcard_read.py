@@ -4,7 +4,7 @@ The simulator answers at true wire timing, so the floor is the wire time of ever
 exchanged from the placement on: find card, select card and read text + photo, each a
 10-byte request and its answer (15 + 19 + 1295 bytes), at the chosen baud rate. The
 polling driver adds its poll interval (half of it on average), thread hand-offs and
-parsing. Beside it, a bare client measured in the same run sends the same three requests
+parsing; placements come at random points of the poll cycle. Beside it, a bare client measured in the same run sends the same three requests
 and reads the answers by their known sizes, with no decoding at all.
 
     .venv/bin/python benchmarks/idcard_read.py [--n 40] [--baud 115200] [--poll 0.005]
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import queue
+import random
 import statistics
 import sys
 import time
@@ -54,8 +55,10 @@ def driver_latencies(sim: SimulatedReader, n: int, baud: int, poll: float) -> li
     reader.subscribe(events.put)
     reader.start()
     samples = []
+    jitter = random.Random(1)
     try:
         for i in range(n):
+            time.sleep(jitter.uniform(0, poll))  # a villager's placement is not synchronised
             started = time.perf_counter()
             sim.place(i % len(sim.cards))
             wait_for(events, CardPlaced)
