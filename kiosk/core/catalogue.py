@@ -523,6 +523,13 @@ class Catalogue:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @classmethod
+    def open(cls, store: Store, seed_folder: Path | None = None) -> Catalogue:
+        """The catalogue of ``store``, seeded from the packaged files if it is empty."""
+        catalogue = cls(store)
+        catalogue.seed_if_empty(seed_folder)
+        return catalogue
+
     def seed_if_empty(self, folder: Path | None = None) -> int:
         """Fill an empty catalogue from the seed files; the number of items stored."""
         if self.count():
