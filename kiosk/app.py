@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config import Config
+from kiosk.core.agents import AgentDirectory
+from kiosk.core.calendar import WorkCalendar
+from kiosk.core.cases import CaseService
+from kiosk.core.catalogue import Catalogue
+from kiosk.core.feedback import FeedbackService
+from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
@@ -27,6 +33,12 @@ class Services:
     outbox: Outbox
     queue: QueueService
     printer: PrintService
+    catalogue: Catalogue
+    calendar: WorkCalendar
+    cases: CaseService
+    feedback: FeedbackService
+    agents: AgentDirectory
+    notices: Notices
 
     def close(self) -> None:
         """Release the store."""
@@ -44,6 +56,9 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     vault = Vault.load_or_create(config.data_dir)
     store = open_store(config)
     outbox = Outbox(store, vault)
+    catalogue = Catalogue.open(store)
+    calendar = WorkCalendar(store)
+    zone = config.site.timezone
     return Services(
         config=config,
         clock=clock,
@@ -52,4 +67,10 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         outbox=outbox,
         queue=QueueService(store, outbox, config, clock),
         printer=PrintService.from_config(config, store, vault, clock),
+        catalogue=catalogue,
+        calendar=calendar,
+        cases=CaseService(store, vault, outbox, catalogue, calendar, clock, config.data_dir, zone),
+        feedback=FeedbackService(store, vault, outbox, clock, zone),
+        agents=AgentDirectory(store),
+        notices=Notices(store, clock),
     )
