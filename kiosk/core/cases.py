@@ -785,7 +785,7 @@ class CaseService:
     def _attachments(self, conn: sqlite3.Connection, case_id: str) -> list[Attachment]:
         rows = conn.execute(
             "SELECT attachment_id, case_id, material_code, path, size, sha256, media_type"
-            " FROM case_attachment WHERE case_id = ? ORDER BY created_at, attachment_id",
+            " FROM case_attachment WHERE case_id = ? ORDER BY rowid",
             (case_id,),
         )
         return [Attachment(*r) for r in rows]
@@ -879,7 +879,7 @@ class CaseService:
         """Cases, newest first (``state``: draft or submitted)."""
         rows = self.store.conn.execute(
             "SELECT * FROM case_record WHERE (? IS NULL OR state = ?)"
-            " ORDER BY created_at DESC, case_id LIMIT ? OFFSET ?",
+            " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             (state, state, limit, offset),
         ).fetchall()
         return [self._summary(r) for r in rows]
@@ -887,7 +887,7 @@ class CaseService:
     def cases_of_person(self, id_number: str) -> list[CaseSummary]:
         """A person's cases (进度查询 after an ID card read), newest first."""
         rows = self.store.conn.execute(
-            "SELECT * FROM case_record WHERE applicant_key = ? ORDER BY created_at DESC",
+            "SELECT * FROM case_record WHERE applicant_key = ? ORDER BY created_at DESC, rowid DESC",
             (self.vault.lookup_key(id_number.strip().upper()),),
         ).fetchall()
         return [self._summary(r) for r in rows]
