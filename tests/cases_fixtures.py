@@ -87,10 +87,12 @@ class Kit:
     feedback: FeedbackService
 
 
-def make_kit(data_dir: Path, clock: ManualClock | None = None, seed: bool = True) -> Kit:
+def make_kit(
+    data_dir: Path, clock: ManualClock | None = None, seed: bool = True, extra_migrations=()
+) -> Kit:
     clock = clock or ManualClock()
     vault = Vault.load_or_create(data_dir)
-    store = Store.open(data_dir / "bianmin.sqlite3", MIGRATIONS)
+    store = Store.open(data_dir / "bianmin.sqlite3", [*MIGRATIONS, *extra_migrations])
     outbox = Outbox(store, vault)
     catalogue = Catalogue(store)
     if seed:
