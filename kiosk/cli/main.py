@@ -86,3 +86,6 @@ main.add_command(case)
 main.add_command(catalogue)
 demo.add_command(demo_seed)
 main.add_command(demo)  # again, so that the new subcommand gets --config too
+from kiosk.cli.platform import platform  # noqa: E402
+
+main.add_command(platform)

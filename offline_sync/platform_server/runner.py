@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 
 import uvicorn
 
@@ -12,14 +13,14 @@ from offline_sync.platform_server.service import PlatformService
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_started: threading.Event) -> None:
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
         super().__init__(config)
         self._on_started = on_started
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
-            self._on_started.set()
+            self._on_started()
 
 
 class PlatformServer:
@@ -27,10 +28,17 @@ class PlatformServer:
 
     ``url`` is known at once; :meth:`serve_forever` runs in the calling (main) thread
     and stops on SIGINT/SIGTERM; :meth:`start` and :meth:`stop` run it in a thread.
+    ``on_started`` is called once the server is listening.
     Binding raises OSError (port in use, address not available).
     """
 
-    def __init__(self, service: PlatformService, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        service: PlatformService,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_started: Callable[[], None] | None = None,
+    ) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -53,8 +61,14 @@ class PlatformServer:
             lifespan="off",
             timeout_graceful_shutdown=2,
         )
-        self._server = _Server(config, self.started)
+        self._on_started = on_started
+        self._server = _Server(config, self._started)
         self._thread: threading.Thread | None = None
+
+    def _started(self) -> None:
+        self.started.set()
+        if self._on_started is not None:
+            self._on_started()
 
     def serve_forever(self) -> None:
         """Serve until interrupted (SIGINT/SIGTERM when called from the main thread)."""
