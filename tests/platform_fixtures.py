@@ -12,6 +12,7 @@ Use the ``platform_server`` fixture (import it into your test module), or
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import uuid
@@ -35,6 +36,7 @@ ITEM = "511500-9901-01"
 NO_AGENT_ITEM = "511500-9902-01"
 BUNDLE = "511500-9999-01"
 AGENT_ID = "A-511502-001"
+AGENT_PIN = "1234"
 
 
 def _material(code: str, name: str) -> dict[str, Any]:
@@ -159,6 +161,7 @@ class RunningPlatform:
     device_secret: str
     service: PlatformService
     db_path: Path
+    http: httpx.Client
 
     def client(
         self, clock: Clock | None = None, timeout_s: float = 10.0, **kwargs: Any
@@ -195,7 +198,7 @@ class RunningPlatform:
             stamp,
             nonce,
         )
-        return httpx.request(
+        return self.http.request(
             method, self.url + target, content=body, headers={**(headers or {}), **auth}
         )
 
@@ -212,7 +215,7 @@ def running_platform(
     """Start a platform on a free port of 127.0.0.1 with its database in ``directory``.
 
     It serves ``catalogue`` (a seed file or directory; default: the small fixture
-    catalogue), the shipped calendars, an agent account ``AGENT_ID`` (PIN 1234) and
+    catalogue), the shipped calendars, an agent account ``AGENT_ID`` (``AGENT_PIN``) and
     has ``device_id`` enrolled. Stopped when the block ends.
     """
     db_path = directory / "platform.db"
@@ -220,13 +223,15 @@ def running_platform(
     service.load_catalogue(catalogue or write_fixture_catalogue(directory))
     service.load_calendars()
     if agent:
-        service.add_agent(AGENT_ID, "李代办", "1234", villages=["511502001"])
+        service.add_agent(AGENT_ID, "李代办", AGENT_PIN, villages=["511502001"], scrypt_n=2**10)
     secret = service.enroll(device_id)
     server = PlatformServer(service)
+    http = httpx.Client(timeout=10)
     try:
         server.start()
-        yield RunningPlatform(server.url, device_id, secret, service, db_path)
+        yield RunningPlatform(server.url, device_id, secret, service, db_path, http)
     finally:
+        http.close()
         server.stop()
         service.close()
 
@@ -236,3 +241,18 @@ def platform_server(tmp_path: Path) -> Iterator[RunningPlatform]:
     """A running reference platform (fixture catalogue) with an enrolled device."""
     with running_platform(tmp_path / "platform") as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
+    """One running reference platform for a whole test module."""
+    with running_platform(tmp_path_factory.mktemp("platform")) as running:
+        yield running
+
+
+@pytest.fixture
+def platform(shared_platform: RunningPlatform) -> RunningPlatform:
+    """The module's platform, seen by a device enrolled for this test alone (fast)."""
+    device_id = f"511502-T-{uuid.uuid4().hex[:8]}"
+    secret = shared_platform.service.enroll(device_id)
+    return dataclasses.replace(shared_platform, device_id=device_id, device_secret=secret)

@@ -620,13 +620,23 @@ class PlatformService:
 
     @_locked
     def add_agent(
-        self, agent_id: str, name: str, pin: str, villages: Iterable[str] = (), active: bool = True
+        self,
+        agent_id: str,
+        name: str,
+        pin: str,
+        villages: Iterable[str] = (),
+        active: bool = True,
+        scrypt_n: int = SCRYPT["n"],
     ) -> dict[str, Any]:
-        """Create or replace an agent account; its PIN is kept only as an scrypt hash."""
+        """Create or replace an agent account; its PIN is kept only as an scrypt hash.
+
+        ``scrypt_n`` is the cost (a power of 2) published with the hash; tests may lower it.
+        """
         if not re.fullmatch(r"\d{4,12}", pin):
             raise StaffError("a PIN is 4 to 12 digits")
         salt = secrets.token_bytes(16)
-        digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **SCRYPT)
+        params = SCRYPT | {"n": scrypt_n}
+        digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **params)
         data = {
             "agent_id": agent_id,
             "name": name,
@@ -634,7 +644,7 @@ class PlatformService:
             "villages": list(villages),
             "pin": {
                 "scheme": "scrypt",
-                **SCRYPT,
+                **params,
                 "salt": base64.b64encode(salt).decode(),
                 "hash": base64.b64encode(digest).decode(),
             },
