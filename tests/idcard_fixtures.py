@@ -139,7 +139,7 @@ class SimProcess:
         for line in self.process.stdout:
             self._lines.put(line.rstrip("\n"))
 
-    def line(self, timeout: float = 10.0) -> str:
+    def line(self, timeout: float = 30.0) -> str:
         """The next line the simulator printed."""
         return self._lines.get(timeout=timeout)
 
@@ -161,15 +161,22 @@ class SimProcess:
                     stream.close()
 
 
-@pytest.fixture(name="sim_process")
-def sim_process_fixture() -> Iterator[SimProcess]:
+@pytest.fixture(name="shared_sim_process", scope="module")
+def shared_sim_process_fixture() -> Iterator[SimProcess]:
     child = SimProcess()
     yield child
     if child.process.poll() is None:
         child.stop()
 
 
-def run_cli(*args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(name="sim_process")
+def sim_process_fixture(shared_sim_process: SimProcess) -> SimProcess:
+    """The module's simulator process, reset: plugged in, no card, no faults."""
+    assert shared_sim_process.command("reset").startswith("ok reset")
+    return shared_sim_process
+
+
+def run_cli(*args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
     """Run ``bianmin ARGS`` in a child process and wait for it."""
     return subprocess.run(
         cli_command(*args),

@@ -247,3 +247,9 @@ def test_virtual_port_uses_the_same_driver_on_a_pty():
 )
 def test_which_answers_fit_which_command(command, status, size, expected):
     assert is_answer_to(command, Response(status, bytes(size))) is expected
+
+
+def test_a_port_held_by_another_program_is_busy_not_disturbed(sim, reader, events):
+    report = probe_port(sim.path, answer_s=0.05)
+    assert report.error == "busy: another program has it open"
+    assert events.quiet(0.05) == []

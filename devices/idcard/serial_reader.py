@@ -122,6 +122,8 @@ class SerialLink:
                 self.port, self.baud, timeout=0, write_timeout=1.0, exclusive=self._exclusive
             )
         except (serial.SerialException, OSError, termios.error, ValueError) as exc:
+            if "exclusively lock" in str(exc):
+                raise ReaderUnavailable(f"{self.port}: busy: another program has it open") from None
             raise ReaderUnavailable(f"{self.port}: cannot open: {_cause(exc)}") from None
 
     def close(self) -> None:

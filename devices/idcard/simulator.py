@@ -207,6 +207,16 @@ class SimulatedReader:
         """Plug back in: a new pty behind the same :attr:`path`; returns the device path."""
         return self._call(self._plug)
 
+    def reset(self) -> None:
+        """Back to the start: plugged in, no card, no faults pending."""
+
+        def clear() -> None:
+            self._set_card(None)
+            self.faults.clear()
+            self._plug()
+
+        self._call(clear)
+
     @property
     def plugged(self) -> bool:
         """True while the device exists."""
@@ -219,7 +229,7 @@ class SimulatedReader:
             return "ok"
         name, args = words[0].lower(), words[1:]
         try:
-            handler = _CONSOLE[name]
+            handler = CONSOLE_COMMANDS[name]
         except KeyError:
             return f"error: unknown command {name!r}; try help"
         try:
@@ -462,6 +472,11 @@ def _cmd_replug(sim: SimulatedReader, args: list[str]) -> str:
     return f"replugged {sim.path} -> {sim.replug()}"
 
 
+def _cmd_reset(sim: SimulatedReader, args: list[str]) -> str:
+    sim.reset()
+    return f"reset {sim.path}"
+
+
 def _cmd_cards(sim: SimulatedReader, args: list[str]) -> str:
     faces = "; ".join(f"{i} {c.kind.value} {mask_name(c.name)}" for i, c in enumerate(sim.cards))
     return f"{len(sim.cards)} cards: {faces}"
@@ -476,17 +491,18 @@ def _cmd_status(sim: SimulatedReader, args: list[str]) -> str:
 def _cmd_help(sim: SimulatedReader, args: list[str]) -> str:
     return (
         "commands: place [N|ID_NUMBER], remove, fault KIND [target=find|select|read|any] "
-        "[count=N] [bytes=N] [seconds=S] [status=HEX], unplug, replug, cards, status, help; "
+        "[count=N] [bytes=N] [seconds=S] [status=HEX], unplug, replug, reset, cards, status, help; "
         f"faults: {', '.join(f.value for f in Fault)}"
     )
 
 
-_CONSOLE: dict[str, Callable[[SimulatedReader, list[str]], str]] = {
+CONSOLE_COMMANDS: dict[str, Callable[[SimulatedReader, list[str]], str]] = {
     "place": _cmd_place,
     "remove": _cmd_remove,
     "fault": _cmd_fault,
     "unplug": _cmd_unplug,
     "replug": _cmd_replug,
+    "reset": _cmd_reset,
     "cards": _cmd_cards,
     "status": _cmd_status,
     "help": _cmd_help,
