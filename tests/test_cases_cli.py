@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from io import BytesIO
 
+from click.testing import CliRunner, Result
 from PIL import Image
 
 from kiosk.app import build_app
+from kiosk.cli.main import main
 from kiosk.config import load_config
-from tests.conftest import cli_command, cli_env
 
 
-def run(site_file, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        cli_command(*args), env=cli_env(site_file), capture_output=True, text=True
-    )
+def run(site_file, *args: str) -> Result:
+    """The ``bianmin`` command group in this process (the code the console script runs)."""
+    return CliRunner().invoke(main, ["--config", str(site_file), *args])
 
 
 def test_demo_seed_then_list_and_show_masked_unless_revealed(site_file):
     seeded = run(
         site_file, "demo", "seed", "--cases", "6", "--attachments", "2", "--attachment-kb", "20"
     )
-    assert seeded.returncode == 0, seeded.stderr
+    assert seeded.exit_code == 0, seeded.stderr
     assert "created 6 submitted cases" in seeded.stdout
 
     masked = json.loads(run(site_file, "case", "list", "--json").stdout)
@@ -62,7 +61,7 @@ def test_catalogue_search_and_show(site_file):
     assert "511500-0101-01" in [h["code"] for h in found]
     assert {"code", "name", "theme", "department", "is_bundle", "match"} <= set(found[0])
     guide = run(site_file, "catalogue", "show", "511500-9001-01")
-    assert guide.returncode == 0 and "新生儿出生一件事" in guide.stdout
+    assert guide.exit_code == 0 and "新生儿出生一件事" in guide.stdout
     assert guide.stdout.count("材料: 居民身份证") == 1
     item = json.loads(run(site_file, "catalogue", "show", "511500-0101-01", "--json").stdout)
     assert item["code"] == "511500-0101-01" and item["version"] == 3
@@ -70,9 +69,9 @@ def test_catalogue_search_and_show(site_file):
 
 def test_errors_name_the_cause_in_one_line(site_file):
     missing = run(site_file, "catalogue", "show", "511500-9999-99")
-    assert missing.returncode == 1 and "511500-9999-99" in missing.stderr
+    assert missing.exit_code == 1 and "511500-9999-99" in missing.stderr
     assert "Traceback" not in missing.stderr
     unknown = run(site_file, "case", "show", "no-such-case")
-    assert unknown.returncode == 1 and "no-such-case" in unknown.stderr
+    assert unknown.exit_code == 1 and "no-such-case" in unknown.stderr
     usage = run(site_file, "demo", "seed", "--cases", "2", "--attachments", "3")
-    assert usage.returncode == 2 and "--attachments" in usage.stderr
+    assert usage.exit_code == 2 and "--attachments" in usage.stderr

@@ -12,19 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
 import sqlite3
-import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kiosk.core import case_status
+from kiosk.core.attachment_files import SealedFiles, check_file
 from kiosk.core.calendar import WorkCalendar
+from kiosk.core.case_errors import (
+    AgentNotAllowed,
+    AttachmentRejected,
+    AuthorizationMissing,
+    CaseError,
+    ItemUnavailable,
+    MaterialsMissing,
+    NotADraft,
+    NotRevisable,
+    UnknownCase,
+)
+from kiosk.core.case_status import TimelineEntry, apply_case_status
 from kiosk.core.catalogue import Bundle, Catalogue, Item, MergedMaterial, UnknownItem
 from kiosk.core.forms import FormInvalid, validate_applicant, validate_form
 from offline_sync.clock import Clock
@@ -32,85 +43,10 @@ from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
-log = logging.getLogger(__name__)
-
-ATTACHMENT_DIR = "attachments"
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MEDIA_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CONSENT_MATERIAL = "AUTH"
 CHANNELS = ("kiosk", "agent")
-STATUSES = (
-    "received",
-    "accepted",
-    "in_progress",
-    "needs_correction",
-    "completed",
-    "rejected",
-    "withdrawn",
-)
 AUTHORIZATION_METHODS = ("signature", "id_card_present")
 _REVISABLE = ("received", "needs_correction")
-
-
-class CaseError(Exception):
-    """A case action cannot be done; ``key`` names the message shown to people."""
-
-    key = "case.error"
-
-
-class UnknownCase(CaseError, KeyError):
-    """No case has this id."""
-
-    key = "case.unknown"
-
-    def __str__(self) -> str:
-        return f"no case {self.args[0]!r}"
-
-
-class NotADraft(CaseError):
-    """The case was submitted; it cannot be changed until a new revision is started."""
-
-    key = "case.not_a_draft"
-
-
-class NotRevisable(CaseError):
-    """A new revision is accepted only while the platform status is received or needs_correction."""
-
-    key = "case.not_revisable"
-
-
-class ItemUnavailable(CaseError):
-    """The item is no longer in the catalogue, or is a bundle where a single item is needed."""
-
-    key = "case.item_unavailable"
-
-
-class AgentNotAllowed(CaseError):
-    """This item cannot be applied for by a proxy agent (代办)."""
-
-    key = "case.agent_not_allowed"
-
-
-class AuthorizationMissing(CaseError):
-    """An agent's case needs the applicant's authorization (signature or ID card present)."""
-
-    key = "case.authorization_missing"
-
-
-class MaterialsMissing(CaseError):
-    """Required materials are neither attached nor confirmed; ``names`` lists them."""
-
-    key = "case.materials_missing"
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.names = tuple(names)
-        super().__init__("missing materials: " + ", ".join(self.names))
-
-
-class AttachmentRejected(CaseError):
-    """The file is too large, empty, or of a type the platform does not take."""
-
-    key = "case.attachment_rejected"
 
 
 @dataclass(frozen=True)
@@ -150,18 +86,6 @@ class Attachment:
     size: int
     sha256: str
     media_type: str
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One step of a case's progress: local submissions and the platform's statuses."""
-
-    status: str
-    at: str
-    step: int | None = None
-    revision: int | None = None
-    reason: str | None = None
-    result: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -228,14 +152,6 @@ def applicant_from_card(card: Any, phone: str | None = None) -> dict[str, Any]:
     }
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class CaseService:
     """Create, fill in, submit and follow cases."""
 
@@ -256,7 +172,7 @@ class CaseService:
         self.catalogue = catalogue
         self.calendar = calendar
         self.clock = clock
-        self.data_dir = Path(data_dir)
+        self.files = SealedFiles(vault, Path(data_dir))
         self.zone = ZoneInfo(timezone)
 
     # -- drafts ------------------------------------------------------------------------------
@@ -416,38 +332,13 @@ class CaseService:
 
     # -- attachments -------------------------------------------------------------------------
 
-    def _write_sealed(self, data: bytes) -> tuple[str, str]:
-        """Seal ``data`` into a new file under attachments/, fsynced with its directory."""
-        folder = self.data_dir / ATTACHMENT_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        attachment_id = str(uuid.uuid4())
-        rel = f"{ATTACHMENT_DIR}/{attachment_id}.sealed"
-        tmp = folder / f".{attachment_id}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(self.vault.seal_bytes(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.data_dir / rel)
-        _fsync_dir(folder)
-        return attachment_id, rel
-
-    def _check_file(self, data: bytes, media_type: str) -> None:
-        if media_type not in MEDIA_TYPES:
-            raise AttachmentRejected(
-                f"media type {media_type!r}; allowed: {', '.join(MEDIA_TYPES)}"
-            )
-        if not data:
-            raise AttachmentRejected("the file is empty")
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise AttachmentRejected(f"{len(data)} bytes; at most {MAX_ATTACHMENT_BYTES}")
-
     def attach(self, case_id: str, material_code: str, data: bytes, media_type: str) -> Attachment:
         """Attach a file (a photo or scan of a material, or ``AUTH`` for a signed consent)."""
-        self._check_file(data, media_type)
+        check_file(data, media_type)
         with self.store.transaction() as conn:
             self._draft_row(conn, case_id)
             self._known_material(conn, case_id, material_code)
-        attachment_id, rel = self._write_sealed(data)
+        attachment_id, rel = self.files.write(data)
         try:
             with self.store.transaction() as conn:
                 self._draft_row(conn, case_id)
@@ -455,7 +346,7 @@ class CaseService:
                     conn, case_id, material_code, attachment_id, rel, data, media_type
                 )
         except BaseException:
-            self._unlink(rel)
+            self.files.remove(rel)
             raise
 
     def _known_material(self, conn: sqlite3.Connection, case_id: str, code: str) -> None:
@@ -518,7 +409,7 @@ class CaseService:
             if listed:
                 raise NotADraft(f"attachment {attachment_id} was already sent with a revision")
             conn.execute("DELETE FROM case_attachment WHERE attachment_id = ?", (attachment_id,))
-        self._unlink(row["path"])
+        self.files.remove(row["path"])
 
     def read_attachment(self, attachment_id: str) -> bytes:
         """The plain content of an attachment (checked against its recorded sha256)."""
@@ -527,36 +418,16 @@ class CaseService:
         ).fetchone()
         if row is None:
             raise CaseError(f"no attachment {attachment_id!r}")
-        data = self.vault.unseal_bytes((self.data_dir / row["path"]).read_bytes())
+        data = self.files.read(row["path"])
         if hashlib.sha256(data).hexdigest() != row["sha256"]:
             raise CaseError(f"attachment {attachment_id}: content does not match its sha256")
         return data
 
-    def _unlink(self, rel: str) -> None:
-        try:
-            (self.data_dir / rel).unlink()
-        except FileNotFoundError:
-            return
-        _fsync_dir((self.data_dir / rel).parent)
-
     def sweep_orphan_files(self, older_than_s: float = 3600.0) -> int:
         """Delete attachment files no row names (left by a crash between write and commit)."""
-        folder = self.data_dir / ATTACHMENT_DIR
-        if not folder.is_dir():
-            return 0
         named = {r[0] for r in self.store.conn.execute("SELECT path FROM case_attachment")}
         named |= {r[0] for r in self.store.conn.execute("SELECT path FROM outbox_attachment")}
-        # File times come from the file system's clock, so the age is measured on it too.
-        cutoff = time.time() - older_than_s
-        removed = 0
-        for path in folder.iterdir():
-            if f"{ATTACHMENT_DIR}/{path.name}" in named or path.stat().st_mtime > cutoff:
-                continue
-            path.unlink()
-            removed += 1
-        if removed:
-            _fsync_dir(folder)
-        return removed
+        return self.files.sweep(named, older_than_s)
 
     # -- submission --------------------------------------------------------------------------
 
@@ -724,10 +595,10 @@ class CaseService:
         self, bundle_id: str, material: MergedMaterial, data: bytes, media_type: str
     ) -> list[Attachment]:
         """Attach one file for a merged material: each case needing it gets its own copy."""
-        self._check_file(data, media_type)
+        check_file(data, media_type)
         app = self.bundle_application(bundle_id)
         targets = [(app.case_ids[i], code) for i, code in material.used_by if i in app.case_ids]
-        written = [self._write_sealed(data) for _ in targets]
+        written = [self.files.write(data) for _ in targets]
         try:
             attachments = []
             with self.store.transaction() as conn:
@@ -741,7 +612,7 @@ class CaseService:
             return attachments
         except BaseException:
             for _, rel in written:
-                self._unlink(rel)
+                self.files.remove(rel)
             raise
 
     def submit_bundle(self, bundle_id: str) -> list[Case]:
@@ -858,20 +729,7 @@ class CaseService:
 
     def timeline(self, case_id: str) -> list[TimelineEntry]:
         """Local submissions and platform statuses of a case, oldest first."""
-        conn = self.store.conn
-        entries = [
-            TimelineEntry("submitted", r[1], revision=r[0])
-            for r in conn.execute(
-                "SELECT revision, submitted_at FROM case_revision WHERE case_id = ?", (case_id,)
-            )
-        ]
-        for r in conn.execute(
-            "SELECT step, status, reason, result, at FROM case_status_event WHERE case_id = ?",
-            (case_id,),
-        ):
-            result = json.loads(r[3]) if r[3] else None
-            entries.append(TimelineEntry(r[1], r[4], step=r[0], reason=r[2], result=result))
-        return sorted(entries, key=lambda e: (_instant(e.at), e.step or 0))
+        return case_status.timeline(self.store.conn, case_id)
 
     def list_cases(
         self, *, state: str | None = None, limit: int = 50, offset: int = 0
@@ -905,58 +763,6 @@ class CaseService:
 def _fields_of(item: Item, values: Mapping[str, Any]) -> dict[str, Any]:
     names = {f.name for f in item.form}
     return {k: v for k, v in values.items() if k in names}
-
-
-def _instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
-
-
-def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-    """Change applier for ``case_status``: record the step unless one as new is stored."""
-    case_id, step, status, at = (
-        data.get("case_id"),
-        data.get("step"),
-        data.get("status"),
-        data.get("at"),
-    )
-    if not (
-        isinstance(case_id, str)
-        and isinstance(step, int)
-        and status in STATUSES
-        and isinstance(at, str)
-    ):
-        log.warning(
-            "case_status change skipped: malformed (case %s, step %r, status %r)",
-            case_id,
-            step,
-            status,
-        )
-        return
-    latest = conn.execute(
-        "SELECT max(step) FROM case_status_event WHERE case_id = ?", (case_id,)
-    ).fetchone()[0]
-    if latest is not None and step <= latest:
-        return
-    result = data.get("result")
-    conn.execute(
-        "INSERT INTO case_status_event (case_id, step, status, case_no, reason, result, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            case_id,
-            step,
-            status,
-            data.get("case_no"),
-            data.get("reason"),
-            json.dumps(result, ensure_ascii=False) if result is not None else None,
-            at,
-        ),
-    )
-    conn.execute(
-        "UPDATE case_record SET status = ?, status_step = ?, status_at = ?,"
-        " case_no = coalesce(?, case_no) WHERE case_id = ?",
-        (status, step, at, data.get("case_no"), case_id),
-    )
 
 
 __all__ = [
