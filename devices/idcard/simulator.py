@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 from devices.idcard.card import IdCard
 from devices.idcard.cardtext import encode_text
+from devices.idcard.errors import BadChecksum
 from devices.idcard.frames import (
     BAUD_RATES,
     STATUS_CARD_FOUND,
@@ -294,7 +295,7 @@ class SimulatedReader:
                 else:
                     self._send(encode_response(_STATUS_BAD_LENGTH), arrived)
             else:
-                status = _STATUS_BAD_CHECK if "check" in str(item) else _STATUS_BAD_LENGTH
+                status = _STATUS_BAD_CHECK if isinstance(item, BadChecksum) else _STATUS_BAD_LENGTH
                 self._send(encode_response(status), arrived)
 
     def _answer(self, request: Request, start: float) -> None:
@@ -485,7 +486,10 @@ def _cmd_cards(sim: SimulatedReader, args: list[str]) -> str:
 def _cmd_status(sim: SimulatedReader, args: list[str]) -> str:
     port = f"plugged {sim.device_path}" if sim.plugged else "unplugged"
     card = f"card {sim.card.kind.value} {mask_name(sim.card.name)}" if sim.card else "no card"
-    return f"{port}, {card}, {len(sim.faults)} faults pending, {sim.baud} baud"
+    return (
+        f"{port}, {card}, {len(sim.faults)} faults pending, {sim.baud} baud, "
+        f"{sum(sim.requests.values())} requests, {sim.bytes_in} bytes in, {sim.bytes_out} out"
+    )
 
 
 def _cmd_help(sim: SimulatedReader, args: list[str]) -> str:
