@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.catalogue import FIELD_TYPES, THEME_ORDER, MatchKind, load_seed_items
+from kiosk.core.search_text import segment_pinyin
 from tests.cases_fixtures import kit  # noqa: F401
 
 
@@ -98,3 +99,10 @@ def test_bundle_asks_a_shared_material_once(kit):  # noqa: F811
     assert id_card.originals == 1 and id_card.copies == 1  # 出生登记 wants a copy too
     assert by_name["出生医学证明"].used_by == (("511500-0501-01", "M06"),)
     assert [f.name for f in bundle.form].count("phone") == 1
+
+
+def test_typed_pinyin_is_read_as_syllables_the_last_one_possibly_unfinished():
+    assert segment_pinyin("yanglao")[0] == ["yang", "lao"]
+    assert segment_pinyin("yangl")[0] == ["yang", "l"]
+    assert ["xian"] in segment_pinyin("xian")
+    assert segment_pinyin("123") == [] and segment_pinyin("vvv") == []

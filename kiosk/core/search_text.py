@@ -1,0 +1,156 @@
+"""How text becomes search tokens and FTS5 queries: Chinese one character per token, pinyin
+one syllable per token, initials one letter per token, and what villagers call things."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin, pinyin_dict
+from pypinyin.contrib.tone_convert import to_normal
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
+_MAX_SEGMENTATIONS = 4
+
+# What villagers say, and the official words of item names (typed or spoken either way).
+ALIASES = {
+    "低保": "最低生活保障",
+    "五保": "特困人员",
+    "社保": "社会保障",
+    "社保卡": "社会保障卡",
+    "医保": "医疗保险",
+    "户口本": "户口簿",
+    "残疾证": "残疾人证",
+    "危房": "危房改造",
+    "养老金": "养老保险待遇",
+    "农机补贴": "农机购置与应用补贴",
+    "种粮补贴": "耕地地力保护补贴",
+    "火化补贴": "殡葬补贴",
+    "丧葬费": "丧葬补助金",
+}
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, no white space: the form search compares."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def _char_tokens(text: str) -> str:
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _syllables_of(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: re.findall(r"[a-z0-9]+", s))
+
+
+def search_columns(item: dict[str, Any]) -> dict[str, str]:
+    syllables = _syllables_of(item["name"])
+    content = " ".join(
+        [item["department"], item["theme"], *item["conditions"]]
+        + [m["name"] for m in item["materials"]]
+        + [f["label"] for f in item["form"]]
+    )
+    return {
+        "search_name": normalise(item["name"]),
+        "search_pinyin": "".join(syllables),
+        "search_initials": "".join(s[0] for s in syllables),
+        "fts_name": _char_tokens(item["name"]),
+        "fts_pinyin": " ".join(syllables),
+        "fts_initials": " ".join(s[0] for s in syllables),
+        "fts_content": _char_tokens(content),
+        "fts_content_pinyin": " ".join(_syllables_of(content)),
+    }
+
+
+@functools.cache
+def _pinyin_syllables() -> tuple[frozenset[str], frozenset[str]]:
+    """Every toneless pinyin syllable pypinyin knows, and every prefix of one."""
+    syllables = set()
+    for readings in pinyin_dict.pinyin_dict.values():
+        for reading in readings.split(","):
+            syllables.add(to_normal(reading, v_to_u=False))
+    syllables = {s for s in syllables if s.isascii() and s.isalpha()}
+    prefixes = {s[:i] for s in syllables for i in range(1, len(s) + 1)}
+    return frozenset(syllables), frozenset(prefixes)
+
+
+def segment_pinyin(text: str) -> list[list[str]]:
+    """Ways to read ``text`` as pinyin syllables, the last possibly unfinished; longest first.
+
+    ``yanglao`` -> ``[["yang", "lao"], ...]``; ``yangl`` -> ``[["yang", "l"], ...]``.
+    At most a few readings, fewest syllables first.
+    """
+    syllables, prefixes = _pinyin_syllables()
+    found: list[list[str]] = []
+
+    def walk(rest: str, acc: list[str]) -> None:
+        if len(found) >= _MAX_SEGMENTATIONS:
+            return
+        if rest in prefixes:
+            found.append([*acc, rest])
+            if rest in syllables:
+                return
+        for end in range(min(6, len(rest)), 0, -1):
+            head = rest[:end]
+            if head in syllables and end < len(rest):
+                walk(rest[end:], [*acc, head])
+
+    if text.isascii() and text.isalpha():
+        walk(text, [])
+    return sorted(found, key=len)
+
+
+def _phrase(tokens: Iterable[str], prefix: bool = False) -> str:
+    body = " ".join(tokens)
+    return f'"{body}"' + ("*" if prefix else "")
+
+
+def _term_query(term: str) -> str | None:
+    if _CJK.search(term):
+        tokens = _WORD.findall(term)
+        return f"{{name content}} : {_phrase(tokens)}" if tokens else None
+    letters = re.sub(r"[^a-z0-9]", "", term)
+    if not letters:
+        return None
+    parts = [f"{{name content}} : {_phrase([letters], prefix=True)}"]
+    if letters.isalpha():
+        parts.append(f"initials : {_phrase(letters)}")
+        for reading in segment_pinyin(letters):
+            phrase = _phrase(reading, prefix=True)
+            parts.append(f"pinyin : {phrase}")
+            parts.append(f"content_pinyin : {phrase}")
+    return "(" + " OR ".join(parts) + ")"
+
+
+@functools.cache
+def _alias_keys() -> dict[str, str]:
+    """Alias lookup by Chinese text and by full pinyin."""
+    keys = {}
+    for alias, official in ALIASES.items():
+        keys[alias] = official
+        keys["".join(_syllables_of(alias))] = official
+    return keys
+
+
+def expand_alias(text: str) -> str | None:
+    """The official words for a common name (``低保``, ``dibao`` -> ``最低生活保障``), if any."""
+    return _alias_keys().get(normalise(text))
+
+
+def build_match(text: str) -> str | None:
+    """The FTS5 MATCH expression for a user's search text, or None if nothing is searchable."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    terms = []
+    for word in text.split():
+        query = _term_query(word)
+        official = expand_alias(word)
+        if official:
+            query = f"({query} OR {_term_query(official)})"
+        if query:
+            terms.append(query)
+    return " AND ".join(terms) if terms else None
