@@ -157,6 +157,20 @@ class UploadOutcome:
     permanent: bool = False
 
 
+def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment) -> bytes:
+    """The attachment's plaintext, checked against its recorded size and digest."""
+    path = Path(data_dir) / attachment.path
+    try:
+        data = vault.unseal_bytes(path.read_bytes())
+    except OSError as exc:
+        raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
+    except VaultError as exc:
+        raise LocalAttachmentError(f"{path}: {exc}") from None
+    if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise LocalAttachmentError(f"{path}: the file does not match its recorded size and sha256")
+    return data
+
+
 class Uploader:
     """Uploads attachments on a few threads, each with its own platform client."""
 
@@ -180,21 +194,6 @@ class Uploader:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="sync-upload")
         return list(self._pool.map(self._upload_one, attachments))
 
-    def read_plain(self, attachment: PendingAttachment) -> bytes:
-        """The attachment's plaintext, checked against its recorded size and digest."""
-        path = self._data_dir / attachment.path
-        try:
-            data = self._vault.unseal_bytes(path.read_bytes())
-        except OSError as exc:
-            raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
-        except VaultError as exc:
-            raise LocalAttachmentError(f"{path}: {exc}") from None
-        if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
-            raise LocalAttachmentError(
-                f"{path}: the file does not match its recorded size and sha256"
-            )
-        return data
-
     def _client(self) -> PlatformClient:
         client = getattr(self._local, "client", None)
         if client is None:
@@ -205,7 +204,7 @@ class Uploader:
 
     def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
         try:
-            data = self.read_plain(attachment)
+            data = read_attachment(self._vault, self._data_dir, attachment)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
         try:
