@@ -30,7 +30,6 @@ from devices.idcard.reader import (
 )
 from devices.idcard.serial_reader import SerialCardReader, Timeouts
 from devices.idcard.simulator import SimulatedReader
-from offline_sync.clock import Clock
 
 SIM_PORT = "sim"
 
@@ -39,7 +38,6 @@ def open_reader(
     port: str,
     baud: int = 115200,
     poll_interval: float = 0.3,
-    clock: Clock | None = None,
     sim_cards: Path | None = None,
 ) -> SerialCardReader:
     """The reader on ``port``; not started.
@@ -49,11 +47,11 @@ def open_reader(
     is reachable as ``reader.simulator`` and stops with the reader.
     """
     if port != SIM_PORT and not port.startswith(SIM_PORT + ":"):
-        return SerialCardReader(port, baud, poll_interval, clock=clock)
+        return SerialCardReader(port, baud, poll_interval)
     cards_path = Path(port[len(SIM_PORT) + 1 :]) if ":" in port else sim_cards
     cards = load_cards(cards_path) if cards_path else []
     simulator = SimulatedReader(cards, baud).start()
-    return SerialCardReader(simulator.path, baud, poll_interval, clock=clock, simulator=simulator)
+    return SerialCardReader(simulator.path, baud, poll_interval, simulator=simulator)
 
 
 __all__ = [

@@ -19,7 +19,6 @@ from serial.tools import list_ports
 from devices.idcard.errors import FrameError, ReaderTimeout, ReaderUnavailable
 from devices.idcard.frames import BAUD_RATES, STATUS_OK, Command, format_sam_id
 from devices.idcard.serial_reader import SerialLink, Timeouts
-from offline_sync.clock import Clock, SystemClock
 
 BY_ID_DIR = Path("/dev/serial/by-id")
 
@@ -51,14 +50,12 @@ def probe_port(
     description: str = "",
     bauds: Iterable[int] = BAUD_RATES,
     answer_s: float = 0.25,
-    clock: Clock | None = None,
 ) -> PortReport:
     """Ask ``port`` for a SAM id at each baud rate; report the first that answers."""
-    clock = clock or SystemClock()
     bauds = tuple(bauds)
     found = {"port": port, "description": description, "by_id": _by_id(port)}
     for baud in bauds:
-        link = SerialLink(port, baud, Timeouts(sam_s=answer_s), clock)
+        link = SerialLink(port, baud, Timeouts(sam_s=answer_s))
         try:
             link.open()
         except ReaderUnavailable as exc:

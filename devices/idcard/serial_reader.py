@@ -14,6 +14,7 @@ import contextlib
 import logging
 import termios
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,6 @@ from devices.idcard.reader import (
     ReadFailed,
     StateChanged,
 )
-from offline_sync.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +96,12 @@ class Timeouts:
 class SerialLink:
     """One serial port speaking GA/T 467: open, one exchange at a time, close."""
 
-    def __init__(
-        self, port: str, baud: int, timeouts: Timeouts, clock: Clock, exclusive: bool = True
-    ) -> None:
+    def __init__(self, port: str, baud: int, timeouts: Timeouts, exclusive: bool = True) -> None:
         if baud not in BAUD_RATES:
             raise ValueError(f"baud {baud} is not one of {', '.join(map(str, BAUD_RATES))}")
         self.port = port
         self.baud = baud
         self.timeouts = timeouts
-        self._clock = clock
         self._exclusive = exclusive
         self._serial: serial.Serial | None = None
 
@@ -146,9 +143,9 @@ class SerialLink:
         try:
             port.reset_input_buffer()
             port.write(encode_request(command))
-            deadline = self._clock.monotonic() + timeout
+            deadline = time.monotonic() + timeout
             while True:
-                remaining = deadline - self._clock.monotonic()
+                remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise ReaderTimeout(
                         f"{self.port}: no answer to {command.label} within {timeout:.2f} s "
@@ -193,6 +190,8 @@ class SerialLink:
 class SerialCardReader:
     """A GA/T 467 reader on a serial port; implements :class:`~devices.idcard.reader.CardReader`.
 
+    Deadlines are serial I/O deadlines, so they run on ``time.monotonic()``, not on an
+    injected clock: a test clock that stands still would stall the port.
     ``read_attempts`` reads are tried per placement before a :class:`ReadFailed` event;
     a card counts as removed after ``removal_confirmations`` "no card" answers in a row,
     so one flaky answer does not read the same card twice.
@@ -204,7 +203,6 @@ class SerialCardReader:
         baud: int = 115200,
         poll_interval: float = 0.3,
         timeouts: Timeouts | None = None,
-        clock: Clock | None = None,
         read_attempts: int = 3,
         removal_confirmations: int = 2,
         simulator: Any = None,
@@ -216,8 +214,7 @@ class SerialCardReader:
         self.read_attempts = read_attempts
         self.removal_confirmations = removal_confirmations
         self.sam_id: str | None = None
-        self._clock = clock or SystemClock()
-        self._link = SerialLink(port, baud, self.timeouts, self._clock)
+        self._link = SerialLink(port, baud, self.timeouts)
         self.simulator = simulator  # the simulated device behind a virtual port, if any
         self._state = ReaderState.STOPPED
         self._handlers: list[EventHandler] = []
@@ -262,12 +259,12 @@ class SerialCardReader:
         """Wait up to ``timeout`` s for a card, read and verify it; None if no card came."""
         if self._thread is not None:
             raise RuntimeError("read_once cannot be used while the reader is polling")
-        deadline = self._clock.monotonic() + timeout
+        deadline = time.monotonic() + timeout
         self._connect()
         while True:
             if self._find():
                 return self._read_placed_card()
-            remaining = deadline - self._clock.monotonic()
+            remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
             self._stopping.wait(min(self.poll_interval, remaining))
@@ -330,7 +327,7 @@ class SerialCardReader:
         present = self._find()
         if self._state is ReaderState.WAITING and present:
             self._set_state(ReaderState.READING, "card found")
-            started = self._clock.monotonic()
+            started = time.monotonic()
             try:
                 card = self._read_placed_card()
             except CardReadError as exc:
@@ -338,7 +335,7 @@ class SerialCardReader:
                 self._set_state(ReaderState.CARD_PRESENT, "read failed")
                 self._emit(ReadFailed(exc))
                 return
-            read_ms = (self._clock.monotonic() - started) * 1000
+            read_ms = (time.monotonic() - started) * 1000
             log.info(
                 "card placed: %s %s %s, read in %.0f ms",
                 card.kind.value,
