@@ -36,6 +36,7 @@ BUNDLE_THEME = "一件事一次办"
 THEME_ORDER = ("社会保障", "医疗保障", "民政", "残疾人", "户籍", "农业", "住房", BUNDLE_THEME)
 _CODE = re.compile(r"^\d{6}-\d{4}-\d{2}$")
 _CODE_QUERY = re.compile(r"^[0-9][0-9-]*$")
+_BROAD_MATCH = 300  # matches above which relevance (bm25) is not worth its cost
 
 
 class CatalogueError(Exception):
@@ -441,7 +442,16 @@ class Catalogue:
         match = build_match(text)
         if match is None:
             return []
-        sql = """
+        # bm25 costs most when nearly everything matches (one letter or character), and
+        # ranks nothing useful then: name length orders those within their tier.
+        broad = (
+            self.store.conn.execute(
+                "SELECT count(*) FROM catalogue_fts WHERE catalogue_fts MATCH ?", (match,)
+            ).fetchone()[0]
+            > _BROAD_MATCH
+        )
+        relevance = "NULL" if broad else "bm25(catalogue_fts, 10.0, 5.0, 5.0, 1.0, 0.5)"
+        sql = f"""
             SELECT i.code, i.name, i.theme, i.department, i.is_bundle,
                 CASE
                     WHEN i.search_name = :q OR i.search_pinyin = :q THEN 0
@@ -455,7 +465,7 @@ class Catalogue:
                 END AS tier
             FROM catalogue_fts JOIN catalogue_item i ON i.id = catalogue_fts.rowid
             WHERE catalogue_fts MATCH :match AND (:theme IS NULL OR i.theme = :theme)
-            ORDER BY tier, bm25(catalogue_fts, 10.0, 5.0, 5.0, 1.0, 0.5), length(i.name), i.code
+            ORDER BY tier, {relevance}, length(i.name), i.code
             LIMIT :limit
         """
         official = normalise(expand_alias(text) or "") or None

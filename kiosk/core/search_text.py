@@ -43,14 +43,19 @@ def _char_tokens(text: str) -> str:
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _syllables_of(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def _syllables_of(text: str) -> tuple[str, ...]:
+    # Cached: departments, conditions, material names and labels repeat across items.
     text = unicodedata.normalize("NFKC", text).lower()
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: re.findall(r"[a-z0-9]+", s))
+    return tuple(
+        lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: re.findall(r"[a-z0-9]+", s))
+    )
 
 
 def search_columns(item: dict[str, Any]) -> dict[str, str]:
+    """The stored search columns of a catalogue item (contract section 6 dict)."""
     syllables = _syllables_of(item["name"])
-    content = " ".join(
+    pieces = (
         [item["department"], item["theme"], *item["conditions"]]
         + [m["name"] for m in item["materials"]]
         + [f["label"] for f in item["form"]]
@@ -62,18 +67,18 @@ def search_columns(item: dict[str, Any]) -> dict[str, str]:
         "fts_name": _char_tokens(item["name"]),
         "fts_pinyin": " ".join(syllables),
         "fts_initials": " ".join(s[0] for s in syllables),
-        "fts_content": _char_tokens(content),
-        "fts_content_pinyin": " ".join(_syllables_of(content)),
+        "fts_content": _char_tokens(" ".join(pieces)),
+        "fts_content_pinyin": " ".join(" ".join(_syllables_of(p)) for p in pieces),
     }
 
 
 @functools.cache
 def _pinyin_syllables() -> tuple[frozenset[str], frozenset[str]]:
     """Every toneless pinyin syllable pypinyin knows, and every prefix of one."""
-    syllables = set()
-    for readings in pinyin_dict.pinyin_dict.values():
-        for reading in readings.split(","):
-            syllables.add(to_normal(reading, v_to_u=False))
+    readings: set[str] = set()
+    for values in pinyin_dict.pinyin_dict.values():
+        readings.update(values.split(","))
+    syllables = {to_normal(r, v_to_u=False) for r in readings}
     syllables = {s for s in syllables if s.isascii() and s.isalpha()}
     prefixes = {s[:i] for s in syllables for i in range(1, len(s) + 1)}
     return frozenset(syllables), frozenset(prefixes)
@@ -117,6 +122,9 @@ def _term_query(term: str) -> str | None:
     letters = re.sub(r"[^a-z0-9]", "", term)
     if not letters:
         return None
+    if len(letters) == 1 and letters.isalpha():
+        # The first key of a pinyin keyboard: names with a word starting with it.
+        return f"initials : {_phrase(letters)}"
     parts = [f"{{name content}} : {_phrase([letters], prefix=True)}"]
     if letters.isalpha():
         parts.append(f"initials : {_phrase(letters)}")
