@@ -335,9 +335,8 @@ class CaseService:
     def attach(self, case_id: str, material_code: str, data: bytes, media_type: str) -> Attachment:
         """Attach a file (a photo or scan of a material, or ``AUTH`` for a signed consent)."""
         check_file(data, media_type)
-        with self.store.transaction() as conn:
-            self._draft_row(conn, case_id)
-            self._known_material(conn, case_id, material_code)
+        self._draft_row(self.store.conn, case_id)  # fail before writing a file for nothing
+        self._known_material(self.store.conn, case_id, material_code)
         attachment_id, rel = self.files.write(data)
         try:
             with self.store.transaction() as conn:
