@@ -192,6 +192,7 @@ def test_status_timeline_case_no_and_promised_date(kit):  # noqa: F811
         ),
     )
     assert kit.cases.case_no(case_id) == "SC2025-001"
+    assert kit.cases.find("SC2025-001").case_id == case_id == kit.cases.find(case_id).case_id
 
     def status(step, name, at, **extra):
         change = {"case_id": case_id, "case_no": "SC2025-001", "step": step, "status": name,

@@ -126,15 +126,16 @@ def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
 
 
 @case.command("show")
-@click.argument("case_id")
+@click.argument("case_id", metavar="CASE_ID_OR_NO")
 @click.option("--reveal", is_flag=True, help="Show personal data and form values unmasked.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def case_show(ctx, case_id, reveal, as_json) -> None:
-    """Everything about one case: applicant, form, materials, attachments, progress."""
+    """Everything about one case (by case id or platform case number): applicant, form,
+    materials, attachments, progress."""
     with _services(ctx) as app:
         try:
-            found = app.cases.case(case_id)
+            found = app.cases.find(case_id)
         except UnknownCase:
             raise Failure(
                 f"case {case_id}: no such case on this device (see: bianmin case list)"

@@ -726,6 +726,19 @@ class CaseService:
             delivery=delivery[0] if delivery else None,
         )
 
+    def find(self, reference: str) -> Case:
+        """The case with this case id or platform case number (from a receipt's QR code)."""
+        reference = reference.strip()
+        row = self.store.conn.execute(
+            "SELECT case_id FROM case_record WHERE case_id = ? OR case_no = ?"
+            " UNION SELECT record_id FROM outbox WHERE kind = 'case'"
+            " AND json_extract(result, '$.case_no') = ? LIMIT 1",
+            (reference, reference, reference),
+        ).fetchone()
+        if row is None:
+            raise UnknownCase(reference)
+        return self.case(row[0])
+
     def timeline(self, case_id: str) -> list[TimelineEntry]:
         """Local submissions and platform statuses of a case, oldest first."""
         return case_status.timeline(self.store.conn, case_id)
