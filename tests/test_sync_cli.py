@@ -1,0 +1,111 @@
+"""`bianmin sync` and `bianmin status` in a child process, as a technician or systemd runs them."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import subprocess
+import uuid
+
+from kiosk.app import open_store
+from kiosk.config import load_config
+from offline_sync.outbox import Outbox
+from offline_sync.vault import Vault
+from tests.conftest import cli_command, cli_env, write_site
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import queue_records, synthetic_case
+
+NOW = "2026-11-23T01:00:00+00:00"
+STATUS_KEYS = {
+    "pending_records",
+    "pending_attachments",
+    "dead_letters",
+    "last_push_at",
+    "last_pull_at",
+}
+
+
+def _site(tmp_path, url: str = "", device_id: str = "", secret: str = ""):
+    return write_site(
+        tmp_path,
+        f'\n[platform]\nurl = "{url}"\ndevice_id = "{device_id}"\ndevice_secret = "{secret}"\n',
+    )
+
+
+def _run(site, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        cli_command(*args), env=cli_env(site), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _queue(site, cases: int, invalid: int = 0) -> None:
+    config = load_config(site)
+    vault = Vault.load_or_create(config.data_dir)
+    store = open_store(config)
+    rng = random.Random(7)
+    try:
+        queue_records(
+            store, vault, config.data_dir, rng, cases, attachments=1, attachment_bytes=2000
+        )
+        for _ in range(invalid):
+            body = synthetic_case(rng) | {"item_code": "no-such-item"}
+            with store.transaction():
+                Outbox(store, vault).add(
+                    "case", str(uuid.UUID(int=rng.getrandbits(128), version=4)), 1, body, NOW
+                )
+    finally:
+        store.close()
+
+
+def test_sync_once_delivers_then_status_and_dead_letters_tell_staff(tmp_path, platform_server):  # noqa: F811
+    p = platform_server
+    site = _site(tmp_path, p.url, p.device_id, p.device_secret)
+    _queue(site, cases=4, invalid=1)
+    before = json.loads(_run(site, "status", "--json").stdout)
+    assert set(before) >= STATUS_KEYS
+    assert (before["pending_records"], before["pending_attachments"]) == (5, 1)
+    assert before["last_push_at"] is None
+
+    done = _run(site, "sync", "--once", "--deadline", "30")
+    assert done.returncode == 0, done.stderr
+    assert "pushed: 4 records delivered" in done.stdout and "1 refused" in done.stdout
+
+    after = json.loads(_run(site, "status", "--json").stdout)
+    assert (after["pending_records"], after["pending_attachments"], after["dead_letters"]) == (
+        0,
+        0,
+        1,
+    )
+    assert after["last_push_at"] and after["last_pull_at"] and after["link_state"] == "up"
+    letters = _run(site, "sync", "dead-letters")
+    assert letters.returncode == 0
+    assert (
+        "item_code" in letters.stdout and "no-such-item is not in the catalogue" in letters.stdout
+    )
+
+
+def test_sync_once_exits_1_with_one_line_when_the_platform_is_unreachable(tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    site = _site(tmp_path, f"http://127.0.0.1:{port}", "511502-K-000001", "ab" * 32)
+    _queue(site, cases=2)
+    failed = _run(site, "sync", "--once", "--deadline", "1")
+    assert failed.returncode == 1
+    (line,) = failed.stderr.strip().splitlines()
+    assert line.startswith(
+        "bianmin: sync not finished within 1 s: 2 records and 1 attachments pending"
+    )
+    assert f"127.0.0.1:{port}" in line and "ConnectError" in line
+    status = _run(site, "status")
+    assert "link:" in status.stdout and "last error:" in status.stdout
+
+
+def test_sync_without_a_platform_or_a_mode_says_what_to_fix(tmp_path):
+    site = _site(tmp_path)
+    unconfigured = _run(site, "sync", "--once")
+    assert unconfigured.returncode == 1
+    assert str(site) in unconfigured.stderr and "[platform] url" in unconfigured.stderr
+    usage = _run(site, "sync")
+    assert usage.returncode == 2 and "--once" in usage.stderr

@@ -1,0 +1,65 @@
+"""The background sync thread: wakes on notify, stops promptly, keeps the app's store its own."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+
+from offline_sync.clock import SystemClock
+from offline_sync.store import Store
+from offline_sync.sync import SyncService, read_status
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import (
+    DEVICE_MIGRATIONS,
+    FAST,
+    Faults,
+    device,  # noqa: F401
+    fault_proxy,
+    platform_port,
+    recording_appliers,
+)
+
+
+def _service(dev, url: str) -> SyncService:
+    return SyncService(
+        open_store=lambda: Store.open(dev.store.path, DEVICE_MIGRATIONS),
+        vault=dev.vault,
+        data_dir=dev.data_dir,
+        connect=dev.connector(url, timeout_s=1.0),
+        clock=SystemClock(),
+        settings=dataclasses.replace(FAST, interval_s=60.0),
+        appliers=recording_appliers(),
+    )
+
+
+def test_notify_wakes_the_worker_long_before_its_interval(device):  # noqa: F811
+    service = _service(device, device.platform.url)
+    service.start()
+    try:
+        worker = service.worker()
+        assert worker.wait_for_runs(1, 10)
+        device.queue(random.Random(1), cases=3, ratings=1)
+        assert read_status(device.store.conn).pending_records == 4
+        woke = time.monotonic()
+        service.notify()
+        assert worker.wait_for_runs(2, 10)
+        assert time.monotonic() - woke < 5, "woken by notify, not by the 60 s interval"
+        assert worker.last_report.complete
+        assert read_status(device.store.conn).pending_records == 0
+    finally:
+        service.stop()
+    assert not service.worker().alive
+
+
+def test_stop_is_prompt_while_the_link_is_down(device):  # noqa: F811
+    device.queue(random.Random(2), cases=2)
+    with fault_proxy(platform_port(device), Faults(blackhole=True)) as proxy:
+        service = _service(device, proxy.url)
+        service.start()
+        assert service.worker().wait_for_runs(1, 10)
+        asked = time.monotonic()
+        service.stop()
+        assert time.monotonic() - asked < 3
+    assert not service.worker().alive
+    assert read_status(device.store.conn).last_error is not None
