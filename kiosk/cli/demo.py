@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
+from kiosk.cli.main import LazyGroup
 from kiosk.cli.queue import _ticket_text
 from kiosk.resources import data_path
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy={"seed": "kiosk.cli.cases:demo_seed"})
 def demo() -> None:
     """Demonstrations and demo data."""
 

@@ -1,11 +1,15 @@
 """The ``bianmin`` command: the root group every command group registers on.
 
-``--config`` is accepted before or after the command name (``bianmin --config F
-queue take A`` and ``bianmin queue take A --config F`` are the same): the root group
-attaches the option to every command added to it.
+Command groups are imported only when named, so a quick command (``queue take``)
+does not pay for the UI, the HTTP stack or the pinyin dictionary. ``--config`` is
+accepted before or after the command name (``bianmin --config F queue take A`` and
+``bianmin queue take A --config F`` are the same): every command loaded through a
+:class:`LazyGroup` gets the option.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
@@ -19,34 +23,61 @@ def _remember_config(ctx: click.Context, _param: click.Parameter, value: str | N
         ctx.find_root().params["config_path"] = value
 
 
-def _config_option() -> click.Option:
-    return click.Option(
-        ["--config", "config_path"],
-        type=click.Path(dir_okay=False),
-        expose_value=False,
-        is_eager=True,
-        callback=_remember_config,
-        help=_CONFIG_HELP,
-    )
-
-
 def _attach_config_option(command: click.Command) -> None:
     if not any(p.name == "config_path" for p in command.params):
-        command.params.append(_config_option())
-    if isinstance(command, click.Group):
+        command.params.append(
+            click.Option(
+                ["--config", "config_path"],
+                type=click.Path(dir_okay=False),
+                expose_value=False,
+                is_eager=True,
+                callback=_remember_config,
+                help=_CONFIG_HELP,
+            )
+        )
+    if isinstance(command, click.Group) and not isinstance(command, LazyGroup):
         for sub in command.commands.values():
             _attach_config_option(sub)
 
 
-class RootGroup(click.Group):
-    """The root group: gives every registered command a ``--config`` option."""
+class LazyGroup(click.Group):
+    """A group whose subcommands are ``"module:attribute"`` references, imported when used."""
 
-    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        _attach_config_option(cmd)
-        super().add_command(cmd, name)
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, attribute = self.lazy[name].split(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, name)
+        command = super().get_command(ctx, name)
+        if command is not None:
+            _attach_config_option(command)
+        return command
 
 
-@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS = {
+    "queue": "kiosk.cli.queue:queue",
+    "db": "kiosk.cli.db:db",
+    "demo": "kiosk.cli.demo:demo",
+    "printer": "kiosk.cli.printer:printer",
+    "idcard": "kiosk.cli.idcard:idcard",
+    "sim": "kiosk.cli.sim:sim",
+    "platform": "kiosk.cli.platform:platform",
+    "sync": "kiosk.cli.sync:sync",
+    "status": "kiosk.cli.sync:status",
+    "case": "kiosk.cli.cases:case",
+    "catalogue": "kiosk.cli.cases:catalogue",
+    "scanner": "kiosk.cli.scanner:scanner",
+}
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), envvar=ENV_VAR, help=_CONFIG_HELP
 )
@@ -54,38 +85,3 @@ class RootGroup(click.Group):
 def main(ctx: click.Context, config_path: str | None) -> None:
     """bianmin 便民: offline software for township and village service points."""
     ctx.ensure_object(dict)
-
-
-# Command groups register below, one line each.
-from kiosk.cli.db import db  # noqa: E402
-from kiosk.cli.queue import queue  # noqa: E402
-
-main.add_command(queue)
-main.add_command(db)
-from kiosk.cli.demo import demo  # noqa: E402
-
-main.add_command(demo)
-from kiosk.cli.printer import printer  # noqa: E402
-from kiosk.cli.sim import sim  # noqa: E402
-
-main.add_command(printer)
-main.add_command(sim)
-from kiosk.cli.idcard import idcard  # noqa: E402
-
-main.add_command(idcard)
-from kiosk.cli.platform import platform  # noqa: E402
-
-main.add_command(platform)
-from kiosk.cli.sync import status, sync  # noqa: E402
-
-main.add_command(sync)
-main.add_command(status)
-from kiosk.cli.cases import case, catalogue, demo_seed  # noqa: E402
-
-main.add_command(case)
-main.add_command(catalogue)
-demo.add_command(demo_seed)
-main.add_command(demo)  # again, so that the new subcommand gets --config too
-from kiosk.cli.platform import platform  # noqa: E402
-
-main.add_command(platform)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import click
 
+from kiosk.cli.main import LazyGroup
 
-@click.group()
+
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "printer": "kiosk.cli.printer:sim_printer",
+        "idcard": "kiosk.cli.idcard:sim_idcard",
+        "scanner": "kiosk.cli.scanner:sim_scanner",
+    },
+)
 def sim() -> None:
     """Simulated devices (virtual printer, card reader, scanner)."""
-
-
-# Simulators register below, one line each.
-from kiosk.cli.printer import sim_printer  # noqa: E402
-
-sim.add_command(sim_printer, "printer")
-from kiosk.cli.idcard import sim_idcard  # noqa: E402
-
-sim.add_command(sim_idcard, "idcard")
