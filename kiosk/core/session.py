@@ -23,6 +23,7 @@ class Applicant:
     name: str = ""
     gender: str = ""
     address: str = ""
+    id_type: str = "resident_id"
     from_card: bool = False
 
     def __repr__(self) -> str:
@@ -35,6 +36,7 @@ class KioskSession:
 
     applicant: Applicant | None = None
     item_code: str | None = None
+    case_id: str | None = None
     form: dict[str, Any] = field(default_factory=dict)
     materials: set[str] = field(default_factory=set)
     ticket_no: str | None = None

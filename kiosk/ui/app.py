@@ -40,12 +40,14 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.service_thread import ServiceThread
 from kiosk.ui.theme import look
 from offline_sync.clock import Clock as TimeSource
+from offline_sync.sync import read_status
 
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
 IDLE_CHECK_S = 0.25
 NOTICE_ROTATE_S = 8.0
+STATUS_POLL_S = 15.0
 TECH_CORNER_PX = 160
 TECH_TAPS = 5
 TECH_WINDOW_S = 4.0
@@ -54,11 +56,21 @@ GENERIC_PROBLEM = "common.error.generic"
 
 def problem_key(exc: BaseException, messages: Messages) -> str:
     """The catalogue key that tells a villager about ``exc``: its own key, else a generic one."""
+    return problem_message(exc, messages)[0]
+
+
+def problem_message(exc: BaseException, messages: Messages) -> tuple[str, dict[str, object]]:
+    """The catalogue key and its values for ``exc`` (a form's first field error, the names
+    of missing materials), or the generic key."""
+    errors = getattr(exc, "errors", None)
+    if errors and getattr(errors[0], "key", None) in messages:
+        return errors[0].key, errors[0].params()
     for attribute in ("key", "villager_key", "message_key"):
         key = getattr(exc, attribute, None)
         if isinstance(key, str) and key in messages:
-            return key
-    return GENERIC_PROBLEM
+            names = getattr(exc, "names", None)
+            return key, ({"names": "、".join(names)} if names else {})
+    return GENERIC_PROBLEM, {}
 
 
 class _EdgeHandler(ExceptionHandler):
@@ -99,12 +111,14 @@ class KioskApp(App):
         voice: Voice,
         messages: Messages,
         reader: Any = None,
+        scanner: Any = None,
         **kwargs: Any,
     ) -> None:
         self.site = config
         self.clock = clock
         self.services = ServiceThread(build_services)
         self.reader = reader
+        self.scanner = scanner
         self.messages = messages
         self.voice = voice
         self.session = KioskSession()
@@ -136,8 +150,7 @@ class KioskApp(App):
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
         manager = ScreenManager(transition=NoTransition())
-        for screen_class in SCREENS:
-            manager.add_widget(screen_class(name=screen_class.kv_name))
+        manager.add_widget(SCREENS[0](name=SCREENS[0].kv_name))
         return manager
 
     def load_kv(self, filename: str | None = None) -> bool:
@@ -151,8 +164,12 @@ class KioskApp(App):
             Clock.schedule_interval(self._check_idle, IDLE_CHECK_S),
             Clock.schedule_interval(self._tick, 1.0),
             Clock.schedule_interval(self._rotate_notices, NOTICE_ROTATE_S),
+            Clock.schedule_interval(self._poll_status, STATUS_POLL_S),
         ]
         self._tick()
+        self._poll_status()
+        if self.scanner is not None:
+            self.scanner.start(lambda text: self.on_main_thread(self._scanned, text))
         if self.reader is not None:
             self.reader_state = self.reader.state.value
             self._unsubscribe_reader = self.reader.subscribe(
@@ -160,6 +177,8 @@ class KioskApp(App):
             )
 
     def on_stop(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
         if self._unsubscribe_reader is not None:
             self._unsubscribe_reader()
             self._unsubscribe_reader = None
@@ -214,13 +233,17 @@ class KioskApp(App):
         return self.root
 
     def screen(self, name: str):
-        """The screen called ``name``."""
+        """The screen called ``name``, built the first time it is needed (a fast start)."""
+        if not self.manager.has_screen(name):
+            screen_class = {s.kv_name: s for s in SCREENS}[name]
+            self.manager.add_widget(screen_class(name=name))
         return self.manager.get_screen(name)
 
     def go(self, name: str) -> None:
         """Show the screen ``name``; the current one is remembered for 返回."""
         if name == self.manager.current:
             return
+        self.screen(name)
         self._history.append(self.manager.current)
         self.manager.current = name
 
@@ -382,6 +405,32 @@ class KioskApp(App):
         self.time_text = local.strftime("%H:%M")
         weekday = self.t(f"weekday.{local.isoweekday()}")
         self.date_text = self.t("home.date", month=local.month, day=local.day, weekday=weekday)
+
+    def _poll_status(self, _dt: float = 0) -> None:
+        """Link state and notices, read on the service thread."""
+
+        def read(services):
+            return read_status(services.store.conn), services.notices.current()
+
+        self.call(read, self._show_status, lambda exc: log.warning("status poll: %s", exc))
+
+    def _show_status(self, status_and_notices: tuple[Any, list[Any]]) -> None:
+        status, notices = status_and_notices
+        self.link_state = status.link_state
+        key = {"up": "link.online", "down": "link.offline"}.get(status.link_state, "link.offline")
+        text = self.t(key)
+        if status.pending_records:
+            text += "  " + self.t("link.pending", count=status.pending_records)
+        self.link_text = text
+        texts = [f"{n.title}：{n.text}" if n.text else n.title for n in notices]
+        if set(texts) != set(self.notices):  # keep the rotation when nothing changed
+            self.notices = texts
+
+    def _scanned(self, text: str) -> None:
+        self.idle.touch()
+        handler = getattr(self.manager.current_screen, "on_scan", None)
+        if handler is not None:
+            handler(text)
 
     def _rotate_notices(self, _dt: float = 0) -> None:
         if len(self.notices) > 1:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+import calendar
+from datetime import date
+
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
@@ -25,6 +28,13 @@ class Tile(KButton):
 
     title = StringProperty("")
     hint = StringProperty("")
+
+
+class FaceButton(KButton):
+    """One of the five rating faces: 5 非常满意 (a broad smile) ... 1 非常不满意 (a frown)."""
+
+    level = NumericProperty(3)
+    selected = BooleanProperty(False)
 
 
 class Choice(ToggleButtonBehavior, Label):
@@ -51,8 +61,13 @@ class Keypad(GridLayout):
     enabled = BooleanProperty(True)
     __events__ = ("on_key",)
 
-    def on_keys(self, *_args: object) -> None:
-        """Rebuild the buttons when the key list changes."""
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.bind(keys=self._rebuild)
+        self._rebuild()
+
+    def _rebuild(self, *_args: object) -> None:
+        """Make the buttons for the key list."""
         self.clear_widgets()
         for value in self.keys:
             button = KeypadKey(value=value)
@@ -81,3 +96,35 @@ def apply_key(text: str, key: str, max_length: int) -> str:
     if key == CLEAR:
         return ""
     return text + key if len(text) < max_length else text
+
+
+class DatePicker(GridLayout):
+    """Year, month and day, each with big 加/减 buttons; the day is kept valid for the month."""
+
+    year = NumericProperty(2000)
+    month = NumericProperty(1)
+    day = NumericProperty(1)
+
+    def step(self, part: str, delta: int) -> None:
+        """Move ``part`` (year, month, day) by ``delta``, wrapping months and days."""
+        if part == "year":
+            self.year = max(1900, min(2100, self.year + delta))
+        elif part == "month":
+            self.month = (self.month - 1 + delta) % 12 + 1
+        else:
+            self.day = (self.day - 1 + delta) % days_in_month(self.year, self.month) + 1
+        self.day = min(self.day, days_in_month(self.year, self.month))
+
+    @property
+    def value(self) -> date:
+        """The date shown."""
+        return date(int(self.year), int(self.month), int(self.day))
+
+    def set(self, value: date) -> None:
+        """Show ``value``."""
+        self.year, self.month, self.day = value.year, value.month, value.day
+
+
+def days_in_month(year: int, month: int) -> int:
+    """28 to 31."""
+    return calendar.monthrange(int(year), int(month))[1]

@@ -1,0 +1,70 @@
+"""A page of catalogue items (a theme's, or all search results), six big buttons a page."""
+
+from __future__ import annotations
+
+from kivy.properties import ListProperty, NumericProperty, StringProperty
+
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KButton
+
+PAGE_SIZE = 6
+
+
+class ItemsScreen(KioskScreen):
+    """Pages of items; tapping one opens its guide page (or, when applying, its form)."""
+
+    kv_name = "items"
+    heading = StringProperty("")
+    hits = ListProperty()
+    page = NumericProperty(0)
+
+    def load_theme(self, theme: str) -> None:
+        """Show the items of ``theme``."""
+        self.heading = theme
+        self.hits = []
+        self.page = 0
+        self.app.call(lambda s: s.catalogue.in_theme(theme), self._loaded)
+
+    def show_hits(self, heading: str, hits: list) -> None:
+        """Show search results already found."""
+        self.heading = heading
+        self.page = 0
+        self._loaded(hits)
+
+    def _loaded(self, hits: list) -> None:
+        self.hits = hits
+        self._fill()
+
+    def turn(self, step: int) -> None:
+        """Next (+1) or previous (-1) page."""
+        last = max(0, (len(self.hits) - 1) // PAGE_SIZE)
+        self.page = min(last, max(0, self.page + step))
+        self._fill()
+
+    @property
+    def pages(self) -> int:
+        """How many pages the items fill."""
+        return max(1, -(-len(self.hits) // PAGE_SIZE))
+
+    def _fill(self) -> None:
+        grid = self.ids.items
+        grid.clear_widgets()
+        start = self.page * PAGE_SIZE
+        for hit in self.hits[start : start + PAGE_SIZE]:
+            size = self.app.fs["small"]
+            button = KButton(
+                role="surface",
+                text=f"[b]{hit.name}[/b]\n[size={size}]{hit.department}[/size]",
+            )
+            button.code = hit.code
+            button.bind(on_release=lambda b: self.open_item(b.code))
+            grid.add_widget(button)
+
+    def open_item(self, code: str) -> None:
+        """Open the guide page of one item."""
+        self.app.screen("item").load(code)
+        self.app.go("item")
+
+    def wipe(self) -> None:
+        self.hits = []
+        self.page = 0
