@@ -298,10 +298,11 @@ class PlatformService:
     def _next_case_no(self, device_id: str) -> str:
         region = device_id[:6] if device_id[:6].isdigit() else "510000"
         prefix = f"{region}-{self._clock.now().astimezone(_CHINA):%Y%m%d}-"
-        count = self._conn.execute(
-            "SELECT COUNT(*) FROM platform_case WHERE case_no LIKE ?", [prefix + "%"]
+        last = self._conn.execute(
+            "SELECT MAX(case_no) FROM platform_case WHERE case_no BETWEEN ? AND ?",
+            [prefix + "000000", prefix + "999999"],
         ).fetchone()[0]
-        return f"{prefix}{count + 1:06d}"
+        return f"{prefix}{int(last[-6:]) + 1 if last else 1:06d}"
 
     def _case_row(self, case_id: str):
         return self._conn.execute(
