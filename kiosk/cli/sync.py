@@ -152,7 +152,7 @@ def dead_letters_command(ctx, as_json) -> None:
     for letter in letters:
         click.echo(
             f"#{letter.seq} {letter.kind} {letter.record_id} rev {letter.revision}"
-            f" (queued {letter.created_at}, {letter.attempts} answers): {letter.error}"
+            f" (queued {letter.created_at}, answered {letter.attempts}x): {letter.error}"
         )
 
 
