@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import date
 
@@ -12,9 +13,10 @@ from hypothesis import strategies as st
 from devices.idcard.card import CardKind, CardType
 from devices.idcard.cards_file import CardsFileError, load_cards
 from devices.idcard.cardtext import TEXT_SIZE, encode_text, parse_text, split_fields
-from devices.idcard.errors import CardDataError, ReaderStatusError
+from devices.idcard.errors import CardDataError, CardReadError, ReaderStatusError
 from devices.idcard.idnumber import check_character
 from devices.idcard.nations import NATIONS, nation_code, nation_name
+from devices.idcard.serial_reader import parse_read_answer
 from tests.idcard_fixtures import (
     BAD_CHECK_FACE,
     BIRTH_MISMATCH_FACE,
@@ -326,6 +328,39 @@ def test_sample_cards_cover_every_kind_and_an_elderly_person():
     assert {f.kind for f in faces} == set(CardKind)
     assert any(f.age_on(date(2026, 11, 23)) >= 65 for f in faces)
     assert all(parse_text(encode_text(f)) for f in faces)  # every number verifies
+
+
+def test_expiry_as_on_the_card_face():
+    elderly, _, _, expired, *_ = sample_cards()
+    assert not elderly.expired_on(date(2099, 1, 1))  # 长期
+    assert not expired.expired_on(date(2026, 7, 1))  # valid through its last day
+    assert expired.expired_on(date(2026, 7, 2))
+
+
+@st.composite
+def mutated_blocks(draw):
+    """A real block with one stretch overwritten by random UCS-2 text."""
+    block = bytearray(draw(st.sampled_from([RESIDENT_BLOCK, J_BLOCK, I_BLOCK, Y_BLOCK])))
+    offset = draw(st.integers(0, 127)) * 2
+    size = draw(st.integers(1, min(16, (TEXT_SIZE - offset) // 2)))
+    block[offset : offset + size * 2] = draw(
+        st.text(min_size=size, max_size=size).map(
+            lambda t: t.encode("utf-16-le", "surrogatepass")[: size * 2].ljust(size * 2, b" ")
+        )
+    )
+    return bytes(block)
+
+
+@given(st.one_of(st.binary(min_size=TEXT_SIZE, max_size=TEXT_SIZE), mutated_blocks()))
+def test_any_text_block_is_a_card_or_a_typed_error(block):
+    with contextlib.suppress(CardDataError):
+        parse_text(block)
+
+
+@given(st.binary(max_size=1400))
+def test_any_read_answer_is_a_card_or_a_typed_error(data):
+    with contextlib.suppress(CardReadError):
+        parse_read_answer(data, "/dev/ttyUSB0")
 
 
 def test_cards_json_file(tmp_path):

@@ -253,3 +253,31 @@ def test_a_port_held_by_another_program_is_busy_not_disturbed(sim, reader, event
     report = probe_port(sim.path, answer_s=0.05)
     assert report.error == "busy: another program has it open"
     assert events.quiet(0.05) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "reply"),
+    [
+        ("", "ok"),
+        ("place", "ok placed 0 (resident, 王**)"),
+        ("place 511502195807120315", "ok placed 0 (resident, 王**)"),
+        ("place 7", "error: place: no card 7; cards are 0..6"),
+        ("place 999999999999999999", "error: place: no card with number 999999999999999999"),
+        ("remove", "ok removed"),
+        ("fault noise bytes=8", "ok fault noise x1 on read text photo"),
+        ("fault slow seconds=0.5 target=find count=2", "ok fault slow x2 on find card"),
+        ("fault sam_error status=60 target=any", "ok fault sam_error x1 on any command"),
+        ("fault no_card", "ok fault no_card x1 on find card"),
+        (
+            "fault",
+            "error: fault: which fault? noise, truncate, bad_check, slow, sam_error, "
+            "no_card, or unplug",
+        ),
+        ("fault fire", "error: fault: unknown fault 'fire'"),
+        ("fault noise target=moon", "error: fault: target 'moon'"),
+        ("fault noise colour=red", "error: fault: unknown option 'colour'"),
+        ("FLY", "error: unknown command 'fly'; try help"),
+    ],
+)
+def test_console_commands(sim, line, reply):
+    assert sim.execute(line).startswith(reply)

@@ -80,6 +80,10 @@ class IdCard:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
+    def expired_on(self, day: date) -> bool:
+        """True when the card is no longer valid on ``day`` (a 长期 card never expires)."""
+        return self.valid_to is not None and day > self.valid_to
+
     def to_json(self, with_photo: bool = False) -> dict[str, Any]:
         """The card as the stable JSON object of ``bianmin idcard read --json``."""
         out: dict[str, Any] = {

@@ -146,6 +146,7 @@ class SimulatedReader:
         self._controls: queue.Queue[tuple[Callable[[], Any], queue.Queue[Any]]] = queue.Queue()
         self._wake_r, self._wake_w = os.pipe()
         self._closing = False
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="idcard-sim", daemon=True)
 
     # -- life cycle -------------------------------------------------------------------
@@ -157,7 +158,10 @@ class SimulatedReader:
         return self
 
     def close(self) -> None:
-        """Stop answering, close the pty and remove the symlink."""
+        """Stop answering, close the pty and remove the symlink (again: no effect)."""
+        if self._closed:
+            return
+        self._closed = True
         if self._thread.is_alive():
             self._call(self._stop)
             self._thread.join(5)
@@ -310,7 +314,7 @@ class SimulatedReader:
         if fault.fault is Fault.SLOW:
             start += fault.delay_s
         elif fault.fault is Fault.NOISE:
-            noise = bytes(self._random.choice(range(0x00, 0xAA)) for _ in range(fault.noise_bytes))
+            noise = self._random.randbytes(fault.noise_bytes)
             frame = noise + frame
         elif fault.fault is Fault.TRUNCATE:
             frame = frame[: len(frame) // 2]
@@ -413,7 +417,7 @@ class SimulatedReader:
 
 def _cmd_place(sim: SimulatedReader, args: list[str]) -> str:
     which = args[0] if args else "0"
-    if which.isdigit():
+    if which.isdigit() and len(which) < 6:  # an index, not an ID number
         index = int(which)
     else:
         matches = [i for i, c in enumerate(sim.cards) if c.id_number == which.upper()]
