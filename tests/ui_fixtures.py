@@ -69,7 +69,7 @@ def reader_fixture():
 def kiosk_fixture(tmp_path, clock, spoken, printer, reader):
     """A driver of the kiosk app on this test's site, store, manual clock and devices."""
     host, port = printer.listen()
-    site = write_site(tmp_path, f'\n[devices.printer]\nurl = "tcp://{host}:{port}"\n[ui]\nvoice = false\n')
+    site = write_site(tmp_path, f'\n[devices.printer]\nurl = "tcp://{host}:{port}"')
     config = load_config(site)
     voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
     app = KioskApp(
