@@ -124,7 +124,10 @@ class Case:
 
     def __getattr__(self, name: str) -> Any:
         # case.case_id, case.state ... read through to the summary.
-        return getattr(self.__dict__["summary"], name)
+        summary = self.__dict__.get("summary")
+        if summary is None:
+            raise AttributeError(name)
+        return getattr(summary, name)
 
 
 @dataclass(frozen=True)
