@@ -26,6 +26,7 @@ from devices.idcard.cardtext import TEXT_SIZE, parse_text
 from devices.idcard.errors import (
     CardDataError,
     CardReadError,
+    FrameError,
     IdCardError,
     ReaderStatusError,
     ReaderTimeout,
@@ -94,15 +95,17 @@ class Timeouts:
 
 
 class SerialLink:
-    """One serial port speaking GA/T 467: open, one exchange at a time, close."""
+    """One serial port speaking GA/T 467: open, one exchange at a time, close.
 
-    def __init__(self, port: str, baud: int, timeouts: Timeouts, exclusive: bool = True) -> None:
+    The port is locked while open, so a probe or a second program cannot disturb it.
+    """
+
+    def __init__(self, port: str, baud: int, timeouts: Timeouts) -> None:
         if baud not in BAUD_RATES:
             raise ValueError(f"baud {baud} is not one of {', '.join(map(str, BAUD_RATES))}")
         self.port = port
         self.baud = baud
         self.timeouts = timeouts
-        self._exclusive = exclusive
         self._serial: serial.Serial | None = None
 
     @property
@@ -116,7 +119,7 @@ class SerialLink:
             return
         try:
             self._serial = serial.Serial(
-                self.port, self.baud, timeout=0, write_timeout=1.0, exclusive=self._exclusive
+                self.port, self.baud, timeout=0, write_timeout=1.0, exclusive=True
             )
         except (serial.SerialException, OSError, termios.error, ValueError) as exc:
             if "exclusively lock" in str(exc):
@@ -153,26 +156,36 @@ class SerialLink:
                     )
                 port.timeout = remaining
                 for item in decoder.feed(port.read(decoder.wanted())):
-                    if isinstance(item, Frame):
-                        if decoder.discarded:
-                            log.info("%s: skipped %d noise bytes", self.port, decoder.discarded)
-                        answer = parse_response(item)
-                        if is_answer_to(command, answer):
-                            return answer
-                        log.info(
-                            "%s: ignored a late answer (status %06X, %d bytes) to an earlier "
-                            "command while waiting for %s",
-                            self.port,
-                            answer.status,
-                            len(answer.data),
-                            command.label,
-                        )
-                        continue
-                    self._drain(port)
-                    raise type(item)(f"{self.port}: answer to {command.label}: {item}")
+                    answer = self._accept(item, command, decoder)
+                    if answer is not None:
+                        return answer
+        except FrameError as exc:
+            self._drain(port)
+            raise type(exc)(f"{self.port}: answer to {command.label}: {exc}") from None
         except (serial.SerialException, OSError, termios.error) as exc:
             self.close()
             raise ReaderUnavailable(f"{self.port}: {_cause(exc)}") from None
+
+    def _accept(
+        self, item: Frame | FrameError, command: Command, decoder: FrameDecoder
+    ) -> Response | None:
+        """The answer in ``item``; None for a late answer to skip; FrameError for a bad frame."""
+        if not isinstance(item, Frame):
+            raise item
+        if decoder.discarded:
+            log.info("%s: skipped %d noise bytes", self.port, decoder.discarded)
+        answer = parse_response(item)
+        if is_answer_to(command, answer):
+            return answer
+        log.info(
+            "%s: ignored a late answer (status %06X, %d bytes) to an earlier command "
+            "while waiting for %s",
+            self.port,
+            answer.status,
+            len(answer.data),
+            command.label,
+        )
+        return None
 
     def _drain(self, port: serial.Serial) -> None:
         """Read until the line is quiet, so the rest of a bad answer cannot pass for the next."""

@@ -200,7 +200,7 @@ class SimulatedReader:
         Options: ``noise_bytes`` (NOISE), ``delay_s`` (SLOW), ``status`` (SAM_ERROR).
         """
         chosen = _DEFAULT_TARGET[fault] if target == "default" else target
-        item = InjectedFault(fault, chosen, count, **options)  # type: ignore[arg-type]
+        item = InjectedFault(fault, chosen, count, **options)
         self._call(lambda: self.faults.append(item))
         return item
 
