@@ -296,6 +296,13 @@ class PlatformClient:
         response = self._request("POST", f"{API}/uploads", headers=headers)
         if response.status_code != 201:
             self._fail(response, f"upload {attachment_id} POST")
+        length = response.headers.get("Upload-Length")
+        if length is not None and length != str(size):
+            raise PlatformError(
+                409,
+                "upload_mismatch",
+                f"{path}: the platform holds an upload of {length} bytes, not {size}",
+            )
         if "Upload-Offset" in response.headers:
             return _offset_header(response, "upload POST")
         offset = self._upload_offset(path, size)

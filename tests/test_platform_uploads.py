@@ -208,12 +208,26 @@ def test_a_whole_file_mismatch_is_460_and_starts_the_upload_again(platform):
 
 def test_the_client_reports_a_whole_file_mismatch(platform):
     data = b"c" * 500
-    attachment_id = _create(platform, data, sha256=hashlib.sha256(b"declared").hexdigest())
-    with platform.client() as client, pytest.raises(PlatformError) as caught:
+    attachment_id = str(uuid.uuid4())
+
+    class WrongDeclaration(Recorder):
+        """Declares another file's sha256 when creating the upload."""
+
+        def handle_request(self, request):
+            if request.method == "POST":
+                wrong = hashlib.sha256(b"declared").hexdigest()
+                request.headers["Upload-Metadata"] = _metadata(attachment_id, wrong)
+            return super().handle_request(request)
+
+    with (
+        platform.client(transport=WrongDeclaration()) as client,
+        pytest.raises(PlatformError) as caught,
+    ):
         client.upload(
             attachment_id, str(uuid.uuid4()), data, hashlib.sha256(data).hexdigest(), "image/jpeg"
         )
     assert (caught.value.status, caught.value.code) == (460, "file_checksum_mismatch")
+    assert _offset(platform, attachment_id) == 0
 
 
 def test_a_chunk_at_the_wrong_offset_is_409(platform):
@@ -300,3 +314,37 @@ def test_protocol_errors(platform):
 def test_the_client_refuses_data_that_does_not_match_its_digest(platform):
     with platform.client() as client, pytest.raises(ValueError, match="sha256"):
         client.upload(str(uuid.uuid4()), str(uuid.uuid4()), b"data", "0" * 64, "image/jpeg")
+
+
+def test_a_gzip_chunk_is_stored_decompressed(platform):
+    import gzip
+
+    data = b"g" * 5000
+    attachment_id = _create(platform, data)
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    headers = TUS | {
+        "Content-Type": "application/offset+octet-stream",
+        "Content-Encoding": "gzip",
+        "Upload-Offset": "0",
+        "Upload-Checksum": f"sha256 {digest}",
+    }
+    response = platform.signed(
+        "PATCH", f"/api/v1/uploads/{attachment_id}", gzip.compress(data), headers
+    )
+    assert response.status_code == 204 and response.headers["Upload-Offset"] == "5000"
+    assert platform.service.attachment_data(attachment_id) == data
+
+
+def test_declaring_an_unfinished_upload_again_differently_starts_it_again(platform):
+    old, new = b"h" * 300, b"i" * 200
+    attachment_id = _create(platform, old)
+    assert _patch(platform, attachment_id, 0, old[:100]).status_code == 204
+    case_id = str(uuid.uuid4())
+    with platform.client() as client:
+        client.upload(attachment_id, case_id, new, hashlib.sha256(new).hexdigest(), "image/jpeg")
+        assert platform.service.attachment_data(attachment_id) == new
+        with pytest.raises(PlatformError) as caught:
+            client.upload(
+                attachment_id, case_id, old, hashlib.sha256(old).hexdigest(), "image/jpeg"
+            )
+    assert (caught.value.status, caught.value.code) == (409, "upload_conflict")

@@ -33,6 +33,7 @@ from offline_sync.platform_server.service import (
     FileChecksumMismatch,
     OffsetMismatch,
     PlatformService,
+    UploadConflict,
     UploadUnknown,
 )
 from offline_sync.platform_server.validation import is_uuid
@@ -199,28 +200,31 @@ class _Api:
                 413, "too_large", f"Upload-Length {length} is over Tus-Max-Size {MAX_UPLOAD_BYTES}"
             )
         meta = _metadata(request.headers.get("Upload-Metadata", ""))
-        self.service.create_upload(
-            device_id,
-            meta["attachment_id"],
-            meta["case_id"],
-            length,
-            meta["sha256"],
-            meta["media_type"],
-        )
-        offset, _ = self.service.upload_state(meta["attachment_id"])
+        try:
+            offset = self.service.create_upload(
+                device_id,
+                meta["attachment_id"],
+                meta["case_id"],
+                length,
+                meta["sha256"],
+                meta["media_type"],
+            )
+        except UploadConflict as exc:
+            raise ApiError(409, "upload_conflict", str(exc)) from None
         location = f"/api/v1/uploads/{meta['attachment_id']}"
         return Response(
             status_code=201,
             headers={
                 "Location": location,
                 "Upload-Offset": str(offset),
+                "Upload-Length": str(length),
                 "Tus-Resumable": TUS_VERSION,
             },
         )
 
     async def upload(self, request: Request) -> Response:
         attachment_id = request.path_params["attachment_id"]
-        body = await _read_body(request, MAX_CHUNK_BYTES)
+        body = await _read_body(request, MAX_CHUNK_BYTES + 64 * 1024)
         self._authenticate(request, body)
         _require_tus(request)
         if request.method == "HEAD":
@@ -244,9 +248,10 @@ class _Api:
         offset_text = request.headers.get("Upload-Offset", "")
         if not offset_text.isdigit():
             raise ApiError(400, "bad_request", "Upload-Offset: expected a whole number")
-        _check_chunk_digest(request.headers.get("Upload-Checksum", ""), body)
+        chunk = _decode(request, body, MAX_CHUNK_BYTES)
+        _check_chunk_digest(request.headers.get("Upload-Checksum", ""), chunk)
         try:
-            offset = self.service.append_chunk(attachment_id, int(offset_text), body)
+            offset = self.service.append_chunk(attachment_id, int(offset_text), chunk)
         except UploadUnknown:
             raise ApiError(404, "not_found", f"no upload {attachment_id}") from None
         except OffsetMismatch as exc:
@@ -325,7 +330,7 @@ def _decode(request: Request, body: bytes, limit: int) -> bytes:
             415, "unsupported_encoding", f"Content-Encoding {encoding!r}: use gzip or none"
         )
     if len(data) > limit:
-        raise ApiError(413, "too_large", f"the batch is over {limit} bytes before compression")
+        raise ApiError(413, "too_large", f"the body is over {limit} bytes before compression")
     return data
 
 

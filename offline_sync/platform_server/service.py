@@ -93,6 +93,10 @@ class OffsetMismatch(Exception):
         self.offset = offset
 
 
+class UploadConflict(Exception):
+    """An attachment id is declared with another length or digest than the finished upload."""
+
+
 class ExceedsLength(Exception):
     """A chunk would go past the upload's declared length."""
 
@@ -393,13 +397,24 @@ class PlatformService:
         sha256: str,
         media_type: str,
     ) -> int:
-        """Create the upload (or find the existing one); its current offset."""
+        """Create the upload (or find the existing one); its current offset.
+
+        An unfinished upload declared again with another length or digest starts
+        again under the new declaration; a finished one raises UploadConflict.
+        """
         with self._store.transaction() as conn:
             row = conn.execute(
-                "SELECT offset FROM upload WHERE attachment_id = ?", [attachment_id]
+                "SELECT offset, length, sha256, complete FROM upload WHERE attachment_id = ?",
+                [attachment_id],
             ).fetchone()
-            if row is not None:
+            if row is not None and (row["length"], row["sha256"]) == (length, sha256):
                 return row["offset"]
+            if row is not None and row["complete"]:
+                raise UploadConflict(
+                    f"attachment {attachment_id} is already uploaded with another length or sha256"
+                )
+            conn.execute("DELETE FROM upload_chunk WHERE attachment_id = ?", [attachment_id])
+            conn.execute("DELETE FROM upload WHERE attachment_id = ?", [attachment_id])
             complete = int(length == 0 and hashlib.sha256(b"").hexdigest() == sha256)
             conn.execute(
                 "INSERT INTO upload (attachment_id, case_id, device_id, length, sha256, media_type, complete, "
