@@ -66,6 +66,26 @@ def test_same_card_left_in_place_is_read_once_until_lifted(sim, reader, events):
     assert sim.requests["read text photo"] == 2
 
 
+def test_reader_that_halts_a_read_card_reports_it_gone_and_never_rereads_it():
+    with SimulatedReader(sample_cards(), halt_after_read=True) as halting:
+        driver = SerialCardReader(halting.path, poll_interval=0.01, timeouts=FAST)
+        log = Events()
+        driver.subscribe(log)
+        driver.start()
+        try:
+            log.state(ReaderState.WAITING)
+            halting.place(3)
+            log.next(CardPlaced)
+            log.next(CardRemoved)  # the reader no longer sees it, though it lies there
+            assert log.quiet(0.2) == []
+            assert halting.requests["read text photo"] == 1
+            halting.remove()
+            halting.place(3)  # lifted and placed again: a new placement
+            log.next(CardPlaced)
+        finally:
+            driver.stop()
+
+
 def test_state_changes_go_through_one_function_in_order(sim, events):
     sim.place(1)
     events.next(CardPlaced)

@@ -114,6 +114,9 @@ class InjectedFault:
 class SimulatedReader:
     """An ID card reader at the other end of a pty; see the module docstring.
 
+    With ``halt_after_read``, it behaves like the readers whose card, once read, stays
+    halted: "find card" says "no card" until the card is lifted and placed again.
+
     Use as a context manager, or call :meth:`start` and :meth:`close`.
     """
 
@@ -123,12 +126,14 @@ class SimulatedReader:
         baud: int = 115200,
         sam_id: str = DEFAULT_SAM_ID,
         seed: int | None = None,
+        halt_after_read: bool = False,
     ) -> None:
         if baud not in BAUD_RATES:
             raise ValueError(f"baud {baud} is not one of {', '.join(map(str, BAUD_RATES))}")
         self.cards = list(cards)
         self.baud = baud
         self.sam_id = sam_id
+        self.halt_after_read = halt_after_read
         self._random = random.Random(seed)
         self._link_dir = Path(tempfile.mkdtemp(prefix="bianmin-sim-"))
         self.path = str(self._link_dir / "idcard")
@@ -143,6 +148,7 @@ class SimulatedReader:
         self._decoder = FrameDecoder()
         self._found = False
         self._selected = False
+        self._halted = False
         self._controls: queue.Queue[tuple[Callable[[], Any], queue.Queue[Any]]] = queue.Queue()
         self._wake_r, self._wake_w = os.pipe()
         self._closing = False
@@ -339,7 +345,8 @@ class SimulatedReader:
         if command is Command.READ_SAM_ID:
             return encode_response(STATUS_OK, encode_sam_id(self.sam_id))
         if command is Command.FIND_CARD:
-            self._found = self.card is not None and not (fault and fault.fault is Fault.NO_CARD)
+            flaky = fault is not None and fault.fault is Fault.NO_CARD
+            self._found = self.card is not None and not self._halted and not flaky
             if self._found:
                 return encode_response(STATUS_CARD_FOUND, bytes(4))
             return encode_response(STATUS_NO_CARD)
@@ -352,6 +359,7 @@ class SimulatedReader:
             if not self._selected or self.card is None:
                 return encode_response(_STATUS_READ_FAILED)
             self._found = self._selected = False
+            self._halted = self.halt_after_read
             text, photo = encode_text(self.card), self.card.photo_wlt
             lengths = len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big")
             if command is Command.READ_TEXT_PHOTO_FINGERPRINT:
@@ -382,7 +390,7 @@ class SimulatedReader:
 
     def _set_card(self, card: IdCard | None) -> IdCard | None:
         self.card = card
-        self._found = self._selected = False
+        self._found = self._selected = self._halted = False
         log.info("simulated card %s", f"placed: {mask_name(card.name)}" if card else "removed")
         return card
 

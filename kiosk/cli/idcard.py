@@ -171,7 +171,12 @@ def probe_text(reports: list[PortReport]) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Card faces, TOML or JSON (default: the packaged sample cards).",
 )
-def sim_idcard(baud: int | None, cards: Path | None) -> None:
+@click.option(
+    "--halt-after-read",
+    is_flag=True,
+    help='Like readers that answer "no card" to a card already read until it is lifted.',
+)
+def sim_idcard(baud: int | None, cards: Path | None, halt_after_read: bool) -> None:
     """A simulated ID card reader on a pty, at true wire timing.
 
     Prints the device path on the first line of stdout, then reads commands from
@@ -184,7 +189,7 @@ def sim_idcard(baud: int | None, cards: Path | None) -> None:
         faces = load_cards(cards_path)
     except CardsFileError as exc:
         raise Failure(str(exc)) from None
-    simulator = SimulatedReader(faces, baud or 115200)
+    simulator = SimulatedReader(faces, baud or 115200, halt_after_read=halt_after_read)
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         simulator.start()
