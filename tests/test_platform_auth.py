@@ -18,6 +18,7 @@ from tests.clocks import ManualClock
 
 shared_platform = platform_fixtures.shared_platform
 platform = platform_fixtures.platform
+platform_server = platform_fixtures.platform_server
 
 CHANGES = "/api/v1/changes?limit=1"
 
@@ -245,3 +246,14 @@ def test_every_error_has_the_contract_body(platform):
         assert response.status_code >= 400
         assert isinstance(error["code"], str) and isinstance(error["message"], str)
         assert "Date" in response.headers
+
+
+def test_in_maintenance_devices_are_told_when_to_retry_but_ping_answers(platform_server):
+    platform_server.service.set_maintenance(42)
+    with platform_server.client() as client:
+        assert client.ping()
+        with pytest.raises(RetryLater) as caught:
+            client.push([])
+        assert (caught.value.status, caught.value.retry_after_s) == (503, 42.0)
+        platform_server.service.set_maintenance(None)
+        assert client.push([]) == []

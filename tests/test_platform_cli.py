@@ -110,12 +110,15 @@ def test_agents_notices_and_expired_cursors_from_the_shell(tmp_path):
     assert notice.exit_code == 0 and len(notice.stdout.strip()) == 36
     assert _cli("notice", "t", "x", "--valid-from", "soon", "--db", db).exit_code == 2
     assert _cli("expire-cursors", "--db", db).exit_code == 0
+    assert _cli("maintenance", "on", "--retry-after", "30", "--db", db).exit_code == 0
     service = PlatformService.open(tmp_path / "platform.db", is_valid_id_number)
     try:
         changes, _, _ = service.changes("any-device", None, 500)
+        assert service.maintenance() == 30
     finally:
         service.close()
     assert {c["type"] for c in changes} == {"agent_account", "notice"}
+    assert _cli("maintenance", "off", "--db", db).exit_code == 0
 
 
 def test_serve_says_which_port_is_taken(tmp_path):

@@ -235,6 +235,23 @@ def expire_cursors(db_path) -> None:
 
 
 @platform.command()
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option(
+    "--retry-after",
+    default=60,
+    show_default=True,
+    type=click.IntRange(0, 86400),
+    help="Seconds devices are told to wait.",
+)
+@db_option
+def maintenance(state, retry_after, db_path) -> None:
+    """Answer devices 503 with Retry-After (on) or serve them again (off); ping still answers."""
+    service = _open(db_path)
+    service.set_maintenance(retry_after if state == "on" else None)
+    service.close()
+
+
+@platform.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 @db_option
 def cases(as_json, db_path) -> None:

@@ -267,7 +267,15 @@ class _Api:
         )
 
     def _authenticate(self, request: Request, body: bytes) -> str:
-        """The device id of a correctly signed request; ApiError 401 otherwise."""
+        """The device id of a correctly signed request; ApiError 401 otherwise (503 in maintenance)."""
+        retry_after = self.service.maintenance()
+        if retry_after is not None:
+            raise ApiError(
+                503,
+                "maintenance",
+                "the platform is under maintenance",
+                headers={"Retry-After": str(retry_after)},
+            )
         headers = request.headers
         device_id = headers.get(HEADER_DEVICE, "")
         key = self.service.device_key(device_id) if device_id else None

@@ -197,6 +197,25 @@ class PlatformService:
         self._nonces[key] = now + NONCE_WINDOW_S
         return True
 
+    @_locked
+    def set_maintenance(self, retry_after_s: int | None) -> None:
+        """Answer every request but ping with 503 and this Retry-After; None: serve again."""
+        with self._store.transaction() as conn:
+            conn.execute("DELETE FROM meta WHERE key = 'maintenance_retry_after'")
+            if retry_after_s is not None:
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('maintenance_retry_after', ?)",
+                    [str(int(retry_after_s))],
+                )
+
+    @_locked
+    def maintenance(self) -> int | None:
+        """The Retry-After (seconds) while in maintenance, else None."""
+        row = self._conn.execute(
+            "SELECT value FROM meta WHERE key = 'maintenance_retry_after'"
+        ).fetchone()
+        return int(row["value"]) if row else None
+
     # -- records -------------------------------------------------------------
 
     @_locked
