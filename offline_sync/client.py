@@ -228,8 +228,12 @@ class PlatformClient:
             response = self._request("PATCH", path, body=chunk, headers=headers)
             status = response.status_code
             if status == 204:
-                offset = _offset_header(response, "upload PATCH")
+                previous, offset = offset, _offset_header(response, "upload PATCH")
                 chunk_failures = 0
+                if offset <= previous:
+                    stuck += 1
+                    if stuck > _STUCK_LIMIT:
+                        raise LinkDown(f"upload {attachment_id}: the offset does not advance", 204)
                 continue
             if status == 460 and self._error(response)[0] == "file_checksum_mismatch":
                 self._fail(response, f"upload {attachment_id}")

@@ -356,3 +356,9 @@ def test_more_than_4_mib_before_compression_is_too_large(platform):
     raw = json.dumps({"records": [big]}, ensure_ascii=False).encode()
     response = platform.signed("POST", "/api/v1/records", raw)
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_nan_is_not_json(platform):
+    body = b'{"records":[{"kind":"rating","id":"x","revision":1,"body":{"level":NaN}}]}'
+    response = platform.signed("POST", "/api/v1/records", body)
+    assert response.status_code == 400 and "NaN" in response.json()["error"]["message"]

@@ -146,7 +146,7 @@ class _Api:
         device_id = self._authenticate(request, body)
         payload = _decode(request, body, MAX_BATCH_BYTES)
         try:
-            data = json.loads(payload)
+            data = json.loads(payload, parse_constant=_not_json)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, "bad_request", f"the body is not JSON: {exc}") from None
         records = data.get("records") if isinstance(data, dict) else None
@@ -340,6 +340,10 @@ def _decode(request: Request, body: bytes, limit: int) -> bytes:
     if len(data) > limit:
         raise ApiError(413, "too_large", f"the body is over {limit} bytes before compression")
     return data
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def _require_tus(request: Request) -> None:
