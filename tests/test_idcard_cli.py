@@ -142,6 +142,17 @@ def test_read_on_a_missing_port_says_which_and_why(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_watch_prints_each_event_masked(sim_process):
+    sim_process.command("place 0")
+    done = run_cli("idcard", "watch", "--port", sim_process.path, "--count", "1", "--poll", "0.02")
+    assert done.returncode == 0, done.stderr
+    lines = [line.split(" ", 1)[1] for line in done.stdout.splitlines()]
+    assert lines[0].startswith("connecting (opening ")
+    assert lines[1].startswith("waiting (reader on ")
+    assert lines[-1].startswith("placed resident_id 王** 5115**********0315 read in ")
+    assert "王建国" not in done.stdout and "511502195807120315" not in done.stdout
+
+
 def test_unplug_and_replug_through_the_console(sim_process):
     assert sim_process.command("unplug") == "ok unplugged"
     assert not os.path.exists(sim_process.path)
@@ -184,6 +195,7 @@ def test_docs_cover_every_command_option_console_command_and_fault():
     commands = {
         "bianmin idcard read": idcard.commands["read"],
         "bianmin idcard probe": idcard.commands["probe"],
+        "bianmin idcard watch": idcard.commands["watch"],
         "bianmin sim idcard": sim_idcard,
     }
     for name, command in commands.items():

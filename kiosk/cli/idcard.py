@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import queue
 import signal
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
 import click
 
-from devices.idcard import IdCard, IdCardError, open_reader
+from devices.idcard import (
+    CardPlaced,
+    CardRemoved,
+    IdCard,
+    IdCardError,
+    ReaderEvent,
+    ReadFailed,
+    open_reader,
+)
 from devices.idcard.cards_file import CardsFileError, load_cards
 from devices.idcard.frames import BAUD_RATES
+from devices.idcard.idnumber import mask_id_number, mask_name
 from devices.idcard.probe import PortReport, probe
 from devices.idcard.simulator import SimulatedReader
 from kiosk.cli.common import Failure, emit_json, load_config
@@ -44,7 +55,7 @@ def default_cards_file() -> Path:
 
 @click.group()
 def idcard() -> None:
-    """ID card reader (身份证阅读器): read a card, find readers."""
+    """ID card reader (身份证阅读器): read a card, watch the reader, find readers."""
 
 
 @idcard.command()
@@ -73,12 +84,8 @@ def read(
     Exit status 0 with a card, 3 when no card came within the timeout, 1 when the
     card could not be read or failed verification (the reason on stderr).
     """
-    if port is None:
-        settings = load_config(ctx).devices.idcard
-        if not settings.port:
-            raise click.UsageError("give --port, or set devices.idcard.port in the site config")
-        port, baud = settings.port, baud or settings.baud
-    reader = open_reader(port, baud or 115200, poll_interval=0.1)
+    port, baud = _port_and_baud(ctx, port, baud)
+    reader = open_reader(port, baud, poll_interval=0.1)
     try:
         card = reader.read_once(timeout)
     except IdCardError as exc:
@@ -92,6 +99,16 @@ def read(
         emit_json(card.to_json(with_photo))
     else:
         click.echo(card_text(card, with_photo))
+
+
+def _port_and_baud(ctx: click.Context, port: str | None, baud: int | None) -> tuple[str, int]:
+    """``--port`` and ``--baud``, or ``[devices.idcard]`` of the site config without ``--port``."""
+    if port is not None:
+        return port, baud or 115200
+    settings = load_config(ctx).devices.idcard
+    if not settings.port:
+        raise click.UsageError("give --port, or set devices.idcard.port in the site config")
+    return settings.port, baud or settings.baud
 
 
 def card_text(card: IdCard, with_photo: bool = False) -> str:
@@ -112,6 +129,62 @@ def card_text(card: IdCard, with_photo: bool = False) -> str:
         ("照片(WLT)", face.get("photo_wlt_b64")),
     ]
     return "\n".join(f"{label}: {value}" for label, value in rows if value is not None)
+
+
+@idcard.command()
+@click.option("--port", help="Serial port (default: devices.idcard.port).")
+@_baud_option
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.01, max=10),
+    default=0.1,
+    show_default=True,
+    help="Seconds between polls.",
+)
+@click.option(
+    "--count", type=click.IntRange(min=1), help="Stop after this many placements (read or not)."
+)
+@click.pass_context
+def watch(
+    ctx: click.Context, port: str | None, baud: int | None, poll: float, count: int | None
+) -> None:
+    """Poll the reader as the kiosk does and print every event, one a line, masked.
+
+    Shows connection changes, each placement (read time, or why the read failed) and
+    each removal, until Ctrl-C, SIGTERM or --count placements.
+    """
+    port, baud = _port_and_baud(ctx, port, baud)
+    events: queue.Queue[ReaderEvent] = queue.Queue()
+    reader = open_reader(port, baud, poll_interval=poll)
+    reader.subscribe(events.put)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    placements = 0
+    try:
+        reader.start()
+        while count is None or placements < count:
+            event = events.get()
+            click.echo(f"{time.strftime('%H:%M:%S')} {event_text(event)}")
+            sys.stdout.flush()
+            placements += isinstance(event, CardPlaced | ReadFailed)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        reader.stop()
+
+
+def event_text(event: ReaderEvent) -> str:
+    """One line for a reader event, with the name and number masked."""
+    if isinstance(event, CardPlaced):
+        card = event.card
+        return (
+            f"placed {card.card_type.value} {mask_name(card.name)} "
+            f"{mask_id_number(card.id_number)} read in {event.read_ms:.0f} ms"
+        )
+    if isinstance(event, ReadFailed):
+        return f"read failed: {event.error.log_message} ({event.error.villager_message})"
+    if isinstance(event, CardRemoved):
+        return "removed"
+    return f"{event.new.value} ({event.reason})"
 
 
 @idcard.command("probe")
