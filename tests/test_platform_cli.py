@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 
+import click
 from click.testing import CliRunner, Result
 
 from devices.idcard.idnumber import is_valid_id_number
@@ -15,7 +16,7 @@ from kiosk.resources import data_path
 from offline_sync.client import PlatformClient
 from offline_sync.clock import SystemClock
 from offline_sync.platform_server import PlatformService
-from tests.conftest import cli_command, cli_env, write_site
+from tests.conftest import REPO, cli_command, cli_env, write_site
 from tests.platform_fixtures import case_body, record, write_fixture_catalogue
 
 CONFIGURED_SECRET = "ab" * 32
@@ -141,3 +142,19 @@ def test_the_shipped_seed_catalogue_is_served(tmp_path):
     items = [c["data"] for c in changes if c["type"] == "catalogue_item"]
     assert published == len(items) >= 40
     assert len([i for i in items if i["bundle_items"]]) >= 3
+
+
+def test_every_platform_command_is_documented():
+    from kiosk.cli.platform import platform
+
+    docs = (REPO / "docs" / "platform.md").read_text(encoding="utf-8")
+    for name, command in platform.commands.items():
+        assert f"`{name}" in docs or f"platform {name}" in docs, (
+            f"docs/platform.md does not explain {name}"
+        )
+        for param in command.params:
+            if param.name in ("db_path", "config_path") or not isinstance(param, click.Option):
+                continue
+            assert param.opts[0] in docs, (
+                f"docs/platform.md does not explain {name} {param.opts[0]}"
+            )
