@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from offline_sync.client import AuthRejected, LinkDown, PlatformClient, PlatformError, RetryLater
-from offline_sync.signing import new_nonce, new_secret
+from offline_sync.signing import new_nonce, new_secret, secret_key, sign_headers
 from tests import platform_fixtures
 from tests.clocks import ManualClock
 
@@ -73,8 +73,6 @@ def test_a_body_that_differs_from_its_digest_is_a_bad_signature(platform):
     stamp = int(platform.service.clock.now().timestamp())
     good = platform.signed("POST", "/api/v1/records", b'{"records":[]}', timestamp=stamp)
     assert good.status_code == 200
-    from offline_sync.signing import secret_key, sign_headers
-
     headers = sign_headers(
         platform.device_id,
         secret_key(platform.device_secret),
@@ -90,8 +88,6 @@ def test_a_body_that_differs_from_its_digest_is_a_bad_signature(platform):
 
 
 def test_the_query_is_part_of_what_is_signed(platform):
-    from offline_sync.signing import secret_key, sign_headers
-
     stamp = int(platform.service.clock.now().timestamp())
     headers = sign_headers(
         platform.device_id,
