@@ -8,7 +8,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from devices.idcard.idnumber import mask_id_number, mask_name
+from devices.idcard.idnumber import mask_id_number, mask_name, years_between
 
 
 class CardType(Enum):
@@ -77,8 +77,7 @@ class IdCard:
 
     def age_on(self, day: date) -> int:
         """Whole years of age on ``day``."""
-        born = self.birth_date
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return years_between(self.birth_date, day)
 
     def expired_on(self, day: date) -> bool:
         """True when the card is no longer valid on ``day`` (a 长期 card never expires)."""

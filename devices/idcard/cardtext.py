@@ -12,7 +12,7 @@ from datetime import date
 
 from devices.idcard.card import CardKind, IdCard
 from devices.idcard.errors import CardDataError
-from devices.idcard.idnumber import check_character, mask_id_number
+from devices.idcard.idnumber import birth_date, check_character, mask_id_number
 from devices.idcard.nations import nation_code, nation_name
 
 TEXT_SIZE = 256
@@ -137,7 +137,11 @@ def verify(card: IdCard) -> None:
             raise CardDataError(
                 f"{card.kind.value} card: number {masked} has a wrong check character"
             )
-        if number[6:14] != card.birth_date.strftime("%Y%m%d"):
+        try:
+            born = birth_date(number)
+        except ValueError:
+            born = None
+        if born != card.birth_date:
             raise CardDataError(
                 f"{card.kind.value} card: number {masked} disagrees with the birth date field"
             )

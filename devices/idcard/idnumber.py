@@ -35,7 +35,11 @@ def birth_date(number: str) -> date:
 
 def age_on(number: str, day: date) -> int:
     """Whole years of age on ``day`` of the holder of this ID number."""
-    born = birth_date(number)
+    return years_between(birth_date(number), day)
+
+
+def years_between(born: date, day: date) -> int:
+    """Whole years from ``born`` to ``day`` (an age)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 

@@ -1,0 +1,74 @@
+"""GB 11643 ID numbers and the masking helpers, from tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from devices.idcard.idnumber import (
+    age_on,
+    birth_date,
+    check_character,
+    is_valid_id_number,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    years_between,
+)
+
+
+@pytest.mark.parametrize(
+    ("first17", "check"),
+    [
+        ("11010519491231002", "X"),  # the example in GB 11643-1999
+        ("51150219580712031", "5"),
+        ("81000019900214051", "X"),
+        ("95148419850930002", "1"),
+    ],
+)
+def test_check_character(first17, check):
+    assert check_character(first17) == check
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("11010519491231002X", True),
+        ("11010519491231002x", True),  # a lower-case x is read as X
+        ("110105194912310021", False),  # wrong check character
+        ("110105194913310028", False),  # month 13
+        ("11010519491231002", False),  # 17 characters
+        ("1101051949123100 X", False),
+        ("", False),
+    ],
+)
+def test_is_valid_id_number(number, valid):
+    assert is_valid_id_number(number) is valid
+
+
+def test_birth_date_and_age():
+    assert birth_date("11010519491231002X") == date(1949, 12, 31)
+    assert age_on("11010519491231002X", date(2026, 12, 30)) == 76
+    assert age_on("11010519491231002X", date(2026, 12, 31)) == 77
+    assert years_between(date(2000, 2, 29), date(2026, 2, 28)) == 25
+    assert years_between(date(2000, 2, 29), date(2026, 3, 1)) == 26
+
+
+@pytest.mark.parametrize(
+    ("helper", "value", "masked"),
+    [
+        (mask_id_number, "51150219580712031X", "5115**********031X"),
+        (mask_id_number, "USA510180010145", "USA5*******0145"),
+        (mask_id_number, "12345678", "********"),
+        (mask_id_number, None, ""),
+        (mask_name, "王建国", "王**"),
+        (mask_name, "王", "王*"),
+        (mask_name, "吉克𠀀依", "吉***"),
+        (mask_name, "", ""),
+        (mask_phone, "13800000000", "138****0000"),
+        (mask_phone, "12345", "*****"),
+    ],
+)
+def test_masks(helper, value, masked):
+    assert helper(value) == masked
