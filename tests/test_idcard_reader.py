@@ -301,3 +301,20 @@ def test_a_port_held_by_another_program_is_busy_not_disturbed(sim, reader, event
 )
 def test_console_commands(sim, line, reply):
     assert sim.execute(line).startswith(reply)
+
+
+def test_sam_failure_at_connect_is_reported_and_recovered_from(sim):
+    sim.inject(Fault.SAM_ERROR, Command.READ_SAM_ID, status=0x60)
+    driver = SerialCardReader(sim.path, poll_interval=0.01, timeouts=FAST)
+    log = Events()
+    driver.subscribe(log)
+    driver.start()
+    try:
+        changed = log.state(ReaderState.DISCONNECTED)
+        assert "status 00 00 60 (SAM self-test failed)" in changed.reason
+        log.state(ReaderState.WAITING)  # asked again after reconnect_s, and fine
+        sim.inject(Fault.SAM_ERROR, Command.FIND_CARD, status=0x24)  # one bad poll is logged
+        sim.place(1)
+        assert log.next(CardPlaced).card == sample_cards()[1]
+    finally:
+        driver.stop()
