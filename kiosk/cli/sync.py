@@ -33,8 +33,9 @@ DEFAULT_DEADLINE_S = 600.0
     help=f"Seconds --once may take (default {DEFAULT_DEADLINE_S:g}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the report as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="With --once: log every try to stderr.")
 @click.pass_context
-def sync(ctx, once, forever, deadline, as_json) -> None:
+def sync(ctx, once, forever, deadline, as_json, verbose) -> None:
     """Deliver queued records to the platform and pull its changes (同步).
 
     Exit status of --once: 0 when nothing deliverable is left, 1 otherwise.
@@ -48,9 +49,23 @@ def sync(ctx, once, forever, deadline, as_json) -> None:
     if deadline is not None and not once:
         raise click.UsageError("--deadline goes with --once")
     if once:
+        _log_to_stderr(logging.INFO if verbose else None)
         _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json)
     else:
+        _log_to_stderr(logging.INFO)
         _forever(ctx)
+
+
+def _log_to_stderr(level: int | None) -> None:
+    """Engine logs to stderr at ``level``; None keeps them quiet (the summary says it all)."""
+    logger = logging.getLogger("offline_sync")
+    if level is None:
+        logger.addHandler(logging.NullHandler())
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def _once(ctx: click.Context, deadline_s: float, as_json: bool) -> None:
@@ -84,9 +99,6 @@ def _once(ctx: click.Context, deadline_s: float, as_json: bool) -> None:
 
 def _forever(ctx: click.Context) -> None:
     app = services(ctx)
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s: %(message)s"
-    )
     try:
         worker = app.sync.worker()
     except SyncNotConfigured as exc:

@@ -50,6 +50,7 @@ from offline_sync.vault import Vault
 log = logging.getLogger(__name__)
 
 _MAX_CURSOR_RESETS = 3
+_TOO_LARGE = "too_large: the platform refused the record as too large"
 
 
 class Stage(StrEnum):
@@ -221,18 +222,10 @@ class SyncEngine:
             try:
                 results = self._platform().push([r.wire for r in records])
             except TooLarge:
-                if len(records) == 1:
-                    self._kill(
-                        [
-                            (
-                                records[0].seq,
-                                "too_large: the platform refused the record as too large",
-                            )
-                        ],
-                        report,
-                    )
-                else:
+                if len(records) > 1:
                     self._batch_records = max(1, len(records) // 2)
+                else:
+                    self._kill([(records[0].seq, _TOO_LARGE)], report)
                 continue
             report.batches += 1
             self._apply_results(records, results, report)
