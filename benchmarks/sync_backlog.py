@@ -138,6 +138,10 @@ def main() -> None:
             f"naive: {sample_s:.1f} s for a sample of {sample_cases} cases with {sample_attachments}"
             f" attachments, extrapolated x{args.cases / sample_cases:g} to {naive_s:.0f} s"
         )
+        print(
+            f"bound: attachments alone fill the floor, so no client can beat naive by more than"
+            f" naive/floor = {naive_s / floor_s:.1f}x"
+        )
         naive_device.close()
         device.close()
     print(
