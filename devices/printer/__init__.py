@@ -1,8 +1,6 @@
 """Receipt printer: ESC/POS over serial, TCP, USB or a file, Chinese done right, real-time
 status, and a virtual printer that renders jobs to images."""
 
-# First: python-escpos must find its capability cache before it is imported.
-from devices.printer import _escpos  # noqa: F401
 from devices.printer.driver import EscposPrinter, Printer, open_printer
 from devices.printer.encoder import Document
 from devices.printer.errors import (

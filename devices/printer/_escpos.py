@@ -1,4 +1,4 @@
-"""Importing python-escpos without a new temporary directory per process.
+"""python-escpos, imported on first use and without a new temporary directory per process.
 
 python-escpos parses its printer-capabilities file at import and caches the result
 as a pickle in ``$ESCPOS_CAPABILITIES_PICKLE_DIR``, or in a fresh ``mkdtemp()``
@@ -9,6 +9,8 @@ pickle there atomically first, so processes starting together never read half a 
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib.resources
 import json
 import os
@@ -25,6 +27,7 @@ def _cache_dir() -> Path:
     return Path(base) / "bianmin" / "escpos"
 
 
+@functools.cache
 def prepare_capabilities_cache() -> None:
     """Make sure python-escpos finds a complete capabilities pickle in a fixed directory."""
     if ENV_VAR in os.environ:
@@ -46,4 +49,26 @@ def prepare_capabilities_cache() -> None:
     os.environ[ENV_VAR] = str(folder)
 
 
-prepare_capabilities_cache()
+def byte_buffer(profile: str, mm: int, dots: int):
+    """A python-escpos ``Dummy`` printer (it collects the bytes of a job) for ``profile``,
+    with a private copy of the profile whose media width is the paper's."""
+    prepare_capabilities_cache()
+    from escpos.printer import Dummy
+
+    buffer = Dummy(profile=profile)
+    data = copy.deepcopy(buffer.profile.profile_data)
+    data["media"]["width"] = {"mm": mm, "pixels": dots}
+    buffer.profile.profile_data = data
+    return buffer
+
+
+def has_profile(name: str) -> bool:
+    """True when python-escpos knows the printer profile ``name``."""
+    prepare_capabilities_cache()
+    from escpos.capabilities import get_profile
+
+    try:
+        get_profile(name)
+    except KeyError:
+        return False
+    return True

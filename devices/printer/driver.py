@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from escpos.capabilities import get_profile
-
+from devices.printer._escpos import has_profile
 from devices.printer.encoder import Document
 from devices.printer.errors import PrinterError, PrinterOffline, PrinterUrlError
 from devices.printer.paper import Paper
@@ -50,12 +49,8 @@ class EscposPrinter:
         self.url = url
         self.paper = paper
         self.profile = self._url.option("profile", "default")
-        try:
-            get_profile(self.profile)
-        except KeyError:
-            raise PrinterUrlError(
-                f"printer URL {url!r}: unknown printer profile {self.profile!r}"
-            ) from None
+        if not has_profile(self.profile):
+            raise PrinterUrlError(f"printer URL {url!r}: unknown printer profile {self.profile!r}")
         self.status_timeout_s = status_timeout_s
         self._transport: Transport | None = None
 

@@ -10,20 +10,18 @@ printer's GBK font cannot hold (``𠀀``) as a 24-dot bit image inside the line
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import qrcode
-from escpos.constants import QR_ECLEVEL_M
-from escpos.printer import Dummy
-from PIL import Image
-
-from devices.printer.glyphs import column_format, text_image
+from devices.printer._escpos import byte_buffer
 from devices.printer.paper import CHAR_DOTS, Paper, char_columns, pad_between, wrap
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Align = Literal["left", "center", "right"]
 
+QR_ECLEVEL_M = 1  # python-escpos' QR_ECLEVEL_M
 ESC_INIT = b"\x1b@"
 FS_DOUBLE_BYTE_ON = b"\x1c&"
 FS_DOUBLE_BYTE_OFF = b"\x1c."
@@ -52,23 +50,13 @@ class Style:
     bold: bool = False
 
 
-class _Bytes(Dummy):
-    """python-escpos' Dummy with a private profile whose media width is the paper's."""
-
-    def __init__(self, profile: str, paper: Paper) -> None:
-        super().__init__(profile=profile)
-        data = copy.deepcopy(self.profile.profile_data)
-        data["media"]["width"] = {"mm": paper.mm, "pixels": paper.dots}
-        self.profile.profile_data = data
-
-
 class Document:
     """One print job for a paper width and a python-escpos printer profile."""
 
     def __init__(self, paper: Paper, profile: str = "default") -> None:
         self.paper = paper
         self.profile = profile
-        self._esc = _Bytes(profile, paper)
+        self._esc = byte_buffer(profile, paper.mm, paper.dots)
         self.native_qr = bool(self._esc.profile.supports("qrCode"))
         self._style = Style()
         self._esc.hw("INIT")
@@ -111,6 +99,8 @@ class Document:
         if self.native_qr:
             self._esc.qr(data, ec=QR_ECLEVEL_M, size=module, native=True)
         else:
+            import qrcode
+
             code = qrcode.QRCode(
                 error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=module, border=0
             )
@@ -130,6 +120,8 @@ class Document:
 
     def _emit(self, text: str, style: Style) -> None:
         if style.height > 1 and not all(printable_in_font(ch) for ch in text):
+            from devices.printer.glyphs import text_image
+
             self._image(text_image(text, style.width, style.height, style.bold), style.align)
             return
         self._apply(style)
@@ -144,12 +136,16 @@ class Document:
         self._esc._raw(run.encode("gb18030") + LF)
 
     def _glyph(self, ch: str, style: Style) -> None:
+        from devices.printer.glyphs import column_format, text_image
+
         image = text_image(ch, style.width, 1, style.bold)
         dots = CHAR_DOTS * char_columns(ch) * style.width
         self._esc._raw(ESC_BIT_IMAGE_24 + dots.to_bytes(2, "little") + column_format(image))
 
     def _image(self, image: Image.Image, align: Align) -> None:
         """A raster image (GS v 0), placed on a canvas as wide as the paper."""
+        from PIL import Image
+
         canvas = Image.new("1", (self.paper.dots, image.height), 1)
         x = {"left": 0, "center": (self.paper.dots - image.width) // 2}.get(
             align, self.paper.dots - image.width

@@ -7,7 +7,6 @@ from datetime import date, datetime
 import click
 
 from kiosk.cli.common import Failure, emit_json, services
-from kiosk.cli.printer import print_queue_ticket
 from kiosk.core.queue import Priority, QueueError, Ticket
 
 
@@ -64,6 +63,8 @@ def take(
         as_json,
     )
     if print_it:
+        from kiosk.cli.printer import print_queue_ticket
+
         print_queue_ticket(ctx, ticket, printer_url)
 
 
