@@ -4,8 +4,12 @@ resume from the platform's offset after a cut, 409/460/413 and the whole-file ch
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
+import socket
+import struct
+import threading
 import uuid
 
 import httpx
@@ -348,3 +352,81 @@ def test_declaring_an_unfinished_upload_again_differently_starts_it_again(platfo
                 attachment_id, case_id, old, hashlib.sha256(old).hexdigest(), "image/jpeg"
             )
     assert (caught.value.status, caught.value.code) == (409, "upload_conflict")
+
+
+class CuttingProxy:
+    """A TCP relay to the platform that resets the connection once, after ``cut_after``
+    bytes have gone up (so mid-request); after that it relays everything."""
+
+    def __init__(self, upstream_url: str, cut_after: int) -> None:
+        self.upstream = ("127.0.0.1", int(upstream_url.rsplit(":", 1)[1]))
+        self.cut_after = cut_after
+        self.sent_up = 0
+        self.cut = False
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.upstream)
+            for src, dst, up in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(target=self._pump, args=(src, dst, up), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket, up: bool) -> None:
+        try:
+            while data := src.recv(65536):
+                if up and not self.cut:
+                    room = self.cut_after - self.sent_up
+                    if len(data) > room:
+                        self.cut = True
+                        dst.sendall(data[:room])
+                        for sock in (src, dst):  # then RST, as a dropped link looks to both sides
+                            sock.setsockopt(
+                                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                            )
+                            sock.shutdown(socket.SHUT_RDWR)
+                            sock.close()
+                        return
+                    self.sent_up += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_real_connection_reset_mid_patch_resumes_from_the_platform_offset(platform):
+    data = os.urandom(2 * CHUNK_BYTES + 4321)
+    attachment_id, digest, case_id = (
+        str(uuid.uuid4()),
+        hashlib.sha256(data).hexdigest(),
+        str(uuid.uuid4()),
+    )
+    proxy = CuttingProxy(platform.url, cut_after=CHUNK_BYTES + CHUNK_BYTES // 2)
+    client = platform_fixtures.RunningPlatform(
+        proxy.url,
+        platform.device_id,
+        platform.device_secret,
+        platform.service,
+        platform.db_path,
+        platform.http,
+    ).client()
+    try:
+        with pytest.raises(LinkDown):
+            client.upload(attachment_id, case_id, data, digest, "image/jpeg")
+        assert proxy.cut
+        assert _offset(platform, attachment_id) == CHUNK_BYTES
+        client.upload(attachment_id, case_id, data, digest, "image/jpeg")
+    finally:
+        client.close()
+        proxy.close()
+    assert platform.service.attachment_data(attachment_id) == data

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -309,12 +309,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
     if declared.isdigit() and int(declared) > _DRAIN_BYTES:
         raise ApiError(413, "too_large", f"the body is {declared} bytes; at most {limit}")
     parts, size = [], 0
-    async for part in request.stream():
-        size += len(part)
-        if size <= limit:
-            parts.append(part)
-        elif size > _DRAIN_BYTES:
-            break
+    try:
+        async for part in request.stream():
+            size += len(part)
+            if size <= limit:
+                parts.append(part)
+            elif size > _DRAIN_BYTES:
+                break
+    except ClientDisconnect:
+        raise ApiError(400, "client_disconnected", "the connection closed mid-request") from None
     if size > limit:
         raise ApiError(413, "too_large", f"the body is over {limit} bytes")
     return b"".join(parts)
