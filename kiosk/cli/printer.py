@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from devices.printer import (
+    EscposPrinter,
     PrinterError,
     PrinterState,
     PrinterUrlError,
@@ -21,9 +22,11 @@ from devices.printer import (
 from devices.printer.virtual import Job, VirtualPrinter
 from kiosk.cli.common import ConfigFailure, Failure, emit_json, load_config, services
 from kiosk.config import PrinterDevice
+from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
 from kiosk.core.queue import Ticket
 from kiosk.core.receipts import Letterhead, render_test_page
+from offline_sync.clock import SystemClock
 
 STATES = [s.value for s in PrinterState]
 _url_option = click.option(
@@ -31,25 +34,25 @@ _url_option = click.option(
 )
 
 
-def _settings(ctx: click.Context, url: str | None) -> tuple[PrinterDevice, str, str]:
-    """Printer settings, the printer URL and the site name; with ``--printer`` given a
+def _settings(ctx: click.Context, url: str | None) -> tuple[PrinterDevice, str, Letterhead]:
+    """Printer settings, the printer URL and the letterhead; with ``--printer`` given a
     missing or broken site config falls back to the defaults (a bare machine)."""
     try:
         config = load_config(ctx)
     except ConfigFailure:
         if not url:
             raise
-        return PrinterDevice(), url, "bianmin"
+        return PrinterDevice(), url, Letterhead("bianmin", ZoneInfo("Asia/Shanghai"))
     settings = config.devices.printer
     url = url or settings.url
     if not url:
         raise click.UsageError(
             f"no printer: give --printer URL or set [devices.printer] url in {config.source}"
         )
-    return settings, url, config.site.name
+    return settings, url, Letterhead(config.site.name, ZoneInfo(config.site.timezone))
 
 
-def _open(ctx: click.Context, url: str | None):
+def _open(ctx: click.Context, url: str | None) -> tuple[EscposPrinter, Letterhead]:
     settings, url, site = _settings(ctx, url)
     try:
         printer = open_printer(url, paper_for(settings.paper_mm), settings.status_timeout_s)
@@ -83,30 +86,17 @@ def status(ctx: click.Context, url: str | None, as_json: bool) -> None:
 @click.pass_context
 def test(ctx: click.Context, url: str | None) -> None:
     """Print a test page: Chinese, full-width punctuation, a rare character, sizes, QR, cut."""
-    from datetime import UTC, datetime
-
     device, site = _open(ctx, url)
     state = device.status()
     if not state.state.can_print and state.state is not PrinterState.UNKNOWN:
         raise Failure(f"{device.url}: printer {state.state} ({state.detail}); nothing sent")
-    data = render_test_page(
-        device.document(),
-        Letterhead(site, ZoneInfo("Asia/Shanghai")),
-        _messages(),
-        datetime.now(UTC),
-    )
+    data = render_test_page(device.document(), site, messages_for(), SystemClock().now())
     try:
         device.send(data)
     except PrinterError as exc:
         raise Failure(str(exc)) from None
     note = "" if state.state.can_print else " (the printer did not answer the status query)"
     click.echo(f"sent {len(data)} bytes to {device.url}: {state.state}{note}")
-
-
-def _messages():
-    from kiosk.core.messages import messages_for
-
-    return messages_for()
 
 
 def _service(ctx: click.Context, url: str | None) -> PrintService:
