@@ -1,6 +1,6 @@
 """``bianmin platform``: run the reference provincial platform and act as its staff.
 
-The platform keeps its own SQLite file (``--db``, default ``platform.db`` or
+The platform keeps its own SQLite file (``--db``, default ``var/platform.db`` or
 ``$BIANMIN_PLATFORM_DB``); staff commands open the same file while ``serve`` runs.
 """
 
@@ -33,7 +33,7 @@ db_option = click.option(
     "db_path",
     type=click.Path(dir_okay=False),
     envvar=DB_ENV,
-    default="platform.db",
+    default="var/platform.db",
     show_default=True,
     help=f"The platform's SQLite file (or ${DB_ENV}).",
 )
