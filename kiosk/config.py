@@ -99,7 +99,7 @@ class Sync:
 class IdCardDevice:
     port: str = ""
     baud: int = field(default=115200, metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
-    poll_interval_s: float = field(default=0.3, metadata=_range(0.05, 10))
+    poll_interval_s: float = field(default=0.05, metadata=_range(0.005, 10))
 
 
 @dataclass(frozen=True)
