@@ -15,6 +15,7 @@ import logging
 import re
 import zlib
 from collections import Counter
+from datetime import UTC
 from email.utils import format_datetime
 from typing import Any
 
@@ -119,7 +120,8 @@ class _DateHeader:
 
         async def send_with_date(message: Message) -> None:
             if message["type"] == "http.response.start":
-                date = format_datetime(self.service.clock.now(), usegmt=True).encode()
+                now = self.service.clock.now().astimezone(UTC)
+                date = format_datetime(now, usegmt=True).encode()
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
                 message = {**message, "headers": [*headers, (b"date", date)]}
             await send(message)
