@@ -37,6 +37,12 @@ def test_a_document_starts_in_chinese_mode_and_sends_gb18030_with_full_width_pun
     assert b"?" not in doc.to_bytes()
 
 
+def test_control_characters_in_data_print_as_spaces():
+    doc = Document(PAPER_58)
+    doc.line("张\t三\x07")
+    assert doc.to_bytes() == INIT + FS_ON + gb("张 三 ") + LF
+
+
 def test_sizes_alignment_and_bold_are_sent_only_when_they_change():
     doc = Document(PAPER_80)
     doc.line("A012", align="center", width=4, height=4, bold=True)

@@ -48,6 +48,7 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
         ticket, receipt, materials, stats = vp.wait_for_jobs(4)
         service.close()
     assert all(r.printed and r.message_key == "printing.result.printed" for r in results)
+    assert vp.status_queries == 4 * 4  # DLE EOT 1..4 before each job
     for job in (ticket, receipt, materials, stats):
         assert job.cut == "full" and not job.unknown and not job.warnings
     for n in range(1, 5):

@@ -10,6 +10,7 @@ printer's GBK font cannot hold (``𠀀``) as a 24-dot bit image inside the line
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -22,11 +23,10 @@ if TYPE_CHECKING:
 Align = Literal["left", "center", "right"]
 
 QR_ECLEVEL_M = 1  # python-escpos' QR_ECLEVEL_M
-ESC_INIT = b"\x1b@"
 FS_DOUBLE_BYTE_ON = b"\x1c&"
-FS_DOUBLE_BYTE_OFF = b"\x1c."
 ESC_BIT_IMAGE_24 = b"\x1b*\x21"
 LF = b"\n"
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # all but the newline: shown as spaces
 
 
 def printable_in_font(ch: str) -> bool:
@@ -73,6 +73,7 @@ class Document:
     ) -> None:
         """Print ``text``, wrapped to the paper at this size; each wrapped line ends in LF."""
         style = Style(align, width, height, bold)
+        text = _CONTROL.sub(" ", text)
         for part in wrap(text, self.paper.columns // width):
             self._emit(part, style)
 
