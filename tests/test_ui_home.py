@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from kiosk.ui.theme import MIN_TOUCH_PX
 from tests.ui_fixtures import (  # noqa: F401
+    dp,
     kiosk_fixture,
     printer_fixture,
     reader_fixture,
@@ -15,7 +17,7 @@ def test_home_shows_six_big_tiles_site_name_and_clock(kiosk, tmp_path):
     assert home.name == "home"
     for tile in ("take_number", "guide", "apply", "progress", "rating", "unsolved"):
         widget = kiosk.find(id=tile)
-        assert widget.width >= 170 and widget.height >= 170
+        assert widget.width >= dp(MIN_TOUCH_PX) and widget.height >= dp(MIN_TOUCH_PX)
     assert kiosk.shows("测试镇便民服务中心")
     assert kiosk.shows("10:00") or kiosk.app.time_text  # 01:00 UTC is 09:00 in Shanghai
     kiosk.screenshot(tmp_path / "home.png")

@@ -16,7 +16,11 @@ import pytest
 from kiosk.config import Ui
 from kiosk.ui import kivy_env
 
-kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")))
+# Half the design size in each direction: the layouts scale (dp), llvmpipe draws 4x fewer pixels.
+TEST_WINDOW = (960, 540)
+kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=TEST_WINDOW)
+
+from kivy.metrics import dp  # noqa: E402, F401  (for tests: sizes in design pixels)
 
 from devices.idcard import open_reader  # noqa: E402
 from devices.printer import PAPER_80  # noqa: E402

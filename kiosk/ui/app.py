@@ -22,6 +22,7 @@ from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
     DictProperty,
@@ -202,7 +203,7 @@ class KioskApp(App):
             colours[f"tile{i}"] = get_color_from_hex(tile)
             colours[f"on_tile{i}"] = get_color_from_hex(current.palette.on_tile)
         self.pal = colours
-        self.fs = vars(current.type)
+        self.fs = {name: round(dp(size)) for name, size in vars(current.type).items()}
 
     def toggle_large(self) -> None:
         """Switch 大字模式 (large text, high contrast) on or off."""
@@ -363,7 +364,8 @@ class KioskApp(App):
 
     def _on_any_touch(self, _window: Any, touch: Any) -> None:
         self.idle.touch()
-        if touch.x >= Window.width - TECH_CORNER_PX and touch.y >= Window.height - TECH_CORNER_PX:
+        corner = dp(TECH_CORNER_PX)
+        if touch.x >= Window.width - corner and touch.y >= Window.height - corner:
             now = self.clock.monotonic()
             self._tech_taps = [t for t in self._tech_taps if now - t < TECH_WINDOW_S] + [now]
             if len(self._tech_taps) >= TECH_TAPS:

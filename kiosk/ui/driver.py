@@ -133,8 +133,18 @@ class KioskDriver:
         """Touch down and up at the centre of a widget (or the button showing ``target``)."""
         self.pump(1)  # lay out a screen that has just been switched to
         widget = target if isinstance(target, Widget) else self.find(target, id=id)
-        x, y = widget.to_window(*widget.center)
-        self.tap_at(x, y)
+        self.tap_at(*self._settled_centre(widget))
+
+    def _settled_centre(self, widget: Widget) -> tuple[float, float]:
+        """The widget's centre in the window once layouts stop moving it (a few frames)."""
+        last = None
+        for _ in range(20):
+            now = (tuple(widget.to_window(*widget.center)), tuple(widget.size))
+            if now == last:
+                break
+            last = now
+            self.pump(1)
+        return last[0]
 
     def tap_at(self, x: float, y: float) -> None:
         """Touch down and up at window position (x, y)."""

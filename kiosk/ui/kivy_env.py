@@ -8,6 +8,7 @@ Kivy reads its environment and ``Config`` when first imported and sizes the wind
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from kiosk.config import Ui
@@ -19,6 +20,9 @@ FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     Path("/usr/share/fonts/truetype/arphic/uming.ttc"),
 )
+
+
+DESIGN_HEIGHT_PX = 1080
 
 
 class UiSetupError(Exception):
@@ -40,10 +44,16 @@ def prepare(ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None) -> 
     """Configure Kivy for the kiosk; returns the registered font. Call before importing Kivy.
 
     ``kivy_home`` holds Kivy's own config and logs (inside the data directory, not ``~``).
-    ``size`` overrides the configured window size (tests use a smaller window).
+    ``size`` overrides the configured window size (tests use a smaller window). Every size
+    in the layouts is in ``dp`` of a 1080-px-high design, so the kiosk fills any window.
     """
+    if "kivy" in sys.modules:
+        raise UiSetupError("kiosk.ui.kivy_env.prepare() must run before anything imports Kivy")
     font = find_cjk_font()
+    width, height = size or (ui.width, ui.height)
     kivy_home.mkdir(parents=True, exist_ok=True)
+    # Layouts are drawn for 1080 px of height; other screens scale everything with it.
+    os.environ["KIVY_METRICS_DENSITY"] = f"{height / DESIGN_HEIGHT_PX:.4f}"
     os.environ["KIVY_HOME"] = str(kivy_home)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -52,7 +62,6 @@ def prepare(ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None) -> 
 
     from kivy.config import Config
 
-    width, height = size or (ui.width, ui.height)
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "fullscreen", "auto" if ui.fullscreen else "0")

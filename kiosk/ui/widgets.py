@@ -10,8 +10,6 @@ from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
-from kiosk.ui.theme import MIN_TOUCH_PX
-
 BACKSPACE = "backspace"
 CLEAR = "clear"
 
@@ -20,7 +18,6 @@ class KButton(ButtonBehavior, Label):
     """A large button coloured by its palette ``role`` (primary, secondary, danger, tile0...)."""
 
     role = StringProperty("primary")
-    min_touch = MIN_TOUCH_PX
 
 
 class Tile(KButton):
@@ -41,7 +38,6 @@ class Choice(ToggleButtonBehavior, Label):
     """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
 
     value = StringProperty("")
-    min_touch = MIN_TOUCH_PX
 
     def _do_press(self) -> None:
         # Tapping a selected choice of a group keeps it; a lone choice toggles.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
@@ -68,7 +69,7 @@ class FormScreen(KioskScreen):
         box = self.ids.editor
         box.clear_widgets()
         if f.type == "choice":
-            grid = GridLayout(cols=3, spacing=16)
+            grid = GridLayout(cols=3, spacing=dp(16))
             for option in f.options:
                 choice = Choice(text=option, value=option, group=f"form-{f.name}")
                 choice.state = "down" if option == self._value() else "normal"
@@ -89,7 +90,7 @@ class FormScreen(KioskScreen):
             self.app.session.form[f.name] = picker.value.isoformat()
             box.add_widget(picker)
         elif f.type == "address":
-            grid = GridLayout(cols=1, spacing=20)
+            grid = GridLayout(cols=1, spacing=dp(20))
             applicant = self.app.session.applicant
             options = [applicant.address] if applicant and applicant.address else []
             options.append(self.app.t("form.at_counter"))
@@ -101,7 +102,7 @@ class FormScreen(KioskScreen):
             box.add_widget(grid)
         else:
             pad = Keypad(
-                keys=PAD_TYPES.get(f.type, DIGITS), spacing=10, size_hint_x=None, width=760
+                keys=PAD_TYPES.get(f.type, DIGITS), spacing=dp(10), size_hint_x=None, width=dp(760)
             )
             pad.bind(on_key=lambda _p, key: self._key(key))
             box.add_widget(pad)

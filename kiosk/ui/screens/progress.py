@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -70,7 +71,7 @@ class ProgressScreen(KioskScreen):
             lines.append(t("progress.promised", date=summary.promised_date.isoformat()))
         steps = "  →  ".join(f"{t(f'case.status.{e.status}')} {e.at[5:10]}" for e in timeline)
         lines.append(f"[size={self.app.fs['small']}]{steps}[/size]")
-        panel = BoxLayout(orientation="vertical", padding=24)
+        panel = BoxLayout(orientation="vertical", padding=dp(24))
         label = Label(
             text="\n".join(lines),
             markup=True,
