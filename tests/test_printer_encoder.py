@@ -7,6 +7,7 @@ import pytest
 
 from devices.printer import PAPER_58, PAPER_80, Document
 from devices.printer.encoder import printable_in_font
+from devices.printer.fonts import font_for
 from kiosk.core.receipts import render_materials, render_receipt, render_stats, render_ticket
 from tests.printer_fixtures import (
     GREEN_TICKET,
@@ -118,6 +119,8 @@ TEMPLATES = {
 @pytest.mark.parametrize("paper", [PAPER_58, PAPER_80], ids=["58mm", "80mm"])
 @pytest.mark.parametrize("name", list(TEMPLATES))
 def test_golden_bytes_of_every_template(name, paper):
+    if name == "receipt" and font_for("𠀀").name != "HanaMinB.ttf":
+        pytest.fail("the receipt golden draws 𠀀 with HanaMinB: apt-get install fonts-hanazono")
     check_golden(f"{name}-{paper.mm}", TEMPLATES[name](Document(paper)))
 
 
