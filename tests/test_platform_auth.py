@@ -253,3 +253,22 @@ def test_in_maintenance_devices_are_told_when_to_retry_but_ping_answers(platform
         assert (caught.value.status, caught.value.retry_after_s) == (503, 42.0)
         platform_server.service.set_maintenance(None)
         assert client.push([]) == []
+
+
+def test_nonces_are_remembered_600_s_even_across_a_restart(tmp_path):
+    from devices.idcard.idnumber import is_valid_id_number
+    from offline_sync.platform_server import PlatformService
+
+    clock = ManualClock()
+    service = PlatformService.open(tmp_path / "p.db", is_valid_id_number, clock)
+    nonce = new_nonce()
+    assert service.use_nonce("511502-K-000001", nonce) is True
+    assert service.use_nonce("511502-K-000002", nonce) is True  # per device
+    service.close()
+    restarted = PlatformService.open(tmp_path / "p.db", is_valid_id_number, clock)
+    try:
+        assert restarted.use_nonce("511502-K-000001", nonce) is False
+        clock.advance(seconds=601)
+        assert restarted.use_nonce("511502-K-000001", nonce) is True
+    finally:
+        restarted.close()

@@ -102,3 +102,19 @@ def create_platform(db) -> None:
     db.execute("CREATE INDEX change_key ON change (grp, key)")
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     db.execute("INSERT INTO meta VALUES ('cursor_epoch', ?)", [secrets.token_hex(4)])
+
+
+@migrations()
+def create_nonce(db) -> None:
+    # Nonces seen in the last 600 s, kept across restarts of the platform.
+    db.execute(
+        """
+        CREATE TABLE nonce (
+            device_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            PRIMARY KEY (device_id, nonce)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX nonce_expiry ON nonce (expires_at)")

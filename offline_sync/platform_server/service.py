@@ -18,7 +18,6 @@ import re
 import secrets
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -124,7 +123,7 @@ class PlatformService:
         self._conn = store.conn
         self._clock = clock
         self._lock = threading.RLock()
-        self._nonces: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._nonce_writes = 0
         self._rules = CaseRules(
             find_item=self._find_item,
             resident_id_valid=resident_id_valid,
@@ -188,13 +187,20 @@ class PlatformService:
     @_locked
     def use_nonce(self, device_id: str, nonce: str) -> bool:
         """Record a nonce; False when this device used it within the last 600 s."""
-        now = self._clock.monotonic()
-        while self._nonces and next(iter(self._nonces.values())) <= now:
-            self._nonces.popitem(last=False)
-        key = (device_id, nonce)
-        if key in self._nonces:
-            return False
-        self._nonces[key] = now + NONCE_WINDOW_S
+        now = self._clock.now().timestamp()
+        with self._store.transaction() as conn:
+            self._nonce_writes += 1
+            if self._nonce_writes % 500 == 1:
+                conn.execute("DELETE FROM nonce WHERE expires_at <= ?", [now])
+            seen = conn.execute(
+                "SELECT expires_at FROM nonce WHERE device_id = ? AND nonce = ?", [device_id, nonce]
+            ).fetchone()
+            if seen is not None and seen["expires_at"] > now:
+                return False
+            conn.execute(
+                "INSERT OR REPLACE INTO nonce (device_id, nonce, expires_at) VALUES (?, ?, ?)",
+                [device_id, nonce, now + NONCE_WINDOW_S],
+            )
         return True
 
     @_locked
