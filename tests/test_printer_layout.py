@@ -1,14 +1,17 @@
-"""Column arithmetic, wrapping, printer URLs and the reading of status bytes, from tables."""
+"""Column arithmetic, wrapping, printer URLs and the reading of status bytes, from tables;
+and what the encoder writes is what the interpreter reads, for any text."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from devices.printer import PrinterState, PrinterUrlError
+from devices.printer import Document, PrinterState, PrinterUrlError
 from devices.printer.paper import PAPER_58, PAPER_80, pad_between, paper_for, text_columns, wrap
 from devices.printer.status import interpret, is_status_byte
 from devices.printer.transport import parse_url
-from devices.printer.virtual import status_bytes
+from devices.printer.virtual import Interpreter, status_bytes
 
 
 def test_paper_widths():
@@ -126,3 +129,28 @@ def test_only_ready_and_near_end_can_print():
         PrinterState.READY,
         PrinterState.PAPER_NEAR_END,
     }
+
+
+TEXTS = st.text(
+    alphabet=st.sampled_from(list("便民服务中心办理事项，。（）《》：ABCxyz0123-_ ")), max_size=80
+)
+
+
+@given(TEXTS, st.sampled_from([16, 24, 32, 48]))
+def test_wrapping_never_overflows_and_never_loses_a_character(text, columns):
+    lines = wrap(text, columns)
+    assert all(text_columns(line) <= columns for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@given(TEXTS, st.sampled_from([PAPER_58, PAPER_80]), st.sampled_from([1, 2]))
+def test_what_is_encoded_is_what_the_virtual_printer_reads(text, paper, size):
+    doc = Document(paper)
+    doc.line(text, width=size, height=size)
+    jobs = []
+    interpreter = Interpreter(paper, jobs.append, lambda n: b"")
+    interpreter.feed(doc.to_bytes())
+    interpreter.finish()
+    (job,) = jobs
+    assert [line.text for line in job.lines] == wrap(text, paper.columns // size)
+    assert not job.warnings and not job.unknown

@@ -17,6 +17,10 @@ from devices.printer.virtual import VirtualPrinter
 from devices.printer.virtual.interpreter import INLINE_IMAGE_MARK
 from devices.printer.virtual.render import MARGIN
 from devices.pty import open_raw_pty
+from kiosk.app import build_app
+from kiosk.config import load_config
+from tests.clocks import ManualClock
+from tests.conftest import write_site
 from tests.printer_fixtures import (
     MATERIALS,
     RECEIPT,
@@ -182,3 +186,26 @@ def test_a_file_printer_collects_jobs(app, tmp_path):
     service.close()
     assert first.printed and second.printed and first.state is PrinterState.READY
     assert out.read_bytes().count(b"\x1b@\x1c&") == 2
+
+
+def test_the_composition_root_prints_on_the_configured_printer(tmp_path):
+    with virtual_printer(PAPER_58) as (vp, _, tcp_url):
+        site = write_site(tmp_path, f'\n[devices.printer]\nurl = "{tcp_url}"\npaper_mm = 58\n')
+        services = build_app(load_config(site), ManualClock())
+        try:
+            ticket = services.queue.take("social")
+            result = services.printer.ticket(ticket)
+            (job,) = vp.wait_for_jobs(1)
+        finally:
+            services.printer.close()
+            services.close()
+    assert result.printed and ticket.ticket_no in job.text and job.paper is PAPER_58
+
+
+def test_without_a_printer_the_kiosk_still_issues_tickets_and_shows_the_qr(app, config):
+    assert app.printer.status().state is PrinterState.OFFLINE
+    assert config.source in app.printer.status().detail
+    ticket = app.queue.take("social")
+    result = app.printer.ticket(ticket)
+    assert not result.printed and result.qr == ticket.ticket_id
+    assert result.message_key == "printing.result.photograph_qr"
