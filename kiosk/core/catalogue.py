@@ -23,7 +23,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.search_text import build_match, expand_alias, normalise, search_columns
+from kiosk.core.search_text import build_match, expand_alias, normalise, search_columns, warm_up
 from kiosk.resources import data_path
 from offline_sync.store import Store
 
@@ -381,6 +381,12 @@ class Catalogue:
         catalogue = cls(store)
         catalogue.seed_if_empty(seed_folder)
         return catalogue
+
+    @staticmethod
+    def warm_up() -> None:
+        """Load the pinyin tables (about 0.5 s) so that the first search a villager makes is as
+        fast as the others; touches no store, so any thread may call it at start-up."""
+        warm_up()
 
     def seed_if_empty(self, folder: Path | None = None) -> int:
         """Fill an empty catalogue from the seed files; the number of items stored."""

@@ -9,9 +9,6 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin_dict
-from pypinyin.contrib.tone_convert import to_normal
-
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _MAX_SEGMENTATIONS = 4
@@ -46,6 +43,9 @@ def _char_tokens(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def _syllables_of(text: str) -> tuple[str, ...]:
     # Cached: departments, conditions, material names and labels repeat across items.
+    # pypinyin loads its phrase tables (~0.3 s) on import: only when text is indexed.
+    from pypinyin import Style, lazy_pinyin
+
     text = unicodedata.normalize("NFKC", text).lower()
     return tuple(
         lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: re.findall(r"[a-z0-9]+", s))
@@ -75,6 +75,9 @@ def search_columns(item: dict[str, Any]) -> dict[str, str]:
 @functools.cache
 def _pinyin_syllables() -> tuple[frozenset[str], frozenset[str]]:
     """Every toneless pinyin syllable pypinyin knows, and every prefix of one."""
+    from pypinyin import pinyin_dict
+    from pypinyin.contrib.tone_convert import to_normal
+
     readings: set[str] = set()
     for values in pinyin_dict.pinyin_dict.values():
         readings.update(values.split(","))
@@ -82,6 +85,12 @@ def _pinyin_syllables() -> tuple[frozenset[str], frozenset[str]]:
     syllables = {s for s in syllables if s.isascii() and s.isalpha()}
     prefixes = {s[:i] for s in syllables for i in range(1, len(s) + 1)}
     return frozenset(syllables), frozenset(prefixes)
+
+
+def warm_up() -> None:
+    """Load pypinyin's tables now (about 0.5 s) rather than on the first pinyin search."""
+    _pinyin_syllables()
+    _syllables_of("便民")
 
 
 def segment_pinyin(text: str) -> list[list[str]]:
