@@ -12,7 +12,7 @@ import pytest
 
 from devices.printer import PAPER_80, Document
 from devices.pty import open_raw_pty
-from kiosk.core.printing import UnknownPrintJob
+from kiosk.core.printing import KEEP_DAYS, UnknownPrintJob
 from kiosk.core.receipts import render_ticket
 from tests.conftest import REPO, cli_env
 from tests.printer_fixtures import SITE, TEXT, TICKET, print_service, virtual_printer
@@ -74,3 +74,13 @@ def test_job_bytes_are_sealed_at_rest(app, tmp_path):
 def test_reprint_of_an_unknown_job(app, tmp_path):
     with pytest.raises(UnknownPrintJob):
         print_service(app, f"file://{tmp_path / 'out.bin'}", PAPER_80).reprint(404)
+
+
+def test_finished_jobs_are_dropped_after_the_retention_but_cut_off_ones_stay(app, clock, tmp_path):
+    service = print_service(app, f"file://{tmp_path / 'out.bin'}", PAPER_80)
+    old = service.ticket(TICKET).job_id
+    again = service.reprint(old).job_id
+    app.store.conn.execute("UPDATE print_job SET state = 'sent' WHERE job_id = ?", (again,))
+    clock.advance(days=KEEP_DAYS + 1)
+    new = service.ticket(TICKET).job_id
+    assert [(j.job_id, j.reprint_of) for j in service.jobs()] == [(new, None), (again, None)]

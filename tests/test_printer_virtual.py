@@ -158,6 +158,7 @@ def test_an_unreachable_printer_is_offline_and_says_where(tmp_path):
     for url, where in [
         (f"serial://{tmp_path}/ttyUSB9", f"{tmp_path}/ttyUSB9"),
         (f"tcp://127.0.0.1:{port}", f"127.0.0.1:{port}"),
+        ("usb://0x0416:0x5011", "usb://0x0416:0x5011"),  # no pyusb, or no such device
     ]:
         status = open_printer(url, PAPER_58).status()
         assert status.state is PrinterState.OFFLINE and where in status.detail

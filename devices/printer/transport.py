@@ -256,7 +256,12 @@ class UsbTransport(Transport):
             ) from None
         self._usb = usb
         vid, pid = _vid_pid(url)
-        device = usb.core.find(idVendor=vid, idProduct=pid)
+        try:
+            device = usb.core.find(idVendor=vid, idProduct=pid)
+        except usb.core.NoBackendError:
+            raise PrinterOffline(
+                f"{url.text}: pyusb finds no libusb; apt-get install libusb-1.0-0"
+            ) from None
         if device is None:
             raise PrinterOffline(f"{url.text}: no USB device {vid:04x}:{pid:04x} is plugged in")
         try:

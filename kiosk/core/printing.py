@@ -3,12 +3,13 @@ the UI can turn into "please photograph this QR code on the screen" when paper f
 
 Each job is journalled in ``print_job`` (queued -> sent -> done | failed) with its bytes
 sealed by the vault, so a crash mid-job leaves a visible ``sent`` row and ``reprint``
-sends the very same bytes again.
+sends the very same bytes again. Finished jobs are dropped after ``KEEP_DAYS``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from devices.printer import (
@@ -40,6 +41,9 @@ from offline_sync.store import Store
 from offline_sync.vault import Vault
 
 NO_PRINTER_URL = "none:"
+# Finished jobs are kept this long for reprints, then dropped with their bytes; jobs
+# left queued or sent (a crash mid-job) stay as evidence.
+KEEP_DAYS = 30
 
 
 class UnknownPrintJob(KeyError):
@@ -189,6 +193,14 @@ class PrintService:
     ) -> PrintResult:
         url = self.printer.url if self.printer is not None else NO_PRINTER_URL
         with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM print_job WHERE created_at < ? AND state IN ('done', 'failed')",
+                (
+                    (self.clock.now() - timedelta(days=KEEP_DAYS)).isoformat(
+                        timespec="milliseconds"
+                    ),
+                ),
+            )
             job_id = conn.execute(
                 "INSERT INTO print_job (kind, ref, state, printer_url, size, payload, fallback_qr,"
                 " reprint_of, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)",

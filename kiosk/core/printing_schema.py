@@ -22,7 +22,7 @@ def create_print_job(db) -> None:
             payload BLOB NOT NULL,
             fallback_qr BLOB,
             error TEXT,
-            reprint_of INTEGER REFERENCES print_job (job_id),
+            reprint_of INTEGER REFERENCES print_job (job_id) ON DELETE SET NULL,
             created_at TEXT NOT NULL,
             sent_at TEXT,
             finished_at TEXT
@@ -30,3 +30,4 @@ def create_print_job(db) -> None:
         """
     )
     db.execute("CREATE INDEX print_job_state ON print_job (state, job_id)")
+    db.execute("CREATE INDEX print_job_created ON print_job (created_at)")
