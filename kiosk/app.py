@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from kiosk.config import Config
 from kiosk.core.agents import AgentDirectory
+from kiosk.core.appliers import APPLIERS
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
@@ -17,6 +19,7 @@ from kiosk.core.schema import MIGRATION_SETS
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
+from offline_sync.sync import SyncService, SyncSettings, platform_connector
 from offline_sync.vault import Vault
 
 STORE_FILE = "bianmin.sqlite3"
@@ -39,9 +42,11 @@ class Services:
     feedback: FeedbackService
     agents: AgentDirectory
     notices: Notices
+    sync: SyncService
 
     def close(self) -> None:
-        """Release the store."""
+        """Stop background sync and release the store."""
+        self.sync.stop()
         self.store.close()
 
 
@@ -73,4 +78,19 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store),
         notices=Notices(store, clock),
+        sync=SyncService(
+            open_store=lambda: open_store(config),
+            vault=vault,
+            data_dir=config.data_dir,
+            connect=platform_connector(
+                config.platform.url,
+                config.platform.device_id,
+                config.platform.device_secret,
+                clock,
+                config.sync.request_timeout_s,
+            ),
+            clock=clock,
+            settings=SyncSettings.from_mapping(dataclasses.asdict(config.sync)),
+            appliers=APPLIERS,
+        ),
     )
