@@ -30,8 +30,7 @@ from devices.idcard.reader import (
 )
 from devices.idcard.serial_reader import SerialCardReader, Timeouts
 from devices.idcard.simulator import SimulatedReader
-
-SIM_PORT = "sim"
+from devices.pty import SIM_PORT
 
 
 def open_reader(

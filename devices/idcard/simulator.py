@@ -20,8 +20,6 @@ import os
 import queue
 import random
 import select
-import shutil
-import tempfile
 import termios
 import threading
 import time
@@ -29,7 +27,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 from typing import Any, TypeVar
 
 from devices.idcard.card import IdCard
@@ -51,7 +48,7 @@ from devices.idcard.frames import (
     wire_seconds,
 )
 from devices.idcard.idnumber import mask_name
-from devices.pty import open_raw_pty
+from devices.pty import PluggablePty
 
 log = logging.getLogger(__name__)
 
@@ -135,16 +132,13 @@ class SimulatedReader:
         self.sam_id = sam_id
         self.halt_after_read = halt_after_read
         self._random = random.Random(seed)
-        self._link_dir = Path(tempfile.mkdtemp(prefix="bianmin-sim-"))
-        self.path = str(self._link_dir / "idcard")
-        self.device_path: str | None = None
+        self._pty = PluggablePty("idcard")
+        self.path = self._pty.path
         self.card: IdCard | None = None
         self.faults: list[InjectedFault] = []
         self.requests: Counter[str] = Counter()
         self.bytes_in = 0
         self.bytes_out = 0
-        self._master: int | None = None
-        self._slave: int | None = None
         self._decoder = FrameDecoder()
         self._found = False
         self._selected = False
@@ -175,7 +169,7 @@ class SimulatedReader:
             self._unplug()
         os.close(self._wake_r)
         os.close(self._wake_w)
-        shutil.rmtree(self._link_dir, ignore_errors=True)
+        self._pty.close()
 
     def __enter__(self) -> SimulatedReader:
         return self.start()
@@ -231,7 +225,12 @@ class SimulatedReader:
     @property
     def plugged(self) -> bool:
         """True while the device exists."""
-        return self._master is not None
+        return self._pty.plugged
+
+    @property
+    def device_path(self) -> str | None:
+        """The ``/dev/pts/N`` behind :attr:`path` while plugged in."""
+        return self._pty.device_path
 
     def execute(self, line: str) -> str:
         """Run one console command; the reply starts with ``ok`` or ``error``."""
@@ -263,12 +262,13 @@ class SimulatedReader:
 
     def _run(self) -> None:
         while not self._closing:
-            fds = [self._wake_r] if self._master is None else [self._wake_r, self._master]
+            master = self._pty.master
+            fds = [self._wake_r] if master is None else [self._wake_r, master]
             ready, _, _ = select.select(fds, [], [])
             if self._wake_r in ready:
                 os.read(self._wake_r, 4096)
                 self._run_controls()
-            if self._master is not None and self._master in ready:
+            if self._pty.master is not None and self._pty.master in ready:
                 self._receive()
         self._unplug()
 
@@ -284,14 +284,15 @@ class SimulatedReader:
                 result.put(("error", exc))
 
     def _receive(self) -> None:
-        assert self._master is not None
+        master = self._pty.master
+        assert master is not None
         try:
-            data = os.read(self._master, 4096)
+            data = os.read(master, 4096)
         except OSError:
             return
         arrived = time.perf_counter()
         self.bytes_in += len(data)
-        line_baud = _SPEEDS.get(termios.tcgetattr(self._master)[5])
+        line_baud = _SPEEDS.get(termios.tcgetattr(master)[5])
         if line_baud != self.baud:
             # A UART at another speed sees garbage and never answers it.
             log.debug("ignored %d bytes sent at %s baud", len(data), line_baud)
@@ -374,13 +375,13 @@ class SimulatedReader:
         byte_s = wire_seconds(1, self.baud)
         chunk = max(1, int(0.001 / byte_s))  # about a millisecond of bytes at a time
         sent = 0
-        while sent < len(frame) and self._master is not None:
+        while sent < len(frame) and self._pty.master is not None:
             piece = frame[sent : sent + chunk]
             delay = start + (sent + len(piece)) * byte_s - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
             try:
-                os.write(self._master, piece)
+                os.write(self._pty.master, piece)
             except OSError:
                 return
             sent += len(piece)
@@ -395,26 +396,17 @@ class SimulatedReader:
         return card
 
     def _plug(self) -> str:
-        if self._master is not None:
-            return self.device_path or ""
-        self._master, self._slave, self.device_path = open_raw_pty()
+        if self._pty.plugged:
+            return self._pty.device_path or ""
+        device_path = self._pty.plug()
         self._decoder = FrameDecoder()
-        tmp = self._link_dir / "idcard.new"
-        tmp.unlink(missing_ok=True)
-        tmp.symlink_to(self.device_path)
-        os.replace(tmp, self.path)
-        log.info("simulated reader plugged in at %s -> %s", self.path, self.device_path)
-        return self.device_path
+        log.info("simulated reader plugged in at %s -> %s", self.path, device_path)
+        return device_path
 
     def _unplug(self) -> None:
-        Path(self.path).unlink(missing_ok=True)
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                os.close(fd)
-        if self._master is not None:
-            log.info("simulated reader unplugged from %s", self.device_path)
-        self._master = self._slave = None
-        self.device_path = None
+        if self._pty.plugged:
+            log.info("simulated reader unplugged from %s", self._pty.device_path)
+        self._pty.unplug()
 
     def _stop(self) -> None:
         self._closing = True
