@@ -3,12 +3,16 @@ golden bytes of every template on both paper widths."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from devices.printer import PAPER_58, PAPER_80, Document
 from devices.printer.encoder import printable_in_font
 from devices.printer.fonts import font_for
 from kiosk.core.receipts import render_materials, render_receipt, render_stats, render_ticket
+from tests.conftest import REPO, cli_env
 from tests.printer_fixtures import (
     GREEN_TICKET,
     MATERIALS,
@@ -148,3 +152,18 @@ def test_the_receipt_masks_the_applicant():
     assert gb("5115**********") in out and RECEIPT.applicant_id_number.encode() not in out
     assert gb("明华") not in out and gb("*") in out
     assert gb("联网后生成") in out  # no platform case number yet
+
+
+def test_without_any_cjk_font_a_rare_character_is_a_box_not_a_question_mark():
+    code = (
+        "from devices.printer import PAPER_58, Document\n"
+        "doc = Document(PAPER_58)\n"
+        "doc.line('申请人：𠀀*')\n"
+        "doc.line('𠀀', width=2, height=2)\n"
+        "import sys; sys.stdout.buffer.write(doc.to_bytes())\n"
+    )
+    env = dict(cli_env(), BIANMIN_CJK_FONT="/nonexistent/font.ttc")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (INIT + FS_ON + gb("申请人：□*") + LF + b"\x1d!\x11" + gb("□") + LF)
+    assert b"no CJK font installed" in done.stderr

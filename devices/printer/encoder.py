@@ -10,12 +10,16 @@ printer's GBK font cannot hold (``𠀀``) as a 24-dot bit image inside the line
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from devices.printer._escpos import byte_buffer
+from devices.printer.fonts import fonts_installed
 from devices.printer.paper import CHAR_DOTS, Paper, char_columns, pad_between, wrap
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -26,6 +30,8 @@ QR_ECLEVEL_M = 1  # python-escpos' QR_ECLEVEL_M
 FS_DOUBLE_BYTE_ON = b"\x1c&"
 ESC_BIT_IMAGE_24 = b"\x1b*\x21"
 LF = b"\n"
+# Printed in place of a rare character when no font can draw it: a box staff can fill in.
+NO_GLYPH = "□"
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # all but the newline: shown as spaces
 
 
@@ -120,7 +126,11 @@ class Document:
         return self._esc.output
 
     def _emit(self, text: str, style: Style) -> None:
-        if style.height > 1 and not all(printable_in_font(ch) for ch in text):
+        rare = not all(printable_in_font(ch) for ch in text)
+        if rare and not fonts_installed():
+            log.warning("no CJK font installed: a rare character is printed as %s", NO_GLYPH)
+            text = "".join(ch if printable_in_font(ch) else NO_GLYPH for ch in text)
+        elif rare and style.height > 1:
             from devices.printer.glyphs import text_image
 
             self._image(text_image(text, style.width, style.height, style.bold), style.align)

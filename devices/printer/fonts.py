@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 ENV_VAR = "BIANMIN_CJK_FONT"
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
@@ -48,9 +50,20 @@ def cjk_font_path() -> Path:
     )
 
 
+def fonts_installed() -> bool:
+    """True when a CJK font can be found (see :func:`cjk_font_path`)."""
+    try:
+        cjk_font_path()
+    except FontMissing:
+        return False
+    return True
+
+
 @functools.cache
 def font(size: int, path: Path | None = None) -> ImageFont.FreeTypeFont:
     """The CJK font (or the font file ``path``) at ``size`` pixels."""
+    from PIL import ImageFont
+
     return ImageFont.truetype(str(path or cjk_font_path()), size)
 
 
@@ -60,6 +73,8 @@ def _notdef(path: Path) -> bytes:
 
 
 def _bitmap(ch: str, path: Path) -> bytes:
+    from PIL import Image, ImageDraw
+
     image = Image.new("1", (32, 32), 1)
     ImageDraw.Draw(image).text((0, 0), ch, font=font(24, path), fill=0)
     return image.tobytes()
