@@ -58,6 +58,7 @@ from devices.idcard.reader import (
     ReadFailed,
     StateChanged,
 )
+from devices.serial_cause import PORT_BUSY, is_port_busy, serial_cause
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +123,9 @@ class SerialLink:
                 self.port, self.baud, timeout=0, write_timeout=1.0, exclusive=True
             )
         except (serial.SerialException, OSError, termios.error, ValueError) as exc:
-            if "exclusively lock" in str(exc):
-                raise ReaderUnavailable(f"{self.port}: busy: another program has it open") from None
-            raise ReaderUnavailable(f"{self.port}: cannot open: {_cause(exc)}") from None
+            if is_port_busy(exc):
+                raise ReaderUnavailable(f"{self.port}: {PORT_BUSY}") from None
+            raise ReaderUnavailable(f"{self.port}: cannot open: {serial_cause(exc)}") from None
 
     def close(self) -> None:
         """Close the port (safe to call when closed or vanished)."""
@@ -164,7 +165,7 @@ class SerialLink:
             raise type(exc)(f"{self.port}: answer to {command.label}: {exc}") from None
         except (serial.SerialException, OSError, termios.error) as exc:
             self.close()
-            raise ReaderUnavailable(f"{self.port}: {_cause(exc)}") from None
+            raise ReaderUnavailable(f"{self.port}: {serial_cause(exc)}") from None
 
     def _accept(
         self, item: Frame | FrameError, command: Command, decoder: FrameDecoder
@@ -465,10 +466,3 @@ def parse_read_answer(data: bytes, port: str = "") -> IdCard:
             f"and photo {photo_size}"
         )
     return parse_text(data[4 : 4 + text_size], data[4 + text_size :])
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, termios.error) and len(exc.args) == 2:
-        return str(exc.args[1])
-    text = str(exc)
-    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text or type(exc).__name__
