@@ -139,3 +139,17 @@ def _cut_when(condition, proxy) -> threading.Thread:
     thread = threading.Thread(target=watch, daemon=True)
     thread.start()
     return thread
+
+
+def test_retry_now_skips_the_wait_a_technician_does_not_want(device):  # noqa: F811
+    queued = device.queue(random.Random(6), cases=3)
+    busy = Faults(error_rate=1.0, error_statuses=(429,), retry_after_s=3600)
+    with fault_proxy(platform_port(device), busy) as proxy:
+        engine = device.engine(proxy.url)
+        assert engine.run_once(0.5).next_attempt_in_s > 3000
+        proxy.set_faults(Faults())
+        engine.retry_now()
+        started = time.monotonic()
+        assert engine.run_once(10).complete
+    assert time.monotonic() - started < 5
+    assert_delivered_exactly_once(device.platform, queued, device.store)

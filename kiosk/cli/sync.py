@@ -34,23 +34,26 @@ DEFAULT_DEADLINE_S = 600.0
 )
 @click.option("--json", "as_json", is_flag=True, help="With --once: print the report as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="With --once: log every try to stderr.")
+@click.option("--now", is_flag=True, help="With --once: do not wait out earlier failures.")
 @click.pass_context
-def sync(ctx, once, forever, deadline, as_json, verbose) -> None:
+def sync(ctx, once, forever, deadline, as_json, verbose, now) -> None:
     """Deliver queued records to the platform and pull its changes (同步).
 
     Exit status of --once: 0 when nothing deliverable is left, 1 otherwise.
     """
     if ctx.invoked_subcommand is not None:
-        if once or forever or deadline is not None:
-            raise click.UsageError("--once, --forever and --deadline go without a subcommand")
+        if once or forever or deadline is not None or now:
+            raise click.UsageError(
+                "--once, --forever, --deadline and --now go without a subcommand"
+            )
         return
     if once == forever:
         raise click.UsageError("give exactly one of --once and --forever")
-    if deadline is not None and not once:
-        raise click.UsageError("--deadline goes with --once")
+    if (deadline is not None or now) and not once:
+        raise click.UsageError("--deadline and --now go with --once")
     if once:
         _log_to_stderr(logging.INFO if verbose else None)
-        _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json)
+        _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
     else:
         _log_to_stderr(logging.INFO)
         _forever(ctx)
@@ -68,12 +71,14 @@ def _log_to_stderr(level: int | None) -> None:
     logger.setLevel(level)
 
 
-def _once(ctx: click.Context, deadline_s: float, as_json: bool) -> None:
+def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> None:
     app = services(ctx)
     try:
         engine = app.sync.engine(app.store)
     except SyncNotConfigured as exc:
         raise Failure(f"{app.config.source}: {exc}") from None
+    if now:
+        engine.retry_now()
     before = engine.status()
     if not as_json:
         click.echo(

@@ -178,6 +178,17 @@ class SyncEngine:
         report.pending_attachments = status.pending_attachments
         return report
 
+    def retry_now(self) -> None:
+        """Forget the waits (a technician fixed the link): the next run tries at once.
+
+        Failure counts stay, so backoff keeps growing if the link is still bad.
+        """
+        with self.store.transaction() as conn:
+            conn.execute(
+                "UPDATE sync_state SET next_attempt_at = 0, retry_delay_s = 0 WHERE id = 1"
+            )
+            conn.execute("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'")
+
     def status(self) -> SyncStatus:
         """The status snapshot, from the store."""
         return read_status(self.store.conn)

@@ -85,6 +85,14 @@ class SyncWorker:
         except Exception:  # a bug or a broken store must not end the thread silently
             log.exception("sync run failed")
             return self._interval_s
+        if report.delivered or report.dead or report.changes_applied or report.changes_rejected:
+            log.info(
+                "delivered %d records (%d refused), pulled %d changes; %d records left",
+                report.delivered,
+                report.dead,
+                report.changes_applied,
+                report.pending_records,
+            )
         with self._ran:
             self.last_report = report
             self.runs += 1
