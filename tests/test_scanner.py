@@ -2,44 +2,145 @@
 
 from __future__ import annotations
 
+import os
 import queue
+from collections.abc import Iterator
 
-from devices.scanner import ScannerState, SerialScanner, SimulatedScanner, decode_scan
+import pytest
+
+from devices.scanner import (
+    ScannerState,
+    ScannerUnplugged,
+    SerialScanner,
+    SimulatedScanner,
+    decode_scan,
+    open_scanner,
+)
 
 
-def test_scans_arrive_one_per_line_in_utf8_and_gb18030():
-    scans: queue.Queue[str] = queue.Queue()
-    with SimulatedScanner() as sim, SimulatedScanner(encoding="gb18030") as old:
-        readers = [SerialScanner(sim.path), SerialScanner(old.path)]
+class Listener:
+    """A started scanner with what it delivered: scans, and (state, reason) pairs."""
+
+    def __init__(self, scanner: SerialScanner) -> None:
+        self.scanner = scanner
+        self.scans: queue.Queue[str] = queue.Queue()
+        self.states: queue.Queue[tuple[ScannerState, str]] = queue.Queue()
+        scanner.start(self.scans.put, lambda state: self.states.put((state, scanner.reason)))
+
+    def state(self) -> tuple[ScannerState, str]:
+        """The next state change and its reason."""
+        return self.states.get(timeout=5)
+
+    def scan(self) -> str:
+        """The next scan."""
+        return self.scans.get(timeout=5)
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatedScanner]:
+    with SimulatedScanner() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def listener(sim: SimulatedScanner) -> Iterator[Listener]:
+    heard = Listener(SerialScanner(sim.path, retry_s=0.02))
+    assert heard.state() == (ScannerState.CONNECTED, "")  # scans before this are lost
+    yield heard
+    heard.scanner.stop()
+
+
+def test_scans_arrive_one_per_line_in_utf8(sim, listener):
+    sim.scan("APPT:123456")
+    sim.scan("https://zwfw.example/case/6f1c?来源=回执")
+    assert listener.scan() == "APPT:123456"
+    assert listener.scan() == "https://zwfw.example/case/6f1c?来源=回执"
+
+
+def test_older_scanners_sending_gb18030_are_understood():
+    with SimulatedScanner(encoding="gb18030") as old:
+        heard = Listener(SerialScanner(old.path))
         try:
-            for reader in readers:
-                reader.start(scans.put)
-            sim.scan("APPT:123456")
-            assert scans.get(timeout=5) == "APPT:123456"
-            sim.scan("https://zwfw.example/case/6f1c?来源=回执")
-            assert scans.get(timeout=5).endswith("来源=回执")
+            assert heard.state()[0] is ScannerState.CONNECTED
             old.scan("预约码 654321")
-            assert scans.get(timeout=5) == "预约码 654321"
+            assert heard.scan() == "预约码 654321"
         finally:
-            for reader in readers:
-                reader.stop()
+            heard.scanner.stop()
 
 
-def test_unplugged_scanner_reports_disconnected_and_recovers():
-    states: queue.Queue[ScannerState] = queue.Queue()
-    scans: queue.Queue[str] = queue.Queue()
-    sim = SimulatedScanner()
-    reader = SerialScanner(sim.path, retry_s=0.05)
-    reader.start(scans.put, states.put)
+def test_unplug_reports_disconnected_and_replug_reconnects_by_itself(sim, listener):
+    sim.unplug()
+    state, reason = listener.state()
+    assert state is ScannerState.DISCONNECTED and reason.startswith("lost: ")
+    assert not os.path.exists(sim.path)
+    device = sim.replug()
+    assert os.path.realpath(sim.path) == device
+    assert listener.state() == (ScannerState.CONNECTED, "")
+    sim.scan("A001")
+    assert listener.scan() == "A001"
+
+
+def test_a_scan_while_unplugged_is_refused(sim):
+    sim.unplug()
+    with pytest.raises(ScannerUnplugged, match="unplugged"):
+        sim.scan("A001")
+
+
+def test_a_missing_port_says_why_and_is_opened_once_it_appears(sim):
+    sim.unplug()
+    heard = Listener(SerialScanner(sim.path, retry_s=0.02))
     try:
-        assert states.get(timeout=5) is ScannerState.DISCONNECTED
-        assert states.get(timeout=5) is ScannerState.CONNECTED
-        sim.close()  # unplugged
-        assert states.get(timeout=5) is ScannerState.DISCONNECTED
+        assert heard.state() == (
+            ScannerState.DISCONNECTED,
+            "cannot open: No such file or directory",
+        )
+        sim.replug()
+        assert heard.state() == (ScannerState.CONNECTED, "")
     finally:
-        reader.stop()
+        heard.scanner.stop()
 
 
-def test_blank_lines_are_not_scans():
-    assert decode_scan(b"\r\n") is None
-    assert decode_scan(b"A001\r\n") == "A001"
+def test_a_second_program_cannot_take_half_of_the_scans(sim, listener):
+    second = Listener(SerialScanner(sim.path, retry_s=0.02))
+    try:
+        assert second.state() == (ScannerState.DISCONNECTED, "busy: another program has it open")
+        sim.scan("A002")
+        assert listener.scan() == "A002"
+        assert second.scans.empty()
+    finally:
+        second.scanner.stop()
+    assert second.scanner.state is ScannerState.STOPPED
+
+
+def test_sim_port_gives_a_scanner_the_demo_can_scan_with():
+    scanner = open_scanner("sim")
+    assert scanner.simulator is not None
+    path = scanner.simulator.path
+    heard = Listener(scanner)
+    try:
+        assert heard.state()[0] is ScannerState.CONNECTED
+        scanner.simulator.scan("预约码 123456")
+        assert heard.scan() == "预约码 123456"
+    finally:
+        scanner.stop()
+    assert scanner.simulator is None and not os.path.exists(path)
+
+
+def test_a_real_port_opens_nothing_until_started():
+    scanner = open_scanner("/dev/ttyACM0", 115200)
+    assert (scanner.port, scanner.baud, scanner.simulator) == ("/dev/ttyACM0", 115200, None)
+    assert scanner.state is ScannerState.STOPPED
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        (b"A001\r\n", "A001"),
+        (b"\r\n", None),
+        (b"  \x00\r\n", None),
+        ("来源=回执\r\n".encode(), "来源=回执"),
+        ("预约码\r\n".encode("gb18030"), "预约码"),
+    ],
+)
+def test_decode_scan(line, text):
+    assert decode_scan(line) == text

@@ -1,8 +1,9 @@
 """A QR scanner on a serial port (USB CDC mode, CR LF after each scan).
 
 The reader thread turns the byte stream into scans, one per line, and survives
-the scanner being unplugged: it reports ``disconnected`` and opens the port again
-when it comes back.
+the scanner being unplugged: it reports ``disconnected`` with the cause and opens the
+port again when it comes back. The port is locked while open, so a second program
+cannot take half of the scans.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import logging
 import threading
 from collections.abc import Callable
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 import serial
+
+from devices.serial_cause import PORT_BUSY, is_port_busy, serial_cause
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +57,22 @@ def decode_scan(line: bytes) -> str | None:
 
 
 class SerialScanner:
-    """A scanner on ``port``; reconnects by itself after an unplug."""
+    """A scanner on ``port``; reconnects by itself after an unplug.
 
-    def __init__(self, port: str, baud: int = 9600, retry_s: float = 0.5) -> None:
+    :attr:`reason` says why it is disconnected (``cannot open: No such file or
+    directory``, ``busy: another program has it open``, ``lost: ...``) when
+    ``on_state`` hears of it.
+    """
+
+    def __init__(
+        self, port: str, baud: int = 9600, retry_s: float = 0.5, simulator: Any = None
+    ) -> None:
         self.port = port
         self.baud = baud
         self.retry_s = retry_s
+        self.simulator = simulator  # the simulated device behind a virtual port, if any
         self.state = ScannerState.STOPPED
+        self.reason = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._on_state: Callable[[ScannerState], None] | None = None
@@ -68,7 +80,9 @@ class SerialScanner:
     def start(
         self, on_scan: Callable[[str], None], on_state: Callable[[ScannerState], None] | None = None
     ) -> None:
-        """Start the reader thread."""
+        """Start the reader thread (no effect while it runs)."""
+        if self._thread is not None:
+            return
         self._on_state = on_state
         self._stop.clear()
         self._thread = threading.Thread(
@@ -77,32 +91,45 @@ class SerialScanner:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the reader thread and close the port."""
+        """Stop the reader thread, close the port, and close a simulated device behind it."""
         self._stop.set()
-        if self._thread:
+        if self._thread is not None:
             self._thread.join(timeout=5)
+            self._thread = None
         self._set_state(ScannerState.STOPPED)
+        if self.simulator is not None:
+            self.simulator.close()
+            self.simulator = None
 
-    def _set_state(self, state: ScannerState) -> None:
+    def _set_state(self, state: ScannerState, reason: str = "") -> None:
         if state is self.state:
             return
-        log.info("scanner %s: %s -> %s", self.port, self.state.value, state.value)
-        self.state = state
+        log.info(
+            "scanner %s: %s -> %s%s",
+            self.port,
+            self.state.value,
+            state.value,
+            f" ({reason})" if reason else "",
+        )
+        self.state, self.reason = state, reason
         if self._on_state:
             self._on_state(state)
 
     def _run(self, on_scan: Callable[[str], None]) -> None:
-        self._set_state(ScannerState.DISCONNECTED)
         while not self._stop.is_set():
             try:
-                with serial.Serial(self.port, self.baud, timeout=0.2) as port:
+                port = serial.Serial(self.port, self.baud, timeout=0.2, exclusive=True)
+            except (serial.SerialException, OSError, ValueError) as exc:
+                cause = PORT_BUSY if is_port_busy(exc) else f"cannot open: {serial_cause(exc)}"
+                self._set_state(ScannerState.DISCONNECTED, cause)
+                self._stop.wait(self.retry_s)
+                continue
+            try:
+                with port:
                     self._set_state(ScannerState.CONNECTED)
                     self._read_lines(port, on_scan)
             except (serial.SerialException, OSError) as exc:
-                if self.state is ScannerState.CONNECTED:
-                    log.warning("scanner %s lost: %s", self.port, exc)
-                self._set_state(ScannerState.DISCONNECTED)
-                self._stop.wait(self.retry_s)
+                self._set_state(ScannerState.DISCONNECTED, f"lost: {serial_cause(exc)}")
 
     def _read_lines(self, port: serial.Serial, on_scan: Callable[[str], None]) -> None:
         buffer = bytearray()

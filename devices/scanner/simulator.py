@@ -1,11 +1,21 @@
-"""A simulated scanner on a real pty: each :meth:`scan` writes one CR LF line."""
+"""A simulated scanner on a real pty: each :meth:`scan` writes one CR LF line.
+
+Its :attr:`~SimulatedScanner.path` is a stable symlink to the current ``/dev/pts/N``,
+like a USB scanner under ``/dev/serial/by-id``: :meth:`~SimulatedScanner.unplug` makes
+the device disappear and :meth:`~SimulatedScanner.replug` brings a new pty back behind
+the same path, as a scanner plugged in again does.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
+import threading
 
-from devices.pty import open_raw_pty
+from devices.pty import PluggablePty
+
+
+class ScannerUnplugged(Exception):
+    """A scan was asked of a simulated scanner that is unplugged."""
 
 
 class SimulatedScanner:
@@ -13,17 +23,37 @@ class SimulatedScanner:
 
     def __init__(self, encoding: str = "utf-8") -> None:
         self.encoding = encoding
-        self._master, self._slave, self.path = open_raw_pty()
+        self._pty = PluggablePty("scanner")
+        self.path = self._pty.path
+        self._lock = threading.Lock()  # scans and plugging may come from different threads
+        self._pty.plug()
+
+    @property
+    def plugged(self) -> bool:
+        """True while the device exists."""
+        return self._pty.plugged
 
     def scan(self, text: str) -> None:
         """Present ``text`` as if a QR code holding it had been scanned."""
-        os.write(self._master, text.encode(self.encoding) + b"\r\n")
+        with self._lock:
+            if self._pty.master is None:
+                raise ScannerUnplugged(f"{self.path}: the simulated scanner is unplugged")
+            os.write(self._pty.master, text.encode(self.encoding) + b"\r\n")
+
+    def unplug(self) -> None:
+        """Pull the USB plug: the pty closes and :attr:`path` disappears."""
+        with self._lock:
+            self._pty.unplug()
+
+    def replug(self) -> str:
+        """Plug back in: a new pty behind the same :attr:`path`; returns its device path."""
+        with self._lock:
+            return self._pty.plug()
 
     def close(self) -> None:
-        """Unplug: close both ends of the pty."""
-        for fd in (self._master, self._slave):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        """Unplug for good and remove :attr:`path` (again: no effect)."""
+        with self._lock:
+            self._pty.close()
 
     def __enter__(self) -> SimulatedScanner:
         return self
