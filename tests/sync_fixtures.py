@@ -63,7 +63,7 @@ class Faults:
 
 @dataclass
 class ProxyStats:
-    """What the proxy saw and did."""
+    """What the proxy saw and did; ``log`` holds (monotonic time, method, target, fault)."""
 
     connections: int = 0
     requests: int = 0
@@ -73,10 +73,6 @@ class ProxyStats:
     bytes_up: int = 0
     bytes_down: int = 0
     log: list[tuple[float, str, str, str]] = field(default_factory=list)
-
-    def requests_to(self, path_prefix: str) -> list[tuple[float, str, str, str]]:
-        """(monotonic time, method, target, fault) of the requests whose target starts so."""
-        return [entry for entry in self.log if entry[2].startswith(path_prefix)]
 
 
 class _Link:
@@ -180,7 +176,7 @@ class _Connection:
             self.down.send(data)
 
     async def pump_up(self) -> None:
-        rng, faults, stats = self.proxy.rng, self.proxy.faults, self.proxy.stats
+        rng, stats = self.proxy.rng, self.proxy.stats
         while not self.ended:
             try:
                 head = await self.creader.readuntil(b"\r\n\r\n")
@@ -198,6 +194,7 @@ class _Connection:
                 self.up.end(_RESET)
                 return
             request = head + body
+            faults = self.proxy.faults
             stats.bytes_up += len(request)
             stats.requests += 1
             method, target = head.split(b" ", 2)[:2]
