@@ -50,7 +50,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "bench.sqlite3", [catalogue_schema.migrations])
-        catalogue = Catalogue.open(store)
+        catalogue = Catalogue(store)
+        catalogue.seed_if_empty()
         started = time.perf_counter()
         catalogue.put_many(synthetic_items(args.items - catalogue.count()))
         index_s = time.perf_counter() - started

@@ -87,16 +87,13 @@ class Kit:
     feedback: FeedbackService
 
 
-def make_kit(
-    data_dir: Path, clock: ManualClock | None = None, seed: bool = True, extra_migrations=()
-) -> Kit:
+def make_kit(data_dir: Path, clock: ManualClock | None = None, extra_migrations=()) -> Kit:
+    """Services on the store of ``data_dir`` (the catalogue is seeded on its first read)."""
     clock = clock or ManualClock()
     vault = Vault.load_or_create(data_dir)
     store = Store.open(data_dir / "bianmin.sqlite3", [*MIGRATIONS, *extra_migrations])
     outbox = Outbox(store, vault)
     catalogue = Catalogue(store)
-    if seed:
-        catalogue.seed_if_empty()
     calendar = WorkCalendar(store)
     cases = CaseService(store, vault, outbox, catalogue, calendar, clock, data_dir)
     feedback = FeedbackService(store, vault, outbox, clock)
@@ -106,5 +103,6 @@ def make_kit(
 @pytest.fixture
 def kit(tmp_path: Path):
     k = make_kit(tmp_path / "data")
+    k.catalogue.seed_if_empty()  # a device that has started: its seed catalogue is in place
     yield k
     k.store.close()

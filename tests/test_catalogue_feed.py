@@ -93,3 +93,17 @@ def test_synthetic_catalogue_for_benchmarks_is_valid_and_searchable(kit):  # noq
     stored = kit.catalogue.put_many(synthetic_items(300))
     assert stored == 300
     assert kit.catalogue.search("ylbx", limit=5)
+
+
+def test_a_fresh_store_is_seeded_on_first_read_only(tmp_path):
+    from kiosk.core.catalogue import Catalogue
+    from tests.cases_fixtures import make_kit
+
+    fresh = make_kit(tmp_path / "fresh")
+    try:
+        catalogue = Catalogue(fresh.store)
+        assert catalogue.count() == 0  # counting does not seed
+        assert catalogue.search("低保")[0].name == "最低生活保障审核确认"
+        assert catalogue.count() == len(load_seed_items())
+    finally:
+        fresh.store.close()

@@ -372,15 +372,17 @@ def load_seed_items(folder: Path | None = None) -> list[dict[str, Any]]:
 class Catalogue:
     """Read and search the local catalogue."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, seed_folder: Path | None = None) -> None:
         self.store = store
+        self._seed_folder = seed_folder
+        self._seed_checked = False
 
-    @classmethod
-    def open(cls, store: Store, seed_folder: Path | None = None) -> Catalogue:
-        """The catalogue of ``store``, seeded from the packaged files if it is empty."""
-        catalogue = cls(store)
-        catalogue.seed_if_empty(seed_folder)
-        return catalogue
+    def _ready(self) -> None:
+        # A fresh store is seeded when the catalogue is first read, not when the program
+        # starts: commands that never look at the catalogue do not pay for indexing it.
+        if not self._seed_checked:
+            self.seed_if_empty(self._seed_folder)
+            self._seed_checked = True
 
     @staticmethod
     def warm_up() -> None:
@@ -406,6 +408,7 @@ class Catalogue:
 
     def item(self, code: str) -> Item:
         """The item with this code; UnknownItem if there is none."""
+        self._ready()
         row = self.store.conn.execute(
             "SELECT body FROM catalogue_item WHERE code = ?", (code,)
         ).fetchone()
@@ -415,6 +418,7 @@ class Catalogue:
 
     def item_dict(self, code: str) -> dict[str, Any]:
         """The item exactly as the platform sent it (contract section 6)."""
+        self._ready()
         row = self.store.conn.execute(
             "SELECT body FROM catalogue_item WHERE code = ?", (code,)
         ).fetchone()
@@ -424,6 +428,7 @@ class Catalogue:
 
     def themes(self) -> list[Theme]:
         """Themes with their item counts, in the usual order of a service hall."""
+        self._ready()
         rows = self.store.conn.execute(
             "SELECT theme, count(*) FROM catalogue_item GROUP BY theme"
         ).fetchall()
@@ -433,6 +438,7 @@ class Catalogue:
 
     def in_theme(self, theme: str) -> list[SearchHit]:
         """The items of one theme, by code."""
+        self._ready()
         rows = self.store.conn.execute(
             "SELECT code, name, theme, department, is_bundle FROM catalogue_item"
             " WHERE theme = ? ORDER BY code",
@@ -442,6 +448,7 @@ class Catalogue:
 
     def search(self, text: str, *, theme: str | None = None, limit: int = 20) -> list[SearchHit]:
         """Items matching ``text`` (Chinese, pinyin or initials), best first."""
+        self._ready()
         query = normalise(text)
         if _CODE_QUERY.match(query):
             return self._by_code(query, theme, limit)
