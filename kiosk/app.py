@@ -61,7 +61,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     vault = Vault.load_or_create(config.data_dir)
     store = open_store(config)
     outbox = Outbox(store, vault)
-    catalogue = Catalogue.open(store)
+    catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
     return Services(
