@@ -14,7 +14,10 @@ from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
 from kiosk.cli.common import Failure, load_config
 from kiosk.core.cases import Case, CaseError, CaseSummary, UnknownCase
 from kiosk.core.catalogue import CatalogueError, UnknownItem
+from kiosk.core.forms import FormInvalid
 from kiosk.core.messages import messages_for
+from offline_sync.store import StoreError
+from offline_sync.vault import VaultError
 
 
 @contextmanager
@@ -24,10 +27,12 @@ def _services(ctx: click.Context):
     config = load_config(ctx)
     try:
         app = build_app(config)
-    except (OSError, CatalogueError) as exc:
+    except (OSError, StoreError, VaultError) as exc:
         raise Failure(f"{config.data_dir}: cannot open the store: {exc}") from None
     try:
         yield app
+    except CatalogueError as exc:  # the seed catalogue files are damaged
+        raise Failure(str(exc)) from None
     finally:
         app.close()
 
@@ -282,7 +287,7 @@ def demo_seed(ctx, count, attachments, attachment_kb, rng_seed) -> None:
             created = seed_cases(
                 app.cases, app.catalogue, count, attachments, attachment_kb, rng_seed
             )
-        except (CaseError, ValueError) as exc:
+        except (CaseError, FormInvalid, ValueError) as exc:
             raise Failure(f"demo seed: {exc}") from None
         counts = app.outbox.counts()
         click.echo(
