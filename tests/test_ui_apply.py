@@ -72,7 +72,7 @@ def test_a_bad_read_says_what_to_do_and_a_second_placement_works(kiosk, printer,
     reader.simulator.inject(Fault.SAM_ERROR, count=reader.read_attempts)
     reader.simulator.place(1)
     kiosk.wait_until(lambda: kiosk.find(id="card_state").text == "没有读出身份证", what="error")
-    assert kiosk.shows("请把身份证拿开，再平放在感应区")
+    assert kiosk.shows("请把身份证拿开，再平放在感应区")  # what to do next
     reader.simulator.remove()
     kiosk.wait_until(lambda: kiosk.app.reader_state == "waiting", what="the card taken away")
     reader.simulator.place(1)

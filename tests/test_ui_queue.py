@@ -79,3 +79,24 @@ def test_printer_out_of_paper_shows_the_number_and_a_qr_to_photograph(kiosk, pri
     assert kiosk.find(id="qr").texture is not None
     assert kiosk.shows("请用手机拍下")
     assert printer.jobs == []
+
+
+def test_appointment_check_in_on_the_numeric_pad(kiosk, printer, clock):
+    from datetime import timedelta
+
+    code = kiosk.app.call(lambda s: s.queue.book("civil", clock.now() + timedelta(minutes=10)))
+    code = code.result(timeout=10)
+    kiosk.tap(id="take_number")
+    kiosk.tap(id="appointment")
+    pad = {key.value: key for key in kiosk.find(id="pad").children}
+    for digit in "999999":
+        kiosk.tap(pad[digit])
+    kiosk.tap(id="check_in")
+    kiosk.wait_until(lambda: kiosk.shows("没有找到这个预约"), what="a wrong code refused")
+    kiosk.tap(pad["clear"])
+    for digit in code:
+        kiosk.tap(pad[digit])
+    assert kiosk.find(id="code").text == " ".join(code)
+    kiosk.tap(id="check_in")
+    kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket")
+    assert kiosk.find(id="number").text == "B001"

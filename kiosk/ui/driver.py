@@ -137,14 +137,13 @@ class KioskDriver:
 
     def _settled_centre(self, widget: Widget) -> tuple[float, float]:
         """The widget's centre in the window once layouts stop moving it (a few frames)."""
-        last = None
-        for _ in range(20):
-            now = (tuple(widget.to_window(*widget.center)), tuple(widget.size))
-            if now == last:
+        seen: list[tuple] = []
+        for _ in range(30):
+            seen.append((tuple(widget.to_window(*widget.center)), tuple(widget.size)))
+            if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
                 break
-            last = now
             self.pump(1)
-        return last[0]
+        return seen[-1][0]
 
     def tap_at(self, x: float, y: float) -> None:
         """Touch down and up at window position (x, y)."""
@@ -163,9 +162,9 @@ class KioskDriver:
             width, height = Window.size
             frames.append(glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE))
 
+        self.pump(4)  # let layouts settle and label textures redraw
         Window.bind(on_flip=grab)
         try:
-            self.pump(1)
             Window.canvas.ask_update()
             self.wait_until(lambda: frames, what="a drawn frame")
         finally:

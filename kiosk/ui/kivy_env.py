@@ -56,8 +56,8 @@ def prepare(ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None) -> 
     os.environ["KIVY_METRICS_DENSITY"] = f"{height / DESIGN_HEIGHT_PX:.4f}"
     os.environ["KIVY_HOME"] = str(kivy_home)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    # Kivy logs through Python's logging like the rest of the program, and leaves stderr alone.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
     from kivy.config import Config

@@ -7,6 +7,7 @@ from datetime import date
 
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
@@ -32,6 +33,7 @@ class FaceButton(KButton):
 
     level = NumericProperty(3)
     selected = BooleanProperty(False)
+    face = NumericProperty(180)  # the face's diameter, fitted to the button in widgets.kv
 
 
 class Choice(ToggleButtonBehavior, Label):
@@ -44,6 +46,30 @@ class Choice(ToggleButtonBehavior, Label):
         if self.group is not None and self.state == "down" and not self.allow_no_selection:
             return
         super()._do_press()
+
+
+class Hideable:
+    """A part of a screen shown only in some states; hidden, it is invisible and takes no touch
+    (not even through children that overflow its squeezed size)."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch) -> bool:
+        return super().on_touch_down(touch) if self.shown else False
+
+    def on_touch_move(self, touch) -> bool:
+        return super().on_touch_move(touch) if self.shown else False
+
+    def on_touch_up(self, touch) -> bool:
+        return super().on_touch_up(touch) if self.shown else False
+
+
+class Section(Hideable, BoxLayout):
+    """A vertical or horizontal :class:`Hideable` box."""
+
+
+class GridSection(Hideable, GridLayout):
+    """A :class:`Hideable` grid."""
 
 
 class Keypad(GridLayout):
@@ -82,7 +108,7 @@ class KeypadKey(KButton):
 
 DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE]
 ID_DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", BACKSPACE]
-LETTERS = list("QWERTYUIOPASDFGHJKLZXCVBNM") + [BACKSPACE, CLEAR]
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [BACKSPACE, CLEAR]  # A-Z, as taught
 
 
 def apply_key(text: str, key: str, max_length: int) -> str:

@@ -44,6 +44,7 @@ class ApplyScreen(KioskScreen):
         """The reader's state changed (on the UI thread)."""
         if state == "reading":
             self.card_state = READING
+            self.problem = ""
             self.app.say(self.app.t("voice.card.reading"))
         elif state in ("disconnected", "stopped"):
             self.card_state = OFFLINE

@@ -29,7 +29,12 @@ class AppointmentScreen(KioskScreen):
     kv_name = "appointment"
     voice_key = "voice.appointment"
     code = StringProperty("")
+    shown = StringProperty(" ".join("_" * CODE_LENGTH))
     problem = StringProperty("")
+
+    def on_code(self, _screen: object, code: str) -> None:
+        """Show the digits typed so far, with a blank for each one still to come."""
+        self.shown = " ".join(code.ljust(CODE_LENGTH, "_"))
 
     def on_key(self, key: str) -> None:
         """A key of the pad."""

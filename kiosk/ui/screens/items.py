@@ -47,7 +47,7 @@ class ItemsScreen(KioskScreen):
         return max(1, -(-len(self.hits) // PAGE_SIZE))
 
     def _fill(self) -> None:
-        grid = self.ids.items
+        grid = self.ids.item_grid
         grid.clear_widgets()
         start = self.page * PAGE_SIZE
         for hit in self.hits[start : start + PAGE_SIZE]:

@@ -64,13 +64,17 @@ class ProgressScreen(KioskScreen):
     def _case_panel(self, summary, timeline) -> BoxLayout:
         t = self.app.t
         status = t(f"case.status.{summary.status or 'submitted'}")
-        lines = [f"[b]{summary.item_name}[/b]   [color={self._hex('primary')}]{status}[/color]"]
+        title = self.app.fs["title"]
+        lines = [
+            f"[size={title}][b]{summary.item_name}[/b]   "
+            f"[color={self._hex('primary')}]{status}[/color][/size]"
+        ]
         if summary.case_no:
             lines.append(t("receipt.case_no", case_no=summary.case_no))
         if summary.promised_date:
             lines.append(t("progress.promised", date=summary.promised_date.isoformat()))
         steps = "  →  ".join(f"{t(f'case.status.{e.status}')} {e.at[5:10]}" for e in timeline)
-        lines.append(f"[size={self.app.fs['small']}]{steps}[/size]")
+        lines.append(steps)
         panel = BoxLayout(orientation="vertical", padding=dp(24))
         label = Label(
             text="\n".join(lines),

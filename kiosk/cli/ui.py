@@ -1,0 +1,72 @@
+"""``bianmin ui``: open the kiosk (``run``) or play the offscreen tour (``tour``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+
+from kiosk.cli.common import Failure, load_config
+
+
+@click.group("ui")
+def ui() -> None:
+    """The kiosk touch screen."""
+
+
+@ui.command("run")
+@click.option("--windowed", is_flag=True, help="A window instead of full screen (set-up, demos).")
+@click.pass_context
+def run(ctx: click.Context, windowed: bool) -> None:
+    """Open the kiosk on this screen with the configured devices."""
+    import dataclasses
+
+    config = load_config(ctx)
+    if windowed:
+        config = dataclasses.replace(config, ui=dataclasses.replace(config.ui, fullscreen=False))
+    from kiosk.ui.kivy_env import UiSetupError
+
+    try:
+        from kiosk.ui.launch import run_kiosk
+
+        run_kiosk(config)
+    except UiSetupError as exc:
+        raise Failure(str(exc)) from None
+
+
+@ui.command("tour")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the PNGs (one per state, plus the printer's paper in paper/).",
+)
+@click.option("--width", default=1920, show_default=True, help="Window width in pixels.")
+@click.option("--height", default=1080, show_default=True, help="Window height in pixels.")
+def tour(out: Path, width: int, height: int) -> None:
+    """Drive the real kiosk offscreen through every screen and state; write PNGs."""
+    import tempfile
+
+    from kiosk.config import Ui
+    from kiosk.ui import kivy_env
+
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    try:
+        kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=(width, height))
+    except kivy_env.UiSetupError as exc:
+        raise Failure(str(exc)) from None
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.ui.driver import DriverTimeout
+    from kiosk.ui.tour import run_tour
+
+    try:
+        pictures = run_tour(out, size=(width, height))
+    except (DriverTimeout, LookupError) as exc:
+        raise Failure(f"tour stopped: {exc} (screen kept in {out}/tour-stopped-here.png)") from None
+    screens = [p for p in pictures if p.parent == out]
+    click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
+    for picture in pictures:
+        click.echo(f"  {picture}")

@@ -1,0 +1,63 @@
+"""Start the kiosk for real: Kivy set-up, devices from config, the app, the event loop."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kiosk.config import Config
+from kiosk.ui import kivy_env
+
+log = logging.getLogger(__name__)
+
+
+def run_kiosk(config: Config, *, sim_cards: Path | None = None) -> None:
+    """Open the kiosk window and run until the technician exits (or the window closes)."""
+    kivy_env.prepare(config.ui, config.data_dir / "kivy")
+
+    from devices.idcard import open_reader
+    from devices.scanner import SerialScanner
+    from kiosk.app import build_app
+    from kiosk.core.messages import Messages
+    from kiosk.core.voice import Voice, system_player
+    from kiosk.ui.app import KioskApp
+    from offline_sync.clock import SystemClock
+
+    clock = SystemClock()
+    settings = config.devices
+    reader = None
+    if settings.idcard.port:
+        reader = open_reader(
+            settings.idcard.port,
+            settings.idcard.baud,
+            settings.idcard.poll_interval_s,
+            sim_cards=sim_cards,
+        )
+        reader.start()
+    scanner = (
+        SerialScanner(settings.scanner.port, settings.scanner.baud)
+        if settings.scanner.port
+        else None
+    )
+
+    def build():
+        services = build_app(config, clock)
+        if services.sync.configured:
+            services.sync.start()
+        return services
+
+    voice = Voice(config.data_dir / "voice", player=system_player())
+    app = KioskApp(
+        config,
+        clock,
+        build,
+        voice=voice,
+        messages=Messages(config.ui.language),
+        reader=reader,
+        scanner=scanner,
+    )
+    try:
+        app.run()
+    finally:
+        if reader is not None:
+            reader.stop()
