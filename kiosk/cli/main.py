@@ -74,6 +74,7 @@ COMMANDS = {
     "case": "kiosk.cli.cases:case",
     "catalogue": "kiosk.cli.cases:catalogue",
     "scanner": "kiosk.cli.scanner:scanner",
+    "ui": "kiosk.cli.ui:ui",
 }
 
 
