@@ -186,35 +186,41 @@ def validate_applicant(data: Mapping[str, Any]) -> dict[str, Any]:
     def err(name: str, key: str) -> None:
         errors.append(FieldError(name, _APPLICANT_LABELS[name], key))
 
-    name = str(data.get("name") or "").strip()
-    if not name:
+    def text(name: str, wrong: str) -> str | None:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or _CONTROL.search(value):
+            err(name, wrong)
+            return None
+        return value.strip()
+
+    name = text("name", "applicant.name")
+    if name is None and not errors:
         err("name", "applicant.name_required")
-    elif len(name) > NAME_MAX or _CONTROL.search(name):
+    elif name is not None and len(name) > NAME_MAX:
         err("name", "applicant.name")
     id_type = data.get("id_type") or "resident_id"
-    number = str(data.get("id_number") or "").strip().upper()
     if id_type not in ID_TYPES:
         err("id_type", "applicant.id_type")
-    elif not number:
+        id_type = "resident_id"
+    number = text("id_number", f"applicant.{id_type}")
+    if number is None and not any(e.field == "id_number" for e in errors):
         err("id_number", "applicant.id_number_required")
-    elif not is_valid_document_number(id_type, number):
+    elif number is not None and not is_valid_document_number(id_type, number.upper()):
         err("id_number", f"applicant.{id_type}")
-    phone = data.get("phone")
-    if not _blank(phone):
-        phone = normalise_phone(str(phone))
-        if phone is None:
-            err("phone", "field.phone")
-    address = data.get("address")
-    if not _blank(address):
-        address = str(address).strip()
-        if not (ADDRESS_MIN <= len(address) <= ADDRESS_MAX) or _CONTROL.search(address):
-            err("address", "field.address")
+    phone = text("phone", "field.phone")
+    if phone is not None and normalise_phone(phone) is None:
+        err("phone", "field.phone")
+    address = text("address", "field.address")
+    if address is not None and not ADDRESS_MIN <= len(address) <= ADDRESS_MAX:
+        err("address", "field.address")
     if errors:
         raise FormInvalid(errors)
     return {
         "name": name,
         "id_type": id_type,
-        "id_number": number,
-        "phone": None if _blank(phone) else phone,
-        "address": None if _blank(address) else address,
+        "id_number": number.upper(),
+        "phone": normalise_phone(phone) if phone else None,
+        "address": address,
     }
