@@ -3,38 +3,29 @@ from a shell, for staff and technicians. Personal data is masked unless ``--reve
 
 from __future__ import annotations
 
-import json
-from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 import click
 
 from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
-from kiosk.cli.common import Failure, load_config
+from kiosk.cli.common import Failure, emit_json, services
 from kiosk.core.cases import Case, CaseError, CaseSummary, UnknownCase
 from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
 from kiosk.core.messages import messages_for
-from offline_sync.store import StoreError
-from offline_sync.vault import VaultError
 
 
-@contextmanager
-def _services(ctx: click.Context):
-    from kiosk.app import build_app
+_REACH = {"province": "省内通办", "chuanyu": "川渝通办", "southwest": "西南五省跨省通办"}
 
-    config = load_config(ctx)
+
+def _app(ctx: click.Context):
+    app = services(ctx)
     try:
-        app = build_app(config)
-    except (OSError, StoreError, VaultError) as exc:
-        raise Failure(f"{config.data_dir}: cannot open the store: {exc}") from None
-    try:
-        yield app
-    except CatalogueError as exc:  # the seed catalogue files are damaged
+        app.catalogue.seed_if_empty()
+    except CatalogueError as exc:  # the packaged seed catalogue is damaged
         raise Failure(str(exc)) from None
-    finally:
-        app.close()
+    return app
 
 
 def _status_text(summary: CaseSummary) -> str:
@@ -108,26 +99,24 @@ def case() -> None:
 @click.pass_context
 def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
     """List cases, newest first (names and ID numbers masked unless --reveal)."""
-    with _services(ctx) as app:
-        if id_number:
-            rows = app.cases.cases_of_person(id_number)[:limit]
-            rows = [r for r in rows if state is None or r.state == state]
-        else:
-            rows = app.cases.list_cases(state=state, limit=limit)
-        if as_json:
-            click.echo(
-                json.dumps([_summary_dict(r, reveal) for r in rows], ensure_ascii=False, indent=2)
-            )
-            return
-        if not rows:
-            click.echo("没有办件 (no cases)")
-            return
-        for r in rows:
-            d = _summary_dict(r, reveal)
-            click.echo(
-                f"{r.case_id}  {r.created_at[:16]}  {d['applicant_name']:<4} {d['id_number']}  "
-                f"{r.item_name}  [{_status_text(r)}]" + (f"  {r.case_no}" if r.case_no else "")
-            )
+    app = _app(ctx)
+    if id_number:
+        rows = app.cases.cases_of_person(id_number)[:limit]
+        rows = [r for r in rows if state is None or r.state == state]
+    else:
+        rows = app.cases.list_cases(state=state, limit=limit)
+    if as_json:
+        emit_json([_summary_dict(r, reveal) for r in rows])
+        return
+    if not rows:
+        click.echo("没有办件 (no cases)")
+        return
+    for r in rows:
+        d = _summary_dict(r, reveal)
+        click.echo(
+            f"{r.case_id}  {r.created_at[:16]}  {d['applicant_name']:<4} {d['id_number']}  "
+            f"{r.item_name}  [{_status_text(r)}]" + (f"  {r.case_no}" if r.case_no else "")
+        )
 
 
 @case.command("show")
@@ -138,40 +127,36 @@ def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
 def case_show(ctx, case_id, reveal, as_json) -> None:
     """Everything about one case (by case id or platform case number): applicant, form,
     materials, attachments, progress."""
-    with _services(ctx) as app:
-        try:
-            found = app.cases.find(case_id)
-        except UnknownCase:
-            raise Failure(
-                f"case {case_id}: no such case on this device (see: bianmin case list)"
-            ) from None
-        d = _case_dict(found, reveal)
-        if as_json:
-            click.echo(json.dumps(d, ensure_ascii=False, indent=2))
-            return
-        click.echo(
-            f"办件 {found.case_id}  revision {found.revision}  {_status_text(found.summary)}"
-        )
-        click.echo(f"  事项: {found.item_code} {found.item_name}")
-        if found.case_no:
-            click.echo(f"  办件编号: {found.case_no}")
-        applicant = d["applicant"]
-        click.echo(
-            f"  申请人: {applicant['name']} {applicant['id_number']} {applicant.get('phone') or ''}"
-        )
-        click.echo(f"  渠道: {found.channel}  上报: {found.delivery or '-'}")
-        if found.promised_date:
-            click.echo(
-                "  " + messages_for().get("case.promised", date=found.promised_date.isoformat())
-            )
-        for name, value in d["form"].items():
-            click.echo(f"  表单 {name}: {value}")
-        for m in found.materials:
-            mark = "✓" if m.satisfied else "✗"
-            click.echo(f"  材料 {mark} {m.code} {m.name} (附件 {m.attachments})")
-        for entry in found.timeline:
-            extra = f" ({entry.reason})" if entry.reason else ""
-            click.echo(f"  {entry.at}  {messages_for().get('case.status.' + entry.status)}{extra}")
+    app = _app(ctx)
+    try:
+        found = app.cases.find(case_id)
+    except UnknownCase:
+        raise Failure(
+            f"case {case_id}: no such case on this device (see: bianmin case list)"
+        ) from None
+    d = _case_dict(found, reveal)
+    if as_json:
+        emit_json(d)
+        return
+    click.echo(f"办件 {found.case_id}  revision {found.revision}  {_status_text(found.summary)}")
+    click.echo(f"  事项: {found.item_code} {found.item_name}")
+    if found.case_no:
+        click.echo(f"  办件编号: {found.case_no}")
+    applicant = d["applicant"]
+    click.echo(
+        f"  申请人: {applicant['name']} {applicant['id_number']} {applicant.get('phone') or ''}"
+    )
+    click.echo(f"  渠道: {found.channel}  上报: {found.delivery or '-'}")
+    if found.promised_date:
+        click.echo("  " + messages_for().get("case.promised", date=found.promised_date.isoformat()))
+    for name, value in d["form"].items():
+        click.echo(f"  表单 {name}: {value}")
+    for m in found.materials:
+        mark = "✓" if m.satisfied else "✗"
+        click.echo(f"  材料 {mark} {m.code} {m.name} (附件 {m.attachments})")
+    for entry in found.timeline:
+        extra = f" ({entry.reason})" if entry.reason else ""
+        click.echo(f"  {entry.at}  {messages_for().get('case.status.' + entry.status)}{extra}")
 
 
 # -- catalogue -------------------------------------------------------------------------------
@@ -190,17 +175,17 @@ def catalogue() -> None:
 @click.pass_context
 def catalogue_search(ctx, text, theme, limit, as_json) -> None:
     """Find items by Chinese text, pinyin (yanglao) or initials (ylbx)."""
-    with _services(ctx) as app:
-        hits = app.catalogue.search(text, theme=theme, limit=limit)
-        if as_json:
-            rows = [asdict(h) | {"match": h.match.name.lower()} for h in hits]
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        if not hits:
-            click.echo(f"没有找到与“{text}”有关的事项")
-            return
-        for h in hits:
-            click.echo(f"{h.code}  {h.name}  [{h.theme}]  {h.department}")
+    app = _app(ctx)
+    hits = app.catalogue.search(text, theme=theme, limit=limit)
+    if as_json:
+        rows = [asdict(h) | {"match": h.match.name.lower()} for h in hits]
+        emit_json(rows)
+        return
+    if not hits:
+        click.echo(f"没有找到与“{text}”有关的事项")
+        return
+    for h in hits:
+        click.echo(f"{h.code}  {h.name}  [{h.theme}]  {h.department}")
 
 
 @catalogue.command("show")
@@ -211,46 +196,47 @@ def catalogue_search(ctx, text, theme, limit, as_json) -> None:
 @click.pass_context
 def catalogue_show(ctx, code, as_json) -> None:
     """The service guide (办事指南) of one item."""
-    with _services(ctx) as app:
-        try:
-            item = app.catalogue.item(code)
-        except UnknownItem:
-            raise Failure(
-                f"catalogue item {code}: not in the catalogue (see: bianmin catalogue search)"
-            ) from None
-        if as_json:
-            click.echo(json.dumps(app.catalogue.item_dict(code), ensure_ascii=False, indent=2))
-            return
-        click.echo(f"{item.name}  ({item.code} v{item.version})")
-        click.echo(f"  部门: {item.department}  主题: {item.theme}")
-        click.echo(
-            f"  承诺时限: {item.promised_days} 个工作日  法定时限: {item.legal_days} 个工作日"
-        )
-        click.echo(f"  收费: {item.fee}  代办: {'可以' if item.agent_allowed else '不可以'}")
-        for condition in item.conditions:
-            click.echo(f"  条件: {condition}")
-        if item.is_bundle:
-            bundle = app.catalogue.bundle(code)
-            for sub in bundle.items:
-                click.echo(f"  包含事项: {sub.code} {sub.name}")
-            materials = [(m.name, m.originals, m.copies, m.required) for m in bundle.materials]
-        else:
-            materials = [(m.name, m.originals, m.copies, m.required) for m in item.materials]
-        for name, originals, copies, required in materials:
-            need = "必需" if required else "可选"
-            click.echo(f"  材料: {name}  原件 {originals} 份  复印件 {copies} 份  ({need})")
-        for f in item.form:
-            options = f"  选项: {'/'.join(f.options)}" if f.options else ""
-            click.echo(f"  填写: {f.label} ({f.type}{', 必填' if f.required else ''}){options}")
+    app = _app(ctx)
+    try:
+        item = app.catalogue.item(code)
+    except UnknownItem:
+        raise Failure(
+            f"catalogue item {code}: not in the catalogue (see: bianmin catalogue search)"
+        ) from None
+    if as_json:
+        emit_json(app.catalogue.item_dict(code))
+        return
+    click.echo(f"{item.name}  ({item.code} v{item.version})")
+    click.echo(f"  部门: {item.department}  主题: {item.theme}")
+    click.echo(f"  承诺时限: {item.promised_days} 个工作日  法定时限: {item.legal_days} 个工作日")
+    click.echo(f"  收费: {item.fee}  代办: {'可以' if item.agent_allowed else '不可以'}")
+    audience = "自然人" if item.audience == "person" else "法人"
+    reach = "、".join(_REACH[r] for r in item.reach) or "仅本地办理"
+    click.echo(f"  服务对象: {audience}  通办范围: {reach}")
+    for condition in item.conditions:
+        click.echo(f"  条件: {condition}")
+    if item.is_bundle:
+        bundle = app.catalogue.bundle(code)
+        for sub in bundle.items:
+            click.echo(f"  包含事项: {sub.code} {sub.name}")
+        materials = [(m.name, m.originals, m.copies, m.required) for m in bundle.materials]
+    else:
+        materials = [(m.name, m.originals, m.copies, m.required) for m in item.materials]
+    for name, originals, copies, required in materials:
+        need = "必需" if required else "可选"
+        click.echo(f"  材料: {name}  原件 {originals} 份  复印件 {copies} 份  ({need})")
+    for f in item.form:
+        options = f"  选项: {'/'.join(f.options)}" if f.options else ""
+        click.echo(f"  填写: {f.label} ({f.type}{', 必填' if f.required else ''}){options}")
 
 
 @catalogue.command("themes")
 @click.pass_context
 def catalogue_themes(ctx) -> None:
     """Themes and how many items each holds."""
-    with _services(ctx) as app:
-        for theme in app.catalogue.themes():
-            click.echo(f"{theme.name}  {theme.count}")
+    app = _app(ctx)
+    for theme in app.catalogue.themes():
+        click.echo(f"{theme.name}  {theme.count}")
 
 
 # -- demo seed -------------------------------------------------------------------------------
@@ -282,15 +268,13 @@ def demo_seed(ctx, count, attachments, attachment_kb, rng_seed) -> None:
 
     if attachments > count:
         raise click.UsageError(f"--attachments {attachments} is more than --cases {count}")
-    with _services(ctx) as app:
-        try:
-            created = seed_cases(
-                app.cases, app.catalogue, count, attachments, attachment_kb, rng_seed
-            )
-        except (CaseError, FormInvalid, ValueError) as exc:
-            raise Failure(f"demo seed: {exc}") from None
-        counts = app.outbox.counts()
-        click.echo(
-            f"created {len(created)} submitted cases ({attachments} with a {attachment_kb} KiB JPEG); "
-            f"outbox: {counts['pending']} records and {counts['pending_attachments']} attachments pending"
-        )
+    app = _app(ctx)
+    try:
+        created = seed_cases(app.cases, app.catalogue, count, attachments, attachment_kb, rng_seed)
+    except (CaseError, FormInvalid, ValueError) as exc:
+        raise Failure(f"demo seed: {exc}") from None
+    counts = app.outbox.counts()
+    click.echo(
+        f"created {len(created)} submitted cases ({attachments} with a {attachment_kb} KiB JPEG); "
+        f"outbox: {counts['pending']} records and {counts['pending_attachments']} attachments pending"
+    )
