@@ -15,7 +15,6 @@ from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
 from kiosk.core.messages import messages_for
 
-
 _REACH = {"province": "省内通办", "chuanyu": "川渝通办", "southwest": "西南五省跨省通办"}
 
 
