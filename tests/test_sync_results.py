@@ -91,3 +91,17 @@ def test_a_damaged_attachment_file_kills_only_its_case(device):  # noqa: F811
     assert f"attachment {broken} cannot be sent" in letter.error
     assert "cannot read the file" in letter.error
     assert device.platform.service.attachment_data(fine) == queued.attachments[fine]
+
+
+def test_a_later_revision_never_overtakes_an_earlier_one(device):  # noqa: F811
+    queued = device.queue(random.Random(4), cases=1, attachments=1, attachment_bytes=3000)
+    ((kind, case_id, _rev), first) = next(iter(queued.records.items()))
+    # revision 1 will come back missing_attachments: the device wrongly believes it uploaded
+    device.store.conn.execute("UPDATE outbox_attachment SET uploaded_at = ?", (NOW,))
+    second = first | {"attachments": [], "form": first["form"] | {"grade": "300元"}}
+    _queue(device, kind, second, case_id, revision=2)
+    report = device.engine().run_once(10)
+    assert report.complete and report.dead == 0 and report.resent == 1
+    held = {(r["id"], r["revision"]): r["body"] for r in device.platform.service.stored_records()}
+    assert held == {(case_id, 1): first, (case_id, 2): second}
+    assert device.platform.service.case(case_id)["revision"] == 2

@@ -483,12 +483,10 @@ class SyncEngine:
 
     def _next_record_due_in(self) -> float | None:
         """Seconds until the next pending record is due, or None when none is pending."""
-        row = self.store.conn.execute(
-            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
-        ).fetchone()
-        if row[0] is None:
+        due_at = push.next_due_at(self.store.conn)
+        if due_at is None:
             return None
-        return min(max(0.0, row[0] - self._now()), self.settings.backoff_max_s)
+        return min(max(0.0, due_at - self._now()), self.settings.backoff_max_s)
 
     def _sleep_within(self, delay: float, end: float, wait: bool, report: SyncReport) -> bool:
         """Sleep ``delay`` if allowed and it ends before the deadline; False to stop instead."""

@@ -23,6 +23,15 @@ from offline_sync.client import PlatformClient, PlatformError, TooLarge
 from offline_sync.vault import Vault, VaultError
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
+# A pending record whose earlier revisions have all been answered (a revision never
+# overtakes the one before it).
+_IN_TURN = (
+    "o.state = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.kind = o.kind"
+    " AND e.record_id = o.record_id AND e.revision < o.revision AND e.state = 'pending')"
+)
+# ... and due at :now; a per-record wait longer than :max_wait counts as due, so a wall
+# clock set back cannot stall records.
+_SENDABLE = _IN_TURN + (" AND (o.next_attempt_at <= :now OR o.next_attempt_at > :now + :max_wait)")
 
 STORED, DUPLICATE, CONFLICT, INVALID, MISSING = (
     "stored",
@@ -57,12 +66,6 @@ def wire_size(wire: dict[str, Any]) -> int:
     return len(json.dumps(wire, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def due_clause() -> str:
-    """SQL condition on ``next_attempt_at`` for records due at ``:now`` (a per-record wait
-    longer than ``:max_wait`` counts as due, so a wall clock set back cannot stall them)."""
-    return "(next_attempt_at <= :now OR next_attempt_at > :now + :max_wait)"
-
-
 def next_batch(
     conn: sqlite3.Connection,
     vault: Vault,
@@ -71,11 +74,14 @@ def next_batch(
     max_records: int,
     max_bytes: int,
 ) -> Batch:
-    """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed."""
+    """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed.
+
+    A revision is sent only once the platform has answered for every earlier revision
+    of the same record, so a later one never overtakes it.
+    """
     rows = conn.execute(
-        "SELECT seq, kind, record_id, revision, body FROM outbox WHERE state = 'pending' AND "
-        + due_clause()
-        + " ORDER BY seq LIMIT :limit",
+        f"SELECT seq, kind, record_id, revision, body FROM outbox AS o WHERE {_SENDABLE}"
+        " ORDER BY seq LIMIT :limit",
         {"now": now, "max_wait": max_wait, "limit": max_records},
     ).fetchall()
     records: list[Outgoing] = []
@@ -90,18 +96,21 @@ def next_batch(
         wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
         record_size = wire_size(wire) + 1
         if record_size + _BATCH_OVERHEAD > max_bytes:
-            unsendable.append(
-                (
-                    seq,
-                    f"local: the record is {record_size} bytes, over the {max_bytes}-byte batch limit",
-                )
-            )
+            too_big = f"local: the record is {record_size} bytes, over the {max_bytes}-byte limit"
+            unsendable.append((seq, too_big))
             continue
         if size + record_size > max_bytes:
             break
         size += record_size
         records.append(Outgoing(seq, kind, record_id, revision, wire))
     return Batch(records, unsendable)
+
+
+def next_due_at(conn: sqlite3.Connection) -> float | None:
+    """When the next record in turn is due (epoch seconds), or None when none is pending."""
+    return conn.execute(
+        f"SELECT min(o.next_attempt_at) FROM outbox AS o WHERE {_IN_TURN}"
+    ).fetchone()[0]
 
 
 @dataclass(frozen=True)
