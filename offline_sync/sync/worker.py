@@ -14,9 +14,10 @@ log = logging.getLogger(__name__)
 class SyncWorker:
     """Runs :meth:`SyncEngine.run_once` in a loop on its own thread.
 
-    ``make_engine`` is called on the worker thread (an engine and its store belong to
-    one thread). Between runs the worker sleeps for ``interval_s`` (to pull news), or
-    until the engine's next try when it had to back off, or until :meth:`notify`.
+    ``make_engine`` is called on the worker thread and must open a store of its own:
+    the engine and its store belong to the worker, which closes both when it ends.
+    Between runs the worker sleeps for ``interval_s`` (to pull news), or until the
+    engine's next try when it had to back off, or until :meth:`notify`.
     """
 
     def __init__(self, make_engine: Callable[[], SyncEngine], interval_s: float) -> None:
