@@ -153,3 +153,24 @@ def test_retry_now_skips_the_wait_a_technician_does_not_want(device):  # noqa: F
         assert engine.run_once(10).complete
     assert time.monotonic() - started < 5
     assert_delivered_exactly_once(device.platform, queued, device.store)
+
+
+def test_a_wrong_device_secret_is_reported_for_the_technician(device):  # noqa: F811
+    device.queue(random.Random(7), cases=1)
+    wrong = dataclasses.replace(device.platform, device_secret="ab" * 32)
+    engine = SyncEngine(
+        device.store,
+        device.vault,
+        device.data_dir,
+        dataclasses.replace(device, platform=wrong).connector(),
+        SkewedClock(timedelta(0)),
+        FAST,
+    )
+    try:
+        report = engine.run_once(0.3, wait=False)
+    finally:
+        engine.close()
+    assert not report.complete
+    status = read_status(device.store.conn)
+    assert status.last_error.startswith("the platform rejected this device (bad_signature)")
+    assert "device_secret" in status.last_error and status.pending_records == 1
