@@ -70,3 +70,115 @@ def tour(out: Path, width: int, height: int) -> None:
     click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
     for picture in pictures:
         click.echo(f"  {picture}")
+
+
+DEMO_SITE = """
+[site]
+code = "511502"
+name = "翠屏区李庄镇便民服务中心"
+data_dir = "{data_dir}"
+
+[hours]
+open = "00:00"
+close = "24:00"
+days = [1, 2, 3, 4, 5, 6, 7]
+
+[[services]]
+code = "social"
+name = "社保医保"
+prefix = "A"
+counters = ["1号窗口", "2号窗口"]
+
+[[services]]
+code = "civil"
+name = "民政救助"
+prefix = "B"
+counters = ["3号窗口"]
+
+[[services]]
+code = "hukou"
+name = "户籍办理"
+prefix = "C"
+counters = ["4号窗口"]
+
+[platform]
+url = "{platform_url}"
+device_id = "{device_id}"
+device_secret = "{secret}"
+
+[sync]
+interval_s = 5.0
+
+[devices.idcard]
+port = "sim"
+
+[devices.printer]
+url = "tcp://{printer_host}:{printer_port}"
+"""
+
+
+@ui.command("demo")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Folder for the pictures: the tour's screens, or the printer's paper.",
+)
+def demo(out: Path) -> None:
+    """The kiosk with its devices simulated and a local reference platform.
+
+    With a display: the ID card simulator (commands on stdin), the virtual printer
+    (paper as PNGs in OUT/paper) and a reference platform on 127.0.0.1, then the kiosk
+    in a window. With no display: the offscreen tour, and where its pictures are.
+    """
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        click.echo("no display: playing the offscreen tour instead")
+        tour.callback(out=out, width=1920, height=1080)
+        return
+    import tempfile
+
+    from devices.idcard.idnumber import is_valid_id_number
+    from devices.printer import PAPER_80
+    from devices.printer.virtual import VirtualPrinter
+    from kiosk.config import load_config
+    from kiosk.resources import data_path
+    from kiosk.ui.kivy_env import UiSetupError
+    from kiosk.ui.launch import run_kiosk
+    from offline_sync.platform_server.runner import PlatformServer
+    from offline_sync.platform_server.service import PlatformService
+
+    work = Path(tempfile.mkdtemp(prefix="bianmin-demo-"))
+    device_id = "511502-K-000001"
+    platform = PlatformService.open(work / "platform.sqlite3", is_valid_id_number)
+    secret = platform.enroll(device_id)
+    server = PlatformServer(platform)
+    url = server.start()
+    printer = VirtualPrinter(PAPER_80, out / "paper")
+    host, port = printer.listen()
+    site = work / "site.toml"
+    site.write_text(
+        DEMO_SITE.format(
+            data_dir=work / "data",
+            platform_url=url,
+            device_id=device_id,
+            secret=secret,
+            printer_host=host,
+            printer_port=port,
+        ),
+        encoding="utf-8",
+    )
+    click.echo(f"reference platform {url}; printer paper in {out / 'paper'}; data in {work}")
+    try:
+        run_kiosk(
+            load_config(site),
+            sim_cards=data_path("assets") / "sim" / "cards.toml",
+            console=True,
+        )
+    except UiSetupError as exc:
+        raise Failure(str(exc)) from None
+    finally:
+        printer.close()
+        server.stop()
+        platform.close()

@@ -178,6 +178,8 @@ class KioskApp(App):
             )
 
     def on_stop(self) -> None:
+        if not self._events and self._unsubscribe_reader is None and self.services.closed:
+            return  # App.stop() and App.run() both dispatch on_stop
         if self.scanner is not None:
             self.scanner.stop()
         if self._unsubscribe_reader is not None:

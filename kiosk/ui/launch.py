@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from pathlib import Path
 
 from kiosk.config import Config
@@ -11,8 +13,12 @@ from kiosk.ui import kivy_env
 log = logging.getLogger(__name__)
 
 
-def run_kiosk(config: Config, *, sim_cards: Path | None = None) -> None:
-    """Open the kiosk window and run until the technician exits (or the window closes)."""
+def run_kiosk(config: Config, *, sim_cards: Path | None = None, console: bool = False) -> None:
+    """Open the kiosk window and run until the technician exits (or the window closes).
+
+    With ``[devices.idcard] port = "sim"`` the card reader is simulated with ``sim_cards``;
+    ``console`` then reads simulator commands (``place 0``, ``remove``, ``help``) from stdin.
+    """
     kivy_env.prepare(config.ui, config.data_dir / "kivy")
 
     from devices.idcard import open_reader
@@ -34,6 +40,8 @@ def run_kiosk(config: Config, *, sim_cards: Path | None = None) -> None:
             sim_cards=sim_cards,
         )
         reader.start()
+        if console and getattr(reader, "simulator", None) is not None:
+            _simulator_console(reader.simulator)
     scanner = (
         SerialScanner(settings.scanner.port, settings.scanner.baud)
         if settings.scanner.port
@@ -61,3 +69,15 @@ def run_kiosk(config: Config, *, sim_cards: Path | None = None) -> None:
     finally:
         if reader is not None:
             reader.stop()
+
+
+def _simulator_console(simulator) -> None:
+    """Read ID card simulator commands from stdin on a daemon thread."""
+
+    def loop() -> None:
+        print("ID card simulator: type 'place 0' (or 1, 2 ...), 'remove', 'help'", flush=True)
+        for line in sys.stdin:
+            if line.strip():
+                print(simulator.execute(line.strip()), flush=True)
+
+    threading.Thread(target=loop, name="sim-console", daemon=True).start()

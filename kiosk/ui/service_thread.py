@@ -20,13 +20,22 @@ class ServiceThread:
     def __init__(self, build: Callable[[], Any]) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-services")
         self._services: Future[Any] = self._executor.submit(build)
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
 
     def submit(self, work: Callable[[Any], T]) -> Future[T]:
         """Queue ``work``; it receives the services and its result comes back in the future."""
         return self._executor.submit(lambda: work(self._services.result()))
 
     def close(self) -> None:
-        """Finish queued work, close the services and stop the thread."""
+        """Finish queued work, close the services and stop the thread (again: nothing)."""
+        if self._closed:
+            return
+        self._closed = True
 
         def close_services() -> None:
             if self._services.exception() is None:
