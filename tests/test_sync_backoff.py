@@ -12,7 +12,8 @@ POLICY = BackoffPolicy(base_s=2.0, max_s=60.0, breaker_failures=3)
 
 
 @pytest.mark.parametrize(
-    ("failures", "ceiling"), [(0, 0.0), (1, 2.0), (2, 4.0), (3, 8.0), (5, 32.0), (6, 60.0), (500, 60.0)]
+    ("failures", "ceiling"),
+    [(0, 0.0), (1, 2.0), (2, 4.0), (3, 8.0), (5, 32.0), (6, 60.0), (500, 60.0)],
 )
 def test_full_jitter_stays_under_the_exponential_ceiling(failures, ceiling):
     rng = random.Random(failures)
@@ -25,7 +26,9 @@ def test_full_jitter_stays_under_the_exponential_ceiling(failures, ceiling):
 
 def test_retry_after_is_honoured_exactly():
     health = LinkHealth(LinkState.UP, failures=4)
-    after = health.after_failure(1000.0, POLICY, random.Random(1), link_failed=False, retry_after_s=7)
+    after = health.after_failure(
+        1000.0, POLICY, random.Random(1), link_failed=False, retry_after_s=7
+    )
     assert after.next_attempt_at == 1007.0
     assert after.wait_s(1000.0) == 7.0
     assert after.link_state is LinkState.UP  # the platform answered: the link is up
