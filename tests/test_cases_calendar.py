@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from kiosk.core.appliers import APPLIERS
+from kiosk.core.calendar import CalendarError
 from tests.cases_fixtures import CALENDAR_2025, kit  # noqa: F401
 
 
@@ -58,6 +59,6 @@ def test_a_new_calendar_for_a_year_replaces_the_old_one(calendar, kit):  # noqa:
     with kit.store.transaction() as conn:
         APPLIERS["calendar"](conn, {"year": 2025, "holidays": ["2025-03-03"], "workdays": []})
     assert calendar.is_workday(date(2025, 10, 6)) and not calendar.is_workday(date(2025, 3, 3))
-    with kit.store.transaction() as conn:
+    with pytest.raises(CalendarError), kit.store.transaction() as conn:
         APPLIERS["calendar"](conn, {"year": 2025, "holidays": ["not a date"]})
-    assert not calendar.is_workday(date(2025, 3, 3))  # the malformed change was skipped
+    assert not calendar.is_workday(date(2025, 3, 3))  # the refused change changed nothing

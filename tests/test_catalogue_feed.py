@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import json
 
+import pytest
+
 from kiosk.core.appliers import APPLIERS
-from kiosk.core.catalogue import load_seed_items, synthetic_items
+from kiosk.core.catalogue import CatalogueError, load_seed_items, synthetic_items
 from tests.cases_fixtures import kit  # noqa: F401
 
 
@@ -67,14 +69,32 @@ def test_removal_is_idempotent_and_leaves_no_search_hit(kit):  # noqa: F811
     assert kit.catalogue.count() == len(load_seed_items()) - 1
 
 
-def test_a_malformed_item_is_skipped_without_blocking_the_feed(kit, caplog):  # noqa: F811
+@pytest.mark.parametrize(
+    "kind, data, message",
+    [
+        ("catalogue_item", {"code": "nonsense"}, "code must look like"),
+        ("catalogue_item_removed", {"item": "511500-0101-01"}, "without a code"),
+        ("case_status", {"case_id": "x", "step": "1", "status": "done"}, "malformed"),
+        ("agent_account", {"agent_id": "A-1", "pin": "1234"}, "malformed"),
+        ("notice", {"id": "n1", "title": "停电"}, "malformed"),
+        ("calendar", {"holidays": []}, "without a year"),
+        ("calendar", {"year": 2025, "holidays": ["not a date"]}, "not YYYY-MM-DD"),
+    ],
+)
+def test_a_malformed_change_is_refused_with_a_reason_and_changes_nothing(kit, kind, data, message):  # noqa: F811
+    before = kit.store.conn.execute("SELECT total_changes()").fetchone()[0]
+    with pytest.raises(ValueError, match=message):
+        apply(kit, kind, data)
+    assert kit.store.conn.execute("SELECT total_changes()").fetchone()[0] == before
+
+
+def test_a_bad_item_is_refused_and_the_stored_one_kept(kit):  # noqa: F811
     bad = seed_item("511500-0101-01")
     bad["version"] = 99
     bad["form"][0]["type"] = "signature"
-    apply(kit, "catalogue_item", bad)
-    apply(kit, "catalogue_item", {"code": "nonsense"})
+    with pytest.raises(CatalogueError, match=r"form\[0\]: type must be one of"):
+        apply(kit, "catalogue_item", bad)
     assert kit.catalogue.item("511500-0101-01").version == 3
-    assert "form[0]: type must be one of" in caplog.text
 
 
 def test_seeding_happens_only_on_an_empty_catalogue(kit):  # noqa: F811

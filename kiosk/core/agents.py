@@ -30,8 +30,7 @@ def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Change applier for ``agent_account``: store the account, PIN hash exactly as given."""
     agent_id, pin = data.get("agent_id"), data.get("pin")
     if not isinstance(agent_id, str) or not isinstance(pin, dict) or pin.get("scheme") != "scrypt":
-        log.warning("agent_account change skipped: malformed (agent %r)", agent_id)
-        return
+        raise ValueError(f"agent_account change is malformed (agent {agent_id!r})")
     conn.execute(
         "INSERT INTO agent_account (agent_id, name, active, villages, pin) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (agent_id) DO UPDATE SET name = excluded.name, active = excluded.active,"

@@ -1,8 +1,9 @@
 """The change appliers the sync engine calls, by change type (contract section 5).
 
 Each is ``applier(conn, data)``, run inside the engine's transaction that also stores
-the cursor; each is idempotent, and skips (with a warning) a change it cannot read rather
-than block the feed.
+the cursor; each is idempotent. A change an applier cannot read raises (CatalogueError,
+CalendarError, ValueError): the engine rolls back that change alone, keeps it sealed for
+staff (``bianmin sync rejected-changes``) and goes on with the feed.
 """
 
 from __future__ import annotations

@@ -3,17 +3,14 @@ that the platform's ``calendar`` changes list for each year."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
 from offline_sync.store import Store
 
-log = logging.getLogger(__name__)
 
-
-class CalendarError(Exception):
+class CalendarError(ValueError):
     """A calendar change is malformed."""
 
 
@@ -31,15 +28,11 @@ def _days(data: dict[str, Any], key: str) -> list[str]:
 
 def apply_calendar(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Change applier for ``calendar``: the year's holidays and make-up workdays replace the old
-    (a malformed change is logged and skipped)."""
+    (CalendarError for a malformed change, which the sync engine keeps for staff)."""
     year = data.get("year")
-    try:
-        if not isinstance(year, int) or isinstance(year, bool):
-            raise CalendarError("calendar change without a year")
-        holidays, workdays = _days(data, "holidays"), _days(data, "workdays")
-    except CalendarError as exc:
-        log.warning("calendar change skipped: %s", exc)
-        return
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise CalendarError(f"calendar change without a year: {sorted(data)}")
+    holidays, workdays = _days(data, "holidays"), _days(data, "workdays")
     conn.execute("DELETE FROM calendar_day WHERE year = ?", (year,))
     conn.executemany(
         "INSERT OR REPLACE INTO calendar_day (day, year, kind) VALUES (?, ?, ?)",

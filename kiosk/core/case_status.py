@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 STATUSES = (
     "received",
@@ -35,7 +32,8 @@ class TimelineEntry:
 
 
 def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-    """Change applier for ``case_status``: record the step unless one as new is stored."""
+    """Change applier for ``case_status``: record the step unless one as new is stored
+    (ValueError for a malformed change, which the sync engine keeps for staff)."""
     case_id, step, status, at = (
         data.get("case_id"),
         data.get("step"),
@@ -48,13 +46,9 @@ def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         and status in STATUSES
         and isinstance(at, str)
     ):
-        log.warning(
-            "case_status change skipped: malformed (case %s, step %r, status %r)",
-            case_id,
-            step,
-            status,
+        raise ValueError(
+            f"case_status change is malformed (case {case_id!r}, step {step!r}, status {status!r})"
         )
-        return
     latest = conn.execute(
         "SELECT max(step) FROM case_status_event WHERE case_id = ?", (case_id,)
     ).fetchone()[0]

@@ -13,7 +13,6 @@ the guide's other text (department, conditions, materials, form labels).
 from __future__ import annotations
 
 import json
-import logging
 import random
 import re
 import sqlite3
@@ -27,8 +26,6 @@ from kiosk.core.search_text import build_match, expand_alias, normalise, search_
 from kiosk.resources import data_path
 from offline_sync.store import Store
 
-log = logging.getLogger(__name__)
-
 FIELD_TYPES = ("text", "number", "phone", "date", "choice", "id_number", "address")
 AUDIENCES = ("person", "legal_person")
 REACHES = ("province", "chuanyu", "southwest")
@@ -39,7 +36,7 @@ _CODE_QUERY = re.compile(r"^[0-9][0-9-]*$")
 _BROAD_MATCH = 300  # matches above which relevance (bm25) is not worth its cost
 
 
-class CatalogueError(Exception):
+class CatalogueError(ValueError):
     """A catalogue item is malformed or cannot be read; the message names the item and field."""
 
 
@@ -318,21 +315,17 @@ def _put(conn: sqlite3.Connection, item: dict[str, Any]) -> bool:
 def apply_catalogue_item(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Change applier for ``catalogue_item``: store the item unless the local one is as new.
 
-    A malformed item is logged and skipped so that one bad item never blocks the feed.
+    A malformed item raises CatalogueError: the sync engine rolls back that change alone,
+    keeps it for staff (``bianmin sync rejected-changes``) and goes on with the feed.
     """
-    try:
-        validate_item(data)
-    except CatalogueError as exc:
-        log.warning("catalogue change skipped: %s", exc)
-        return
-    _put(conn, data)
+    _put(conn, validate_item(data))
 
 
 def apply_catalogue_item_removed(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Change applier for ``catalogue_item_removed``: forget the item (idempotent)."""
-    row = conn.execute(
-        "SELECT id FROM catalogue_item WHERE code = ?", (data.get("code"),)
-    ).fetchone()
+    if not isinstance(data.get("code"), str):
+        raise CatalogueError(f"catalogue_item_removed without a code: {sorted(data)}")
+    row = conn.execute("SELECT id FROM catalogue_item WHERE code = ?", (data["code"],)).fetchone()
     if row is None:
         return
     conn.execute("DELETE FROM catalogue_fts WHERE rowid = ?", (row[0],))

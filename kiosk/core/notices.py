@@ -30,8 +30,7 @@ class Notice:
 def apply_notice(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     """Change applier for ``notice``: store (or replace) the notice."""
     if not all(isinstance(data.get(k), str) for k in ("id", "title", "text", "valid_from")):
-        log.warning("notice change skipped: malformed (id %r)", data.get("id"))
-        return
+        raise ValueError(f"notice change is malformed (id {data.get('id')!r})")
     conn.execute(
         "INSERT OR REPLACE INTO notice (id, title, text, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)",
         (data["id"], data["title"], data["text"], data["valid_from"], data.get("valid_to")),
