@@ -70,10 +70,16 @@ def reader_fixture():
 
 
 @pytest.fixture(name="kiosk")
-def kiosk_fixture(tmp_path, clock, spoken, printer, reader):
-    """A driver of the kiosk app on this test's site, store, manual clock and devices."""
+def kiosk_fixture(request, tmp_path, clock, spoken, printer, reader):
+    """A driver of the kiosk app on this test's site, store, manual clock and devices.
+
+    Parametrize it indirectly with TOML to add to the site file (``[ui] kiosk_lock = true``).
+    """
+    ui_site_extra = getattr(request, "param", "")
     host, port = printer.listen()
-    site = write_site(tmp_path, f'\n[devices.printer]\nurl = "tcp://{host}:{port}"')
+    site = write_site(
+        tmp_path, f'\n[devices.printer]\nurl = "tcp://{host}:{port}"\n{ui_site_extra}'
+    )
     config = load_config(site)
     voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
     app = KioskApp(

@@ -267,6 +267,7 @@ class KioskApp(App):
         self.close_card_prompt()
         if self._message is not None:
             self._message.dismiss(animation=False)
+            self._message.text = ""
         self.manager.current = "home"
 
     # -- the error edge ----------------------------------------------------------------------
