@@ -92,3 +92,38 @@ def test_the_shipped_catalogues_define_each_key_once():
 def test_missing_language_is_a_clear_error(tmp_path):
     with pytest.raises(CatalogueError, match="no .po catalogue for language 'ii'"):
         Messages("ii", root=tmp_path)
+
+
+def test_every_message_key_the_kiosk_uses_is_in_the_catalogue():
+    import re
+
+    from kiosk.resources import data_path
+
+    ui = data_path("assets").parent / "kiosk" / "ui"
+    pattern = re.compile(
+        r"""(?:\bt\(|show_message\(|ask_for_card\(|voice_key = |_key = )\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']"""
+    )
+    used = set()
+    for path in [*ui.rglob("*.py"), *ui.rglob("*.kv")]:
+        used.update(pattern.findall(path.read_text("utf-8")))
+    messages = Messages("zh_CN", strict=True)
+    assert len(used) > 100
+    assert sorted(key for key in used if key not in messages) == []
+
+
+def test_keys_the_kiosk_builds_from_values_are_in_the_catalogue():
+    from kiosk.core.case_status import STATUSES
+    from kiosk.core.catalogue import REACHES
+    from kiosk.core.feedback import LEVELS, RATING_REASONS
+
+    built = (
+        [f"case.status.{s}" for s in (*STATUSES, "submitted")]
+        + [f"guide.reach.{r}" for r in REACHES]
+        + [f"rating.{n}" for n in LEVELS]
+        + [f"rating.reason.{r}" for r in RATING_REASONS]
+        + [f"queue.priority.{p}" for p in ("age", "disability", "pregnancy", "military")]
+        + [f"unsolved.kind.{k}" for k in ("who", "materials", "trips", "system", "nobody", "other")]
+        + [f"weekday.{d}" for d in range(1, 8)]
+    )
+    messages = Messages("zh_CN")
+    assert [key for key in built if key not in messages] == []
