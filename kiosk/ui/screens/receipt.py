@@ -22,12 +22,12 @@ class ReceiptScreen(KioskScreen):
     def show(self, receipt, result) -> None:
         """Fill the screen from the receipt and its print result."""
         t = self.app.t
-        self.case_no = receipt.case_no or receipt.case_id[:8].upper()
+        self.case_no = receipt.case_no or receipt.case_id  # as on the paper receipt
         self.promised = t("receipt.promised", date=receipt.promised_date.isoformat())
         self.printed = result.printed
         self.print_message = t("receipt.take") if result.printed else t(result.message_key)
         self.qr = None if result.printed else qr_texture(result.qr or receipt.progress_url)
-        self.app.session.case_no = self.case_no
+        self.app.session.case_no = receipt.case_no or receipt.case_id[:8]
 
     def wipe(self) -> None:
         self.case_no = self.promised = self.print_message = ""
