@@ -16,6 +16,7 @@ from devices.scanner import (
     decode_scan,
     open_scanner,
 )
+from devices.scanner.reader import split_lines
 
 
 class Listener:
@@ -64,6 +65,19 @@ def test_older_scanners_sending_gb18030_are_understood():
             assert heard.state()[0] is ScannerState.CONNECTED
             old.scan("预约码 654321")
             assert heard.scan() == "预约码 654321"
+        finally:
+            heard.scanner.stop()
+
+
+@pytest.mark.parametrize("suffix", [b"\r", b"\n"])
+def test_scanners_set_to_a_cr_or_lf_suffix_work_too(suffix):
+    with SimulatedScanner(suffix=suffix) as sim:
+        heard = Listener(SerialScanner(sim.path))
+        try:
+            assert heard.state()[0] is ScannerState.CONNECTED
+            sim.scan("A001")
+            sim.scan("B002")
+            assert [heard.scan(), heard.scan()] == ["A001", "B002"]
         finally:
             heard.scanner.stop()
 
@@ -144,3 +158,17 @@ def test_a_real_port_opens_nothing_until_started():
 )
 def test_decode_scan(line, text):
     assert decode_scan(line) == text
+
+
+@pytest.mark.parametrize(
+    ("data", "lines", "rest"),
+    [
+        (b"A001\r\nB0", [b"A001"], b"B0"),
+        (b"A001\rB002\n", [b"A001", b"B002"], b""),
+        (b"A001\r", [b"A001"], b""),
+        (b"\nB002\r\n", [b"", b"B002"], b""),  # the LF of a CR LF split between two reads
+        (b"A00", [], b"A00"),
+    ],
+)
+def test_split_lines(data, lines, rest):
+    assert split_lines(data) == (lines, rest)

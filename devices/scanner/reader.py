@@ -9,6 +9,7 @@ cannot take half of the scans.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from enum import Enum
@@ -21,6 +22,7 @@ from devices.serial_cause import PORT_BUSY, is_port_busy, serial_cause
 log = logging.getLogger(__name__)
 
 MAX_SCAN_BYTES = 4096  # a QR code holds at most ~3 KB; longer lines are noise
+_LINE_END = re.compile(rb"\r\n|\r|\n")  # neither byte occurs inside UTF-8 or GB18030 text
 
 
 class ScannerState(Enum):
@@ -43,6 +45,16 @@ class Scanner(Protocol):
     def stop(self) -> None:
         """Stop delivering scans and release the port."""
         ...
+
+
+def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
+    """The complete lines in ``data`` (ended by CR LF, CR or LF) and the unfinished rest.
+
+    Scanners set to a CR-only or LF-only suffix work too; a CR LF split between two reads
+    leaves an empty line, which :func:`decode_scan` drops.
+    """
+    *lines, rest = _LINE_END.split(data)
+    return lines, rest
 
 
 def decode_scan(line: bytes) -> str | None:
@@ -132,14 +144,13 @@ class SerialScanner:
                 self._set_state(ScannerState.DISCONNECTED, f"lost: {serial_cause(exc)}")
 
     def _read_lines(self, port: serial.Serial, on_scan: Callable[[str], None]) -> None:
-        buffer = bytearray()
+        buffer = b""
         while not self._stop.is_set():
             chunk = port.read(port.in_waiting or 1)
             if not chunk:
                 continue
-            buffer += chunk
-            while (end := buffer.find(b"\n")) >= 0:
-                line, buffer = bytes(buffer[: end + 1]), buffer[end + 1 :]
+            lines, buffer = split_lines(buffer + chunk)
+            for line in lines:
                 text = decode_scan(line)
                 if text is not None:
                     log.info("scan of %d characters", len(text))  # content may be personal
@@ -148,4 +159,4 @@ class SerialScanner:
                 log.warning(
                     "scanner %s: %d bytes without a line end, dropped", self.port, len(buffer)
                 )
-                buffer.clear()
+                buffer = b""

@@ -1,4 +1,4 @@
-"""A simulated scanner on a real pty: each :meth:`scan` writes one CR LF line.
+"""A simulated scanner on a real pty: each :meth:`scan` writes one line, CR LF after it.
 
 Its :attr:`~SimulatedScanner.path` is a stable symlink to the current ``/dev/pts/N``,
 like a USB scanner under ``/dev/serial/by-id``: :meth:`~SimulatedScanner.unplug` makes
@@ -19,10 +19,14 @@ class ScannerUnplugged(Exception):
 
 
 class SimulatedScanner:
-    """A scanner a test or a demo scans with; ``path`` is its serial device."""
+    """A scanner a test or a demo scans with; ``path`` is its serial device.
 
-    def __init__(self, encoding: str = "utf-8") -> None:
+    ``suffix`` is what the scanner is set to send after each code.
+    """
+
+    def __init__(self, encoding: str = "utf-8", suffix: bytes = b"\r\n") -> None:
         self.encoding = encoding
+        self.suffix = suffix
         self._pty = PluggablePty("scanner")
         self.path = self._pty.path
         self._lock = threading.Lock()  # scans and plugging may come from different threads
@@ -38,7 +42,7 @@ class SimulatedScanner:
         with self._lock:
             if self._pty.master is None:
                 raise ScannerUnplugged(f"{self.path}: the simulated scanner is unplugged")
-            os.write(self._pty.master, text.encode(self.encoding) + b"\r\n")
+            os.write(self._pty.master, text.encode(self.encoding) + self.suffix)
 
     def unplug(self) -> None:
         """Pull the USB plug: the pty closes and :attr:`path` disappears."""
