@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kiosk.config import Config
 from kiosk.core.agents import AgentDirectory
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
@@ -76,7 +76,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         calendar=calendar,
         cases=CaseService(store, vault, outbox, catalogue, calendar, clock, config.data_dir, zone),
         feedback=FeedbackService(store, vault, outbox, clock, zone),
-        agents=AgentDirectory(store),
+        agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
         sync=SyncService(
             open_store=lambda: open_store(config),
@@ -91,6 +91,6 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
             ),
             clock=clock,
             settings=SyncSettings.from_mapping(dataclasses.asdict(config.sync)),
-            appliers=APPLIERS,
+            appliers=appliers(vault),
         ),
     )

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.calendar import CalendarError
 from tests.cases_fixtures import CALENDAR_2025, kit  # noqa: F401
 
@@ -14,7 +14,7 @@ from tests.cases_fixtures import CALENDAR_2025, kit  # noqa: F401
 @pytest.fixture
 def calendar(kit):  # noqa: F811
     with kit.store.transaction() as conn:
-        APPLIERS["calendar"](conn, CALENDAR_2025)
+        appliers(kit.vault)["calendar"](conn, CALENDAR_2025)
     return kit.calendar
 
 
@@ -57,8 +57,10 @@ def test_without_a_calendar_only_weekends_are_off(kit):  # noqa: F811
 
 def test_a_new_calendar_for_a_year_replaces_the_old_one(calendar, kit):  # noqa: F811
     with kit.store.transaction() as conn:
-        APPLIERS["calendar"](conn, {"year": 2025, "holidays": ["2025-03-03"], "workdays": []})
+        appliers(kit.vault)["calendar"](
+            conn, {"year": 2025, "holidays": ["2025-03-03"], "workdays": []}
+        )
     assert calendar.is_workday(date(2025, 10, 6)) and not calendar.is_workday(date(2025, 3, 3))
     with pytest.raises(CalendarError), kit.store.transaction() as conn:
-        APPLIERS["calendar"](conn, {"year": 2025, "holidays": ["not a date"]})
+        appliers(kit.vault)["calendar"](conn, {"year": 2025, "holidays": ["not a date"]})
     assert not calendar.is_workday(date(2025, 3, 3))  # the refused change changed nothing

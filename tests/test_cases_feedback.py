@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.core.agents import AgentDirectory
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.forms import FormInvalid
 from kiosk.core.notices import Notices
 from tests.cases_fixtures import kit  # noqa: F401
@@ -101,14 +101,14 @@ def test_agent_accounts_are_stored_as_given_and_pins_check_offline(kit):  # noqa
                "villages": ["511502101201"], "pin": scrypt_pin("2468")}  # fmt: skip
     for _ in range(2):
         with kit.store.transaction() as conn:
-            APPLIERS["agent_account"](conn, account)
-    directory = AgentDirectory(kit.store)
+            appliers(kit.vault)["agent_account"](conn, account)
+    directory = AgentDirectory(kit.store, kit.vault)
     assert [a.name for a in directory.active()] == ["李代办"]
     assert directory.verify_pin("A-0007", "2468") and not directory.verify_pin("A-0007", "1357")
     stored = kit.store.conn.execute("SELECT pin FROM agent_account").fetchone()[0]
     assert account["pin"]["hash"] in stored
     with kit.store.transaction() as conn:
-        APPLIERS["agent_account"](conn, dict(account, active=False))
+        appliers(kit.vault)["agent_account"](conn, dict(account, active=False))
     assert directory.active() == [] and not directory.verify_pin("A-0007", "2468")
     assert not directory.verify_pin("A-9999", "2468")
 
@@ -124,6 +124,23 @@ def test_notices_for_the_home_screen(kit):  # noqa: F811
     ]  # fmt: skip
     with kit.store.transaction() as conn:
         for notice in notices + notices:
-            APPLIERS["notice"](conn, notice)
+            appliers(kit.vault)["notice"](conn, notice)
     current = Notices(kit.store, kit.clock).current()
     assert [n.id for n in current] == ["n4", "n1"]
+
+
+def test_agent_names_and_status_reasons_are_sealed_at_rest(kit):  # noqa: F811
+    account = {"agent_id": "A-0009", "name": "罗代办员", "active": True,
+               "villages": [], "pin": scrypt_pin("1357")}  # fmt: skip
+    status = {"case_id": "c-1", "case_no": "N9", "step": 1, "status": "needs_correction",
+              "reason": "申请人陈秀英户口簿照片不清晰", "result": {"note": "请补交陈秀英材料"},
+              "at": "2026-11-24T10:00:00+08:00"}  # fmt: skip
+    with kit.store.transaction() as conn:
+        appliers(kit.vault)["agent_account"](conn, account)
+        appliers(kit.vault)["case_status"](conn, status)
+    assert AgentDirectory(kit.store, kit.vault).get("A-0009").name == "罗代办员"
+    files = list(kit.data_dir.glob("bianmin.sqlite3*"))
+    raw = b"".join(p.read_bytes() for p in files)
+    assert files and b"needs_correction" in raw  # the step itself is there, in clear
+    for secret in ("罗代办员", "陈秀英"):
+        assert secret.encode() not in raw and secret.encode("utf-16-le") not in raw

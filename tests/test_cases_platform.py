@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kiosk.core.agents import AgentDirectory
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.catalogue import seed_dir
 from offline_sync import sync
 from offline_sync.clock import SystemClock
@@ -25,7 +25,7 @@ def test_case_delivered_then_status_calendar_and_agents_come_back(tmp_path):
             kit.data_dir,
             lambda: platform.client(),
             SystemClock(),
-            appliers=APPLIERS,
+            appliers=appliers(kit.vault),
         )
         try:
             case_id = kit.cases.new_draft(PENSION, applicant(), form={
@@ -54,7 +54,7 @@ def test_case_delivered_then_status_calendar_and_agents_come_back(tmp_path):
             assert [e.status for e in case.timeline][0] == "submitted"
             assert [e.status for e in case.timeline][-1] == "accepted"
             assert kit.calendar.known(2026)
-            assert AgentDirectory(kit.store).verify_pin(AGENT_ID, "1234")
+            assert AgentDirectory(kit.store, kit.vault).verify_pin(AGENT_ID, "1234")
             assert kit.catalogue.item(PENSION).version == 3
         finally:
             engine.close()

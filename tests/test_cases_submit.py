@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.cases import (
     AgentNotAllowed,
     AgentRef,
@@ -176,7 +176,7 @@ def test_applicant_from_an_id_card_read(kit):  # noqa: F811
 def test_status_timeline_case_no_and_promised_date(kit):  # noqa: F811
     kit.clock.set(datetime(2025, 9, 30, 2, 0, tzinfo=UTC))
     with kit.store.transaction() as conn:
-        APPLIERS["calendar"](conn, CALENDAR_2025)
+        appliers(kit.vault)["calendar"](conn, CALENDAR_2025)
     case_id = kit.cases.new_draft("511500-0301-04", applicant(), form={  # 高龄津贴: 10 days
         "phone": "13908171234", "address": FORM["address"], "bank_account": "6228480000000000000"})  # fmt: skip
     for code in ("M01", "M02", "M04"):
@@ -198,7 +198,7 @@ def test_status_timeline_case_no_and_promised_date(kit):  # noqa: F811
         change = {"case_id": case_id, "case_no": "SC2025-001", "step": step, "status": name,
                   "reason": None, "result": None, "at": at, **extra}  # fmt: skip
         with kit.store.transaction() as conn:
-            APPLIERS["case_status"](conn, change)
+            appliers(kit.vault)["case_status"](conn, change)
 
     status(1, "received", "2025-09-30T10:05:00+08:00")
     status(3, "in_progress", "2025-10-09T09:00:00+08:00")
@@ -223,7 +223,7 @@ def test_a_correction_is_a_new_revision_of_the_same_case(kit):  # noqa: F811
     case_id = ready_case(kit)
     kit.cases.submit(case_id)
     with kit.store.transaction() as conn:
-        APPLIERS["case_status"](conn, {"case_id": case_id, "case_no": "N1", "step": 1,
+        appliers(kit.vault)["case_status"](conn, {"case_id": case_id, "case_no": "N1", "step": 1,
             "status": "needs_correction", "reason": "户口簿照片不清晰", "result": None,
             "at": "2026-11-24T10:00:00+08:00"})  # fmt: skip
     kit.cases.start_revision(case_id)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kiosk.core.appliers import APPLIERS
+from kiosk.core.appliers import appliers
 from kiosk.core.catalogue import CatalogueError, load_seed_items, synthetic_items
 from tests.cases_fixtures import kit  # noqa: F401
 
@@ -18,11 +18,11 @@ def seed_item(code: str) -> dict:
 
 def apply(kit, kind, data):  # noqa: F811
     with kit.store.transaction() as conn:
-        APPLIERS[kind](conn, data)
+        appliers(kit.vault)[kind](conn, data)
 
 
-def test_appliers_cover_every_change_type_of_the_contract():
-    assert set(APPLIERS) == {
+def test_appliers_cover_every_change_type_of_the_contract(kit):  # noqa: F811
+    assert set(appliers(kit.vault)) == {
         "case_status",
         "catalogue_item",
         "catalogue_item_removed",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline_sync.store import Store
+from offline_sync.vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,8 @@ class AgentAccount:
     villages: tuple[str, ...]
 
 
-def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
-    """Change applier for ``agent_account``: store the account, PIN hash exactly as given."""
+def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any], *, vault: Vault) -> None:
+    """Change applier for ``agent_account``: store the account (name sealed), PIN hash as given."""
     agent_id, pin = data.get("agent_id"), data.get("pin")
     if not isinstance(agent_id, str) or not isinstance(pin, dict) or pin.get("scheme") != "scrypt":
         raise ValueError(f"agent_account change is malformed (agent {agent_id!r})")
@@ -37,7 +38,7 @@ def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         " villages = excluded.villages, pin = excluded.pin",
         (
             agent_id,
-            str(data.get("name") or ""),
+            vault.seal(str(data.get("name") or "")),
             int(bool(data.get("active"))),
             json.dumps(list(data.get("villages") or []), ensure_ascii=False),
             json.dumps(pin, sort_keys=True),
@@ -48,20 +49,22 @@ def apply_agent_account(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
 class AgentDirectory:
     """The agent accounts this device knows."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, vault: Vault) -> None:
         self.store = store
+        self.vault = vault
 
     def _account(self, row: sqlite3.Row) -> AgentAccount:
         return AgentAccount(
-            row["agent_id"], row["name"], bool(row["active"]), tuple(json.loads(row["villages"]))
+            row["agent_id"],
+            self.vault.unseal(row["name"]),
+            bool(row["active"]),
+            tuple(json.loads(row["villages"])),
         )
 
     def active(self) -> list[AgentAccount]:
         """Active agents, by name."""
-        rows = self.store.conn.execute(
-            "SELECT * FROM agent_account WHERE active = 1 ORDER BY name, agent_id"
-        )
-        return [self._account(r) for r in rows]
+        rows = self.store.conn.execute("SELECT * FROM agent_account WHERE active = 1")
+        return sorted((self._account(r) for r in rows), key=lambda a: (a.name, a.agent_id))
 
     def get(self, agent_id: str) -> AgentAccount | None:
         """The account with this id, or None."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kiosk.core.agents import apply_agent_account
@@ -17,14 +18,18 @@ from kiosk.core.calendar import apply_calendar
 from kiosk.core.case_status import apply_case_status
 from kiosk.core.catalogue import apply_catalogue_item, apply_catalogue_item_removed
 from kiosk.core.notices import apply_notice
+from offline_sync.vault import Vault
 
 Applier = Callable[[sqlite3.Connection, dict[str, Any]], None]
 
-APPLIERS: dict[str, Applier] = {
-    "case_status": apply_case_status,
-    "catalogue_item": apply_catalogue_item,
-    "catalogue_item_removed": apply_catalogue_item_removed,
-    "agent_account": apply_agent_account,
-    "calendar": apply_calendar,
-    "notice": apply_notice,
-}
+
+def appliers(vault: Vault) -> dict[str, Applier]:
+    """The appliers by change type; personal data in changes is sealed with ``vault``."""
+    return {
+        "case_status": partial(apply_case_status, vault=vault),
+        "catalogue_item": apply_catalogue_item,
+        "catalogue_item_removed": apply_catalogue_item_removed,
+        "agent_account": partial(apply_agent_account, vault=vault),
+        "calendar": apply_calendar,
+        "notice": apply_notice,
+    }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from offline_sync.vault import Vault
 
 STATUSES = (
     "received",
@@ -31,9 +32,10 @@ class TimelineEntry:
     result: dict[str, Any] | None = None
 
 
-def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any], *, vault: Vault) -> None:
     """Change applier for ``case_status``: record the step unless one as new is stored
-    (ValueError for a malformed change, which the sync engine keeps for staff)."""
+    (ValueError for a malformed change, which the sync engine keeps for staff). The reason
+    and the result may name the applicant: both are sealed."""
     case_id, step, status, at = (
         data.get("case_id"),
         data.get("step"),
@@ -54,7 +56,7 @@ def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     ).fetchone()[0]
     if latest is not None and step <= latest:
         return
-    result = data.get("result")
+    result, reason = data.get("result"), data.get("reason")
     conn.execute(
         "INSERT INTO case_status_event (case_id, step, status, case_no, reason, result, at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -63,8 +65,8 @@ def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
             step,
             status,
             data.get("case_no"),
-            data.get("reason"),
-            json.dumps(result, ensure_ascii=False) if result is not None else None,
+            vault.seal(str(reason)) if reason is not None else None,
+            vault.seal_json(result) if result is not None else None,
             at,
         ),
     )
@@ -75,7 +77,7 @@ def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     )
 
 
-def timeline(conn: sqlite3.Connection, case_id: str) -> list[TimelineEntry]:
+def timeline(conn: sqlite3.Connection, vault: Vault, case_id: str) -> list[TimelineEntry]:
     """Local submissions (one per revision) and platform statuses of a case, oldest first."""
     entries = [
         TimelineEntry("submitted", r[1], revision=r[0])
@@ -87,8 +89,9 @@ def timeline(conn: sqlite3.Connection, case_id: str) -> list[TimelineEntry]:
         "SELECT step, status, reason, result, at FROM case_status_event WHERE case_id = ?",
         (case_id,),
     ):
-        result = json.loads(r[3]) if r[3] else None
-        entries.append(TimelineEntry(r[1], r[4], step=r[0], reason=r[2], result=result))
+        reason = vault.unseal(r[2]) if r[2] is not None else None
+        result = vault.unseal_json(r[3]) if r[3] is not None else None
+        entries.append(TimelineEntry(r[1], r[4], step=r[0], reason=reason, result=result))
     return sorted(entries, key=lambda e: (_instant(e.at), e.step or 0))
 
 

@@ -744,7 +744,7 @@ class CaseService:
 
     def timeline(self, case_id: str) -> list[TimelineEntry]:
         """Local submissions and platform statuses of a case, oldest first."""
-        return case_status.timeline(self.store.conn, case_id)
+        return case_status.timeline(self.store.conn, self.vault, case_id)
 
     def list_cases(
         self, *, state: str | None = None, limit: int = 50, offset: int = 0

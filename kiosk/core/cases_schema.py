@@ -90,8 +90,8 @@ def create_cases(db) -> None:
             step INTEGER NOT NULL,
             status TEXT NOT NULL,
             case_no TEXT,
-            reason TEXT,
-            result TEXT,
+            reason BLOB,  -- sealed
+            result BLOB,  -- sealed JSON
             at TEXT NOT NULL,
             PRIMARY KEY (case_id, step)
         )

@@ -57,7 +57,7 @@ def create_reference_data(db) -> None:
         """
         CREATE TABLE agent_account (
             agent_id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
+            name BLOB NOT NULL,  -- sealed
             active INTEGER NOT NULL,
             villages TEXT NOT NULL,
             pin TEXT NOT NULL
