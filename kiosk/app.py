@@ -45,8 +45,9 @@ class Services:
     sync: SyncService
 
     def close(self) -> None:
-        """Stop background sync and release the store."""
+        """Stop background sync, release the printer's port and the store."""
         self.sync.stop()
+        self.printer.close()
         self.store.close()
 
 
