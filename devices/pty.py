@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import termios
 import tty
 from pathlib import Path
 
 SIM_PORT = "sim"  # the port name that asks a device factory for a simulated device
+_SPEEDS = {
+    getattr(termios, f"B{baud}"): baud
+    for baud in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)
+}
 
 
 def open_raw_pty() -> tuple[int, int, str]:
@@ -22,6 +27,15 @@ def open_raw_pty() -> tuple[int, int, str]:
     tty.setraw(master)
     tty.setraw(slave)
     return master, slave, os.ttyname(slave)
+
+
+def line_baud(fd: int) -> int | None:
+    """The baud rate the driver has set on a pty, read on either end (None: not a usual one).
+
+    A simulator uses it to pace its answers, or to ignore bytes sent at the wrong speed,
+    as a real UART would see them.
+    """
+    return _SPEEDS.get(termios.tcgetattr(fd)[5])
 
 
 class PluggablePty:

@@ -20,7 +20,6 @@ import os
 import queue
 import random
 import select
-import termios
 import threading
 import time
 from collections import Counter
@@ -48,7 +47,7 @@ from devices.idcard.frames import (
     wire_seconds,
 )
 from devices.idcard.idnumber import mask_name
-from devices.pty import PluggablePty
+from devices.pty import PluggablePty, line_baud
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,6 @@ _STATUS_BAD_CHECK = 0x10
 _STATUS_BAD_LENGTH = 0x11
 _STATUS_UNKNOWN_COMMAND = 0x21
 _STATUS_READ_FAILED = 0x41
-_SPEEDS = {getattr(termios, f"B{baud}"): baud for baud in BAUD_RATES}
 
 T = TypeVar("T")
 
@@ -292,10 +290,10 @@ class SimulatedReader:
             return
         arrived = time.perf_counter()
         self.bytes_in += len(data)
-        line_baud = _SPEEDS.get(termios.tcgetattr(master)[5])
-        if line_baud != self.baud:
+        baud = line_baud(master)
+        if baud != self.baud:
             # A UART at another speed sees garbage and never answers it.
-            log.debug("ignored %d bytes sent at %s baud", len(data), line_baud)
+            log.debug("ignored %d bytes sent at %s baud", len(data), baud)
             return
         for item in self._decoder.feed(data):
             if isinstance(item, Frame):

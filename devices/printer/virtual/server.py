@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import select
 import socket
-import termios
 import threading
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from devices.printer.paper import Paper
 from devices.printer.status import PrinterState
 from devices.printer.virtual.interpreter import Interpreter, Job
 from devices.printer.virtual.render import paper_image
-from devices.pty import open_raw_pty
+from devices.pty import line_baud, open_raw_pty
 
 OK = 0x12  # the fixed bits of every status byte: 0xx1xx10
 # Answers to DLE EOT 1..4 for each state; UNKNOWN answers nothing.
@@ -30,9 +29,6 @@ STATUS_BYTES: dict[PrinterState, tuple[int, int, int, int]] = {
 # A job that ends without a cut (a printer without a cutter) is complete once no byte has
 # come for this long: the paper has stopped moving.
 IDLE_FLUSH_S = 0.5
-_SPEEDS = {
-    getattr(termios, f"B{b}"): b for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-}
 
 
 def status_bytes(state: PrinterState, n: int) -> bytes:
@@ -174,7 +170,7 @@ class VirtualPrinter:
             now = time.monotonic()
             if self.pace:
                 # A UART delivers a byte every 10 bit times; hold the data until it has arrived.
-                baud = _SPEEDS.get(termios.tcgetattr(master)[5], 9600)
+                baud = line_baud(master) or 9600
                 wire_free_at = max(now, wire_free_at) + len(data) * 10 / baud
                 if select.select([self._wake_r], [], [], max(0.0, wire_free_at - now))[0]:
                     return
