@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.test_ui_home import small_touch_targets
 from tests.ui_fixtures import (  # noqa: F401
     kiosk_fixture,
     printer_fixture,
@@ -43,21 +44,27 @@ def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, 
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
     kiosk.tap("异地转诊就医")
+    assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the address page")
     kiosk.tap("四川省绵阳市三台县")
+    assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
     assert kiosk.find(id="shown").text == "2026-11-23"
+    assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
     kiosk.tap("居民身份证")
+    assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.screen.name == "review", what="the review page")
     assert kiosk.shows("138****5678") and kiosk.shows("异地转诊就医")
+    assert small_touch_targets(kiosk) == []
     kiosk.tap(id="submit")
     kiosk.wait_until(lambda: kiosk.screen.name == "receipt", what="the receipt")
     assert kiosk.shows("请取走回执")
+    assert small_touch_targets(kiosk) == []
     (job,) = printer.wait_for_jobs(1)
     assert ITEM in job.text and "李*" in job.text
     kiosk.tap(id="done")

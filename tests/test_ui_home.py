@@ -82,3 +82,41 @@ def test_an_exception_at_the_screen_edge_shows_plain_chinese_not_a_traceback(kio
     assert not kiosk.overlays()
     kiosk.app.guard(lambda: (_ for _ in ()).throw(QueueClosed("outside 08:30-17:30")))
     assert kiosk.shows("现在不在办公时间")
+
+
+def shown(widget) -> bool:
+    """True unless the widget or one of its parents is invisible (a hidden section)."""
+    while widget is not None:
+        if widget.opacity == 0:
+            return False
+        widget = widget.parent if widget.parent is not widget else None
+    return True
+
+
+def small_touch_targets(kiosk) -> list[str]:
+    """Buttons on show smaller than the 20 mm target (170 design px) in either direction."""
+    smallest = dp(MIN_TOUCH_PX) - 1
+    return [
+        f"{kiosk.screen.name}: {getattr(w, 'text', '')[:20]!r} {w.size}"
+        for w in kiosk.visible_widgets()
+        if hasattr(w, "on_press") and shown(w) and not w.disabled and min(w.size) < smallest
+    ]
+
+
+def test_every_button_on_the_main_screens_is_a_20_mm_target(kiosk):
+    problems = small_touch_targets(kiosk)
+    kiosk.tap(id="take_number")
+    problems += small_touch_targets(kiosk)
+    kiosk.tap("社保医保")
+    problems += small_touch_targets(kiosk)
+    for screen in ("appointment", "guide", "search", "apply", "id_entry", "rating", "unsolved"):
+        kiosk.app.go_home()
+        kiosk.app.go(screen)
+        kiosk.pump(3)
+        problems += small_touch_targets(kiosk)
+    kiosk.app.screen("items").load_theme("医疗保障")
+    kiosk.app.go("items")
+    kiosk.wait_until(lambda: kiosk.app.screen("items").hits, what="the items")
+    kiosk.pump(3)
+    problems += small_touch_targets(kiosk)
+    assert problems == []
