@@ -16,7 +16,7 @@ export SDL_AUDIODRIVER ?= dummy
 .PHONY: demo test lint system bench clean
 
 demo: system $(STAMP)
-	$(PY) -m kiosk demo queue
+	$(PY) -m kiosk ui demo --out demo-out
 
 test: system $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -71,7 +71,7 @@ def child_kiosk(site: Path, spawned: float) -> None:
     from kivy.base import EventLoop
     from kivy.core.window import Window
 
-    from kiosk.app import build_app
+    from kiosk.app import start_kiosk
     from kiosk.core.messages import Messages
     from kiosk.core.voice import Voice
     from kiosk.ui.app import KioskApp
@@ -82,7 +82,7 @@ def child_kiosk(site: Path, spawned: float) -> None:
     app = KioskApp(
         config,
         clock,
-        lambda: build_app(config, clock),
+        lambda: start_kiosk(config, clock),
         voice=Voice(config.data_dir / "voice", None, enabled=False),
         messages=Messages(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 
 from kiosk.config import Config
@@ -23,6 +24,8 @@ from offline_sync.sync import SyncService, SyncSettings, platform_connector
 from offline_sync.vault import Vault
 
 STORE_FILE = "bianmin.sqlite3"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,7 +64,23 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     vault = Vault.load_or_create(config.data_dir)
     store = open_store(config)
-    outbox = Outbox(store, vault)
+    sync = SyncService(
+        open_store=lambda: open_store(config),
+        vault=vault,
+        data_dir=config.data_dir,
+        connect=platform_connector(
+            config.platform.url,
+            config.platform.device_id,
+            config.platform.device_secret,
+            clock,
+            config.sync.request_timeout_s,
+        ),
+        clock=clock,
+        settings=SyncSettings.from_mapping(dataclasses.asdict(config.sync)),
+        appliers=appliers(vault),
+    )
+    # Every committed record nudges the sync worker, so it leaves now, not at the next interval.
+    outbox = Outbox(store, vault, on_queued=sync.notify)
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
@@ -79,19 +98,22 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
-        sync=SyncService(
-            open_store=lambda: open_store(config),
-            vault=vault,
-            data_dir=config.data_dir,
-            connect=platform_connector(
-                config.platform.url,
-                config.platform.device_id,
-                config.platform.device_secret,
-                clock,
-                config.sync.request_timeout_s,
-            ),
-            clock=clock,
-            settings=SyncSettings.from_mapping(dataclasses.asdict(config.sync)),
-            appliers=appliers(vault),
-        ),
+        sync=sync,
     )
+
+
+def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
+    """The services of a kiosk or tablet at start-up: built, tidied and running.
+
+    Deletes attachment files a crash left without their row, starts background sync
+    when the platform link is configured, and loads the pinyin tables so that the first
+    search a villager makes is as fast as the others.
+    """
+    services = build_app(config, clock)
+    removed = services.cases.sweep_orphan_files()
+    if removed:
+        log.info("removed %d attachment files left by an interrupted write", removed)
+    if services.sync.configured:
+        services.sync.start()
+    services.catalogue.warm_up()
+    return services

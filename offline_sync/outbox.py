@@ -9,6 +9,7 @@ fsynced before their row commits.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Migrations
@@ -73,9 +74,14 @@ def canonical_json(body: Any) -> bytes:
 class Outbox:
     """Queue records and attachments for delivery, inside the caller's transaction."""
 
-    def __init__(self, store: Store, vault: Vault) -> None:
+    def __init__(
+        self, store: Store, vault: Vault, on_queued: Callable[[], None] | None = None
+    ) -> None:
+        """``on_queued`` runs after a transaction that queued records has committed
+        (the sync worker's nudge, so new records leave at once rather than at the next interval)."""
         self.store = store
         self.vault = vault
+        self.on_queued = on_queued
 
     def add(self, kind: str, record_id: str, revision: int, body: dict[str, Any], now: str) -> int:
         """Queue one record; must run inside ``store.transaction()``. Returns its sequence number."""
@@ -93,6 +99,8 @@ class Outbox:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (kind, record_id, revision, self.vault.seal_bytes(plain), len(plain), now),
         )
+        if self.on_queued is not None:
+            self.store.after_commit(self.on_queued)
         return cur.lastrowid
 
     def add_attachment(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,7 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, path: Path, migration_sets: Sequence[Migrations] = ()) -> Store:
@@ -82,10 +83,24 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth = 0
+            self._after_commit.clear()
             self.conn.execute("ROLLBACK")
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the current transaction has committed (never if it rolls back).
+
+        Registering the same callback twice in one transaction runs it once.
+        """
+        if not self._depth:
+            raise StoreError("after_commit needs an open transaction")
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
 
     def integrity_check(self) -> list[str]:
         """SQLite's integrity_check: ``["ok"]`` when the file is sound."""

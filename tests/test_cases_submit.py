@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 
+from kiosk.app import start_kiosk
 from kiosk.core.appliers import appliers
 from kiosk.core.cases import (
     AgentNotAllowed,
@@ -281,3 +284,19 @@ def test_personal_data_is_not_in_the_database_file_and_found_by_lookup(kit):  # 
     found = kit.cases.cases_of_person(person["id_number"].lower())
     assert [c.case_id for c in found] == [case_id] and found[0].applicant_name == "罗桂芳"
     assert kit.cases.cases_of_person(id_number(seq=889)) == []
+
+
+def test_a_kiosk_start_sweeps_hour_old_orphans_and_keeps_fresh_ones(config):
+    folder = config.data_dir / "attachments"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "old.sealed", folder / "fresh.sealed"
+    old.write_bytes(b"left by a power cut yesterday")
+    fresh.write_bytes(b"another process is about to commit its row")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    services = start_kiosk(config)
+    try:
+        assert not old.exists() and fresh.exists()
+        assert not services.sync.configured
+    finally:
+        services.close()

@@ -65,3 +65,19 @@ def test_outbox_writes_must_share_the_domain_transaction(app, clock):
         app.outbox.add("rating", str(uuid.uuid4()), 1, {"level": 5}, clock.now().isoformat())
     with pytest.raises(OutboxError, match="unknown record kind"), app.store.transaction():
         app.outbox.add("gossip", str(uuid.uuid4()), 1, {}, clock.now().isoformat())
+
+
+def test_the_sync_nudge_follows_the_commit_and_never_a_rollback(app, clock):
+    nudges = []
+    app.outbox.on_queued = lambda: nudges.append(app.outbox.counts()["pending"])
+    with pytest.raises(RuntimeError), app.store.transaction():
+        app.outbox.add("rating", str(uuid.uuid4()), 1, {"level": 5}, clock.now().isoformat())
+        raise RuntimeError("power cut before the commit")
+    assert nudges == []
+    with app.store.transaction():
+        for level in (4, 5):
+            app.outbox.add(
+                "rating", str(uuid.uuid4()), 1, {"level": level}, clock.now().isoformat()
+            )
+        assert nudges == []
+    assert nudges == [2], "one nudge per transaction, after both records are visible"

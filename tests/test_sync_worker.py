@@ -6,10 +6,13 @@ import dataclasses
 import random
 import time
 
+from kiosk.app import build_app
+from kiosk.config import load_config
 from offline_sync.clock import SystemClock
 from offline_sync.store import Store
 from offline_sync.sync import SyncService, read_status
-from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.conftest import write_site
+from tests.platform_fixtures import platform_server, running_platform  # noqa: F401
 from tests.sync_fixtures import (
     DEVICE_MIGRATIONS,
     FAST,
@@ -63,3 +66,22 @@ def test_stop_is_prompt_while_the_link_is_down(device):  # noqa: F811
         assert time.monotonic() - asked < 3
     assert not service.worker().alive
     assert read_status(device.store.conn).last_error is not None
+
+
+def test_a_ticket_taken_in_the_app_leaves_at_once_not_at_the_next_interval(tmp_path):
+    with running_platform(tmp_path / "platform") as platform:
+        site = write_site(
+            tmp_path,
+            f'\n[platform]\nurl = "{platform.url}"\ndevice_id = "{platform.device_id}"\n'
+            f'device_secret = "{platform.device_secret}"\n\n[sync]\ninterval_s = 3600.0\n',
+        )
+        services = build_app(load_config(site), SystemClock())
+        try:
+            services.sync.start()
+            worker = services.sync.worker()
+            assert worker.wait_for_runs(1, 10)
+            services.queue.take("social")
+            assert worker.wait_for_runs(2, 10), "the commit nudged the worker"
+            assert read_status(services.store.conn).pending_records == 0
+        finally:
+            services.close()

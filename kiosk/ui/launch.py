@@ -23,7 +23,7 @@ def run_kiosk(config: Config, *, sim_cards: Path | None = None, console: bool = 
 
     from devices.idcard import open_reader
     from devices.scanner import SerialScanner
-    from kiosk.app import build_app
+    from kiosk.app import start_kiosk
     from kiosk.core.messages import Messages
     from kiosk.core.voice import Voice, system_player
     from kiosk.ui.app import KioskApp
@@ -48,17 +48,11 @@ def run_kiosk(config: Config, *, sim_cards: Path | None = None, console: bool = 
         else None
     )
 
-    def build():
-        services = build_app(config, clock)
-        if services.sync.configured:
-            services.sync.start()
-        return services
-
     voice = Voice(config.data_dir / "voice", player=system_player())
     app = KioskApp(
         config,
         clock,
-        build,
+        lambda: start_kiosk(config, clock),
         voice=voice,
         messages=Messages(config.ui.language),
         reader=reader,
