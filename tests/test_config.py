@@ -92,3 +92,19 @@ def test_cli_exits_2_with_one_line_on_a_config_error(tmp_path):
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "ui.font_size" in lines[0] and str(path) in lines[0]
         assert "Traceback" not in done.stderr
+
+
+def test_the_example_documents_every_key_the_defaults_have():
+    import tomllib
+
+    def keys(table, prefix=""):
+        for name, value in table.items():
+            if isinstance(value, dict):
+                yield from keys(value, f"{prefix}{name}.")
+            else:
+                yield f"{prefix}{name}"
+
+    folder = data_path("config")
+    defaults = tomllib.loads((folder / "default.toml").read_text(encoding="utf-8"))
+    example = tomllib.loads((folder / "example-site.toml").read_text(encoding="utf-8"))
+    assert set(keys(defaults)) - set(keys(example)) == set()
