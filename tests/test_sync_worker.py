@@ -85,3 +85,37 @@ def test_a_ticket_taken_in_the_app_leaves_at_once_not_at_the_next_interval(tmp_p
             assert read_status(services.store.conn).pending_records == 0
         finally:
             services.close()
+
+
+def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
+    with running_platform(tmp_path / "platform") as platform:
+        site = write_site(
+            tmp_path,
+            f'\n[platform]\nurl = "{platform.url}"\ndevice_id = "{platform.device_id}"\n'
+            f'device_secret = "{platform.device_secret}"\n',
+        )
+        services = build_app(load_config(site), SystemClock())
+        try:
+            first = services.queue.take("social").ticket_no
+            second = services.queue.take("social", "disability").ticket_no
+            third = services.queue.take("social").ticket_no
+            services.queue.call("1号窗口")
+            services.queue.recall(second)
+            services.queue.serve(second)
+            services.queue.done(second)
+            services.queue.call("1号窗口")
+            services.queue.no_show(first)
+            services.queue.transfer(third, "civil")
+            engine = services.sync.engine(services.store)
+            try:
+                assert engine.run_once(30).complete
+            finally:
+                engine.close()
+            assert services.outbox.counts()["dead"] == 0
+            stored = [r["body"] for r in platform.service.stored_records("ticket_event")]
+            assert sorted(r["event"] for r in stored) == sorted(
+                ["issued"] * 3
+                + ["called", "called", "serving", "served", "called", "no_show", "transferred"]
+            )
+        finally:
+            services.close()

@@ -17,7 +17,9 @@ KINDS = ("case", "rating", "unsolved_report", "ticket_event")
 ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
 CHANNELS = ("kiosk", "agent")
 AUTH_METHODS = ("signature", "id_card_present")
-TICKET_EVENTS = ("issued", "called", "served", "no_show", "cancelled", "transferred")
+# "serving" is not in the contract's list; the queue issue asks for an event on every change,
+# so the reference platform takes it (docs/platform.md, "Beyond the contract").
+TICKET_EVENTS = ("issued", "called", "serving", "served", "no_show", "cancelled", "transferred")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
