@@ -28,35 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SITE = """
-[site]
-code = "511502"
-name = "翠屏区李庄镇便民服务中心"
-data_dir = "{data_dir}"
-
-[hours]
-open = "00:00"
-close = "24:00"
-days = [1, 2, 3, 4, 5, 6, 7]
-
-[[services]]
-code = "social"
-name = "社保医保"
-prefix = "A"
-counters = ["1号窗口"]
-
-[devices.printer]
-url = "{printer_url}"
-
-[ui]
-voice = false
-"""
-
 
 def write_site(folder: Path, printer_url: str = "") -> Path:
-    path = folder / "site.toml"
-    path.write_text(SITE.format(data_dir=folder / "data", printer_url=printer_url), "utf-8")
-    return path
+    from kiosk.resources import demo_site
+
+    return demo_site(folder, f'[devices.printer]\nurl = "{printer_url}"\n')
 
 
 # -- children: one cold start each, printing seconds since they were spawned ----------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,20 +9,12 @@ import click
 
 from kiosk.cli.main import LazyGroup
 from kiosk.cli.queue import _ticket_text
-from kiosk.resources import data_path
+from kiosk.resources import demo_site
 
 
 @click.group(cls=LazyGroup, lazy={"seed": "kiosk.cli.cases:demo_seed"})
 def demo() -> None:
     """Demonstrations and demo data."""
-
-
-def demo_site(directory: Path) -> Path:
-    """Copy the packaged demo site file into ``directory`` (its data goes to ``directory/data``)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "demo-site.toml"
-    shutil.copyfile(data_path("config") / "demo-site.toml", path)
-    return path
 
 
 @demo.command("queue")

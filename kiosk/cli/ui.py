@@ -72,35 +72,7 @@ def tour(out: Path, width: int, height: int) -> None:
         click.echo(f"  {picture}")
 
 
-DEMO_SITE = """
-[site]
-code = "511502"
-name = "翠屏区李庄镇便民服务中心"
-data_dir = "{data_dir}"
-
-[hours]
-open = "00:00"
-close = "24:00"
-days = [1, 2, 3, 4, 5, 6, 7]
-
-[[services]]
-code = "social"
-name = "社保医保"
-prefix = "A"
-counters = ["1号窗口", "2号窗口"]
-
-[[services]]
-code = "civil"
-name = "民政救助"
-prefix = "B"
-counters = ["3号窗口"]
-
-[[services]]
-code = "hukou"
-name = "户籍办理"
-prefix = "C"
-counters = ["4号窗口"]
-
+DEMO_DEVICES = """
 [platform]
 url = "{platform_url}"
 device_id = "{device_id}"
@@ -143,7 +115,7 @@ def demo(out: Path) -> None:
     from devices.printer import PAPER_80
     from devices.printer.virtual import VirtualPrinter
     from kiosk.config import load_config
-    from kiosk.resources import data_path
+    from kiosk.resources import data_path, demo_site
     from kiosk.ui.kivy_env import UiSetupError
     from kiosk.ui.launch import run_kiosk
     from offline_sync.platform_server.runner import PlatformServer
@@ -157,17 +129,15 @@ def demo(out: Path) -> None:
     url = server.start()
     printer = VirtualPrinter(PAPER_80, out / "paper")
     host, port = printer.listen()
-    site = work / "site.toml"
-    site.write_text(
-        DEMO_SITE.format(
-            data_dir=work / "data",
+    site = demo_site(
+        work,
+        DEMO_DEVICES.format(
             platform_url=url,
             device_id=device_id,
             secret=secret,
             printer_host=host,
             printer_port=port,
         ),
-        encoding="utf-8",
     )
     click.echo(f"reference platform {url}; printer paper in {out / 'paper'}; data in {work}")
     try:

@@ -26,7 +26,7 @@ from kiosk.config import Config, load_config
 from kiosk.core.messages import Messages
 from kiosk.core.notices import apply_notice
 from kiosk.core.voice import Voice, espeak_synthesiser
-from kiosk.resources import data_path
+from kiosk.resources import data_path, demo_site
 from kiosk.ui.app import KioskApp
 from kiosk.ui.driver import DriverTimeout, KioskDriver
 
@@ -36,47 +36,9 @@ SIM_CARDS = data_path("assets") / "sim" / "cards.toml"
 ELDER, YOUNGER = 0, 1  # 王建国 (1958) and 李秀芳 (1986) in the sample cards
 ITEM = "异地就医备案"
 
-DEMO_SITE = """
-[site]
-code = "511502"
-name = "翠屏区李庄镇便民服务中心"
-data_dir = "{data_dir}"
-
-[hours]
-open = "00:00"
-close = "24:00"
-days = [1, 2, 3, 4, 5, 6, 7]
-
-[[services]]
-code = "social"
-name = "社保医保"
-prefix = "A"
-counters = ["1号窗口", "2号窗口"]
-
-[[services]]
-code = "civil"
-name = "民政救助"
-prefix = "B"
-counters = ["3号窗口"]
-
-[[services]]
-code = "hukou"
-name = "户籍办理"
-prefix = "C"
-counters = ["4号窗口"]
-
-[[services]]
-code = "general"
-name = "综合受理"
-prefix = "D"
-counters = ["1号窗口", "5号窗口"]
-
+DEMO_PRINTER = """
 [devices.printer]
-url = "tcp://{printer_host}:{printer_port}"
-
-[ui]
-idle_s = 60
-countdown_s = 10
+url = "tcp://{host}:{port}"
 """
 
 
@@ -155,12 +117,7 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     shutil.rmtree(paper, ignore_errors=True)
     printer = VirtualPrinter(PAPER_80, paper)
     host, port = printer.listen()
-    site = workdir / "site.toml"
-    site.write_text(
-        DEMO_SITE.format(data_dir=workdir / "data", printer_host=host, printer_port=port),
-        encoding="utf-8",
-    )
-    config = load_config(site)
+    config = load_config(demo_site(workdir, DEMO_PRINTER.format(host=host, port=port)))
     # 09:30 in Sichuan on a Monday.
     clock = TourClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
     reader = open_reader("sim", sim_cards=SIM_CARDS, poll_interval=0.1)
