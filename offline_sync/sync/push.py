@@ -94,14 +94,15 @@ def next_batch(
             unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
             continue
         wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
-        record_size = wire_size(wire) + 1
+        record_size = wire_size(wire)
         if record_size + _BATCH_OVERHEAD > max_bytes:
             too_big = f"local: the record is {record_size} bytes, over the {max_bytes}-byte limit"
             unsendable.append((seq, too_big))
             continue
-        if size + record_size > max_bytes:
+        separator = 1 if records else 0  # the comma before every record but the first
+        if size + separator + record_size > max_bytes:
             break
-        size += record_size
+        size += separator + record_size
         records.append(Outgoing(seq, kind, record_id, revision, wire))
     return Batch(records, unsendable)
 
