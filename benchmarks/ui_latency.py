@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 def write_site(folder: Path, printer_url: str = "") -> Path:
     from kiosk.resources import demo_site
 
-    return demo_site(folder, f'[devices.printer]\nurl = "{printer_url}"\n')
+    # No speech: espeak-ng would compete with the measured path for the CPU.
+    return demo_site(folder, f'[devices.printer]\nurl = "{printer_url}"\n\n[ui]\nvoice = false\n')
 
 
 # -- children: one cold start each, printing seconds since they were spawned ----------------
