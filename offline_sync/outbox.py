@@ -14,10 +14,9 @@ from typing import Any
 
 from sqlite_utils import Migrations
 
+from offline_sync.contract import RECORD_KINDS
 from offline_sync.store import Store
 from offline_sync.vault import Vault
-
-KINDS = ("case", "rating", "unsolved_report", "ticket_event")
 
 migrations = Migrations("offline_sync.outbox")
 
@@ -85,8 +84,8 @@ class Outbox:
 
     def add(self, kind: str, record_id: str, revision: int, body: dict[str, Any], now: str) -> int:
         """Queue one record; must run inside ``store.transaction()``. Returns its sequence number."""
-        if kind not in KINDS:
-            raise OutboxError(f"unknown record kind {kind!r}; allowed: {', '.join(KINDS)}")
+        if kind not in RECORD_KINDS:
+            raise OutboxError(f"unknown record kind {kind!r}; allowed: {', '.join(RECORD_KINDS)}")
         if not isinstance(revision, int) or revision < 1:
             raise OutboxError(f"revision must be a positive integer, got {revision!r}")
         self._require_transaction()

@@ -130,13 +130,13 @@ def test_every_case_error_status_and_applicant_key_has_a_sentence():
     import inspect
 
     from kiosk.core import case_errors
-    from kiosk.core.case_status import STATUSES
     from kiosk.core.forms import ID_TYPES
+    from offline_sync.contract import CASE_STATUSES
 
     messages = Messages("zh_CN")
     errors = [c for _, c in inspect.getmembers(case_errors, inspect.isclass)]
     keys = {c.key for c in errors if issubclass(c, case_errors.CaseError)}
-    keys |= {f"case.status.{s}" for s in (*STATUSES, "submitted")}
+    keys |= {f"case.status.{s}" for s in (*CASE_STATUSES, "submitted")}
     keys |= {f"case.delivery.{s}" for s in ("pending", "delivered", "dead")}
     keys |= {f"applicant.{t}" for t in ID_TYPES}
     keys |= {"applicant.name", "applicant.name_required", "applicant.id_type"}

@@ -112,12 +112,12 @@ def test_every_message_key_the_kiosk_uses_is_in_the_catalogue():
 
 
 def test_keys_the_kiosk_builds_from_values_are_in_the_catalogue():
-    from kiosk.core.case_status import STATUSES
     from kiosk.core.catalogue import REACHES
     from kiosk.core.feedback import LEVELS, RATING_REASONS
+    from offline_sync.contract import CASE_STATUSES
 
     built = (
-        [f"case.status.{s}" for s in (*STATUSES, "submitted")]
+        [f"case.status.{s}" for s in (*CASE_STATUSES, "submitted")]
         + [f"guide.reach.{r}" for r in REACHES]
         + [f"rating.{n}" for n in LEVELS]
         + [f"rating.reason.{r}" for r in RATING_REASONS]

@@ -17,8 +17,8 @@ import click
 from devices.idcard.idnumber import is_valid_id_number
 from kiosk.cli.common import Failure, emit_json, load_config
 from kiosk.resources import data_path
+from offline_sync.contract import CASE_STATUSES
 from offline_sync.platform_server import (
-    STATUSES,
     CatalogueError,
     PlatformServer,
     PlatformService,
@@ -125,7 +125,7 @@ def _seed(ctx: click.Context, service: PlatformService, catalogue_path: str | No
 
 @platform.command("case-status")
 @click.argument("case_no")
-@click.argument("status", type=click.Choice(STATUSES))
+@click.argument("status", type=click.Choice(CASE_STATUSES))
 @click.option("--reason", help="Why (required for needs_correction and rejected).")
 @click.option(
     "--result", "result_json", help="Result as a JSON object (e.g. a certificate number)."

@@ -7,17 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from offline_sync.contract import CASE_STATUSES
 from offline_sync.vault import Vault
-
-STATUSES = (
-    "received",
-    "accepted",
-    "in_progress",
-    "needs_correction",
-    "completed",
-    "rejected",
-    "withdrawn",
-)
 
 
 @dataclass(frozen=True)
@@ -45,7 +36,7 @@ def apply_case_status(conn: sqlite3.Connection, data: dict[str, Any], *, vault: 
     if not (
         isinstance(case_id, str)
         and isinstance(step, int)
-        and status in STATUSES
+        and status in CASE_STATUSES
         and isinstance(at, str)
     ):
         raise ValueError(

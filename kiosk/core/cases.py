@@ -39,14 +39,12 @@ from kiosk.core.case_status import TimelineEntry, apply_case_status
 from kiosk.core.catalogue import Bundle, Catalogue, Item, MergedMaterial, UnknownItem
 from kiosk.core.forms import FormInvalid, validate_applicant, validate_form
 from offline_sync.clock import Clock
+from offline_sync.contract import AUTHORIZATION_METHODS, CHANNELS, OPEN_FOR_REVISION
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
 CONSENT_MATERIAL = "AUTH"
-CHANNELS = ("kiosk", "agent")
-AUTHORIZATION_METHODS = ("signature", "id_card_present")
-_REVISABLE = ("received", "needs_correction")
 
 
 @dataclass(frozen=True)
@@ -520,7 +518,7 @@ class CaseService:
             row = self._row(conn, case_id)
             if row["state"] == "draft":
                 return
-            if row["status"] not in _REVISABLE:
+            if row["status"] not in OPEN_FOR_REVISION:
                 raise NotRevisable(f"case {case_id} is {row['status'] or 'not yet received'}")
             conn.execute(
                 "UPDATE case_record SET state = 'draft', updated_at = ? WHERE case_id = ?",

@@ -11,10 +11,9 @@ For tests, demos and pilots before the real platform is connected. Start it with
 from offline_sync.platform_server.app import create_app
 from offline_sync.platform_server.catalogue import CatalogueError, load_catalogue
 from offline_sync.platform_server.runner import PlatformServer
-from offline_sync.platform_server.service import STATUSES, PlatformService, StaffError
+from offline_sync.platform_server.service import PlatformService, StaffError
 
 __all__ = [
-    "STATUSES",
     "CatalogueError",
     "PlatformServer",
     "PlatformService",

@@ -25,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from offline_sync.clock import Clock, SystemClock
+from offline_sync.contract import CASE_STATUSES, OPEN_FOR_REVISION
 from offline_sync.outbox import canonical_json
 from offline_sync.platform_server.calendars import statutory_calendars
 from offline_sync.platform_server.catalogue import check_item, load_catalogue
@@ -41,15 +42,6 @@ from offline_sync.platform_server.validation import (
 from offline_sync.signing import new_secret
 from offline_sync.store import Store
 
-STATUSES = (
-    "received",
-    "accepted",
-    "in_progress",
-    "needs_correction",
-    "completed",
-    "rejected",
-    "withdrawn",
-)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "received": ("accepted", "needs_correction", "rejected", "withdrawn"),
     "accepted": ("in_progress", "needs_correction", "completed", "rejected", "withdrawn"),
@@ -60,7 +52,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": (),
 }
 NEEDS_REASON = ("needs_correction", "rejected")
-OPEN_FOR_REVISION = ("received", "needs_correction")
 NONCE_WINDOW_S = 600
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _CHINA = ZoneInfo("Asia/Shanghai")
@@ -353,8 +344,8 @@ class PlatformService:
         Returns the case as :meth:`case` does. Raises StaffError for an unknown case, a
         status not reachable from the current one, or a missing reason.
         """
-        if status not in STATUSES:
-            raise StaffError(f"status {status!r}: allowed: {', '.join(STATUSES)}")
+        if status not in CASE_STATUSES:
+            raise StaffError(f"status {status!r}: allowed: {', '.join(CASE_STATUSES)}")
         with self._store.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM platform_case WHERE case_no = ?", [case_no]
