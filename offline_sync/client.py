@@ -300,13 +300,7 @@ class PlatformClient:
         response = self._request("POST", f"{API}/uploads", headers=headers)
         if response.status_code != 201:
             self._fail(response, f"upload {attachment_id} POST")
-        length = response.headers.get("Upload-Length")
-        if length is not None and length != str(size):
-            raise PlatformError(
-                409,
-                "upload_mismatch",
-                f"{path}: the platform holds an upload of {length} bytes, not {size}",
-            )
+        _require_length(response, path, size)
         if "Upload-Offset" in response.headers:
             return _offset_header(response, "upload POST")
         offset = self._upload_offset(path, size)
@@ -321,13 +315,7 @@ class PlatformClient:
             return None
         if response.status_code != 200:
             self._fail(response, "upload HEAD")
-        length = response.headers.get("Upload-Length")
-        if length is not None and length != str(size):
-            raise PlatformError(
-                409,
-                "upload_mismatch",
-                f"{path}: the platform holds an upload of {length} bytes, not {size}",
-            )
+        _require_length(response, path, size)
         return _offset_header(response, "upload HEAD")
 
     # -- plumbing ------------------------------------------------------------
@@ -441,6 +429,17 @@ class PlatformClient:
 def _tls_context() -> ssl.SSLContext:
     """httpx's default TLS context, built once (loading CA certificates takes ~70 ms)."""
     return httpx.create_ssl_context()
+
+
+def _require_length(response: httpx.Response, path: str, size: int) -> None:
+    """Refuse an upload the platform holds with another length than the file's."""
+    length = response.headers.get("Upload-Length")
+    if length is not None and length != str(size):
+        raise PlatformError(
+            409,
+            "upload_mismatch",
+            f"{path}: the platform holds an upload of {length} bytes, not {size}",
+        )
 
 
 def _offset_header(response: httpx.Response, what: str) -> int:

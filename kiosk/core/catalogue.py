@@ -401,13 +401,7 @@ class Catalogue:
 
     def item(self, code: str) -> Item:
         """The item with this code; UnknownItem if there is none."""
-        self._ready()
-        row = self.store.conn.execute(
-            "SELECT body FROM catalogue_item WHERE code = ?", (code,)
-        ).fetchone()
-        if row is None:
-            raise UnknownItem(code)
-        return Item.from_dict(json.loads(row[0]))
+        return Item.from_dict(self.item_dict(code))
 
     def item_dict(self, code: str) -> dict[str, Any]:
         """The item exactly as the platform sent it (contract section 6)."""
