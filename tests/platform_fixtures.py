@@ -163,6 +163,13 @@ class RunningPlatform:
     db_path: Path
     http: httpx.Client
 
+    def site_toml(self) -> str:
+        """The ``[platform]`` table of a site file for the enrolled device."""
+        return (
+            f'\n[platform]\nurl = "{self.url}"\ndevice_id = "{self.device_id}"\n'
+            f'device_secret = "{self.device_secret}"\n'
+        )
+
     def client(
         self, clock: Clock | None = None, timeout_s: float = 10.0, **kwargs: Any
     ) -> PlatformClient:

@@ -70,11 +70,7 @@ def test_stop_is_prompt_while_the_link_is_down(device):  # noqa: F811
 
 def test_a_ticket_taken_in_the_app_leaves_at_once_not_at_the_next_interval(tmp_path):
     with running_platform(tmp_path / "platform") as platform:
-        site = write_site(
-            tmp_path,
-            f'\n[platform]\nurl = "{platform.url}"\ndevice_id = "{platform.device_id}"\n'
-            f'device_secret = "{platform.device_secret}"\n\n[sync]\ninterval_s = 3600.0\n',
-        )
+        site = write_site(tmp_path, platform.site_toml() + "\n[sync]\ninterval_s = 3600.0\n")
         services = build_app(load_config(site), SystemClock())
         try:
             services.sync.start()
@@ -89,11 +85,7 @@ def test_a_ticket_taken_in_the_app_leaves_at_once_not_at_the_next_interval(tmp_p
 
 def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
     with running_platform(tmp_path / "platform") as platform:
-        site = write_site(
-            tmp_path,
-            f'\n[platform]\nurl = "{platform.url}"\ndevice_id = "{platform.device_id}"\n'
-            f'device_secret = "{platform.device_secret}"\n',
-        )
+        site = write_site(tmp_path, platform.site_toml())
         services = build_app(load_config(site), SystemClock())
         try:
             first = services.queue.take("social").ticket_no
