@@ -145,6 +145,27 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Hall:
+    url: str = field(default="", metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    key: str = field(
+        default="", metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters")
+    )
+    listen: str = field(
+        default="0.0.0.0:8470",
+        metadata=_check(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$", "HOST:PORT"),
+    )
+    request_timeout_s: float = field(default=3.0, metadata=_range(0.2, 60))
+    speaker: bool = True
+    chime: bool = True
+    voice: bool = True
+    repeats: int = field(default=2, metadata=_range(1, 5))
+    min_show_s: float = field(default=5.0, metadata=_range(5, 60))
+    session_hours: float = field(default=12.0, metadata=_range(0.5, 24))
+    pin_attempts: int = field(default=5, metadata=_range(2, 20))
+    lockout_min: float = field(default=15.0, metadata=_range(1, 1440))
+
+
+@dataclass(frozen=True)
 class Config:
     site: Site
     services: list[Service]
@@ -154,6 +175,7 @@ class Config:
     sync: Sync = field(default_factory=Sync)
     devices: Devices = field(default_factory=Devices)
     ui: Ui = field(default_factory=Ui)
+    hall: Hall = field(default_factory=Hall)
     source: str = field(default="<defaults>", metadata={"internal": True})
 
     @property
