@@ -149,7 +149,7 @@ def test_the_board_reads_the_last_six_calls_and_every_line(app):
         "hukou": 0,
     }
     assert view.served_today == 7
-    assert app.queue.reader.calls_since(app.store.conn, view.recent_calls[1].seq) == [
+    assert app.queue.reader.changes_since(app.store.conn, view.recent_calls[1].seq) == [
         view.recent_calls[0]
     ]
     assert view.seq == app.queue.reader.last_seq(app.store.conn)

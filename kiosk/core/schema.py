@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core import cases_schema, catalogue_schema, printing_schema
+from kiosk.core.hall import schema as hall_schema
 from kiosk.core.queue import schema as queue_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
@@ -14,4 +15,5 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    hall_schema.migrations,
 ]

@@ -30,7 +30,7 @@ from kiosk.core.queue.errors import (
 from kiosk.core.queue.model import (
     ELDERLY_AGE,
     PRIORITY_MARK,
-    Call,
+    Change,
     CounterView,
     HallView,
     LogAction,
@@ -46,7 +46,7 @@ __all__ = [
     "ELDERLY_AGE",
     "PRIORITY_MARK",
     "BadTransition",
-    "Call",
+    "Change",
     "CounterBusy",
     "CounterView",
     "HallRefused",

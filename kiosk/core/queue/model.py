@@ -194,43 +194,55 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 
 @dataclass(frozen=True)
-class Call:
-    """One announcement of a ticket to a counter, as the board shows and the speaker says it."""
+class Change:
+    """One line of the queue log: what changed, when; for calls, the number and the counter.
+
+    The board, the speaker (and later the phone page) follow the hall through these;
+    ``seq`` numbers them (the board's event ids).
+    """
 
     seq: int
-    ticket_no: str
-    display_no: str
-    counter: str
-    service_code: str
-    priority: bool
     action: LogAction
     at: datetime
+    ticket_no: str | None = None
+    priority: bool = False
+    counter: str | None = None
+    service_code: str | None = None
+
+    @property
+    def is_call(self) -> bool:
+        """True for the four kinds of call, which are shown and spoken."""
+        return self.action in CALL_ACTIONS
+
+    @property
+    def display_no(self) -> str | None:
+        """The number as called (``VA003`` for the green channel)."""
+        return display_no(self.ticket_no, self.priority) if self.ticket_no else None
 
     def as_json(self) -> dict[str, object]:
         """JSON form for the board, the speaker and the phone page."""
         return {
             "seq": self.seq,
-            "ticket_no": self.ticket_no,
-            "display_no": self.display_no,
-            "counter": self.counter,
-            "service": self.service_code,
-            "priority": self.priority,
             "action": str(self.action),
             "at": self.at.isoformat(timespec="seconds"),
+            "ticket_no": self.ticket_no,
+            "display_no": self.display_no,
+            "priority": self.priority,
+            "counter": self.counter,
+            "service": self.service_code,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Call:
-        """The call back from :meth:`as_json`."""
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        """The change back from :meth:`as_json`."""
         return cls(
             seq=int(data["seq"]),
-            ticket_no=data["ticket_no"],
-            display_no=data["display_no"],
-            counter=data["counter"],
-            service_code=data["service"],
-            priority=bool(data["priority"]),
             action=LogAction(data["action"]),
             at=datetime.fromisoformat(data["at"]),
+            ticket_no=data.get("ticket_no"),
+            priority=bool(data.get("priority")),
+            counter=data.get("counter"),
+            service_code=data.get("service"),
         )
 
 
@@ -274,7 +286,7 @@ class HallView:
     """What the display board shows: the hall's state after log line ``seq``."""
 
     seq: int
-    recent_calls: list[Call]
+    recent_calls: list[Change]
     lines: list[ServiceLine]
     served_today: int
     paused_counters: list[str]
@@ -300,7 +312,7 @@ class HallView:
         """Back from :meth:`as_json`."""
         return cls(
             seq=data["seq"],
-            recent_calls=[Call.from_json(c) for c in data["recent_calls"]],
+            recent_calls=[Change.from_json(c) for c in data["recent_calls"]],
             lines=[ServiceLine.from_json(s) for s in data["lines"]],
             served_today=data["served_today"],
             paused_counters=list(data["paused_counters"]),

@@ -15,7 +15,7 @@ from kiosk.core.queue.errors import UnknownService, UnknownTicket
 from kiosk.core.queue.model import (
     CALL_ACTIONS,
     PRIORITY_MARK,
-    Call,
+    Change,
     CounterView,
     HallView,
     LogAction,
@@ -23,7 +23,6 @@ from kiosk.core.queue.model import (
     ServiceLine,
     Ticket,
     TicketState,
-    display_no,
 )
 from kiosk.core.queue.stats import estimate_wait
 from kiosk.core.queue.timefmt import parse
@@ -149,33 +148,31 @@ class QueueReader:
             )
         return result
 
-    def calls_since(self, conn: sqlite3.Connection, seq: int, limit: int = 100) -> list[Call]:
-        """Calls logged after ``seq``, oldest first."""
+    def changes_since(self, conn: sqlite3.Connection, seq: int, limit: int = 200) -> list[Change]:
+        """Queue log lines after ``seq``, oldest first."""
         rows = conn.execute(
-            f"SELECT * FROM queue_log WHERE seq > ? AND action IN ({_CALLS}) ORDER BY seq LIMIT ?",
-            (seq, limit),
+            "SELECT * FROM queue_log WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
         ).fetchall()
-        return [self._call(r) for r in rows]
+        return [self._change(r) for r in rows]
 
-    def recent_calls(self, conn: sqlite3.Connection, day: date, count: int) -> list[Call]:
+    def recent_calls(self, conn: sqlite3.Connection, day: date, count: int) -> list[Change]:
         """The last ``count`` calls of the day, newest first."""
         rows = conn.execute(
             f"SELECT * FROM queue_log WHERE day = ? AND action IN ({_CALLS})"
             " ORDER BY seq DESC LIMIT ?",
             (day.isoformat(), count),
         ).fetchall()
-        return [self._call(r) for r in rows]
+        return [self._change(r) for r in rows]
 
-    def _call(self, row: sqlite3.Row) -> Call:
-        return Call(
+    def _change(self, row: sqlite3.Row) -> Change:
+        return Change(
             seq=row["seq"],
-            ticket_no=row["ticket_no"],
-            display_no=display_no(row["ticket_no"], bool(row["priority"])),
-            counter=row["counter"],
-            service_code=row["service_code"],
-            priority=bool(row["priority"]),
             action=LogAction(row["action"]),
             at=parse(row["at"]).astimezone(self.zone),
+            ticket_no=row["ticket_no"],
+            priority=bool(row["priority"]),
+            counter=row["counter"],
+            service_code=row["service_code"],
         )
 
     @staticmethod
