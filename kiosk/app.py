@@ -15,7 +15,8 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
-from kiosk.core.queue import QueueService
+from kiosk.core.hall.client import HallClient
+from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
@@ -37,7 +38,7 @@ class Services:
     store: Store
     vault: Vault
     outbox: Outbox
-    queue: QueueService
+    queue: QueueApi
     printer: PrintService
     catalogue: Catalogue
     calendar: WorkCalendar
@@ -48,8 +49,10 @@ class Services:
     sync: SyncService
 
     def close(self) -> None:
-        """Stop background sync, release the printer's port and the store."""
+        """Stop background sync, release the printer's port, the hall link and the store."""
         self.sync.stop()
+        if isinstance(self.queue, HallClient):
+            self.queue.close()
         self.printer.close()
         self.store.close()
 
@@ -90,7 +93,10 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         store=store,
         vault=vault,
         outbox=outbox,
-        queue=QueueService(store, outbox, config, clock),
+        # A kiosk of a hall with a hall server takes its numbers there ([hall] url).
+        queue=HallClient(config, clock)
+        if config.hall.url
+        else QueueService(store, outbox, config, clock),
         printer=PrintService.from_config(config, store, vault, clock),
         catalogue=catalogue,
         calendar=calendar,

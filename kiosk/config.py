@@ -255,6 +255,11 @@ def _build(cls: type, raw: Any, source: str, where: str) -> Any:
         values[name] = _convert(hints[name], raw[name], f, source, key)
     if cls is Config:
         _check_services(values.get("services", []), source)
+    if cls is Hall and raw.get("url") and not raw.get("key"):
+        raise ConfigError(
+            f"{source}: {_join(where, 'url')} is set but {_join(where, 'key')} is empty;"
+            " allowed: the 64-hex key the hall server uses"
+        )
     return cls(**values)
 
 

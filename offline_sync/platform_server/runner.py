@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from offline_sync.platform_server.app import create_app
 from offline_sync.platform_server.service import PlatformService
@@ -42,8 +43,8 @@ class _Server(uvicorn.Server):
                 loop.call_soon_threadsafe(self._wake.set)
 
 
-class PlatformServer:
-    """The platform's HTTP server on a socket bound when it is made (port 0: a free one).
+class AsgiServer:
+    """An ASGI application served by uvicorn on a socket bound when it is made (port 0: a free one).
 
     ``url`` is known at once; :meth:`serve_forever` runs in the calling (main) thread
     and stops on SIGINT/SIGTERM; :meth:`start` and :meth:`stop` run it in a thread.
@@ -53,11 +54,13 @@ class PlatformServer:
 
     def __init__(
         self,
-        service: PlatformService,
+        app: ASGIApp,
         host: str = "127.0.0.1",
         port: int = 0,
         on_started: Callable[[], None] | None = None,
+        name: str = "asgi-server",
     ) -> None:
+        self.name = name
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -71,10 +74,9 @@ class PlatformServer:
         self.port = self._socket.getsockname()[1]
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         self.url = f"http://{shown}:{self.port}"
-        self.service = service
         self.started = threading.Event()
         config = uvicorn.Config(
-            create_app(service),
+            app,
             log_config=None,
             date_header=False,
             server_header=False,
@@ -99,13 +101,11 @@ class PlatformServer:
 
     def start(self, timeout_s: float = 10.0) -> str:
         """Serve in a background thread; the URL once it is listening."""
-        self._thread = threading.Thread(
-            target=self.serve_forever, name="platform-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self.serve_forever, name=self.name, daemon=True)
         self._thread.start()
         if not self.started.wait(timeout_s):
             self.stop()
-            raise RuntimeError(f"the platform server did not start within {timeout_s} s")
+            raise RuntimeError(f"the {self.name} did not start within {timeout_s} s")
         return self.url
 
     def stop(self) -> None:
@@ -115,3 +115,17 @@ class PlatformServer:
         if self._thread is not None:
             self._thread.join(10)
             self._thread = None
+
+
+class PlatformServer(AsgiServer):
+    """The reference platform's HTTP server (see :class:`AsgiServer`)."""
+
+    def __init__(
+        self,
+        service: PlatformService,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_started: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(create_app(service), host, port, on_started, name="platform server")
+        self.service = service

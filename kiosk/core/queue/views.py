@@ -164,6 +164,13 @@ class QueueReader:
         ).fetchall()
         return [self._change(r) for r in rows]
 
+    def last_call(self, conn: sqlite3.Connection) -> Change | None:
+        """The newest call of any day (None before the first)."""
+        row = conn.execute(
+            f"SELECT * FROM queue_log WHERE action IN ({_CALLS}) ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return self._change(row) if row else None
+
     def _change(self, row: sqlite3.Row) -> Change:
         return Change(
             seq=row["seq"],
