@@ -13,9 +13,9 @@ from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
+from kiosk.core.hall.client import HallClient
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
-from kiosk.core.hall.client import HallClient
 from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from offline_sync.clock import Clock, SystemClock
