@@ -145,7 +145,7 @@ class Speaker:
                     continue
                 self._play(
                     lambda call=call: self.announcer.write_call(
-                        call.display_no or "", call.counter or ""
+                        call.display_no or "", call.counter or "", wav
                     ),
                     wav,
                 )
@@ -157,6 +157,8 @@ class Speaker:
                 self.player(wav)
         except (VoiceError, OSError, ValueError, subprocess.SubprocessError) as exc:
             log.warning("hall speaker failed: %s", exc)
+        except Exception:  # the speaker must outlive any one call
+            log.exception("hall speaker failed")
 
 
 class _Marker:
