@@ -66,6 +66,10 @@ class RunningHall:
     server: HallServer
     site: Path
 
+    def queue(self, work):
+        """Run ``work(queue)`` on the server's store thread (as a request would) and wake the hub."""
+        return self.hall.write(lambda: work(self.services.queue))
+
     def client_site(self, directory: Path, key: str = HALL_KEY) -> Path:
         """A second kiosk's site file pointing at this server."""
         directory.mkdir(parents=True, exist_ok=True)
