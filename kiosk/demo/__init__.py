@@ -1,1 +1,1 @@
-"""Demo and testing helpers (tours, browser driving); never imported by production code."""
+"""Demo and test helpers: never imported by production code."""
