@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 _DIGITS = "零一二三四五六七八九"
 # English letter names as Mandarin speakers say them, in tone-numbered pinyin.
 _LETTERS = {
@@ -56,7 +54,13 @@ def _say_digits(run: str) -> str:
 
 
 def to_pinyin(text: str) -> str:
-    """The sentence as espeak-ng's ``cmn-latn-pinyin`` reads it: ``A003`` -> ``ei1 ling2 ling2 san1``."""
+    """The sentence as espeak-ng's ``cmn-latn-pinyin`` reads it: ``A003`` -> ``ei1 ling2 ling2 san1``.
+
+    pypinyin's dictionary (a second to load on a slow box) is imported on first use, so
+    commands that never speak (``bianmin queue take``) do not pay for it.
+    """
+    from pypinyin import Style, lazy_pinyin
+
     words: list[str] = []
     for token in _TOKEN.findall(text):
         if token.isspace():
