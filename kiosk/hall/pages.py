@@ -36,7 +36,7 @@ _HEADERS = [
         b" frame-ancestors 'none'; form-action 'self'",
     ),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # "no-referrer" would make POSTs say Origin: null
     (b"x-frame-options", b"DENY"),
 ]
 

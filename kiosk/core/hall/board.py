@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kiosk.core.queue import Change
 
 MAX_PENDING = 30  # beyond this the oldest waiting calls are dropped (the list still shows them)
+MAX_WAIT_S = 60.0  # a call not highlighted within a minute is left out (the list shows it)
 
 
 @dataclass(frozen=True)
@@ -39,23 +40,28 @@ class Showing:
 class CallSequencer:
     """Orders calls into highlights of at least ``min_show_s`` seconds each."""
 
-    def __init__(self, min_show_s: float, last_call: Change | None = None) -> None:
+    def __init__(
+        self, min_show_s: float, last_call: Change | None = None, max_wait_s: float = MAX_WAIT_S
+    ) -> None:
         self.min_show_s = min_show_s
-        self._pending: deque[Change] = deque(maxlen=MAX_PENDING)
+        self.max_wait_s = max_wait_s
+        self._pending: deque[tuple[Change, float]] = deque(maxlen=MAX_PENDING)
         self._current = last_call
         self._until = float("-inf")
         self._highlighted = False
 
-    def push(self, call: Change) -> None:
-        """A new call, to be highlighted after those before it."""
-        self._pending.append(call)
+    def push(self, call: Change, now: float) -> None:
+        """A new call at ``now``, to be highlighted after those before it."""
+        self._pending.append((call, now))
 
     def advance(self, now: float) -> bool:
         """Move on to what the board shows at ``now``; True when that changed."""
         if self._highlighted and now < self._until:
             return False
+        while self._pending and now - self._pending[0][1] > self.max_wait_s:
+            self._pending.popleft()
         if self._pending:
-            self._current = self._pending.popleft()
+            self._current = self._pending.popleft()[0]
             self._until = now + self.min_show_s
             self._highlighted = True
             return True

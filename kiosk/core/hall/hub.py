@@ -144,7 +144,7 @@ class HallHub:
                 self.seq = change.seq
                 if change.is_call:
                     with self._lock:
-                        self.sequencer.push(change)
+                        self.sequencer.push(change, self.clock.monotonic())
                 self._publish(HubEvent(CHANGE, change.as_json(), change.seq))
             if len(changes) < 200:
                 break

@@ -1,6 +1,6 @@
 // The counter page: presses post to /counter/act (CSRF header, a fresh request id),
 // the answer's sentence and panel replace the old ones; keys 0-9 press the buttons;
-// a second press of the same key or button within 3 s is ignored.
+// the same key or button pressed again within 3 s (a double tap) is ignored.
 "use strict";
 
 (function () {
@@ -9,7 +9,7 @@
   const message = document.getElementById("message");
   const offlineText = document.getElementById("offline").textContent;
   const REPEAT_MS = 3000;
-  const lastPress = {};
+  let last = { slot: null, at: 0 };
   let busy = false;
   let stale = false;
 
@@ -28,16 +28,19 @@
     return document.querySelector("dialog[open]") !== null;
   }
 
+  // Replace the panel only when it changed, so a button is not swapped under a finger.
   function setPanel(html) {
-    panel.innerHTML = html;
+    const fresh = document.createElement("template");
+    fresh.innerHTML = html;
+    if (fresh.innerHTML !== panel.innerHTML) panel.innerHTML = fresh.innerHTML;
     stale = false;
   }
 
   async function act(action, fields, slot) {
     const now = Date.now();
     slot = slot || action;
-    if (busy || (lastPress[slot] && now - lastPress[slot] < REPEAT_MS)) return;
-    lastPress[slot] = now;
+    if (busy || (last.slot === slot && now - last.at < REPEAT_MS)) return;
+    last = { slot: slot, at: now };
     busy = true;
     document.body.classList.add("is-busy");
     try {

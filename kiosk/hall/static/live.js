@@ -50,7 +50,12 @@ window.HallLive = function (options) {
   function connect() {
     if (source) source.close();
     source = new EventSource("/events");
-    source.addEventListener("open", () => { lastHeard = Date.now(); stopPolling(); refresh(); });
+    source.addEventListener("open", () => {
+      lastHeard = Date.now();
+      document.documentElement.dataset.link = "open";
+      stopPolling();
+      refresh();
+    });
     for (const kind of ["hello", "change", "show", "ping"]) {
       source.addEventListener(kind, () => {
         lastHeard = Date.now();
@@ -58,6 +63,7 @@ window.HallLive = function (options) {
       });
     }
     source.onerror = () => {
+      document.documentElement.dataset.link = "down";
       setOffline(true);
       startPolling();
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
