@@ -57,10 +57,15 @@ def chromium(width: int = 1920, height: int = 1080) -> Iterator[object]:
         options.add_argument(f"--window-size={width},{height}")
         driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
         try:
-            driver.set_window_size(width, height)
-            inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
-            if inner != [width, height]:  # make the viewport, not the window, the size asked
-                driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+            resize(driver, width, height)
             yield driver
         finally:
             driver.quit()
+
+
+def resize(driver, width: int, height: int) -> None:
+    """Make the page's viewport (not the window around it) ``width``×``height``."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
