@@ -155,7 +155,8 @@ def test_concurrent_counters_never_call_one_ticket_twice(hall):
     finally:
         issuer.close()
     counters = ["3号窗口", "4号窗口"] * 4
-    desks = [client(hall.clients[i % 2], f"desk-{i}") for i in range(len(counters))]
+    # desks named as staff would name them (Chinese, spaces): the name travels percent-encoded
+    desks = [client(hall.clients[i % 2], f"{counters[i]} 台{i}") for i in range(len(counters))]
 
     def work(i: int) -> list[str]:
         called = []
@@ -174,6 +175,16 @@ def test_concurrent_counters_never_call_one_ticket_twice(hall):
     everything = [t for called in results for t in called]
     assert len(everything) == len(set(everything))  # nobody called twice
     assert taken <= set(everything)  # and nobody left waiting
+    store = open_store(load_config(hall.site))
+    try:
+        actors = {r[0] for r in store.conn.execute(
+            "SELECT actor FROM queue_log WHERE action = 'called' AND service_code = 'hukou'"
+        )}  # fmt: skip
+    finally:
+        store.close()
+    assert (
+        actors <= {f"{counters[i]} 台{i}" for i in range(len(counters))} and "3号窗口 台0" in actors
+    )
 
 
 def test_numbering_continues_after_the_server_is_killed_and_a_kiosk_says_paused(hall):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from offline_sync.clock import Clock
 from offline_sync.signing import (
@@ -44,8 +45,11 @@ class RequestVerifier:
         self._lock = threading.Lock()
 
     def verify(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> str:
-        """The client's name for a correctly signed request; :class:`AuthRefused` otherwise."""
-        client = headers.get(HEADER_DEVICE, "")
+        """The client's name for a correctly signed request; :class:`AuthRefused` otherwise.
+
+        Clients send their name percent-encoded (a host name or counter may be Chinese).
+        """
+        client = unquote(headers.get(HEADER_DEVICE, ""))
         stamp, nonce = headers.get(HEADER_TIMESTAMP, ""), headers.get(HEADER_NONCE, "")
         digest, given = headers.get(HEADER_CONTENT_SM3, ""), headers.get(HEADER_SIGNATURE, "")
         if not client or not stamp.isdigit() or not is_nonce(nonce):

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -248,8 +248,9 @@ class HallClient:
     def _send(self, path: str, body: bytes) -> httpx.Response:
         target = urlsplit(self.base_url).path.rstrip("/") + path
         headers = sign_headers(
-            self.name, self._key, "POST", target, body, int(self.clock.now().timestamp())
-        )
+            quote(self.name, safe=""), self._key, "POST", target, body,
+            int(self.clock.now().timestamp()),
+        )  # fmt: skip
         headers["Content-Type"] = "application/json"
         return self._http.post(path, content=body, headers=headers)
 
