@@ -83,7 +83,8 @@ class Load:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.stop = threading.Event()
+        self.stop = threading.Event()  # kiosks and counters stop
+        self.listened = threading.Event()  # boards stop (after the last calls reached them)
         self.taken: list[tuple[str, str]] = []  # (ticket_id, ticket_no)
         self.called: list[str] = []  # ticket ids, once per call
         self.sent: dict[tuple[str, str], float] = {}  # (ticket_no, counter) -> when sent
@@ -141,25 +142,30 @@ def board(url: str, index: int, load: Load) -> None:
 
     def fetcher() -> None:
         with httpx.Client(base_url=url, timeout=10) as http:
-            while not load.stop.is_set():
+            while not load.listened.is_set():
                 if wanted.wait(0.2):
                     wanted.clear()
                     http.get("/board/live")
                     load.board_fetches += 1
-                    load.stop.wait(0.1)
+                    load.listened.wait(0.1)
 
     threading.Thread(target=fetcher, daemon=True).start()
     with httpx.Client(base_url=url, timeout=10) as http:
-        try:
-            for event in hall_events(http):
-                if load.stop.is_set():
-                    return
-                if event.event == "change" and event.data.get("action") == "called":
-                    seen[(event.data["ticket_no"], event.data["counter"])] = time.perf_counter()
-                if event.event in ("change", "show"):
-                    wanted.set()
-        except HallUnavailable as exc:
-            load.errors[f"board: {exc}"] += 1
+        while not load.listened.is_set():  # a stream that ends is opened again, as the page does
+            try:
+                for event in hall_events(http):
+                    if load.listened.is_set():
+                        return
+                    if event.event == "change" and event.data.get("action") == "called":
+                        seen[(event.data["ticket_no"], event.data["counter"])] = time.perf_counter()
+                    if event.event in ("change", "show"):
+                        wanted.set()
+                load.errors["board: stream ended"] += 1
+            except HallUnavailable as exc:
+                if load.listened.is_set():
+                    return  # the server stopped at the end of the run
+                load.errors[f"board: {exc}"] += 1
+                load.listened.wait(1.0)
 
 
 def run_hall(folder: Path, seconds: float) -> tuple[Load, float]:
@@ -198,6 +204,7 @@ def run_hall(folder: Path, seconds: float) -> tuple[Load, float]:
             key not in seen for seen in load.seen for key in list(load.sent)
         ):
             time.sleep(0.05)
+        load.listened.set()
         return load, elapsed
     finally:
         server.terminate()
@@ -234,7 +241,7 @@ def main() -> None:
         for key, sent in load.sent.items()
         if key in seen
     ]
-    missed = sum(1 for seen in load.seen for key in load.sent if key not in seen)
+    missed = [sum(1 for key in load.sent if key not in seen) for seen in load.seen]
     numbers = collections.Counter(no for _, no in load.taken)
     repeats = sum(n - 1 for n in numbers.values() if n > 1)
     double_calls = len(load.called) - len(set(load.called))
@@ -243,7 +250,7 @@ def main() -> None:
     print(f"  takes {len(load.taken)} ({takes_per_s:.1f}/s), calls {len(load.called)},"
           f" board fetches {load.board_fetches}, errors {dict(load.errors) or 0}")  # fmt: skip
     print(f"  call to board: p50 {percentile(delays, 0.5):.1f} ms, p99 {percentile(delays, 0.99):.1f}"
-          f" ms over {len(delays)} receipts ({missed} missed)")  # fmt: skip
+          f" ms over {len(delays)} receipts (missed per board: {missed})")  # fmt: skip
     print(
         f"straight into the store: {direct} takes in {direct_elapsed:.1f} s ({direct_per_s:.1f}/s)"
     )

@@ -10,7 +10,6 @@ When the server stops, every stream ends at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
@@ -78,6 +77,11 @@ class EventStreams:
 
 
 def _offer(queue: asyncio.Queue, event: HubEvent | None) -> None:
-    # A stalled reader loses events; it fetches everything again when it catches up.
-    with contextlib.suppress(asyncio.QueueFull):
+    try:
         queue.put_nowait(event)
+    except asyncio.QueueFull:
+        # A reader this far behind would miss events: end its stream instead, so it
+        # reconnects and fetches the whole state again, as after any break.
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(None)
