@@ -14,13 +14,13 @@ client retrying after a lost answer) returns the first result and changes nothin
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config, Service
+from kiosk.core.queue import appointments
 from kiosk.core.queue.errors import (
     BadTransition,
     CounterBusy,
@@ -28,7 +28,6 @@ from kiosk.core.queue.errors import (
     NobodyWaiting,
     QueueClosed,
     ReasonRequired,
-    UnknownAppointment,
     UnknownCounter,
 )
 from kiosk.core.queue.journal import QueueJournal
@@ -43,7 +42,7 @@ from kiosk.core.queue.model import (
 )
 from kiosk.core.queue.rules import is_open, priority_for
 from kiosk.core.queue.stats import day_stats
-from kiosk.core.queue.timefmt import iso, parse
+from kiosk.core.queue.timefmt import iso
 from kiosk.core.queue.transitions import MOVES
 from kiosk.core.queue.views import QueueReader
 from offline_sync.clock import Clock
@@ -118,7 +117,14 @@ class QueueService:
                 raise IssuingPaused(f"issuing is paused for {service.code}", service=service.name)
             order_at = now
             if appointment_code:
-                order_at = self._check_in(conn, appointment_code, service, now)
+                order_at = appointments.check_in(
+                    conn,
+                    appointment_code,
+                    service,
+                    now,
+                    self.local_day,
+                    self.config.queue.appointment_grace_min,
+                )
             number = conn.execute(
                 "INSERT INTO ticket_counter (prefix, day, last_no) VALUES (?, ?, 1)"
                 " ON CONFLICT (prefix, day) DO UPDATE SET last_no = last_no + 1"
@@ -157,29 +163,7 @@ class QueueService:
         """Create an appointment (预约) for a service at a time; returns its 6-digit code."""
         service = self.reader.service(service_code)
         with self.store.transaction() as conn:
-            while True:
-                code = f"{secrets.randbelow(10**6):06d}"
-                if not conn.execute("SELECT 1 FROM appointment WHERE code = ?", (code,)).fetchone():
-                    break
-            conn.execute(
-                "INSERT INTO appointment (code, service_code, slot_at, created_at) VALUES (?,?,?,?)",
-                (code, service.code, iso(slot_at), iso(self.clock.now())),
-            )
-        return code
-
-    def _check_in(
-        self, conn: sqlite3.Connection, code: str, service: Service, now: datetime
-    ) -> datetime:
-        row = conn.execute("SELECT * FROM appointment WHERE code = ?", (code,)).fetchone()
-        if row is None or row["ticket_id"] is not None:
-            raise UnknownAppointment(f"appointment {code} is unknown or already checked in")
-        slot = parse(row["slot_at"])
-        if row["service_code"] != service.code or self.local_day(slot) != self.local_day(now):
-            raise UnknownAppointment(
-                f"appointment {code} is for {row['service_code']} on {self.local_day(slot)}"
-            )
-        grace = timedelta(minutes=self.config.queue.appointment_grace_min)
-        return min(slot, now) if now <= slot + grace else now
+            return appointments.book(conn, service, slot_at, self.clock.now())
 
     # -- calling and moving tickets --------------------------------------------------------
 
