@@ -35,9 +35,9 @@ def _speaker(config, clock):
     player = system_player()
     if player is None:
         click.echo(
-            "bianmin: no sound player (aplay, paplay, pw-play) found: calls are not spoken",
-            err=True,
+            "bianmin: no sound player (aplay, paplay, pw-play): calls are not spoken", err=True
         )
+        return None
     announcer = Announcer(Messages(config.ui.language), espeak_synthesiser(), config.hall)
     return Speaker(announcer, player, clock, work_dir=config.data_dir)
 
@@ -177,6 +177,8 @@ def speaker(ctx, hall_url: str, no_self_test: bool) -> None:
 
     config = load_config(ctx)
     player = _speaker(config, SystemClock())
+    if player is None:
+        raise Failure("this box cannot play sound: install alsa-utils (aplay) or pipewire")
     player.start(self_test=not no_self_test)
     stop = threading.Event()
     http = httpx.Client(base_url=hall_url.rstrip("/"), timeout=config.hall.request_timeout_s)
