@@ -204,3 +204,19 @@ def test_the_board_marks_a_lost_server_and_recovers_by_itself(driver, tmp_path):
         wait(driver, lambda: board_shows(driver, called.display_no, "3号窗口"))
     finally:
         stop_hall(again)
+
+
+def test_the_board_polls_when_its_event_stream_is_blocked(driver, tmp_path):
+    """A proxy or an old set-top browser that will not stream: the board polls instead."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/events*"]})
+    try:
+        with running_hall(tmp_path) as hall:
+            driver.get(hall.url + "/board")
+            wait(driver, lambda: link(driver) == "down")
+            hall.queue(lambda q: q.take("social"))
+            called = hall.queue(lambda q: q.call("2号窗口"))
+            wait(driver, lambda: board_shows(driver, called.display_no, "2号窗口"), 8)
+            assert not driver.find_element(By.ID, "offline").is_displayed()  # the server is there
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})

@@ -63,8 +63,9 @@ window.HallLive = function (options) {
       });
     }
     source.onerror = () => {
+      // The stream broke: whether the server itself is away, a fetch tells (and the mark).
       document.documentElement.dataset.link = "down";
-      setOffline(true);
+      refresh();
       startPolling();
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
     };
@@ -74,7 +75,7 @@ window.HallLive = function (options) {
   setInterval(() => {
     if (Date.now() - lastHeard > quietMs) {
       lastHeard = Date.now();
-      setOffline(true);
+      refresh();
       startPolling();
       connect();
     }
