@@ -257,7 +257,7 @@ class Backups:
                 f"{copy}: the backup is damaged ({problems[0]}); nothing was changed",
                 path=str(copy),
             )
-        known = {m.name: set(_names(m)) for m in self.migration_sets}
+        known = {m.name: set(migration_names(m)) for m in self.migration_sets}
         for set_name, names in applied_migrations(copy).items():
             unknown = set(names) - known.get(set_name, set())
             if unknown:
@@ -417,7 +417,7 @@ def read_info(folder: Path) -> BackupInfo:
         raise BackupError(f"{folder}: no readable {MANIFEST}", path=str(folder)) from None
 
 
-def _names(migrations: Migrations) -> list[str]:
+def migration_names(migrations: Migrations) -> list[str]:
     """Every migration of a set: all of them are pending in an empty database."""
     return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
 
