@@ -215,7 +215,7 @@ def test_serial_ports_held_by_modem_manager_fail_and_udev_names(tmp_path):
         assert "ModemManager (pid 4242)" in results["serial_holders"].detail
         assert results["scanner"].status is Status.FAIL
         assert results["udev"].status is Status.WARN  # the rules are not installed
-        (rules / "60-bianmin.rules").write_text("# rules\n")
+        (rules / "61-bianmin.rules").write_text("# rules\n")
         clean = fake_proc(tmp_path / "clean", {})
         results = doctor(site, "serial_holders", "udev", proc=clean, udev_rule_dirs=[rules])
         assert results["serial_holders"].status is Status.OK

@@ -12,7 +12,7 @@ from kiosk.core.upkeep.processes import Holder, holders, running
 
 # Programs that open new USB serial ports on their own and garble what readers answer.
 INTRUDERS = ("ModemManager", "brltty")
-RULES_FILE = "60-bianmin.rules"
+RULES_FILE = "61-bianmin.rules"
 _PROBE_FIX = "check the cable and power; bianmin idcard probe finds the port and speed"
 
 

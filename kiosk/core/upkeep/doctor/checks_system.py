@@ -16,6 +16,7 @@ from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.errors import KeyFileError
 from kiosk.core.upkeep.keys import WRAPPED_SUFFIX, current_fingerprint, key_path, read_key
 
+PLACEHOLDER_CODE = "000000"  # the site code of the package's template site file
 MIN_FREE_BYTES = 200 * 1024 * 1024
 LOW_FREE_BYTES = 1024 * 1024 * 1024
 # File systems the store must not live on: lost at reboot, or no locking/fsync worth the name.
@@ -37,6 +38,11 @@ def config_check(ctx: DoctorContext):
         return fail(
             "no site file: only the packaged defaults",
             "give --config /etc/bianmin/site.toml or set BIANMIN_CONFIG",
+        )
+    if config.site.code == PLACEHOLDER_CODE:
+        return warn(
+            f"{config.source}: still the packaged template (site code {PLACEHOLDER_CODE})",
+            "fill in [site] and [[services]] (docs/install.md, step 4)",
         )
     return ok(f"{config.source}: site {config.site.code} {config.site.name}")
 

@@ -121,7 +121,11 @@ class DoctorContext:
     clock: Clock = field(default_factory=SystemClock)
     timeout_s: float = 10.0
     proc: Path = Path("/proc")
-    udev_rule_dirs: Sequence[Path] = (Path("/etc/udev/rules.d"), Path("/usr/lib/udev/rules.d"))
+    udev_rule_dirs: Sequence[Path] = (
+        Path("/etc/udev/rules.d"),
+        Path("/lib/udev/rules.d"),
+        Path("/usr/lib/udev/rules.d"),
+    )
     run_command: Callable[[Sequence[str]], tuple[int, str]] | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
