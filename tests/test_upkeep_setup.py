@@ -14,6 +14,7 @@ from devices.printer import PAPER_58, PrinterState
 from devices.printer.virtual import VirtualPrinter
 from devices.scanner import SimulatedScanner
 from kiosk.core.messages import Messages
+from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup import (
     HallSetup,
     IdCardSetup,
@@ -68,7 +69,8 @@ def test_reader_found_by_its_stable_name_read_and_saved(tmp_path, site, sim_proc
     by_id.mkdir()
     stable = by_id / "usb-1a86_USB_Serial-if00-port0"
     stable.symlink_to(sim_process.path)
-    step = IdCardSetup(site, (sim_process.path,), by_id, tmp_path / "none", card_wait_s=10)
+    ports = PortListing((sim_process.path,), by_id, tmp_path / "none")
+    step = IdCardSetup(site, ports, card_wait_s=10)
     (candidate,) = [c for c in step.candidates() if c.detail == sim_process.path]
     assert candidate.id == str(stable) and not candidate.current
     lines = Lines({"setup.idcard.found": lambda: sim_process.command("place 0")})
@@ -101,7 +103,7 @@ def test_a_reader_that_answers_nothing_leaves_the_old_setting(site):
 
 
 def test_a_reader_with_no_card_placed_is_not_saved(site, sim_process):
-    step = IdCardSetup(site, (sim_process.path,))
+    step = IdCardSetup(site, PortListing((sim_process.path,)))
     finding = step.test(sim_process.path, card_wait_s=0.3)
     assert not finding.ok and finding.key == "setup.idcard.no_card" and "SAM" in finding.detail
     assert "0 秒内没有放卡" in said(finding)
@@ -111,7 +113,7 @@ def test_serial_printer_found_at_its_speed_prints_the_test_page(tmp_path, site):
     clock = ManualClock()
     with VirtualPrinter(PAPER_58) as vp:
         path = vp.open_pty()
-        step = PrinterSetup(site, clock, extra_ports=(path,), sysfs=tmp_path / "sys")
+        step = PrinterSetup(site, clock, PortListing((path,)), sysfs=tmp_path / "sys")
         assert f"serial://{path}" in [c.id for c in step.candidates()]
         finding = step.test(f"serial://{path}", Lines(), paper_mm=58)
         assert finding.ok, finding.detail
@@ -151,7 +153,7 @@ def test_usb_printers_are_listed_from_sysfs(tmp_path, site):
 
 def test_a_test_scan_is_shown_and_saved(site):
     with SimulatedScanner() as sim:
-        step = ScannerSetup(site, (sim.path,))
+        step = ScannerSetup(site, PortListing((sim.path,)))
         lines = Lines({"setup.scanner.waiting": lambda: sim.scan("https://zwfw.example/q/7")})
         finding = step.test(sim.path, lines, scan_wait_s=5)
         assert finding.ok and finding.params["text"] == "https://zwfw.example/q/7"

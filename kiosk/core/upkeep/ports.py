@@ -92,6 +92,24 @@ def serial_ports(
     ]
 
 
+@dataclass(frozen=True)
+class PortListing:
+    """Where a set-up step looks for serial ports (tests add a pty and their own link folders)."""
+
+    extra: tuple[str, ...] = ()
+    by_id_dir: Path = BY_ID
+    by_path_dir: Path = BY_PATH
+
+    def ports(self) -> list[SerialPort]:
+        """The ports there are now."""
+        return serial_ports(self.extra, self.by_id_dir, self.by_path_dir)
+
+    def stable_name(self, name: str) -> str:
+        """The stable name of the port ``name`` refers to (``name`` itself if unknown)."""
+        port = find_port(name, self.ports())
+        return port.stable if port else name
+
+
 def find_port(name: str, ports: Iterable[SerialPort]) -> SerialPort | None:
     """The listed port that ``name`` (any of its names) refers to."""
     real = os.path.realpath(name)

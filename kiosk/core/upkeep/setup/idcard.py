@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from devices.idcard.errors import IdCardError
@@ -10,8 +9,15 @@ from devices.idcard.idnumber import mask_id_number, mask_name
 from devices.idcard.probe import probe_port
 from devices.idcard.serial_reader import SerialCardReader
 from devices.serial_cause import PORT_BUSY
-from kiosk.core.upkeep.ports import BY_ID, BY_PATH, find_port, serial_ports
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.ports import PortListing
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Progress,
+    SetupStep,
+    port_candidates,
+    report,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 
 
@@ -24,33 +30,24 @@ class IdCardSetup(SetupStep):
     def __init__(
         self,
         site: SiteFile,
-        extra_ports: tuple[str, ...] = (),
-        by_id_dir: Path = BY_ID,
-        by_path_dir: Path = BY_PATH,
+        ports: PortListing | None = None,
         card_wait_s: float = 20.0,
         answer_s: float = 0.25,
     ) -> None:
         super().__init__(site)
-        self.extra_ports = extra_ports
-        self.by_id_dir = by_id_dir
-        self.by_path_dir = by_path_dir
+        self.ports = ports or PortListing()
         self.card_wait_s = card_wait_s
         self.answer_s = answer_s
 
-    def _ports(self):
-        return serial_ports(self.extra_ports, self.by_id_dir, self.by_path_dir)
-
     def candidates(self) -> list[Candidate]:
         """Every serial port, by its stable name, the one in use marked."""
-        current = self.config().devices.idcard.port
-        return [Candidate(p.stable, p.label, p.device, current in p.names()) for p in self._ports()]
+        return port_candidates(self.ports, self.config().devices.idcard.port)
 
     def test(
         self, candidate_id: str, progress: Progress | None = None, card_wait_s: Any = None
     ) -> Finding:
         """Probe the port at every speed, then wait for a card and read it."""
-        port = find_port(candidate_id, self._ports())
-        stable = port.stable if port else candidate_id
+        stable = self.ports.stable_name(candidate_id)
         report(progress, "setup.idcard.probing", port=stable)
         found = probe_port(candidate_id, answer_s=self.answer_s)
         if found.error == PORT_BUSY:

@@ -9,7 +9,7 @@ from devices.printer import PrinterError, PrinterState, PrinterUrlError, open_pr
 from devices.printer.transport import parse_url
 from kiosk.core.messages import Messages
 from kiosk.core.receipts import Letterhead, render_test_page
-from kiosk.core.upkeep.ports import BY_ID, BY_PATH, find_port, serial_ports
+from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
 from kiosk.core.upkeep.site_file import SiteFile
 from offline_sync.clock import Clock
@@ -57,16 +57,12 @@ class PrinterSetup(SetupStep):
         self,
         site: SiteFile,
         clock: Clock,
-        extra_ports: tuple[str, ...] = (),
-        by_id_dir: Path = BY_ID,
-        by_path_dir: Path = BY_PATH,
+        ports: PortListing | None = None,
         sysfs: Path = SYSFS_USB,
     ) -> None:
         super().__init__(site)
         self.clock = clock
-        self.extra_ports = extra_ports
-        self.by_id_dir = by_id_dir
-        self.by_path_dir = by_path_dir
+        self.ports = ports or PortListing()
         self.sysfs = sysfs
 
     def candidates(self) -> list[Candidate]:
@@ -75,7 +71,7 @@ class PrinterSetup(SetupStep):
         found = [
             Candidate(url, name, url, url == current) for url, name in usb_printers(self.sysfs)
         ]
-        for port in serial_ports(self.extra_ports, self.by_id_dir, self.by_path_dir):
+        for port in self.ports.ports():
             url = f"serial://{port.stable}"
             found.append(Candidate(url, port.label, port.device, current.startswith(url + "?")))
         if current and not any(c.current for c in found):
@@ -133,8 +129,5 @@ class PrinterSetup(SetupStep):
         url = parse_url(candidate_id)
         if url.scheme != "serial" or "baud" in url.options:
             return [candidate_id]
-        port = find_port(
-            url.target, serial_ports(self.extra_ports, self.by_id_dir, self.by_path_dir)
-        )
-        target = port.stable if port else url.target
+        target = self.ports.stable_name(url.target)
         return [f"serial://{target}?baud={baud}" for baud in SERIAL_BAUDS]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import queue
-from pathlib import Path
 
 from devices.scanner import ScannerState, SerialScanner
-from kiosk.core.upkeep.ports import BY_ID, BY_PATH, find_port, serial_ports
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.ports import PortListing
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Progress,
+    SetupStep,
+    port_candidates,
+    report,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 
 SHOWN_CHARACTERS = 60
@@ -22,24 +28,16 @@ class ScannerSetup(SetupStep):
     def __init__(
         self,
         site: SiteFile,
-        extra_ports: tuple[str, ...] = (),
-        by_id_dir: Path = BY_ID,
-        by_path_dir: Path = BY_PATH,
+        ports: PortListing | None = None,
         scan_wait_s: float = 20.0,
     ) -> None:
         super().__init__(site)
-        self.extra_ports = extra_ports
-        self.by_id_dir = by_id_dir
-        self.by_path_dir = by_path_dir
+        self.ports = ports or PortListing()
         self.scan_wait_s = scan_wait_s
-
-    def _ports(self):
-        return serial_ports(self.extra_ports, self.by_id_dir, self.by_path_dir)
 
     def candidates(self) -> list[Candidate]:
         """Every serial port, by its stable name, the one in use marked."""
-        current = self.config().devices.scanner.port
-        return [Candidate(p.stable, p.label, p.device, current in p.names()) for p in self._ports()]
+        return port_candidates(self.ports, self.config().devices.scanner.port)
 
     def test(
         self,
@@ -49,8 +47,7 @@ class ScannerSetup(SetupStep):
         scan_wait_s: float | None = None,
     ) -> Finding:
         """Open the port and wait for one scan."""
-        port = find_port(candidate_id, self._ports())
-        stable = port.stable if port else candidate_id
+        stable = self.ports.stable_name(candidate_id)
         baud = int(baud or self.config().devices.scanner.baud)
         wait = scan_wait_s if scan_wait_s is not None else self.scan_wait_s
         scans: queue.Queue[str] = queue.Queue()

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from kiosk.config import Config
 from kiosk.core.upkeep.errors import UpkeepError
+from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.site_file import SiteFile
 
 Progress = Callable[[str, Mapping[str, Any]], None]
@@ -85,6 +86,11 @@ class SetupStep:
                 f"{self.name}: only a test that worked is saved ({finding.key})", step=self.name
             )
         return self.site.update(finding.settings)
+
+
+def port_candidates(listing: PortListing, current: str) -> list[Candidate]:
+    """Every serial port by its stable name, the one set now (``current``) marked."""
+    return [Candidate(p.stable, p.label, p.device, current in p.names()) for p in listing.ports()]
 
 
 def report(progress: Progress | None, key: str, **params: Any) -> None:
