@@ -230,7 +230,7 @@ def check(deb: Path) -> None:
         f"mount -t tmpfs none /opt && mkdir /opt/bianmin && "
         f"mount --bind {extracted}/opt/bianmin /opt/bianmin && systemd-analyze verify {units}",
     )  # fmt: skip
-    run("lintian", "--fail-on", "error,warning", "--suppress-tags", "unused-override", deb)
+    run("lintian", "--fail-on", "error,warning", deb)
 
 
 def _commit_time() -> int:
