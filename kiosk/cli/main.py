@@ -76,6 +76,10 @@ COMMANDS = {
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
     "hall": "kiosk.cli.hall:hall",
+    "doctor": "kiosk.cli.doctor:doctor",
+    "diagnostics": "kiosk.cli.diagnostics:diagnostics",
+    "backup": "kiosk.cli.backup:backup",
+    "key": "kiosk.cli.key:key",
 }
 
 

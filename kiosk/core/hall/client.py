@@ -197,6 +197,11 @@ class HallClient:
         """Issue numbers again."""
         self._op("resume_issuing", service_codes=service_codes, actor=actor)
 
+    def check(self) -> None:
+        """A signed read: raises :class:`HallUnavailable` or :class:`HallRefused` (wrong key,
+        clock far off) when this box cannot use the hall server (for doctor and set-up)."""
+        self.status()
+
     # -- reading -------------------------------------------------------------------------
 
     def get(self, ticket_no: str) -> Ticket:
