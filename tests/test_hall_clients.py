@@ -103,6 +103,8 @@ def test_a_wrong_key_is_refused_and_issues_nothing(hall, tmp_path):
     site = write_site(tmp_path, client_toml(hall.url, WRONG_KEY))
     q = client(site)
     try:
+        with pytest.raises(HallRefused):
+            q.check()  # what doctor and set-up ask
         with pytest.raises(HallRefused) as refused:
             q.take("social")
     finally:
