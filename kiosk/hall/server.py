@@ -39,7 +39,12 @@ class HallServer:
         self.speaker = speaker
         self.streams = EventStreams(hall.hub)
         self._server = AsgiServer(
-            create_app(hall, self.streams), host, port, on_started, name="hall server"
+            create_app(hall, self.streams),
+            host,
+            port,
+            on_started,
+            name="hall server",
+            on_stopping=self.streams.close_all,
         )
         self.url = self._server.url
         self.port = self._server.port

@@ -16,9 +16,21 @@ from offline_sync.platform_server.service import PlatformService
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[], None],
+        on_stopping: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
         self._on_started = on_started
+        self._on_stopping = on_stopping
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Long answers (event streams) are told to end before uvicorn waits for them.
+        if self._on_stopping is not None:
+            self._on_stopping()
+        await super().shutdown(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
@@ -59,7 +71,9 @@ class AsgiServer:
         port: int = 0,
         on_started: Callable[[], None] | None = None,
         name: str = "asgi-server",
+        on_stopping: Callable[[], None] | None = None,
     ) -> None:
+        """``on_stopping`` runs on the serving loop when shutdown begins (end long answers)."""
         self.name = name
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
@@ -84,7 +98,7 @@ class AsgiServer:
             timeout_graceful_shutdown=2,
         )
         self._on_started = on_started
-        self._server = _Server(config, self._started)
+        self._server = _Server(config, self._started, on_stopping)
         self._thread: threading.Thread | None = None
 
     def _started(self) -> None:
