@@ -201,3 +201,23 @@ def test_numbering_continues_after_the_server_is_killed_and_a_kiosk_says_paused(
         kiosk.close()
     assert int(after[1:]) == int(before[1:]) + 1
     assert stored_tickets(hall).count(after) == 1
+
+
+def test_the_kiosk_reads_whether_it_can_issue(hall, tmp_path):
+    from kiosk.core.queue.issuing import issuing_state
+
+    q = client(hall.clients[0])
+    try:
+        q.pause_issuing(["civil"])
+        state = issuing_state(q)
+        assert not state.paused and state.can_take("social") and not state.can_take("civil")
+        q.resume_issuing(["civil"])
+    finally:
+        q.close()
+    away = client(write_site(tmp_path, client_toml("http://127.0.0.1:9")))
+    try:
+        state = issuing_state(away)
+    finally:
+        away.close()
+    assert state.paused and state.paused_key == "queue.hall_unavailable"
+    assert not state.can_take("social") and state.retry_s > 0
