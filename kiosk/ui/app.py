@@ -33,6 +33,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.utils import get_color_from_hex
 
 from kiosk.config import Config
+from kiosk.core.flows import Flows
 from kiosk.core.messages import Messages
 from kiosk.core.session import IdlePhase, IdleTimer, KioskSession
 from kiosk.core.voice import Voice
@@ -122,7 +123,7 @@ class KioskApp(App):
         self.scanner = scanner
         self.messages = messages
         self.voice = voice
-        self.session = KioskSession()
+        self.session = KioskSession(Flows(config, messages, clock))
         self.idle = IdleTimer(clock, config.ui.idle_s, config.ui.countdown_s)
         self.zone = ZoneInfo(self.site.site.timezone)
         self._history: list[str] = []
