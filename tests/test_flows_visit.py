@@ -208,3 +208,13 @@ def test_no_screen_calls_another_screen():
         if calls.search(line)
     ]
     assert found == []
+
+
+def test_every_message_key_a_flow_names_is_in_the_catalogue():
+    from tests.flows_fixtures import MESSAGES
+
+    literal = re.compile(r"""["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+    sources = [*(REPO / "kiosk" / "core" / "flows").glob("*.py"), REPO / "kiosk/core/forms.py"]
+    named = {key for path in sources for key in literal.findall(path.read_text("utf-8"))}
+    assert len(named) > 15
+    assert sorted(key for key in named if key not in MESSAGES) == []
