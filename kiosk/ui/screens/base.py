@@ -13,7 +13,7 @@ from kivy.uix.screenmanager import Screen
 
 from kiosk.core.flows import FieldErrors, needs_services, quick_answer
 from kiosk.core.forms import FieldError
-from kiosk.ui.screens.navigation import show_step
+from kiosk.ui.screens.steps import show_step
 
 
 class KioskScreen(Screen):
