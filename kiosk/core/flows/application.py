@@ -22,6 +22,7 @@ from kiosk.core.cases import (
     AgentRef,
     Applicant,
     Case,
+    MaterialCheck,
     applicant_from_card,
     keyed_applicant,
 )
@@ -32,7 +33,6 @@ from kiosk.core.flows.application_steps import (
     ChooseApplicantStep,
     ConfirmStep,
     FieldStep,
-    MaterialLine,
     MaterialsStep,
     ReceiptStep,
     ReviewLine,
@@ -294,30 +294,29 @@ class ApplicationFlow:
 
     def _materials(self, services: FlowServices) -> MaterialsStep:
         assert self.item is not None
-        cases = self._cases(services)
-        if self.bundle is None:
-            lines = tuple(
-                MaterialLine(m.code, m.name, m.originals, m.copies, m.required, m.checked)
-                for m in cases[0].materials
-            )
-        else:
-            ticked = self._bundle_ticks(cases)
-            lines = tuple(
-                MaterialLine(str(i), m.name, m.originals, m.copies, m.required, ticked[i])
-                for i, m in enumerate(self.bundle.materials)
-            )
-        return MaterialsStep(item_name=self.item.name, materials=lines)
+        return MaterialsStep(
+            item_name=self.item.name, materials=self._checklist(self._cases(services))
+        )
 
-    def _bundle_ticks(self, cases: list[Case]) -> list[bool]:
-        assert self.bundle is not None
-        checked = {
-            (code, m.code): m.checked
+    def _checklist(self, cases: list[Case]) -> tuple[MaterialCheck, ...]:
+        """The drafts' checklist: a bundle's merged materials are lines ``0``, ``1``...,
+        ticked when every case needing them has them ticked."""
+        if self.bundle is None:
+            return cases[0].materials
+        lines = {
+            (code, m.code): m
             for code, case in zip(self.case_ids, cases, strict=True)
             for m in case.materials
         }
-        return [
-            all(checked[use] for use in m.used_by if use in checked) for m in self.bundle.materials
-        ]
+        merged = []
+        for i, m in enumerate(self.bundle.materials):
+            uses = [lines[use] for use in m.used_by if use in lines]
+            checked = all(line.checked for line in uses)
+            attached = min((line.attachments for line in uses), default=0)
+            merged.append(
+                MaterialCheck(str(i), m.name, m.originals, m.copies, m.required, checked, attached)
+            )
+        return tuple(merged)
 
     @uses_services()
     def materials_done(self, services: FlowServices, ticked: Collection[str]) -> Result:
@@ -352,11 +351,7 @@ class ApplicationFlow:
         cases = self._cases(services)
         stored = {name: value for case in cases for name, value in case.form.items()}
         lines = tuple(ReviewLine(f.label, str(stored.get(f.name, "")), f.type) for f in self.fields)
-        if self.bundle is None:
-            ticked = tuple(m.name for m in cases[0].materials if m.checked)
-        else:
-            marks = self._bundle_ticks(cases)
-            ticked = tuple(m.name for m, on in zip(self.bundle.materials, marks, strict=True) if on)
+        ticked = tuple(m.name for m in self._checklist(cases) if m.checked)
         first = cases[0]
         return ReviewStep(
             item_name=self.item.name,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.config import Config
-from kiosk.core.cases import Case
+from kiosk.core.cases import Case, MaterialCheck
 from kiosk.core.catalogue import FormField
 from kiosk.core.flows.base import Step
 from kiosk.core.flows.progress import progress_link
@@ -63,24 +63,12 @@ class FieldStep(Step):
     at_counter: str
 
 
-@dataclass(frozen=True)
-class MaterialLine:
-    """One line of the materials checklist (``code``: what to send back when ticked)."""
-
-    code: str
-    name: str
-    originals: int
-    copies: int
-    required: bool
-    checked: bool
-
-
 @dataclass(frozen=True, kw_only=True)
 class MaterialsStep(Step):
-    """Tick the materials brought along."""
+    """Tick the materials brought along (a line's ``code`` is what to send back ticked)."""
 
     item_name: str
-    materials: tuple[MaterialLine, ...]
+    materials: tuple[MaterialCheck, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
