@@ -127,7 +127,9 @@ def receipt_for(case: Case, config: Config) -> AcceptanceReceipt:
     """The acceptance receipt (受理回执) of a submitted case, from what was stored: its
     submission time, the item's promised working days and the date they give."""
     summary = case.summary
-    accepted_at = datetime.fromisoformat(summary.submitted_at or summary.created_at)
+    if summary.submitted_at is None:
+        raise ValueError(f"case {summary.case_id} is not submitted: it has no receipt")
+    accepted_at = datetime.fromisoformat(summary.submitted_at)
     return AcceptanceReceipt(
         case_id=summary.case_id,
         case_no=summary.case_no,
