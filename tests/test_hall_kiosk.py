@@ -33,14 +33,15 @@ def test_the_kiosk_takes_numbers_from_the_hall_and_says_paused_while_it_is_away(
         stop_hall(hall)
     kiosk.tap(id="take_number")
     kiosk.wait_until(lambda: kiosk.shows("取号暂停"), what="取号暂停")
-    assert kiosk.shows("请到窗口找工作人员")
-    kiosk.tap(id="ok")
-    hall = start_hall(site, clock, port=PORT)  # the server is back: numbering goes on
+    assert kiosk.shows("请到窗口找工作人员") and kiosk.shows("正在自动重试")
+    assert kiosk.find("社保医保").disabled  # no number is made up meanwhile
+    assert kiosk.find(id="appointment").disabled
+    hall = start_hall(site, clock, port=PORT)  # the server is back: the screen sees it by itself
     try:
-        kiosk.app.go_home()  # what the idle timer does
-        kiosk.wait_until(lambda: kiosk.screen.name == "home", what="home")
-        kiosk.tap(id="take_number")
-        kiosk.wait_until(lambda: kiosk.shows("等候 2 人"), what="the waiting count again")
+        hall.queue(lambda q: q.pause_issuing(["civil"]))  # and staff paused one service
+        kiosk.wait_until(lambda: kiosk.shows("等候 2 人"), timeout=20, what="the screen back")
+        assert not kiosk.shows("取号暂停") and kiosk.find("民政救助").disabled
+        assert kiosk.shows("暂停取号")
         kiosk.tap("社保医保")
         kiosk.tap(id="ordinary")
         kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket screen")
