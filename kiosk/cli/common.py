@@ -1,4 +1,9 @@
-"""Shared CLI plumbing: the --config option, config loading and error exits."""
+"""Shared CLI plumbing: config loading, error exits, and the error edge of every command.
+
+A command that fails says so on one line of stderr (``bianmin: ...``): the precise English
+cause for the technician, and where a villager would meet the same fault at the kiosk, the
+very sentence the kiosk shows, from the message catalogue (:func:`sentence`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import click
 
 from kiosk.config import Config, ConfigError
 from kiosk.config import load_config as _load
+from kiosk.core.errors import explain
+from kiosk.core.messages import messages_for
 
 
 class Failure(click.ClickException):
@@ -15,6 +22,18 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"bianmin: {self.format_message()}", err=True)
+
+
+def sentence(exc: BaseException) -> str:
+    """What the kiosk tells a villager about ``exc``: its catalogue sentence (see ``explain``)."""
+    messages = messages_for()
+    key, params = explain(exc, messages)
+    return messages.get(key, **params)
+
+
+def cause_and_sentence(exc: BaseException) -> str:
+    """``CAUSE (SENTENCE)``: the English cause for the technician, then the kiosk's sentence."""
+    return f"{exc} ({sentence(exc)})"
 
 
 class ConfigFailure(click.ClickException):

@@ -25,7 +25,7 @@ from devices.idcard.frames import BAUD_RATES
 from devices.idcard.idnumber import mask_id_number, mask_name
 from devices.idcard.probe import PortReport, probe
 from devices.idcard.simulator import SimulatedReader
-from kiosk.cli.common import Failure, emit_json, load_config
+from kiosk.cli.common import Failure, cause_and_sentence, emit_json, load_config
 from kiosk.resources import data_path
 
 EXIT_NO_CARD = 3
@@ -89,7 +89,7 @@ def read(
     try:
         card = reader.read_once(timeout)
     except IdCardError as exc:
-        raise Failure(f"{exc.log_message} ({exc.villager_message})") from None
+        raise Failure(cause_and_sentence(exc)) from None
     finally:
         reader.stop()
     if card is None:
@@ -181,7 +181,7 @@ def event_text(event: ReaderEvent) -> str:
             f"{mask_id_number(card.id_number)} read in {event.read_ms:.0f} ms"
         )
     if isinstance(event, ReadFailed):
-        return f"read failed: {event.error.log_message} ({event.error.villager_message})"
+        return f"read failed: {cause_and_sentence(event.error)}"
     if isinstance(event, CardRemoved):
         return "removed"
     return f"{event.new.value} ({event.reason})"

@@ -23,9 +23,9 @@ reads them the same way.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
-__all__ = ["GENERIC", "BianminError", "Explained", "explain"]
+__all__ = ["GENERIC", "BianminError", "explain"]
 
 GENERIC = "common.error.generic"
 
@@ -44,14 +44,6 @@ class BianminError(Exception):
         self.params: dict[str, Any] = params
 
 
-@runtime_checkable
-class Explained(Protocol):
-    """Anything :func:`explain` can put into words: a catalogue key and its values."""
-
-    key: str
-    params: Mapping[str, Any]
-
-
 def explain(exc: BaseException, known: Container[str] | None = None) -> tuple[str, dict[str, Any]]:
     """The catalogue key and values that tell a person about ``exc``.
 
@@ -60,21 +52,16 @@ def explain(exc: BaseException, known: Container[str] | None = None) -> tuple[st
       the queue's): that key and its ``params``;
     - anything else (a bug, an OS error): the generic "something went wrong" key.
 
-    With ``known`` (the catalogue), a key missing from it also gives the generic key, so a
-    person never reads a raw key.
+    With ``known`` (the catalogue), a key missing from it is passed over (the field's for the
+    error's own, then the generic key), so a person never reads a raw key.
     """
-    key, params = _key_and_params(exc)
-    if not isinstance(key, str) or (known is not None and key not in known):
-        return GENERIC, {}
-    return key, params
-
-
-def _key_and_params(exc: BaseException) -> tuple[object, dict[str, Any]]:
     errors = getattr(exc, "errors", None)
-    if errors and isinstance(errors, list | tuple) and hasattr(errors[0], "key"):
-        first = errors[0]
-        return first.key, _params_of(first)
-    return getattr(exc, "key", None), _params_of(exc)
+    first = errors[0] if isinstance(errors, list | tuple) and errors else None
+    for source in (first, exc):
+        key = getattr(source, "key", None)
+        if isinstance(key, str) and (known is None or key in known):
+            return key, _params_of(source)
+    return GENERIC, {}
 
 
 def _params_of(thing: object) -> dict[str, Any]:

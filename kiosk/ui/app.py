@@ -33,6 +33,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.utils import get_color_from_hex
 
 from kiosk.config import Config
+from kiosk.core.errors import explain
 from kiosk.core.messages import Messages
 from kiosk.core.session import IdlePhase, IdleTimer, KioskSession
 from kiosk.core.voice import Voice
@@ -52,7 +53,6 @@ STATUS_POLL_S = 15.0
 TECH_CORNER_PX = 160
 TECH_TAPS = 5
 TECH_WINDOW_S = 4.0
-GENERIC_PROBLEM = "common.error.generic"
 
 
 def problem_key(exc: BaseException, messages: Messages) -> str:
@@ -61,17 +61,8 @@ def problem_key(exc: BaseException, messages: Messages) -> str:
 
 
 def problem_message(exc: BaseException, messages: Messages) -> tuple[str, dict[str, object]]:
-    """The catalogue key and its values for ``exc`` (a form's first field error, the names
-    of missing materials), or the generic key."""
-    errors = getattr(exc, "errors", None)
-    if errors and getattr(errors[0], "key", None) in messages:
-        return errors[0].key, errors[0].params()
-    for attribute in ("key", "villager_key", "message_key"):
-        key = getattr(exc, attribute, None)
-        if isinstance(key, str) and key in messages:
-            names = getattr(exc, "names", None)
-            return key, ({"names": "、".join(names)} if names else {})
-    return GENERIC_PROBLEM, {}
+    """The catalogue key and its values for ``exc`` (see :func:`kiosk.core.errors.explain`)."""
+    return explain(exc, messages)
 
 
 class _EdgeHandler(ExceptionHandler):
@@ -285,7 +276,8 @@ class KioskApp(App):
         log.error(
             "kiosk screen %s: %s", self.manager.current if self.root else "-", exc, exc_info=exc
         )
-        self.show_message(problem_key(exc, self.messages))
+        key, params = problem_message(exc, self.messages)
+        self.show_message(key, **params)
 
     def show_message(self, key: str, role: str = "danger", **values: object) -> None:
         """Show (and say) the sentence ``key`` over the current screen."""
