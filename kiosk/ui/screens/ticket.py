@@ -29,7 +29,7 @@ class TicketScreen(KioskScreen):
         self.wait_min = ticket.estimated_wait_min
         self.priority = ticket.priority is not None
         self.printed = result.printed
-        self.print_message = self.app.t(result.message_key)
+        self.print_message = self.app.t(result.key, **result.params)
         self.qr = qr_texture(result.qr) if not result.printed and result.qr else None
         self.app.session.ticket_no = ticket.display_no
         self.app.session.rating_target = ("ticket", ticket.ticket_id)
