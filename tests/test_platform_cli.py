@@ -12,12 +12,12 @@ from click.testing import CliRunner, Result
 
 from devices.idcard.idnumber import is_valid_id_number
 from kiosk.cli.main import main
+from kiosk.demo.platform import case_body, record, write_fixture_catalogue
 from kiosk.resources import data_path
 from offline_sync.client import PlatformClient
 from offline_sync.clock import SystemClock
 from offline_sync.platform_server import PlatformService
 from tests.conftest import REPO, cli_command, cli_env, write_site
-from tests.platform_fixtures import case_body, record, write_fixture_catalogue
 
 CONFIGURED_SECRET = "ab" * 32
 

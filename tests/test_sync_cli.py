@@ -10,11 +10,11 @@ import uuid
 
 from kiosk.app import open_store
 from kiosk.config import load_config
+from kiosk.demo.sync_device import queue_records, synthetic_case
 from offline_sync.outbox import Outbox
 from offline_sync.vault import Vault
 from tests.conftest import cli_command, cli_env, write_site
 from tests.platform_fixtures import platform_server  # noqa: F401
-from tests.sync_fixtures import queue_records, synthetic_case
 
 NOW = "2026-11-23T01:00:00+00:00"
 STATUS_KEYS = {
