@@ -7,6 +7,10 @@ very sentence the kiosk shows, from the message catalogue (:func:`sentence`).
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from kiosk.config import Config, ConfigError
@@ -81,3 +85,19 @@ def emit_json(value) -> None:
     import json
 
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def sigterm_ends_it() -> Iterator[None]:
+    """Within the block, SIGTERM ends the command as Ctrl-C would: its ``finally`` blocks run
+    (a device is closed, a pty removed) and it exits with status 0. The previous handler is
+    back after the block."""
+
+    def exit_cleanly(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, exit_cleanly)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -52,23 +54,31 @@ def sync(ctx, once, forever, deadline, as_json, verbose, now) -> None:
     if (deadline is not None or now) and not once:
         raise click.UsageError("--deadline and --now go with --once")
     if once:
-        _log_to_stderr(logging.INFO if verbose else None)
-        _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
+        with _logs_to_stderr(logging.INFO if verbose else None):
+            _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
     else:
-        _log_to_stderr(logging.INFO)
-        _forever(ctx)
+        with _logs_to_stderr(logging.INFO):
+            _forever(ctx)
 
 
-def _log_to_stderr(level: int | None) -> None:
-    """Engine logs to stderr at ``level``; None keeps them quiet (the summary says it all)."""
+@contextmanager
+def _logs_to_stderr(level: int | None) -> Iterator[None]:
+    """The engine's logs on stderr at ``level`` while the block runs; None keeps them quiet
+    (the summary says it all)."""
     logger = logging.getLogger("offline_sync")
+    previous = logger.level
     if level is None:
-        logger.addHandler(logging.NullHandler())
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        handler: logging.Handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        logger.setLevel(level)
     logger.addHandler(handler)
-    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> None:
