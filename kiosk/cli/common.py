@@ -7,7 +7,9 @@ very sentence the kiosk shows, from the message catalogue (:func:`sentence`).
 
 from __future__ import annotations
 
+import logging
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -101,3 +103,28 @@ def sigterm_ends_it() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def logs_to_stderr(*names: str, level: int | None = logging.INFO) -> Iterator[None]:
+    """The logs of the loggers ``names`` go to stderr at ``level`` while the block runs
+    (None: nowhere, the command's own summary says it all); as before after it."""
+    if level is None:
+        handler: logging.Handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger.level, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+        if level is not None:
+            logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, (old_level, propagate) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+            logger.propagate = propagate

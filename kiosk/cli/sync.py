@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.common import Failure, emit_json, logs_to_stderr, services
 from offline_sync.sync import (
     SyncNotConfigured,
     SyncReport,
@@ -54,31 +51,11 @@ def sync(ctx, once, forever, deadline, as_json, verbose, now) -> None:
     if (deadline is not None or now) and not once:
         raise click.UsageError("--deadline and --now go with --once")
     if once:
-        with _logs_to_stderr(logging.INFO if verbose else None):
+        with logs_to_stderr("offline_sync", level=logging.INFO if verbose else None):
             _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
     else:
-        with _logs_to_stderr(logging.INFO):
+        with logs_to_stderr("offline_sync"):
             _forever(ctx)
-
-
-@contextmanager
-def _logs_to_stderr(level: int | None) -> Iterator[None]:
-    """The engine's logs on stderr at ``level`` while the block runs; None keeps them quiet
-    (the summary says it all)."""
-    logger = logging.getLogger("offline_sync")
-    previous = logger.level
-    if level is None:
-        handler: logging.Handler = logging.NullHandler()
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
-        logger.setLevel(level)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
 
 
 def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> None:
