@@ -1,6 +1,6 @@
 """Sync of a backlog over a slow link: 5,000 cases and 500 attachments of 50 KiB.
 
-The reference platform runs on 127.0.0.1 behind the test proxy, which limits each
+The reference platform runs on 127.0.0.1 behind the fault proxy (kiosk.demo), which limits each
 direction to 1 Mbit/s (one wire shared by every connection) and adds 150 ms of round
 trip. Three figures from the same run:
 
