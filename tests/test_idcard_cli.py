@@ -108,7 +108,7 @@ def test_read_error_is_status_1_with_the_reason(sim_process):
 
 
 def test_the_cli_and_the_kiosk_say_the_same_sentence_for_a_card_fault(sim_process):
-    """The kiosk shows ``explain(error)`` from the catalogue (kiosk.ui.app.problem_message);
+    """The kiosk shows ``explain(error)`` from the catalogue (kiosk.ui.edge.problem_message);
     the CLI puts the same sentence after the technician's cause."""
     messages = Messages("zh_CN", strict=True)
     for status, sentence in [
