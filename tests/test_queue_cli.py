@@ -53,3 +53,23 @@ def test_the_scripted_demo_runs(tmp_path):
     done = bianmin("demo", "queue", "--dir", str(tmp_path))
     assert done.exit_code == 0, done.stderr
     assert "VA002" in done.stdout and "请 VA002 号到 1号窗口 办理" in done.stdout
+
+
+def test_a_queue_command_does_not_load_the_pinyin_tables(site_file):
+    """Each ``bianmin queue take`` is a fresh process (a counter's script, the crash test's
+    hundred children): building the services must not pay for pypinyin's tables."""
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    code = (
+        "import sys; from kiosk.cli.main import main\n"
+        "try: main(['queue', 'take', 'social'])\n"
+        "except SystemExit: pass\n"
+        "print('pypinyin' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=cli_env(site_file), capture_output=True, text=True
+    )
+    assert done.stdout.splitlines()[-1] == "False", done.stderr
