@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import ScreenManager
 from kivy.utils import get_color_from_hex
 
 from kiosk.app import FrontEnd
+from kiosk.core.flows import Flows
 from kiosk.core.session import KioskSession
 from kiosk.ui.device_dispatch import DeviceDispatch
 from kiosk.ui.edge import ErrorEdge
@@ -65,7 +66,7 @@ class KioskApp(App):
         self.messages = front_end.messages
         self.voice = front_end.voice
         self.services = ServiceThread(front_end.build_services)
-        self.session = KioskSession()
+        self.session = KioskSession(Flows(self.site, self.messages, self.clock))
         self.zone = ZoneInfo(self.site.site.timezone)
         self.edge = ErrorEdge(self)
         self.idle = IdleWatch(self)
@@ -107,9 +108,21 @@ class KioskApp(App):
             Clock.schedule_interval(self.status.rotate, NOTICE_ROTATE_S),
             Clock.schedule_interval(self.status.poll, STATUS_POLL_S),
         ]
+        watchdog = self.front_end.watchdog
+        if watchdog.interval_s:
+            # A frozen main loop stops the pings, and systemd restarts the kiosk.
+            self._events.append(
+                Clock.schedule_interval(lambda _dt: watchdog.ping(), watchdog.interval_s)
+            )
+        Window.bind(on_flip=self._first_frame)
         self.status.tick()
         self.status.poll()
         self.devices.start()
+
+    def _first_frame(self, *_args: Any) -> None:
+        """The home screen is on the display: tell systemd the kiosk is ready."""
+        Window.unbind(on_flip=self._first_frame)
+        self.front_end.watchdog.ready(f"home screen shown, {self.site.site.name}")
 
     def on_stop(self) -> None:
         if self._stopped:
@@ -120,7 +133,11 @@ class KioskApp(App):
             event.cancel()
         self._events = []
         self.edge.remove()
-        Window.unbind(on_touch_down=self._on_any_touch, on_request_close=self._on_request_close)
+        Window.unbind(
+            on_touch_down=self._on_any_touch,
+            on_request_close=self._on_request_close,
+            on_flip=self._first_frame,
+        )
         self.services.close()
         self.front_end.close()
 
