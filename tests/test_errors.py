@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core.case_errors import MaterialsMissing
+from kiosk.core.cases.errors import MaterialsMissing
 from kiosk.core.errors import GENERIC, BianminError, explain
 from kiosk.core.forms import FieldError, FormInvalid
 from kiosk.core.messages import Messages
