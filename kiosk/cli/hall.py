@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, load_config, services
+from kiosk.cli.common import Failure, cause_and_sentence, emit_json, load_config, services
 
 
 @click.group()
@@ -118,7 +118,7 @@ def staff_add(ctx, staff_id: str, name: str, pin: str) -> None:
     try:
         added = _directory(ctx).add(staff_id, name, pin)
     except HallError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     click.echo(f"added {added.staff_id} {added.name}")
 
 
@@ -143,7 +143,7 @@ def _set_active(ctx, staff_id: str, active: bool) -> None:
     try:
         account = _directory(ctx).set_active(staff_id, active)
     except HallError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     click.echo(f"{account.staff_id} {'enabled' if active else 'disabled'}")
 
 

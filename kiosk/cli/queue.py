@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.common import Failure, cause_and_sentence, emit_json, services
 from kiosk.core.queue import Priority, QueueError, Ticket
 
 
@@ -27,7 +27,7 @@ def _run(ctx: click.Context, action, as_json: bool = False):
     try:
         ticket = action(services(ctx).queue)
     except QueueError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     if as_json:
         emit_json(ticket.as_json())
     else:
@@ -126,7 +126,7 @@ def _pause_command(name: str, method: str, summary: str, counter: bool) -> click
         try:
             getattr(services(ctx).queue, method)(target)
         except QueueError as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(cause_and_sentence(exc)) from None
         click.echo(f"{name}: done")
 
     command.__doc__ = summary
@@ -162,7 +162,7 @@ def book(ctx, service, at: datetime) -> None:
     try:
         code = app.queue.book(service, at.replace(tzinfo=app.queue.zone))
     except QueueError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     click.echo(code)
 
 

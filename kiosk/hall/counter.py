@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from kiosk.core.errors import explain
 from kiosk.core.hall import desk
 from kiosk.core.hall.errors import HallError, SessionEnded
 from kiosk.core.hall.service import HallService
@@ -92,7 +93,7 @@ class CounterPages:
                 self.hall, lambda: self.hall.sessions.open(staff, counter)
             )
         except HallError as exc:
-            return self._login(request, (exc.key, exc.params), staff_id)
+            return self._login(request, explain(exc, self.hall.messages), staff_id)
         response = RedirectResponse("/counter", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -163,7 +164,8 @@ class CounterPages:
             )
             message, tone = self.hall.messages.get(outcome.key, **outcome.params), "ok"
         except QueueError as exc:
-            message, tone = self.hall.messages.get(exc.key, **exc.params), "error"
+            key, params = explain(exc, self.hall.messages)
+            message, tone = self.hall.messages.get(key, **params), "error"
         panel = await self._panel_values(session)
         html = self.templates.get_template("_counter_panel.html").render(
             context(request, self.hall, session=session, **panel)

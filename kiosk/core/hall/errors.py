@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from kiosk.core.errors import BianminError
 
 
-class HallError(Exception):
+class HallError(BianminError):
     """A hall action cannot be done; ``key`` names the message shown to staff."""
 
     key = "hall.error"
-
-    def __init__(self, message: str = "", **params: Any) -> None:
-        super().__init__(message or self.key)
-        self.params: dict[str, Any] = params
 
 
 class LoginRefused(HallError):

@@ -1,7 +1,8 @@
 """Why a queue action cannot be done: one small exception per reason.
 
-Each carries ``key`` (the message catalogue key people are shown) and ``params`` (the
-values the sentence is filled with); ``str()`` stays English for logs and technicians.
+Each is a :class:`~kiosk.core.errors.BianminError`: ``key`` (the message catalogue key
+people are shown) and ``params`` (the values the sentence is filled with); ``str()`` stays
+English for logs and technicians.
 The hall client turns the server's error answer back into the same class through
 :func:`error_for_key`, so a kiosk shows the same sentence whether its queue is local
 or behind the hall server.
@@ -11,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.core.errors import BianminError
 
-class QueueError(Exception):
+
+class QueueError(BianminError):
     """A queue action cannot be done; ``key`` names the message shown to people."""
 
     key = "queue.error"
-
-    def __init__(self, message: str = "", **params: Any) -> None:
-        super().__init__(message or self.key)
-        self.params: dict[str, Any] = params
 
 
 class UnknownService(QueueError):
@@ -121,5 +120,5 @@ def error_for_key(key: str, message: str, params: dict[str, Any] | None = None) 
     cls = _all_errors().get(key, QueueError)
     error = cls(message, **(params or {}))
     if cls is QueueError and key != QueueError.key:
-        error.key = key  # keep the server's sentence even for a key this version lacks
+        error.key = key  # type: ignore[misc]  # the server's sentence, for a key this version lacks
     return error
