@@ -23,7 +23,6 @@ import base64
 import functools
 import gzip
 import hashlib
-import json
 import ssl
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -32,11 +31,16 @@ from typing import Any, NoReturn
 import httpx
 
 from offline_sync.clock import Clock
+from offline_sync.contract import canonical_json
+from offline_sync.contract.protocol import (
+    API_PREFIX,
+    DEFAULT_PULL_LIMIT,
+    MAX_CHUNK_BYTES,
+    MAX_UPLOAD_BYTES,
+    TUS_VERSION,
+)
 from offline_sync.signing import secret_key, sign_headers
 
-API = "/api/v1"
-TUS_VERSION = "1.0.0"
-CHUNK_BYTES = 1024 * 1024
 _STUCK_LIMIT = 5
 _CHUNK_RETRIES = 3
 
@@ -139,7 +143,7 @@ class PlatformClient:
     def ping(self) -> bool:
         """True when the platform itself answers ``/api/v1/ping`` (not a portal or a proxy)."""
         try:
-            response = self._request("GET", f"{API}/ping", sign=False)
+            response = self._request("GET", f"{API_PREFIX}/ping", sign=False)
         except LinkDown:
             return False
         if response.status_code != 200:
@@ -156,10 +160,10 @@ class PlatformClient:
 
     def push(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send a batch of records (gzip); the per-record results, in request order."""
-        raw = json.dumps({"records": records}, ensure_ascii=False, separators=(",", ":")).encode()
+        raw = canonical_json({"records": records})
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         body = gzip.compress(raw, compresslevel=6, mtime=0)
-        response = self._request("POST", f"{API}/records", body=body, headers=headers)
+        response = self._request("POST", f"{API_PREFIX}/records", body=body, headers=headers)
         if response.status_code != 200:
             self._fail(response, "push")
         results = self._json(response, "push").get("results")
@@ -171,10 +175,10 @@ class PlatformClient:
             raise LinkDown("push: the answer does not hold one result per record", 200)
         return results
 
-    def changes(self, cursor: str | None, limit: int = 200) -> ChangesPage:
+    def changes(self, cursor: str | None, limit: int = DEFAULT_PULL_LIMIT) -> ChangesPage:
         """One page of this device's change feed after ``cursor`` (None: from the beginning)."""
         params = {"cursor": cursor, "limit": str(limit)} if cursor else {"limit": str(limit)}
-        response = self._request("GET", f"{API}/changes", params=params)
+        response = self._request("GET", f"{API_PREFIX}/changes", params=params)
         if response.status_code != 200:
             self._fail(response, "changes")
         body = self._json(response, "changes")
@@ -207,7 +211,7 @@ class PlatformClient:
             raise TooLarge(
                 f"attachment {attachment_id}: {len(data)} bytes is over the platform's limit"
             )
-        path = f"{API}/uploads/{attachment_id}"
+        path = f"{API_PREFIX}/uploads/{attachment_id}"
         meta = (attachment_id, case_id, sha256_hex, media_type, len(data))
         offset = None
         if attachment_id in self._interrupted:
@@ -217,7 +221,7 @@ class PlatformClient:
             offset = self._create_upload(path, *meta)
         stuck = chunk_failures = 0
         while offset < len(data):
-            chunk = data[offset : offset + CHUNK_BYTES]
+            chunk = data[offset : offset + MAX_CHUNK_BYTES]
             digest = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
             headers = {
                 "Tus-Resumable": TUS_VERSION,
@@ -259,7 +263,7 @@ class PlatformClient:
     def _max_upload_size(self) -> int:
         if self._tus_max_size is None:
             response = self._request(
-                "OPTIONS", f"{API}/uploads", headers={"Tus-Resumable": TUS_VERSION}
+                "OPTIONS", f"{API_PREFIX}/uploads", headers={"Tus-Resumable": TUS_VERSION}
             )
             if response.status_code not in (200, 204):
                 self._fail(response, "upload OPTIONS")
@@ -269,7 +273,9 @@ class PlatformClient:
                     f"upload OPTIONS: not a tus {TUS_VERSION} server (Tus-Version {versions!r})"
                 )
             try:
-                self._tus_max_size = int(response.headers.get("Tus-Max-Size", "20971520"))
+                self._tus_max_size = int(
+                    response.headers.get("Tus-Max-Size", str(MAX_UPLOAD_BYTES))
+                )
             except ValueError:
                 raise LinkDown("upload OPTIONS: Tus-Max-Size is not a number") from None
         return self._tus_max_size
@@ -297,7 +303,7 @@ class PlatformClient:
             "Upload-Length": str(size),
             "Upload-Metadata": metadata,
         }
-        response = self._request("POST", f"{API}/uploads", headers=headers)
+        response = self._request("POST", f"{API_PREFIX}/uploads", headers=headers)
         if response.status_code != 201:
             self._fail(response, f"upload {attachment_id} POST")
         _require_length(response, path, size)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from offline_sync.platform_server import CatalogueError, load_catalogue
+from offline_sync.contract import CatalogueError, load_catalogue
 from tests.platform_fixtures import FIXTURE_ITEMS, ITEM
 
 TOML_ITEM = """

@@ -28,6 +28,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from offline_sync.contract.protocol import (
+    API_PREFIX,
+    CLOCK_SKEW_S,
+    DEFAULT_PULL_LIMIT,
+    MAX_BATCH_BYTES,
+    MAX_BATCH_RECORDS,
+    MAX_CHUNK_BYTES,
+    MAX_PULL_LIMIT,
+    MAX_UPLOAD_BYTES,
+    TUS_VERSION,
+)
 from offline_sync.platform_server.service import (
     CursorUnknown,
     ExceedsLength,
@@ -52,14 +63,6 @@ from offline_sync.sm3 import sm3_hex
 
 log = logging.getLogger(__name__)
 
-MAX_RECORDS = 500
-MAX_BATCH_BYTES = 4 * 1024 * 1024
-MAX_CHUNK_BYTES = 1024 * 1024
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-CLOCK_SKEW_S = 300
-DEFAULT_LIMIT = 200
-MAX_LIMIT = 500
-TUS_VERSION = "1.0.0"
 _DRAIN_BYTES = 64 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TUS_OPTIONS = {
@@ -88,11 +91,11 @@ def create_app(service: PlatformService) -> ASGIApp:
     """The ASGI application of the reference platform over ``service``."""
     api = _Api(service)
     routes = [
-        Route("/api/v1/ping", api.ping, methods=["GET"]),
-        Route("/api/v1/records", api.records, methods=["POST"]),
-        Route("/api/v1/changes", api.changes, methods=["GET"]),
-        Route("/api/v1/uploads", api.uploads, methods=["OPTIONS", "POST"]),
-        Route("/api/v1/uploads/{attachment_id}", api.upload, methods=["HEAD", "PATCH"]),
+        Route(f"{API_PREFIX}/ping", api.ping, methods=["GET"]),
+        Route(f"{API_PREFIX}/records", api.records, methods=["POST"]),
+        Route(f"{API_PREFIX}/changes", api.changes, methods=["GET"]),
+        Route(f"{API_PREFIX}/uploads", api.uploads, methods=["OPTIONS", "POST"]),
+        Route(f"{API_PREFIX}/uploads/{{attachment_id}}", api.upload, methods=["HEAD", "PATCH"]),
     ]
     app = Starlette(
         routes=routes,
@@ -154,9 +157,11 @@ class _Api:
         records = data.get("records") if isinstance(data, dict) else None
         if not isinstance(records, list):
             raise ApiError(400, "bad_request", 'the body must be {"records": [...]}')
-        if len(records) > MAX_RECORDS:
+        if len(records) > MAX_BATCH_RECORDS:
             raise ApiError(
-                413, "too_large", f"{len(records)} records; at most {MAX_RECORDS} in one batch"
+                413,
+                "too_large",
+                f"{len(records)} records; at most {MAX_BATCH_RECORDS} in one batch",
             )
         results = self.service.store_records(device_id, records)
         log.info(
@@ -169,17 +174,17 @@ class _Api:
 
     async def changes(self, request: Request) -> Response:
         device_id = self._authenticate(request, await _read_body(request, MAX_BATCH_BYTES))
-        limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
+        limit_text = request.query_params.get("limit", str(DEFAULT_PULL_LIMIT))
         if not limit_text.isdigit() or int(limit_text) < 1:
             raise ApiError(
                 400,
                 "bad_request",
-                f"limit {limit_text!r}: expected a whole number from 1 to {MAX_LIMIT}",
+                f"limit {limit_text!r}: expected a whole number from 1 to {MAX_PULL_LIMIT}",
             )
         cursor = request.query_params.get("cursor") or None
         try:
             changes, cursor, has_more = self.service.changes(
-                device_id, cursor, min(int(limit_text), MAX_LIMIT)
+                device_id, cursor, min(int(limit_text), MAX_PULL_LIMIT)
             )
         except CursorUnknown:
             raise ApiError(
@@ -213,7 +218,7 @@ class _Api:
             )
         except UploadConflict as exc:
             raise ApiError(409, "upload_conflict", str(exc)) from None
-        location = f"/api/v1/uploads/{meta['attachment_id']}"
+        location = f"{API_PREFIX}/uploads/{meta['attachment_id']}"
         return Response(
             status_code=201,
             headers={
@@ -401,7 +406,7 @@ def _check_chunk_digest(header: str, chunk: bytes) -> None:
 def _error_response(
     request: Request, status: int, code: str, message: str, headers: dict[str, str]
 ) -> Response:
-    if request.url.path.startswith("/api/v1/uploads"):
+    if request.url.path.startswith(f"{API_PREFIX}/uploads"):
         headers = {"Tus-Resumable": TUS_VERSION, **headers}
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     return JSONResponse(body, status_code=status, headers=headers)

@@ -25,10 +25,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from offline_sync.clock import Clock, SystemClock
-from offline_sync.contract import CASE_STATUSES, OPEN_FOR_REVISION
-from offline_sync.outbox import canonical_json
+from offline_sync.contract import (
+    CASE_STATUSES,
+    OPEN_FOR_REVISION,
+    canonical_json,
+    check_item,
+    load_catalogue,
+)
+from offline_sync.contract.protocol import NONCE_WINDOW_S
 from offline_sync.platform_server.calendars import statutory_calendars
-from offline_sync.platform_server.catalogue import check_item, load_catalogue
 from offline_sync.platform_server.schema import migrations
 from offline_sync.platform_server.validation import (
     CaseRules,
@@ -52,7 +57,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "withdrawn": (),
 }
 NEEDS_REASON = ("needs_correction", "rejected")
-NONCE_WINDOW_S = 600
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _CHINA = ZoneInfo("Asia/Shanghai")
 _DEVICE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,63}$")
@@ -561,12 +565,13 @@ class PlatformService:
         self, device_id: str | None, type_: str, grp: str, key: str, data: dict[str, Any]
     ) -> bool:
         """Append a change; it replaces the earlier one of (grp, key). False if nothing changed."""
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        text = canonical_json(data).decode()
         old = self._conn.execute(
             "SELECT seq, type, data FROM change WHERE grp = ? AND key = ? AND device_id IS ?",
             [grp, key, device_id],
         ).fetchone()
-        if old is not None and old["type"] == type_ and old["data"] == text:
+        # Parsed, not as text: rows written before the canonical form compare equal too.
+        if old is not None and old["type"] == type_ and json.loads(old["data"]) == json.loads(text):
             return False
         if old is not None:
             self._conn.execute("DELETE FROM change WHERE seq = ?", [old["seq"]])
@@ -584,7 +589,7 @@ class PlatformService:
     @_locked
     def publish_item(self, item: dict[str, Any]) -> bool:
         """Publish a catalogue item; False when this or a newer version is already published."""
-        check_item(item, "item")
+        check_item(item)
         with self._store.transaction() as conn:
             latest = conn.execute(
                 "SELECT MAX(version) FROM catalogue_item WHERE code = ?", [item["code"]]
@@ -596,7 +601,7 @@ class PlatformService:
                 return False
             conn.execute(
                 "INSERT OR REPLACE INTO catalogue_item (code, version, item) VALUES (?, ?, ?)",
-                [item["code"], item["version"], json.dumps(item, ensure_ascii=False)],
+                [item["code"], item["version"], canonical_json(item).decode()],
             )
             conn.execute("DELETE FROM catalogue_removed WHERE code = ?", [item["code"]])
             self._insert_change(None, "catalogue_item", "catalogue", item["code"], item)
@@ -756,8 +761,7 @@ class PlatformService:
 
 
 def _encode_cursor(epoch: str, seq: int) -> str:
-    raw = json.dumps({"e": epoch, "s": seq}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return base64.urlsafe_b64encode(canonical_json({"e": epoch, "s": seq})).decode().rstrip("=")
 
 
 def _result(record: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:

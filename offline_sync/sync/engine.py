@@ -41,6 +41,7 @@ from offline_sync.client import (
     TooLarge,
 )
 from offline_sync.clock import Clock
+from offline_sync.contract.records import CONFLICT, DUPLICATE, INVALID, MISSING_ATTACHMENTS, STORED
 from offline_sync.store import Store
 from offline_sync.sync import pull, push
 from offline_sync.sync.backoff import BackoffPolicy, LinkHealth, LinkState
@@ -302,7 +303,7 @@ class SyncEngine:
             for record, result in zip(records, results, strict=True):
                 status = result.get("status")
                 text = push.result_json(result)
-                if status in (push.STORED, push.DUPLICATE):
+                if status in (STORED, DUPLICATE):
                     conn.execute(
                         "UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1,"
                         " result = ?, last_error = NULL WHERE seq = ?",
@@ -310,8 +311,8 @@ class SyncEngine:
                     )
                     self._mark_uploaded(conn, push.referenced_attachments(record.wire), now_text)
                     report.delivered += 1
-                    report.duplicates += status == push.DUPLICATE
-                elif status in (push.CONFLICT, push.INVALID):
+                    report.duplicates += status == DUPLICATE
+                elif status in (CONFLICT, INVALID):
                     conn.execute(
                         "UPDATE outbox SET state = 'dead', attempts = attempts + 1, result = ?,"
                         " last_error = ? WHERE seq = ?",
@@ -325,7 +326,7 @@ class SyncEngine:
                         record.revision,
                         status,
                     )
-                elif status == push.MISSING:
+                elif status == MISSING_ATTACHMENTS:
                     self._missing(conn, record, result, text, now, report)
                 else:
                     self._retry_record(
