@@ -115,7 +115,7 @@ def cold_start(args: list[str]) -> tuple[float, float]:
 def seed_store(site: Path) -> int:
     from kiosk.app import build_app
     from kiosk.config import load_config
-    from kiosk.core.catalogue import synthetic_items
+    from kiosk.demo.synthetic import synthetic_items
 
     services = build_app(load_config(site))
     services.catalogue.put_many(synthetic_items(5000 - services.catalogue.count()))

@@ -1,0 +1,1 @@
+"""Demo and test helpers: never imported by production code."""
