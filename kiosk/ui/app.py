@@ -41,7 +41,6 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.service_thread import ServiceThread
 from kiosk.ui.theme import look
 from offline_sync.clock import Clock as TimeSource
-from offline_sync.sync import read_status
 
 log = logging.getLogger(__name__)
 
@@ -415,7 +414,7 @@ class KioskApp(App):
         """Link state and notices, read on the service thread."""
 
         def read(services):
-            return read_status(services.store.conn), services.notices.current()
+            return services.sync.status(), services.notices.current()
 
         self.call(read, self._show_status, lambda exc: log.warning("status poll: %s", exc))
 
