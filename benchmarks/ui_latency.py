@@ -78,10 +78,10 @@ def child_kiosk(site: Path, spawned: float) -> None:
 
 
 def child_minimal(spawned: float) -> None:
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
-    kivy_env.prepare(Ui(), Path(tempfile.mkdtemp()))
+    kivy_env.prepare(section_defaults(Ui), Path(tempfile.mkdtemp()))
     from kivy.base import EventLoop
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -128,10 +128,10 @@ def seed_store(site: Path) -> int:
 
 
 def tap_to_ticket(site_dir: Path, taps: int) -> tuple[list[float], list[float]]:
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
-    kivy_env.prepare(Ui(), Path(tempfile.mkdtemp()))
+    kivy_env.prepare(section_defaults(Ui), Path(tempfile.mkdtemp()))
     from devices.printer import PAPER_80
     from devices.printer.virtual import VirtualPrinter
     from kiosk.app import build_app

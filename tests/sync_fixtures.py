@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -31,6 +32,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Migrations
 
+from kiosk.config import Sync, section_defaults
 from offline_sync import sync
 from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock, SystemClock
@@ -546,7 +548,13 @@ def pulled(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
 
 DEVICE_MIGRATIONS = [outbox_migrations, sync.migrations, pulled_migrations]
 
-FAST = SyncSettings(backoff_base_s=0.05, backoff_max_s=0.5, upload_workers=3, interval_s=1.0)
+
+def sync_settings(**changes: Any) -> SyncSettings:
+    """The engine's settings as the packaged config/default.toml gives them, with ``changes``."""
+    return SyncSettings.from_mapping(dataclasses.asdict(section_defaults(Sync)) | changes)
+
+
+FAST = sync_settings(backoff_base_s=0.05, backoff_max_s=0.5, upload_workers=3, interval_s=1.0)
 
 
 @dataclass

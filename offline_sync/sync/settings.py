@@ -1,4 +1,8 @@
-"""The sync engine's tuning: built by the composition root from the ``[sync]`` config section."""
+"""The sync engine's tuning: built by the composition root from the ``[sync]`` config section.
+
+The values are written once, in the program's ``config/default.toml``; this class names
+and types them and has no defaults of its own.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +18,21 @@ from offline_sync.sync.backoff import BackoffPolicy
 class SyncSettings:
     """Tuning of the engine (the ``[sync]`` config section maps onto it by name)."""
 
-    batch_records: int = 500
-    batch_bytes: int = 4 * 1024 * 1024
-    backoff_base_s: float = 2.0
-    backoff_max_s: float = 900.0
-    breaker_failures: int = 3
-    upload_workers: int = 4
-    pull_limit: int = 500
-    interval_s: float = 30.0
+    batch_records: int
+    batch_bytes: int
+    backoff_base_s: float
+    backoff_max_s: float
+    breaker_failures: int
+    upload_workers: int
+    pull_limit: int
+    interval_s: float
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> SyncSettings:
-        """Settings from a mapping, ignoring keys that are not settings of the engine."""
+        """Settings from a mapping, ignoring keys that are not settings of the engine.
+
+        TypeError when a setting is missing.
+        """
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
 
