@@ -29,11 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def write_site(folder: Path, printer_url: str = "") -> Path:
-    from kiosk.resources import demo_site
-
-    # No speech: espeak-ng would compete with the measured path for the CPU.
-    return demo_site(folder, f'[devices.printer]\nurl = "{printer_url}"\n\n[ui]\nvoice = false\n')
+# No speech: espeak-ng would compete with the measured path for the CPU.
+NO_VOICE = "[ui]\nvoice = false\n"
 
 
 # -- children: one cold start each, printing seconds since they were spawned ----------------
@@ -48,21 +45,11 @@ def child_kiosk(site: Path, spawned: float) -> None:
     from kivy.base import EventLoop
     from kivy.core.window import Window
 
-    from kiosk.app import start_kiosk
-    from kiosk.core.messages import Messages
-    from kiosk.core.voice import Voice
+    from kiosk.app import assemble_front_end
+    from kiosk.demo.driver import KioskDriver
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import KioskDriver
-    from offline_sync.clock import SystemClock
 
-    clock = SystemClock()
-    app = KioskApp(
-        config,
-        clock,
-        lambda: start_kiosk(config, clock),
-        voice=Voice(config.data_dir / "voice", None, enabled=False),
-        messages=Messages(),
-    )
+    app = KioskApp(assemble_front_end(config))
     flipped: list[float] = []
     Window.bind(on_flip=lambda *_: flipped.append(time.monotonic()))
     driver = KioskDriver(app)
@@ -132,27 +119,14 @@ def tap_to_ticket(site_dir: Path, taps: int) -> tuple[list[float], list[float]]:
     from kiosk.ui import kivy_env
 
     kivy_env.prepare(section_defaults(Ui), Path(tempfile.mkdtemp()))
-    from devices.printer import PAPER_80
-    from devices.printer.virtual import VirtualPrinter
-    from kiosk.app import build_app
-    from kiosk.config import load_config
-    from kiosk.core.messages import Messages
-    from kiosk.core.voice import Voice
+    from kiosk.app import assemble_front_end
+    from kiosk.demo.driver import KioskDriver
+    from kiosk.demo.site import open_demo_site
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.driver import KioskDriver
-    from offline_sync.clock import SystemClock
 
-    printer = VirtualPrinter(PAPER_80)
-    host, port = printer.listen()
-    config = load_config(write_site(site_dir, f"tcp://{host}:{port}"))
-    clock = SystemClock()
-    app = KioskApp(
-        config,
-        clock,
-        lambda: build_app(config, clock),
-        voice=Voice(config.data_dir / "voice", None, enabled=False),
-        messages=Messages(),
-    )
+    site = open_demo_site(site_dir, printer=True, extra=NO_VOICE)
+    printer = site.printer
+    app = KioskApp(assemble_front_end(site.config, background=False))
     driver = KioskDriver(app)
     driver.start()
     ui_ms = []
@@ -174,7 +148,7 @@ def tap_to_ticket(site_dir: Path, taps: int) -> tuple[list[float], list[float]]:
         app.call(lambda s: s.queue.take("social")).result(timeout=30)
         take_ms.append((time.perf_counter() - started) * 1000)
     driver.stop()
-    printer.close()
+    site.close()
     return ui_ms, take_ms
 
 
@@ -194,7 +168,9 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory() as tmp:
-        site = write_site(Path(tmp))
+        from kiosk.demo.site import write_demo_site
+
+        site = write_demo_site(Path(tmp), NO_VOICE)
         items = seed_store(site)
         kiosk = [cold_start(["--child", "kiosk", "--site", str(site)]) for _ in range(args.starts)]
         floor = [cold_start(["--child", "minimal"]) for _ in range(args.starts)]

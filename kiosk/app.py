@@ -1,11 +1,22 @@
-"""The composition root: builds every service of the program from the configuration."""
+"""The composition root: builds every service and device of the program from the configuration.
+
+Every front-end and command starts here. :func:`build_app` gives the services of one
+process (store, queue, cases, printing, sync ...); :func:`open_devices` the card reader
+and scanner the site file names (real, simulated with ``port = "sim"``, or absent);
+:func:`assemble_front_end` puts both together with the voice and the message catalogue
+for a touch-screen front-end. Nothing else builds a service or opens a device.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from devices.idcard import CardReader, open_reader
+from devices.scanner import Scanner, open_scanner
 from kiosk.config import Config
 from kiosk.core.agents import AgentDirectory
 from kiosk.core.appliers import appliers
@@ -13,10 +24,13 @@ from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
+from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.voice import Voice, system_player
+from kiosk.resources import data_path
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
@@ -118,3 +132,96 @@ def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
         services.sync.start()
     services.catalogue.warm_up()
     return services
+
+
+def sample_cards() -> Path:
+    """The packaged sample ID cards a simulated reader (``port = "sim"``) offers."""
+    return data_path("assets") / "sim" / "cards.toml"
+
+
+@dataclass
+class Devices:
+    """The devices the site file names, opened but not started; an absent one is None.
+
+    The receipt printer is not here: the print service owns it (``services.printer``).
+    """
+
+    reader: CardReader | None = None
+    scanner: Scanner | None = None
+
+    def start(self) -> None:
+        """Start the card reader's polling; the scanner starts when someone listens to it."""
+        if self.reader is not None:
+            self.reader.start()
+
+    def close(self) -> None:
+        """Stop both devices and release their ports (again: nothing)."""
+        if self.reader is not None:
+            self.reader.stop()
+        if self.scanner is not None:
+            self.scanner.stop()
+
+
+def open_devices(config: Config) -> Devices:
+    """Open the card reader and scanner of ``[devices]``: a port, ``"sim"``, or none."""
+    settings = config.devices
+    reader = None
+    if settings.idcard.port:
+        reader = open_reader(
+            settings.idcard.port,
+            settings.idcard.baud,
+            settings.idcard.poll_interval_s,
+            sim_cards=sample_cards(),
+        )
+    scanner = None
+    if settings.scanner.port:
+        scanner = open_scanner(settings.scanner.port, settings.scanner.baud)
+    return Devices(reader=reader, scanner=scanner)
+
+
+@dataclass
+class FrontEnd:
+    """What a touch-screen front-end is made of; the front-end owns it and closes it.
+
+    The services are built by ``build_services`` on the thread that will use them
+    (one store connection per thread), so a window can show before they are ready.
+    """
+
+    config: Config
+    clock: Clock
+    devices: Devices
+    voice: Voice
+    messages: Messages
+    build_services: Callable[[], Services]
+
+    def close(self) -> None:
+        """Stop the devices and the voice (the services are closed by their thread)."""
+        self.devices.close()
+        self.voice.close()
+
+
+def assemble_front_end(
+    config: Config,
+    clock: Clock | None = None,
+    *,
+    voice: Voice | None = None,
+    background: bool = True,
+) -> FrontEnd:
+    """Everything a front-end needs, from the configuration.
+
+    ``voice`` replaces the speaker built from ``[ui]`` (the tour and tests record what
+    would be said); ``background`` False builds the services without starting sync and
+    the start-up tidying (:func:`start_kiosk`), for tests.
+    """
+    clock = clock or SystemClock()
+    if voice is None:
+        voice = Voice(config.data_dir / "voice", player=system_player(), enabled=config.ui.voice)
+    start = start_kiosk if background else build_app
+    return FrontEnd(
+        config=config,
+        clock=clock,
+        devices=open_devices(config),
+        voice=voice,
+        messages=Messages(config.ui.language),
+        build_services=lambda: start(config, clock),
+    )

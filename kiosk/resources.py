@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -18,18 +17,3 @@ def data_path(name: str) -> Path:
     if packaged.is_dir():
         return packaged
     return _PACKAGE_DIR.parent / name
-
-
-def demo_site(directory: Path, extra: str = "") -> Path:
-    """Copy the packaged demo site file into ``directory``, with ``extra`` TOML tables added.
-
-    Its data goes to ``directory/data``; ``extra`` names what a demo starts for it (the
-    platform link, the printer, the card reader). Returns the site file's path.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "demo-site.toml"
-    shutil.copyfile(data_path("config") / "demo-site.toml", path)
-    if extra:
-        with path.open("a", encoding="utf-8") as site:
-            site.write("\n" + extra)
-    return path

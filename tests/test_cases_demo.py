@@ -7,7 +7,7 @@ from io import BytesIO
 from PIL import Image
 
 from devices.idcard.idnumber import is_valid_id_number
-from kiosk.core.demo_cases import jpeg, seed_cases
+from kiosk.demo.cases import jpeg, seed_cases
 from tests.cases_fixtures import kit  # noqa: F401
 
 

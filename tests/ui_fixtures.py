@@ -24,19 +24,14 @@ kivy_env.prepare(
 
 from kivy.metrics import dp  # noqa: E402, F401  (for tests: sizes in design pixels)
 
-from devices.idcard import open_reader  # noqa: E402
 from devices.printer import PAPER_80  # noqa: E402
 from devices.printer.virtual import VirtualPrinter  # noqa: E402
-from kiosk.app import build_app  # noqa: E402
+from kiosk.app import assemble_front_end  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
-from kiosk.core.messages import Messages  # noqa: E402
 from kiosk.core.voice import Voice  # noqa: E402
-from kiosk.resources import data_path  # noqa: E402
+from kiosk.demo.driver import KioskDriver  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
-from kiosk.ui.driver import KioskDriver  # noqa: E402
 from tests.conftest import write_site  # noqa: E402
-
-SIM_CARDS = data_path("assets") / "sim" / "cards.toml"
 
 
 class Spoken:
@@ -62,37 +57,31 @@ def printer_fixture(tmp_path):
         yield printer
 
 
-@pytest.fixture(name="reader")
-def reader_fixture():
-    """The serial ID card driver on a pty with the simulator (sample cards) at the other end."""
-    reader = open_reader("sim", sim_cards=SIM_CARDS, poll_interval=0.05)
-    reader.start()
-    yield reader
-    reader.stop()
-
-
 @pytest.fixture(name="kiosk")
-def kiosk_fixture(request, tmp_path, clock, spoken, printer, reader):
+def kiosk_fixture(request, tmp_path, clock, spoken, printer):
     """A driver of the kiosk app on this test's site, store, manual clock and devices.
 
+    The ID card reader is the serial driver on a pty with the simulator (sample cards) at
+    the other end, opened by the composition root from ``[devices.idcard] port = "sim"``.
     Parametrize it indirectly with TOML to add to the site file (``[ui] kiosk_lock = true``).
     """
     ui_site_extra = getattr(request, "param", "")
     host, port = printer.listen()
     site = write_site(
-        tmp_path, f'\n[devices.printer]\nurl = "tcp://{host}:{port}"\n{ui_site_extra}'
+        tmp_path,
+        f'\n[devices.printer]\nurl = "tcp://{host}:{port}"\n'
+        f'\n[devices.idcard]\nport = "sim"\npoll_interval_s = 0.05\n{ui_site_extra}',
     )
     config = load_config(site)
     voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
-    app = KioskApp(
-        config,
-        clock,
-        lambda: build_app(config, clock),
-        voice=voice,
-        messages=Messages("zh_CN"),
-        reader=reader,
-    )
+    app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
     driver = KioskDriver(app)
     driver.start()
     yield driver
     driver.stop()
+
+
+@pytest.fixture(name="reader")
+def reader_fixture(kiosk):
+    """The kiosk's ID card reader (its simulator is ``reader.simulator``)."""
+    return kiosk.app.front_end.devices.reader

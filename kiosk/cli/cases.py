@@ -263,7 +263,7 @@ def catalogue_themes(ctx) -> None:
 @click.pass_context
 def demo_seed(ctx, count, attachments, attachment_kb, rng_seed) -> None:
     """Create COUNT submitted cases with synthetic applicants (valid ID numbers), queued for the platform."""
-    from kiosk.core.demo_cases import seed_cases
+    from kiosk.demo.cases import seed_cases
 
     if attachments > count:
         raise click.UsageError(f"--attachments {attachments} is more than --cases {count}")

@@ -9,7 +9,6 @@ import click
 
 from kiosk.cli.main import LazyGroup
 from kiosk.cli.queue import _ticket_text
-from kiosk.resources import demo_site
 
 
 @click.group(cls=LazyGroup, lazy={"seed": "kiosk.cli.cases:demo_seed"})
@@ -25,9 +24,10 @@ def queue_demo(directory: str | None) -> None:
     """A scripted morning at a township service centre: tickets taken, called, served."""
     from kiosk.app import build_app
     from kiosk.config import load_config
+    from kiosk.demo.site import write_demo_site
 
     where = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="bianmin-demo-"))
-    config = load_config(demo_site(where))
+    config = load_config(write_demo_site(where))
     app = build_app(config)
     q = app.queue
     try:

@@ -63,8 +63,8 @@ def tour(out: Path, width: int, height: int) -> None:
     except kivy_env.UiSetupError as exc:
         raise Failure(str(exc)) from None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from kiosk.ui.driver import DriverTimeout
-    from kiosk.ui.tour import run_tour
+    from kiosk.demo.driver import DriverTimeout
+    from kiosk.demo.tour import run_tour
 
     try:
         pictures = run_tour(out, size=(width, height))
@@ -74,23 +74,6 @@ def tour(out: Path, width: int, height: int) -> None:
     click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
     for picture in pictures:
         click.echo(f"  {picture}")
-
-
-DEMO_DEVICES = """
-[platform]
-url = "{platform_url}"
-device_id = "{device_id}"
-device_secret = "{secret}"
-
-[sync]
-interval_s = 5.0
-
-[devices.idcard]
-port = "sim"
-
-[devices.printer]
-url = "tcp://{printer_host}:{printer_port}"
-"""
 
 
 @ui.command("demo")
@@ -115,44 +98,19 @@ def demo(out: Path) -> None:
         return
     import tempfile
 
-    from devices.idcard.idnumber import is_valid_id_number
-    from devices.printer import PAPER_80
-    from devices.printer.virtual import VirtualPrinter
-    from kiosk.config import load_config
-    from kiosk.resources import data_path, demo_site
+    from kiosk.demo.site import open_demo_site
     from kiosk.ui.kivy_env import UiSetupError
     from kiosk.ui.launch import run_kiosk
-    from offline_sync.platform_server.runner import PlatformServer
-    from offline_sync.platform_server.service import PlatformService
 
     work = Path(tempfile.mkdtemp(prefix="bianmin-demo-"))
-    device_id = "511502-K-000001"
-    platform = PlatformService.open(work / "platform.sqlite3", is_valid_id_number)
-    secret = platform.enroll(device_id)
-    server = PlatformServer(platform)
-    url = server.start()
-    printer = VirtualPrinter(PAPER_80, out / "paper")
-    host, port = printer.listen()
-    site = demo_site(
-        work,
-        DEMO_DEVICES.format(
-            platform_url=url,
-            device_id=device_id,
-            secret=secret,
-            printer_host=host,
-            printer_port=port,
-        ),
-    )
-    click.echo(f"reference platform {url}; printer paper in {out / 'paper'}; data in {work}")
-    try:
-        run_kiosk(
-            load_config(site),
-            sim_cards=data_path("assets") / "sim" / "cards.toml",
-            console=True,
+    with open_demo_site(
+        work, platform=True, printer=True, paper_dir=out / "paper", reader=True
+    ) as site:
+        click.echo(
+            f"reference platform {site.platform_url}; printer paper in {out / 'paper'};"
+            f" data in {work}"
         )
-    except UiSetupError as exc:
-        raise Failure(str(exc)) from None
-    finally:
-        printer.close()
-        server.stop()
-        platform.close()
+        try:
+            run_kiosk(site.config, console=True)
+        except UiSetupError as exc:
+            raise Failure(str(exc)) from None

@@ -1,68 +1,31 @@
-"""Start the kiosk for real: Kivy set-up, devices from config, the app, the event loop."""
+"""Start the kiosk for real: Kivy set-up, the front-end from config, the event loop."""
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
-from pathlib import Path
 
 from kiosk.config import Config
 from kiosk.ui import kivy_env
 
-log = logging.getLogger(__name__)
 
-
-def run_kiosk(config: Config, *, sim_cards: Path | None = None, console: bool = False) -> None:
+def run_kiosk(config: Config, *, console: bool = False) -> None:
     """Open the kiosk window and run until the technician exits (or the window closes).
 
-    With ``[devices.idcard] port = "sim"`` the card reader is simulated with ``sim_cards``;
-    ``console`` then reads simulator commands (``place 0``, ``remove``, ``help``) from stdin.
+    With ``[devices.idcard] port = "sim"`` the card reader is simulated with the sample
+    cards; ``console`` then reads simulator commands (``place 0``, ``remove``, ``help``)
+    from stdin.
     """
     kivy_env.prepare(config.ui, config.data_dir / "kivy")
 
-    from devices.idcard import open_reader
-    from devices.scanner import SerialScanner
-    from kiosk.app import start_kiosk
-    from kiosk.core.messages import Messages
-    from kiosk.core.voice import Voice, system_player
+    from kiosk.app import assemble_front_end
     from kiosk.ui.app import KioskApp
-    from offline_sync.clock import SystemClock
 
-    clock = SystemClock()
-    settings = config.devices
-    reader = None
-    if settings.idcard.port:
-        reader = open_reader(
-            settings.idcard.port,
-            settings.idcard.baud,
-            settings.idcard.poll_interval_s,
-            sim_cards=sim_cards,
-        )
-        reader.start()
-        if console and getattr(reader, "simulator", None) is not None:
-            _simulator_console(reader.simulator)
-    scanner = (
-        SerialScanner(settings.scanner.port, settings.scanner.baud)
-        if settings.scanner.port
-        else None
-    )
-
-    voice = Voice(config.data_dir / "voice", player=system_player())
-    app = KioskApp(
-        config,
-        clock,
-        lambda: start_kiosk(config, clock),
-        voice=voice,
-        messages=Messages(config.ui.language),
-        reader=reader,
-        scanner=scanner,
-    )
-    try:
-        app.run()
-    finally:
-        if reader is not None:
-            reader.stop()
+    front_end = assemble_front_end(config)
+    simulator = getattr(front_end.devices.reader, "simulator", None)
+    if console and simulator is not None:
+        _simulator_console(simulator)
+    KioskApp(front_end).run()
 
 
 def _simulator_console(simulator) -> None:

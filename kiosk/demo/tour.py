@@ -17,29 +17,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from devices.idcard import open_reader
 from devices.idcard.simulator import Fault
-from devices.printer import PAPER_80, PrinterState
+from devices.printer import PrinterState
 from devices.printer.virtual import VirtualPrinter
-from kiosk.app import build_app
-from kiosk.config import Config, load_config
-from kiosk.core.messages import Messages
+from kiosk.app import assemble_front_end
+from kiosk.config import Config
 from kiosk.core.notices import apply_notice
 from kiosk.core.voice import Voice, espeak_synthesiser
-from kiosk.resources import data_path, demo_site
+from kiosk.demo.driver import DriverTimeout, KioskDriver
+from kiosk.demo.site import open_demo_site
 from kiosk.ui.app import KioskApp
-from kiosk.ui.driver import DriverTimeout, KioskDriver
 
 log = logging.getLogger(__name__)
 
-SIM_CARDS = data_path("assets") / "sim" / "cards.toml"
 ELDER, YOUNGER = 0, 1  # 王建国 (1958) and 李秀芳 (1986) in the sample cards
 ITEM = "异地就医备案"
-
-DEMO_PRINTER = """
-[devices.printer]
-url = "tcp://{host}:{port}"
-"""
 
 
 class TourClock:
@@ -115,31 +107,20 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     workdir = Path(tempfile.mkdtemp(prefix="bianmin-tour-"))
     paper = out / "paper"
     shutil.rmtree(paper, ignore_errors=True)
-    printer = VirtualPrinter(PAPER_80, paper)
-    host, port = printer.listen()
-    config = load_config(demo_site(workdir, DEMO_PRINTER.format(host=host, port=port)))
+    site = open_demo_site(workdir, printer=True, paper_dir=paper, reader=True)
+    config = site.config
     # 09:30 in Sichuan on a Monday.
     clock = TourClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
-    reader = open_reader("sim", sim_cards=SIM_CARDS, poll_interval=0.1)
-    reader.start()
     voice = Voice(config.data_dir / "voice", player=None, synthesiser=_synthesiser())
-    app = KioskApp(
-        config,
-        clock,
-        lambda: build_app(config, clock),
-        voice=voice,
-        messages=Messages(config.ui.language),
-        reader=reader,
-    )
+    app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
     driver = KioskDriver(app)
     driver.start()
-    tour = Tour(out, driver, printer, reader, clock)
+    tour = Tour(out, driver, site.printer, app.front_end.devices.reader, clock)
     try:
         _play(tour, config)
     finally:
         driver.stop()
-        reader.stop()
-        printer.close()
+        site.close()
         shutil.rmtree(workdir, ignore_errors=True)
     return tour.shots + sorted(paper.glob("*.png"))
 
@@ -168,7 +149,7 @@ def _play(tour: Tour, config: Config) -> None:
         return services.queue.book("social", tour.clock.now() + timedelta(minutes=20))
 
     appointment = app.call(notices).result(timeout=30)
-    app._poll_status()
+    app.poll_status()
     tour.wait(lambda: app.notices, "the notice")
     tour.shot("home")
 
