@@ -36,6 +36,7 @@ from kiosk.config import Sync, section_defaults
 from offline_sync import sync
 from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock, SystemClock
+from offline_sync.contract import CHANGE_TYPES
 from offline_sync.outbox import Outbox
 from offline_sync.outbox import migrations as outbox_migrations
 from offline_sync.store import Store
@@ -512,17 +513,7 @@ def _create_pulled(db) -> None:
     )
 
 
-FEED_TYPES = (
-    "catalogue_item",
-    "catalogue_item_removed",
-    "agent_account",
-    "calendar",
-    "notice",
-    "case_status",
-)
-
-
-def recording_appliers(types: tuple[str, ...] = FEED_TYPES) -> dict[str, Any]:
+def recording_appliers(types: tuple[str, ...] = CHANGE_TYPES) -> dict[str, Any]:
     """Appliers that keep the latest data per (type, key) in the ``pulled`` table."""
 
     def make(kind: str):

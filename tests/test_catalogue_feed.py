@@ -10,7 +10,7 @@ import pytest
 from kiosk.core.appliers import appliers
 from kiosk.core.catalogue import CatalogueError, seed_dir
 from kiosk.demo.synthetic import synthetic_items
-from offline_sync.contract import load_catalogue
+from offline_sync.contract import CHANGE_TYPES, load_catalogue
 from tests.cases_fixtures import kit  # noqa: F401
 
 
@@ -24,14 +24,7 @@ def apply(kit, kind, data):  # noqa: F811
 
 
 def test_appliers_cover_every_change_type_of_the_contract(kit):  # noqa: F811
-    assert set(appliers(kit.vault)) == {
-        "case_status",
-        "catalogue_item",
-        "catalogue_item_removed",
-        "agent_account",
-        "calendar",
-        "notice",
-    }
+    assert set(appliers(kit.vault)) == set(CHANGE_TYPES)
 
 
 def test_higher_version_replaces_and_reindexes_lower_or_equal_is_ignored(kit):  # noqa: F811
