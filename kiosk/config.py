@@ -161,6 +161,13 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Backup:
+    dir: str
+    keep: int = field(metadata=_range(1, 365))
+    at: str = field(metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
+
+
+@dataclass(frozen=True)
 class Config:
     site: Site
     # Every entry starts from the [service_defaults] table and overrides it key by key.
@@ -171,12 +178,22 @@ class Config:
     sync: Sync
     devices: Devices
     ui: Ui
+    backup: Backup
     source: str = field(metadata={"internal": True})
 
     @property
     def data_dir(self) -> Path:
         """The data directory; ``~`` expanded, a relative path taken from the site file's folder."""
-        path = Path(self.site.data_dir).expanduser()
+        return self._path(self.site.data_dir)
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where backups go: ``[backup] dir`` (relative to the site file's folder), else
+        ``backups`` in the data directory."""
+        return self._path(self.backup.dir) if self.backup.dir else self.data_dir / "backups"
+
+    def _path(self, text: str) -> Path:
+        path = Path(text).expanduser()
         if path.is_absolute():
             return path
         return Path(self.source).resolve().parent / path
