@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.core import catalogue_schema, printing_schema
+from kiosk.core import printing_schema
 from kiosk.core.cases import schema as cases_schema
+from kiosk.core.catalogue import schema as catalogue_schema
 from kiosk.core.hall import schema as hall_schema
 from kiosk.core.queue import schema as queue_schema
 from offline_sync import outbox
