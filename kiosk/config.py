@@ -47,6 +47,10 @@ class Site:
     name: str = field(metadata=_check(r"\S", "a non-empty name"))
     data_dir: str = field(metadata=_check(r"\S", "a directory path"))
     timezone: str = "Asia/Shanghai"
+    phone: str = field(
+        default="", metadata=_check(r"^(|[0-9][0-9 -]{4,18}[0-9])$", "a phone number or empty")
+    )
+    letters: str = field(default="", metadata=_check(r"^(|[A-Z]{1,3})$", "1 to 3 capital letters"))
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Service:
     prefix: str = field(metadata=_check(r"^[A-UW-Z]$", "one capital letter A-Z except V"))
     counters: list[str] = field(metadata={"non_empty": True, "allowed": "a non-empty list"})
     default_service_min: float = field(default=5.0, metadata=_range(0.5, 240))
+    themes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
