@@ -25,6 +25,7 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
+from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
@@ -65,6 +66,7 @@ class Services:
     feedback: FeedbackService
     agents: AgentDirectory
     notices: Notices
+    alerts: StaffAlerts
     sync: SyncService
     housekeeping: Housekeeping
 
@@ -106,6 +108,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
+    alerts = StaffAlerts(store, clock)
     return Services(
         config=config,
         clock=clock,
@@ -113,7 +116,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         vault=vault,
         outbox=outbox,
         queue=QueueService(store, outbox, config, clock),
-        printer=PrintService.from_config(config, store, vault, clock),
+        printer=PrintService.from_config(config, store, vault, clock, alerts=alerts),
         catalogue=catalogue,
         calendar=calendar,
         cases=CaseService(
@@ -130,6 +133,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
+        alerts=alerts,
         sync=sync,
         housekeeping=Housekeeping(
             [("backup", Backups.for_config(config, store.path, clock).run_if_due)]

@@ -66,4 +66,4 @@ def test_the_scripted_demo_runs(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert "VA002" in done.stdout and "请 VA002 号到 1号窗口 办理" in done.stdout
+    assert "请 A002 号（绿色通道）到 1号窗口 办理" in done.stdout and "VA002" not in done.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core import catalogue_schema, printing_schema, queue_schema
+from kiosk.core import catalogue_schema, printing_schema, queue_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
@@ -14,4 +14,5 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    staff_alerts.migrations,
 ]
