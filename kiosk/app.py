@@ -25,10 +25,10 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
-from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.housekeeping import Housekeeping
 from kiosk.core.upkeep.watchdog import Watchdog

@@ -12,7 +12,8 @@ from kiosk.core.queue import Priority, QueueError, Ticket
 
 def _ticket_text(ticket: Ticket) -> str:
     lines = [
-        f"{ticket.service_name}  {ticket.display_no}" + ("  【绿色通道】" if ticket.priority else ""),
+        f"{ticket.service_name}  {ticket.display_no}"
+        + ("  【绿色通道】" if ticket.priority else ""),
         f"取号时间 {ticket.issued_at:%Y-%m-%d %H:%M}",
         f"状态 {ticket.state}" + (f"  窗口 {ticket.counter}" if ticket.counter else ""),
     ]

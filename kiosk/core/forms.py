@@ -260,7 +260,9 @@ class KeyedEntry:
 ID_NUMBER_ENTRY = KeyedEntry("id", 18, exact=True)
 # How long a keyed form value may get, by field type (choices, dates, addresses: no pad).
 _FIELD_ENTRIES = {
-    "phone": KeyedEntry("digits", 12),  # a mobile has 11 digits; a landline with its area code 11-12
+    "phone": KeyedEntry(
+        "digits", 12
+    ),  # a mobile has 11 digits; a landline with its area code 11-12
     "number": KeyedEntry("digits", 9),
     "id_number": ID_NUMBER_ENTRY,
     "text": KeyedEntry("digits", 30),

@@ -25,16 +25,18 @@ from devices.printer import (
 from devices.printer.paper import Paper
 from kiosk.config import Config
 from kiosk.core.messages import Messages, messages_for
+from kiosk.core.next_steps import after_ticket
+from kiosk.core.queue import Ticket
 from kiosk.core.receipts import (
     CaseReceipt,
     DailyStats,
     Letterhead,
     MaterialsList,
+    TicketPaper,
     render_materials,
     render_receipt,
     render_stats,
     render_ticket,
-    TicketPaper,
 )
 from kiosk.core.staff_alerts import PRINTER_FAULT, StaffAlerts
 from offline_sync.clock import Clock
@@ -104,9 +106,11 @@ class PrintService:
         messages: Messages | None = None,
         why_no_printer: str = "no printer configured ([devices.printer] url)",
         alerts: StaffAlerts | None = None,
+        config: Config | None = None,
     ) -> None:
         self.why_no_printer = why_no_printer
         self.alerts = alerts
+        self.config = config
         self.store = store
         self.vault = vault
         self.printer = printer
@@ -140,14 +144,29 @@ class PrintService:
                 printer = open_printer(url, paper, settings.status_timeout_s)
             except PrinterUrlError as exc:
                 why = f"{config.source}: [devices.printer] url: {exc}"
-        return cls(store, vault, printer, paper, site, clock, why_no_printer=why, alerts=alerts)
+        return cls(
+            store,
+            vault,
+            printer,
+            paper,
+            site,
+            clock,
+            why_no_printer=why,
+            alerts=alerts,
+            config=config,
+        )
 
     # -- what the kiosk prints ----------------------------------------------------
 
-    def ticket(self, ticket: TicketPaper) -> PrintResult:
-        """Print a queue ticket."""
-        data = render_ticket(self._document(), ticket, self.site, self.text)
-        return self._print("ticket", ticket.ticket.ticket_no, data)
+    def ticket(self, ticket: Ticket) -> PrintResult:
+        """Print a queue ticket, with where to wait (the service's counters, when the
+        service knows the site's configuration)."""
+        wait = ()
+        if self.config is not None:
+            wait = (after_ticket(self.config, ticket.service_code, ticket.ticket_no),)
+        paper = TicketPaper(ticket, wait)
+        data = render_ticket(self._document(), paper, self.site, self.text)
+        return self._print("ticket", ticket.ticket_no, data)
 
     def receipt(self, receipt: CaseReceipt) -> PrintResult:
         """Print a case's receipt."""
@@ -201,7 +220,9 @@ class PrintService:
             return self.printer.document()
         return Document(self.paper)
 
-    def _print(self, kind: str, ref: str, data: bytes, reprint_of: int | None = None) -> PrintResult:
+    def _print(
+        self, kind: str, ref: str, data: bytes, reprint_of: int | None = None
+    ) -> PrintResult:
         url = self.printer.url if self.printer is not None else NO_PRINTER_URL
         with self.store.transaction() as conn:
             conn.execute(

@@ -160,10 +160,7 @@ class ApplicationFlow:
         """``page`` and ``pages`` of a step: a field's page, or the ``after_form``-th page
         after the form (1: materials...)."""
         before = PAGES_BEFORE_FORM if self.source is ApplicantSource.PERSON else 1
-        if field is not None:
-            page = before + field + 1
-        else:
-            page = before + len(self.fields) + after_form
+        page = before + (field + 1 if field is not None else len(self.fields) + after_form)
         return {"page": page, "pages": self.pages}
 
     def _applicant_step(self, backwards: bool = False) -> Step:

@@ -172,8 +172,6 @@ def receipt_for(case: Case, config: Config, theme: str, words: tuple[str, str]) 
         promised_days=summary.promised_days,
         promised_date=summary.promised_date if sent else None,
         bring=[_to_bring(m, *words) for m in case.materials if m.required or m.checked],
-        next_steps=after_receipt(
-            config, theme, summary.reference, sent, summary.promised_days
-        ),
+        next_steps=after_receipt(config, theme, summary.reference, sent, summary.promised_days),
         progress_url=progress_link(config, summary.case_id),
     )

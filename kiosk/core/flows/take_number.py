@@ -15,7 +15,6 @@ from kiosk.core.forms import KeyedEntry
 from kiosk.core.next_steps import Sentence, after_ticket, remember_ticket
 from kiosk.core.printing import PrintResult
 from kiosk.core.queue import Ticket, UnknownAppointment
-from kiosk.core.receipts import TicketPaper
 
 PRIORITY_REASONS = ("age", "disability", "pregnancy", "military")
 CARD_REASON = "age"  # the queue checks the age from the card's number (never stored)
@@ -124,9 +123,7 @@ class TakeNumberFlow:
         return FieldErrors.one("code", UnknownAppointment.key)
 
     def _issue(self, services: FlowServices, ticket: Ticket) -> TicketStep:
-        config, number = services.config, ticket.ticket_no
-        paper = TicketPaper(ticket, (after_ticket(config, ticket.service_code, number),))
-        return self._shown(services, ticket, services.printer.ticket(paper))
+        return self._shown(services, ticket, services.printer.ticket(ticket))
 
     def _shown(self, services: FlowServices, ticket: Ticket, printed: PrintResult) -> TicketStep:
         config, number = services.config, ticket.ticket_no
