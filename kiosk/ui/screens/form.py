@@ -16,6 +16,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.core.regions import place_name
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import DIGITS, ID_DIGITS, Choice, DatePicker, KButton, Keypad, apply_key
@@ -43,13 +44,17 @@ class FormScreen(KioskScreen):
             self.place_page = 0
         super().render(step)
         self.shown = step.value
+        self.shown_text = self._readable(step.value)
         self._build()
 
     def on_shown(self, *_args: object) -> None:
         self.shown_text = self._readable(self.shown)
 
     def _readable(self, value: str) -> str:
-        """The value as a villager reads it: a phone grouped, a date in words."""
+        """The value as a villager reads it: a phone grouped, a date in words, a place
+        being picked as far as it goes."""
+        if self.step is not None and self.step.picks_place and not value and self.step.place_path:
+            return place_name(self.step.place_path) + self.app.t("form.place.more")
         if not value or self.step is None:
             return value
         kind = self.step.field.type
