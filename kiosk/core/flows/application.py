@@ -298,6 +298,9 @@ class ApplicationFlow:
         if path and path[-1].level == region.level:
             path = path[:-1]  # another county (or city) of the same parent
         path = (*path, region)
+        cities = self.regions.children(region) if region.level == "province" else ()
+        if len(cities) == 1:  # a municipality (重庆市): its districts straight away
+            path = (*path, cities[0])
         self.place_paths[name] = path
         if region.level == "county":
             self.values[name] = place_name(path)

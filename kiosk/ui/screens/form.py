@@ -137,7 +137,11 @@ class FormScreen(KioskScreen):
         row = BoxLayout(spacing=dp(14), size_hint_y=None, height=dp(170))
         again = KButton(role="secondary", text=t("form.place.again"))
         again.disabled = not step.place_path
-        again.bind(on_release=lambda _b: self.forward(self.session.application.place_again, step.field.name))
+        again.bind(
+            on_release=lambda _b: self.forward(
+                self.session.application.place_again, step.field.name
+            )
+        )
         earlier = KButton(role="secondary", text=t("common.previous_page"))
         earlier.disabled = self.place_page == 0
         earlier.bind(on_release=lambda _b: self._turn(-1))

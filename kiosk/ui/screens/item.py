@@ -38,7 +38,8 @@ class ItemScreen(KioskScreen):
         big = self.app.fs["title"]
         sections = self.step.sections_by_page[self.page - 1]
         self.body = "\n\n".join(
-            f"[size={big}][b]{s.heading}[/b][/size]\n" + "\n".join(f"  · {line}" for line in s.lines)
+            f"[size={big}][b]{s.heading}[/b][/size]\n"
+            + "\n".join(f"  · {line}" for line in s.lines)
             for s in sections
         )
 

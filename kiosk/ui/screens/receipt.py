@@ -48,9 +48,7 @@ class ReceiptScreen(KioskScreen):
         if self.busy:
             return
         self.busy = True
-        self.forward(
-            self.session.application.reprint, done=self._reprinted, failed=self._failed
-        )
+        self.forward(self.session.application.reprint, done=self._reprinted, failed=self._failed)
 
     def _reprinted(self, step) -> None:
         self.busy = False

@@ -54,9 +54,7 @@ class TicketScreen(KioskScreen):
         if self.busy:
             return
         self.busy = True
-        self.forward(
-            self.session.take_number.reprint, done=self._reprinted, failed=self._failed
-        )
+        self.forward(self.session.take_number.reprint, done=self._reprinted, failed=self._failed)
 
     def _reprinted(self, step) -> None:
         self.busy = False
