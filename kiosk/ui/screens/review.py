@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, StringProperty
-
 from datetime import date
+
+from kivy.properties import BooleanProperty, StringProperty
 
 from devices.idcard.idnumber import mask_id_number
 from kiosk.core.wording import group_phone, long_date
