@@ -51,7 +51,7 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
         ]
         ticket, receipt, materials, stats = vp.wait_for_jobs(4)
         service.close()
-    assert all(r.printed and r.message_key == "printing.result.printed" for r in results)
+    assert all(r.printed and r.key == "printing.result.printed" for r in results)
     assert vp.status_queries == 4 * 4  # DLE EOT 1..4 before each job
     for job in (ticket, receipt, materials, stats):
         assert job.cut == "full" and not job.unknown and not job.warnings
@@ -120,7 +120,7 @@ def test_a_printer_that_cannot_print_gets_no_job_and_says_why(app, state):
         service = print_service(app, pty_url, PAPER_80, timeout=0.3)
         result = service.ticket(TICKET)
         assert not result.printed and result.state is state
-        assert result.message_key.startswith("printing.result.")
+        assert result.key.startswith("printing.result.")
         vp.state = PrinterState.PAPER_NEAR_END
         assert service.ticket(TICKET).printed
         assert len(vp.wait_for_jobs(1)) == 1
@@ -209,6 +209,6 @@ def test_without_a_printer_the_kiosk_still_issues_tickets_and_tells_staff(app, c
     assert config.source in app.printer.status().detail
     ticket = app.queue.take("social")
     result = app.printer.ticket(ticket)
-    assert not result.printed and result.message_key == "printing.result.not_printed"
+    assert not result.printed and result.key == "printing.result.not_printed"
     [alert] = app.alerts.raised()
     assert alert.kind == "printer_fault" and alert.detail.startswith("offline")

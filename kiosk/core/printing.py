@@ -8,7 +8,7 @@ sends the very same bytes again. Finished jobs are dropped after ``KEEP_DAYS``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,17 +62,19 @@ class UnknownPrintJob(KeyError):
 class PrintResult:
     """What became of one print job.
 
-    ``printed`` False means nothing (or not all) came out: ``message_key`` says why in a
-    villager's words (no paper, the cover is open...); the front-end keeps what the paper
-    would have said on the screen and offers 重新打印 (:meth:`PrintService.reprint`).
-    ``detail`` is for a technician.
+    ``key`` and ``params`` are the sentence for the villager, in the shape of an error's (see
+    :mod:`kiosk.core.errors`). ``printed`` False means nothing (or not all) came out: ``key``
+    says why in a villager's words (no paper, the cover is open...); the front-end keeps
+    what the paper would have said on the screen and offers 重新打印
+    (:meth:`PrintService.reprint`). ``detail`` is for a technician.
     """
 
     job_id: int
     printed: bool
     state: PrinterState
-    message_key: str
+    key: str
     detail: str
+    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,7 @@ class ProgressScreen(KioskScreen):
             lines.append(t("progress.reference", reference=summary.reference))
         if case.promised_shown:
             lines.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
-        steps = "  →  ".join(
-            t("progress.step", status=t(f"case.status.{e.status}"), day=self._day(e.at))
-            for e in case.timeline
-        )
+        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
         lines.append(steps)
         lines += [line.text(messages) for line in case.next_steps]
         panel = BoxLayout(orientation="vertical", padding=dp(20))
@@ -119,9 +116,11 @@ class ProgressScreen(KioskScreen):
         panel.add_widget(label)
         return panel
 
-    def _day(self, at: str) -> str:
-        moment = datetime.fromisoformat(at)
-        return self.app.t("progress.day", month=moment.month, day=moment.day)
+    def _step(self, status: str, at: str) -> str:
+        moment, t = datetime.fromisoformat(at), self.app.t
+        return t(
+            "progress.step", month=moment.month, day=moment.day, status=t(f"case.status.{status}")
+        )
 
     def _hex(self, role: str) -> str:
         r, g, b, _a = self.app.pal[role]

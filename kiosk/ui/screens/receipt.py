@@ -34,7 +34,7 @@ class ReceiptScreen(KioskScreen):
         self.on_platform = on_platform(receipt.stage)
         self.next_text = "\n".join(line.text(messages) for line in receipt.next_steps)
         self.printed = all(p.printed for p in step.prints)
-        self.print_message = t("receipt.take") if self.printed else t(result.message_key)
+        self.print_message = t("receipt.take") if self.printed else t(result.key, **result.params)
         if self.app.manager.current == self.name:
             self.on_enter()
 
