@@ -89,7 +89,7 @@ def test_the_age_priority_is_checked_on_the_kiosk_and_the_id_number_stays_there(
         ticket = q.take("hukou", id_number=id_number("19500101"))
     finally:
         q.close()
-    assert ticket.priority == "age" and ticket.display_no.startswith("VC")
+    assert ticket.priority == "age" and ticket.display_no.startswith("C")
     store = open_store(load_config(hall.site))
     try:
         rows = store.conn.execute("SELECT * FROM queue_log").fetchall()

@@ -134,8 +134,8 @@ def test_the_board_reads_the_last_six_calls_and_every_line(app):
     app.queue.recall("C001")
     view = app.queue.hall_view()
     assert [c.display_no for c in view.recent_calls] == [
-        "VC001",
-        "VC001",
+        "C001",
+        "C001",
         "A007",
         "A006",
         "A005",

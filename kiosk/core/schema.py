@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core import printing_schema
+from kiosk.core import printing_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
 from kiosk.core.hall import schema as hall_schema
@@ -17,5 +17,6 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    staff_alerts.migrations,
     hall_schema.migrations,
 ]

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-PRIORITY_MARK = "V"
+PRIORITY_MARK = "V"  # earlier versions printed it before green-channel numbers; still accepted
 ELDERLY_AGE = 65
 
 
@@ -69,11 +69,6 @@ CALL_ACTIONS = (
 )
 
 
-def display_no(ticket_no: str, priority: bool) -> str:
-    """The number as printed and called: ``VA003`` for the green channel, else ``A003``."""
-    return PRIORITY_MARK + ticket_no if priority else ticket_no
-
-
 def _time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -96,8 +91,10 @@ class Ticket:
 
     @property
     def display_no(self) -> str:
-        """The number as printed and called: ``VA003`` for the green channel, else ``A003``."""
-        return display_no(self.ticket_no, self.priority is not None)
+        """The number as printed, shown, spoken and called: as issued (``A003``). A green
+        channel ticket is marked beside it (绿色通道, from ``priority``), never by a letter
+        added to the number."""
+        return self.ticket_no
 
     @property
     def waited_min(self) -> int | None:
@@ -216,8 +213,8 @@ class Change:
 
     @property
     def display_no(self) -> str | None:
-        """The number as called (``VA003`` for the green channel)."""
-        return display_no(self.ticket_no, self.priority) if self.ticket_no else None
+        """The number as called: as issued (the green channel is marked beside it)."""
+        return self.ticket_no
 
     def as_json(self) -> dict[str, object]:
         """JSON form for the board, the speaker and the phone page."""

@@ -129,9 +129,15 @@ class QueueReader:
         result = []
         for line in self.lines(conn, day, now):
             current = [
-                {"ticket_no": r["ticket_no"], "state": r["state"], "counter": r["counter"]}
+                {
+                    "ticket_no": r["ticket_no"],
+                    "state": r["state"],
+                    "counter": r["counter"],
+                    "priority": r["priority"] is not None,
+                }
                 for r in conn.execute(
-                    "SELECT ticket_no, state, counter FROM ticket WHERE day = ? AND service_code = ?"
+                    "SELECT ticket_no, state, counter, priority FROM ticket"
+                    " WHERE day = ? AND service_code = ?"
                     " AND state IN ('called', 'serving') ORDER BY called_at",
                     (day.isoformat(), line.service_code),
                 )
