@@ -129,8 +129,10 @@ def test_ticket_life_and_its_outbox_events(app, clock):
         "at",
         "counter",
         "priority",
+        "channel",  # an extension: kiosk or phone (docs/platform-api.md)
     }
     assert body["at"].endswith("+08:00") and body["priority"] is False
+    assert body["channel"] == "kiosk"
 
 
 def test_no_show_cancel_and_transfer_keeping_the_place(app, clock):

@@ -29,6 +29,7 @@ from offline_sync.contract.records import (
     RATING_TARGETS,
     RECORD_KINDS,
     RESULT_STATUSES,
+    TICKET_CHANNELS,
     TICKET_EVENTS,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "REACHES",
     "RECORD_KINDS",
     "RESULT_STATUSES",
+    "TICKET_CHANNELS",
     "TICKET_EVENTS",
     "CatalogueError",
     "canonical_json",

@@ -26,6 +26,10 @@ TICKET_EVENTS = (
     "held",
     "restored",
 )
+# Where a ticket was taken: a kiosk (or a hall client, or the queue CLI) or the hall's phone
+# page (扫码取号). Not in the contract: devices add ``channel`` to every ticket event, the
+# reference platform checks it when present (docs/platform-api.md).
+TICKET_CHANNELS = ("kiosk", "phone")
 CASE_STATUSES = (
     "received",
     "accepted",

@@ -19,6 +19,7 @@ from offline_sync.contract import (
     ID_TYPES,
     RATING_TARGETS,
     RECORD_KINDS,
+    TICKET_CHANNELS,
     TICKET_EVENTS,
 )
 from offline_sync.contract.protocol import MAX_UPLOAD_BYTES
@@ -263,6 +264,8 @@ def check_ticket_event(body: dict[str, Any]) -> None:
         raise Invalid("counter", "must be a string or null")
     if not isinstance(body.get("priority"), bool):
         raise Invalid("priority", "must be true or false")
+    if "channel" in body and body["channel"] not in TICKET_CHANNELS:  # an extension
+        raise Invalid("channel", "must be one of " + ", ".join(TICKET_CHANNELS))
 
 
 def _string(obj: dict[str, Any], key: str, where: str | None = None) -> str:
