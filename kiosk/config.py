@@ -179,6 +179,15 @@ class Hall:
     session_hours: float = field(metadata=_range(0.5, 24))
     pin_attempts: int = field(metadata=_range(2, 20))
     lockout_min: float = field(metadata=_range(1, 1440))
+    public_url: str = field(metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    phone_open_per_address: int = field(metadata=_range(0, 100))
+    phone_daily_per_address: int = field(metadata=_range(0, 1000))
+    phone_actions_per_min: int = field(metadata=_range(2, 600))
+
+    @property
+    def phone_url(self) -> str:
+        """The phone page (扫码取号) as phones reach it; empty when no ``public_url`` is set."""
+        return self.public_url.rstrip("/") + "/m" if self.public_url else ""
 
 
 @dataclass(frozen=True)
