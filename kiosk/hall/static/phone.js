@@ -16,6 +16,7 @@
   const chime = document.getElementById("chime");
   let busy = false;
   let remindArmed = false; // a tap on this page load unlocked the sound
+  let confirming = null;   // the number whose 取消排队 asks 确定不要了吗 (kept across redraws)
 
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (err) { return {}; }
@@ -60,9 +61,22 @@
     button.classList.toggle("on", remindArmed);
   }
 
-  // After every redraw: the reminder's label, and an alert for a number newly called.
+  function confirm(ticketId) {
+    confirming = ticketId;
+    for (const card of document.querySelectorAll(".ticket")) {
+      const asking = card.dataset.ticket === confirming;
+      const box = card.querySelector(".confirm");
+      if (!box) continue;
+      box.hidden = !asking;
+      card.querySelector(".cancel").hidden = asking;
+    }
+  }
+
+  // After every redraw: the reminder's label, an open 取消排队 question, and an alert for
+  // a number newly called.
   function after() {
     remindLabel();
+    if (confirming) confirm(document.querySelector('.ticket[data-ticket="' + confirming + '"] .confirm') ? confirming : null);
     let calledText = null;
     for (const card of document.querySelectorAll(".ticket.called")) {
       const key = card.dataset.ticket + "|" + card.dataset.call;
@@ -159,12 +173,11 @@
       }
       remindLabel();
     } else if (button.classList.contains("cancel") && card) {
-      card.querySelector(".confirm").hidden = false;
-      button.hidden = true;
+      confirm(card.dataset.ticket);
     } else if (button.classList.contains("cancel-no") && card) {
-      card.querySelector(".confirm").hidden = true;
-      card.querySelector(".cancel").hidden = false;
+      confirm(null);
     } else if (button.classList.contains("cancel-yes") && card) {
+      confirm(null);
       act("/m/cancel", { ticket_id: card.dataset.ticket, request_id: hex(16) });
     }
   });
