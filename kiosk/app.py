@@ -18,7 +18,7 @@ from pathlib import Path
 from devices.idcard import CardReader, open_reader
 from devices.scanner import Scanner, open_scanner
 from kiosk.config import Config
-from kiosk.core.agents import AgentDirectory
+from kiosk.core.agents import AgentDirectory, KeyRing
 from kiosk.core.appliers import appliers
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
@@ -76,7 +76,7 @@ def open_store(config: Config) -> Store:
 def build_app(config: Config, clock: Clock | None = None) -> Services:
     """Build the services of one process from its configuration."""
     clock = clock or SystemClock()
-    vault = Vault.load_or_create(config.data_dir)
+    vault = KeyRing.load_or_create(config.data_dir)  # opens agents' values while they are logged in
     store = open_store(config)
     sync = SyncService(
         open_store=lambda: open_store(config),

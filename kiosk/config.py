@@ -142,6 +142,31 @@ class Ui:
         default="", metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty")
     )
     language: Literal["zh_CN"] = "zh_CN"
+    mode: Literal["kiosk", "agent"] = "kiosk"
+
+
+_POWERS_OF_TWO = tuple(2**k for k in range(10, 21))
+
+
+@dataclass(frozen=True)
+class Agent:
+    photo_max_px: int = field(default=1600, metadata=_range(640, 4096))
+    photo_quality: int = field(default=85, metadata=_range(50, 95))
+    idle_lock_s: int = field(default=300, metadata=_range(30, 3600))
+    pin_attempts: int = field(default=5, metadata=_range(3, 10))
+    lockout_min: int = field(default=15, metadata=_range(1, 1440))
+    erase_after: int = field(default=10, metadata=_range(5, 30))
+    key_scrypt_n: int = field(
+        default=32768, metadata={"choices": _POWERS_OF_TWO, "allowed": "a power of 2"}
+    )
+    due_soon_days: int = field(default=2, metadata=_range(0, 30))
+    stale_draft_days: int = field(default=3, metadata=_range(1, 90))
+    camera: str = field(
+        default="",
+        metadata=_check(
+            r"^(|sim|sim:.+|kivy|opencv(:\d+)?)$", "empty, sim, sim:DIR, kivy or opencv:N"
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -154,6 +179,7 @@ class Config:
     sync: Sync = field(default_factory=Sync)
     devices: Devices = field(default_factory=Devices)
     ui: Ui = field(default_factory=Ui)
+    agent: Agent = field(default_factory=Agent)
     source: str = field(default="<defaults>", metadata={"internal": True})
 
     @property
