@@ -470,7 +470,10 @@ class CaseService:
             "attachments": [
                 {
                     "id": a.attachment_id,
-                    "material_code": a.material_code,
+                    # The signed consent is no material of the item: null, as the contract has it.
+                    "material_code": None
+                    if a.material_code == CONSENT_MATERIAL
+                    else a.material_code,
                     "media_type": a.media_type,
                     "size": a.size,
                     "sha256": a.sha256,

@@ -31,8 +31,7 @@ def document_photo(
     """A JPEG photo of the made-up document ``kind`` (one of :data:`PAGES`) at ``size``."""
     rng = random.Random(seed)
     width, height = size
-    table = Image.effect_noise(size, 24).convert("RGB")
-    table = Image.blend(Image.new("RGB", size, (120, 92, 60)), table, 0.25)
+    table = Image.new("RGB", size, (120, 92, 60))
     paper = Image.new("RGB", (int(width * 0.7), int(height * 0.8)), (246, 243, 232))
     draw = ImageDraw.Draw(paper)
     title, lines = PAGES[kind]
@@ -48,14 +47,14 @@ def document_photo(
             width=2,
         )
     paper = paper.convert("RGBA").rotate(
-        rng.uniform(-4, 4), expand=True, resample=Image.Resampling.BICUBIC
+        rng.uniform(-4, 4), expand=True, resample=Image.Resampling.BILINEAR
     )
     mask = paper.getchannel("A").filter(ImageFilter.GaussianBlur(2))
     table.paste(
         paper.convert("RGB"), ((width - paper.width) // 2, (height - paper.height) // 2), mask
     )
-    grain = Image.effect_noise(size, 10).convert("RGB")
-    photo = Image.blend(table, grain, 0.06)
+    noise = Image.frombytes("L", size, rng.randbytes(width * height))
+    photo = Image.blend(table, Image.merge("RGB", (noise, noise, noise)), 0.08)
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=quality)
     return out.getvalue()
@@ -67,6 +66,6 @@ def write_samples(folder: Path, size: tuple[int, int] = (2048, 1536)) -> list[Pa
     paths = []
     for i, kind in enumerate(PAGES):
         path = folder / f"{i + 1}-{kind}.jpg"
-        path.write_bytes(document_photo(kind, size, seed=i + 1, quality=85))
+        path.write_bytes(document_photo(kind, size, seed=i + 1, quality=70))
         paths.append(path)
     return paths

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -80,12 +81,20 @@ class AgentLogin:
     """PIN checks, lock-out and the data keys of the agents of this tablet."""
 
     def __init__(
-        self, store: Store, keyring: KeyRing, clock: Clock, settings: AgentSettings
+        self,
+        store: Store,
+        keyring: KeyRing,
+        clock: Clock,
+        settings: AgentSettings,
+        on_unlock: Callable[[], None] | None = None,
     ) -> None:
+        """``on_unlock`` runs after a login (the sync worker's nudge: the agent's records,
+        which waited while their key was locked, may leave now)."""
         self.store = store
         self.keyring = keyring
         self.clock = clock
         self.settings = settings
+        self.on_unlock = on_unlock
         self.directory = AgentDirectory(store, keyring)
 
     # -- logging in --------------------------------------------------------------------------
@@ -108,6 +117,8 @@ class AgentLogin:
             raise outcome
         self.keyring.unlock(outcome.vault)
         log.info("agent %s logged in", agent_id)
+        if self.on_unlock is not None:
+            self.on_unlock()
         return outcome
 
     def _attempt(
@@ -146,6 +157,12 @@ class AgentLogin:
             "UPDATE agent_device SET failed_pins = 0, locked_until = NULL, last_login_at = ?"
             " WHERE agent_id = ?",
             (now.isoformat(), agent_id),
+        )
+        # The sync engine deferred this agent's records while their key was locked: due now.
+        conn.execute(
+            "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending'"
+            " AND substr(body, 1, ?) = ?",
+            (len(vault.prefix), vault.prefix),
         )
         account = self.directory.get(agent_id)
         assert account is not None
