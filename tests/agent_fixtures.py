@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import Services, build_app
+from kiosk.app import AgentServices, build_agent
 from kiosk.config import load_config
 from kiosk.core.agents import AgentDesk, AgentLogin, AgentSession
 from kiosk.core.appliers import appliers
@@ -45,7 +45,7 @@ def account(agent_id: str, name: str, pin: str, *, active: bool = True) -> dict:
 class Tablet:
     """An agent's tablet: the site's services and the login."""
 
-    services: Services
+    services: AgentServices
     login: AgentLogin
     clock: ManualClock
     data_dir: Path
@@ -59,17 +59,7 @@ class Tablet:
 
     def desk(self, session: AgentSession) -> AgentDesk:
         """The logged-in agent's desk."""
-        s = self.services
-        return AgentDesk(
-            session,
-            store=s.store,
-            catalogue=s.catalogue,
-            calendar=s.calendar,
-            clock=self.clock,
-            data_dir=s.config.data_dir,
-            settings=s.config.agent,
-            timezone=s.config.site.timezone,
-        )
+        return self.services.desk(session)
 
     def log_in(self, agent_id: str, pin: str, **options: object) -> AgentDesk:
         """Log in and give the desk."""
@@ -81,14 +71,8 @@ def make_tablet(tmp_path: Path, clock: ManualClock | None = None, extra: str = "
     A-0002 (PIN 246801)."""
     clock = clock or ManualClock()
     config = load_config(write_site(tmp_path, AGENT_SITE + extra))
-    services = build_app(config, clock)
-    services.catalogue.seed_if_empty()
-    tablet = Tablet(
-        services,
-        AgentLogin(services.store, services.vault, clock, config.agent),
-        clock,
-        config.data_dir,
-    )
+    services = build_agent(config, clock, background=False)
+    tablet = Tablet(services, services.login, clock, config.data_dir)
     tablet.feed(account("A-0001", "李代办", "135790"), account("A-0002", "罗代办", "246801"))
     return tablet
 

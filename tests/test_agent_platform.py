@@ -13,6 +13,7 @@ from kiosk.app import sample_cards
 from kiosk.core.agents import ReminderKind, Worklist
 from kiosk.core.catalogue import seed_dir
 from kiosk.resources import data_path
+from offline_sync.outbox import Outbox
 from tests.agent_fixtures import TWO_PHOTOS_ITEM, make_tablet
 from tests.clocks import ManualClock
 from tests.platform_fixtures import AGENT_ID, AGENT_PIN, running_platform
@@ -53,8 +54,8 @@ def test_an_agents_application_round_trip_with_a_correction(tmp_path):
             # Logged out, the agent's record waits sealed: not sent, not a dead letter.
             tablet.login.log_out(desk.session)
             engine.run_once(30, wait=False)
-            assert services.outbox.counts()["pending"] == 1
-            assert services.outbox.counts()["dead"] == 0
+            counts = Outbox(services.store, services.vault).counts()
+            assert counts["pending"] == 1 and counts["dead"] == 0
             assert platform.service.counts().get("records_case", 0) == 0
 
             desk = tablet.log_in(AGENT_ID, AGENT_PIN)
