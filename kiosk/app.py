@@ -32,7 +32,7 @@ from kiosk.resources import data_path
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
-from offline_sync.sync import SyncService, SyncSettings, platform_connector
+from offline_sync.sync import SyncReport, SyncService, SyncSettings, platform_connector
 from offline_sync.vault import Vault
 
 if TYPE_CHECKING:
@@ -273,6 +273,18 @@ class AgentServices:
             timezone=self.config.site.timezone,
             on_queued=self.sync.notify,
         )
+
+    def sync_once(self, deadline_s: float = 120.0) -> SyncReport:
+        """Sync now (the sync button), on the calling thread with its own store connection,
+        so the service thread stays free to show progress. SyncNotConfigured without a link."""
+        store = open_store(self.config)
+        engine = self.sync.engine(store)
+        try:
+            engine.retry_now()
+            return engine.run_once(deadline_s, wait=False)
+        finally:
+            engine.close()
+            store.close()
 
     def close(self) -> None:
         """Stop background sync and close the store."""

@@ -75,6 +75,7 @@ COMMANDS = {
     "catalogue": "kiosk.cli.cases:catalogue",
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
+    "agent": "kiosk.cli.agent:agent",
 }
 
 

@@ -29,6 +29,11 @@ def run(ctx: click.Context, windowed: bool) -> None:
     from kiosk.ui.kivy_env import UiSetupError
 
     try:
+        if config.ui.mode == "agent":  # the proxy agent's tablet (docs/agent.md)
+            from kiosk.agent.launch import run_agent, tablet_config
+
+            run_agent(tablet_config(config, windowed=windowed))
+            return
         from kiosk.ui.launch import run_kiosk
 
         run_kiosk(config)

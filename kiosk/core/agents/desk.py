@@ -71,7 +71,8 @@ class AgentDesk:
             hits = self.catalogue.search(text, limit=limit * 2)
         else:
             hits = [h for t in self.catalogue.themes() for h in self.catalogue.in_theme(t.name)]
-        return [h for h in hits if self._agent_allowed(h.code)][:limit]
+        # Bundles (一件事) wait for the shared application flow, which signs each item's case.
+        return [h for h in hits if not h.is_bundle and self._agent_allowed(h.code)][:limit]
 
     def _agent_allowed(self, code: str) -> bool:
         if code not in self._allowed:

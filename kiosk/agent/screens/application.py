@@ -1,0 +1,437 @@
+"""新办一件, step by step on the agent's desk: the item, the form, the materials (camera or
+file), the villager's authorisation (signature or ID card), the review and 提交.
+
+Every step is stored before the screen moves on (a draft survives a restart). The steps
+call the core's case service for the agent's channel; when the shared application flow
+(``kiosk.core.flows``) lands, these screens drive it instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kivy.properties import ListProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.spinner import Spinner
+
+from kiosk.agent.overlays import Question
+from kiosk.agent.screens.base import AgentScreen
+from kiosk.agent.widgets import ABtn, AInput, ALabel
+from kiosk.core.errors import explain
+from kiosk.core.forms import FormInvalid, validate_form
+
+
+def _problem(screen: AgentScreen, exc: BaseException) -> str:
+    key, params = explain(exc, screen.app.messages)
+    return screen.app.t(key, **params)
+
+
+class ItemsScreen(AgentScreen):
+    """Which item (only those open to agents)."""
+
+    def refresh(self) -> None:
+        self.search(self.ids.query.text)
+
+    def clear(self) -> None:
+        self.ids.query.text = ""
+        self.ids.rows.clear_widgets()
+
+    def search(self, text: str) -> None:
+        """Search the items an agent may apply for."""
+        self.app.call_desk(lambda desk: desk.items(text), self._found)
+
+    def _found(self, hits: list[Any]) -> None:
+        rows = [
+            {"title": h.name, "detail": f"{h.department} · {h.code}", "key": h.code} for h in hits
+        ]
+        self.fill(self.ids.rows, rows, self.choose)
+
+    def choose(self, code: str) -> None:
+        """This item, for the villager chosen: the draft is made, then its form."""
+        villager_id = self.app.villager_id
+
+        def start(desk: Any) -> str:
+            person = desk.villagers.get(villager_id)
+            return desk.cases.new_draft(
+                code, person.applicant(), channel="agent", agent=desk.session.ref
+            )
+
+        def started(case_id: str) -> None:
+            self.app.case_id = case_id
+            self.app.go("form")
+
+        self.app.call_desk(start, started)
+
+
+class FormScreen(AgentScreen):
+    """The item's form, all fields on one page."""
+
+    item_name = StringProperty("")
+    message = StringProperty("")
+
+    def clear(self) -> None:
+        self.ids.fields.clear_widgets()
+        self.item_name = self.message = ""
+        self._fields: list[Any] = []
+
+    def refresh(self) -> None:
+        case_id = self.app.case_id
+
+        def read(desk: Any) -> tuple[Any, Any]:
+            case = desk.cases.case(case_id)
+            return case, desk.catalogue.item(case.item_code)
+
+        self.app.call_desk(read, self._shown)
+
+    def _shown(self, result: tuple[Any, Any]) -> None:
+        case, item = result
+        self.item_name, self.message = item.name, ""
+        self._fields = list(item.form)
+        box = self.ids.fields
+        box.clear_widgets()
+        self._inputs: dict[str, Any] = {}
+        defaults = {"phone": case.applicant.get("phone"), "address": case.applicant.get("address")}
+        for f in item.form:
+            value = case.form.get(f.name, defaults.get(f.type) or "")
+            box.add_widget(ALabel(text=f.label + (" *" if f.required else "")))
+            if f.type == "choice":
+                widget = Spinner(
+                    text=str(value or ""),
+                    values=list(f.options),
+                    size_hint_y=None,
+                    height=self._input_height(),
+                )
+            else:
+                widget = AInput(text=str(value or ""))
+                if f.type in ("phone", "number"):
+                    widget.input_filter = "float" if f.type == "number" else "int"
+                if f.type == "date" and not value:
+                    widget.hint_text = "2026-01-31"
+            self._inputs[f.name] = widget
+            box.add_widget(widget)
+
+    def _input_height(self) -> float:
+        from kivy.metrics import dp
+
+        return dp(56)
+
+    def next(self) -> None:
+        """下一步: the values are checked and stored, then the materials."""
+        values = {name: w.text.strip() for name, w in self._inputs.items()}
+        case_id = self.app.case_id
+        for widget in self._inputs.values():
+            if hasattr(widget, "error"):
+                widget.error = False
+
+        def store(desk: Any) -> None:
+            desk.cases.update_form(case_id, values)
+            validate_form(tuple(self._fields), values, complete=True)
+
+        self.app.call_desk(store, lambda _r: self.app.go("materials"), self._refused)
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, FormInvalid):
+            for error in exc.errors:
+                widget = self._inputs.get(error.field)
+                if widget is not None and hasattr(widget, "error"):
+                    widget.error = True
+        self.message = _problem(self, exc)
+
+
+class MaterialsScreen(AgentScreen):
+    """The materials checklist: each one photographed or chosen from a file."""
+
+    item_name = StringProperty("")
+    message = StringProperty("")
+    materials = ListProperty()
+
+    def clear(self) -> None:
+        self.ids.materials.clear_widgets()
+        self.item_name = self.message = ""
+
+    def refresh(self) -> None:
+        case_id = self.app.case_id
+        self.app.call_desk(lambda desk: desk.cases.case(case_id), self._shown)
+
+    def _shown(self, case: Any) -> None:
+        self.item_name, self.message = case.summary.item_name, ""
+        self.materials = [(m.code, m.name, m.required, m.attachments) for m in case.materials]
+        box = self.ids.materials
+        box.clear_widgets()
+        t = self.app.t
+        for code, name, required, count in self.materials:
+            row = BoxLayout(size_hint_y=None, height=self._row_height(), spacing=10)
+            done = t("agent.ui.photos", count=count) if count else t("agent.ui.no_photo")
+            row.add_widget(
+                ALabel(text=f"{name}{' *' if required else ''}\n{done}", role="on_background")
+            )
+            shoot = ABtn(
+                text=t("agent.ui.take_photo"),
+                role="primary",
+                size_hint_x=None,
+                width=self._button_width(),
+            )
+            shoot.bind(on_release=lambda _b, c=code: self.photograph(c))
+            pick = ABtn(
+                text=t("agent.ui.choose_file"), size_hint_x=None, width=self._button_width()
+            )
+            pick.bind(on_release=lambda _b, c=code: self.choose_file(c))
+            row.add_widget(shoot)
+            row.add_widget(pick)
+            box.add_widget(row)
+
+    def _row_height(self) -> float:
+        from kivy.metrics import dp
+
+        return dp(84)
+
+    def _button_width(self) -> float:
+        from kivy.metrics import dp
+
+        return dp(120)
+
+    def photograph(self, code: str) -> None:
+        """拍照 for one material."""
+        self.app.material_code = code
+        self.app.go("camera")
+
+    def choose_file(self, code: str) -> None:
+        """选文件 for one material (always possible, camera or not)."""
+        from kiosk.agent.files import FilePicker
+
+        picker = FilePicker(start=str(Path.home()))
+        picker.bind(on_chosen=lambda _p, path: self.attach_file(code, Path(path)))
+        picker.open(animation=False)
+
+    def attach_file(self, code: str, path: Path) -> None:
+        """The chosen file, downscaled if a picture, attached to the material."""
+        case_id = self.app.case_id
+        self.app.call_desk(
+            lambda desk: desk.attach_photo(case_id, code, path.read_bytes()),
+            lambda _a: self.refresh(),
+        )
+
+    def next(self) -> None:
+        """下一步: the authorisation (once; a correction keeps the first one), then the review."""
+        missing = [
+            name for _code, name, required, count in self.materials if required and not count
+        ]
+        if missing:
+            self.message = self.app.t("agent.ui.materials_missing", names="、".join(missing))
+            return
+        case_id = self.app.case_id
+
+        def authorised(desk: Any) -> bool:
+            agent = desk.cases.case(case_id).agent or {}
+            return bool(agent.get("authorization"))
+
+        self.app.call_desk(authorised, lambda done: self.app.go("review" if done else "authorize"))
+
+
+class CameraScreen(AgentScreen):
+    """The viewfinder and 拍照."""
+
+    message = StringProperty("")
+
+    def refresh(self) -> None:
+        self.message = ""
+        camera = self.app.camera()
+        if camera is None:
+            self.message = self.app.t("camera.unavailable")
+            return
+        self.ids.finder.camera = camera
+        self.ids.finder.run()
+
+    def on_leave(self, *_args: Any) -> None:
+        self.ids.finder.halt()
+
+    def clear(self) -> None:
+        self.ids.finder.halt()
+        self.ids.finder.texture = None
+
+    def shoot(self) -> None:
+        """拍照: the still, downscaled and sealed, attached; back to the checklist."""
+        camera = self.ids.finder.camera
+        if camera is None:
+            self.app.show_message("camera.unavailable")
+            return
+        try:
+            still = camera.capture()
+        except Exception as exc:
+            self.app.show_problem(exc)
+            return
+        case_id, code = self.app.case_id, self.app.material_code
+        self.app.call_desk(
+            lambda desk: desk.attach_photo(case_id, code, still.data, still.captured_at),
+            lambda _a: self.app.back(),
+        )
+
+
+class AuthorizeScreen(AgentScreen):
+    """委托: the villager signs on the pad, or their own ID card is read."""
+
+    message = StringProperty("")
+
+    def clear(self) -> None:
+        self.ids.pad.clear()
+        self.message = ""
+
+    def refresh(self) -> None:
+        self.clear()
+
+    def sign(self) -> None:
+        """确认签字: the signature becomes the consent attachment."""
+        strokes = [list(s) for s in self.ids.pad.strokes]
+        case_id = self.app.case_id
+        self.app.call_desk(
+            lambda desk: desk.authorize(case_id, "signature", strokes=strokes),
+            lambda _r: self.app.go("review"),
+            lambda exc: setattr(self, "message", _problem(self, exc)),
+        )
+
+    def on_card(self, card: Any) -> None:
+        """本人在场: the applicant's own card was read."""
+        case_id = self.app.case_id
+        self.app.call_desk(
+            lambda desk: desk.authorize(case_id, "id_card_present", card=card),
+            lambda _r: self.app.go("review"),
+            lambda exc: setattr(self, "message", _problem(self, exc)),
+        )
+
+    def on_card_failed(self, key: str) -> None:
+        self.message = self.app.t(key)
+
+
+class ReviewScreen(AgentScreen):
+    """核对 and 提交."""
+
+    summary = StringProperty("")
+    message = StringProperty("")
+
+    def clear(self) -> None:
+        self.summary = self.message = ""
+
+    def refresh(self) -> None:
+        case_id = self.app.case_id
+
+        def read(desk: Any) -> tuple[Any, Any]:
+            case = desk.cases.case(case_id)
+            return case, desk.catalogue.item(case.item_code)
+
+        self.app.call_desk(read, self._shown)
+
+    def _shown(self, result: tuple[Any, Any]) -> None:
+        from devices.idcard.idnumber import mask_id_number
+
+        case, item = result
+        t = self.app.t
+        lines = [
+            f"[b]{item.name}[/b]",
+            t(
+                "agent.ui.review.applicant",
+                name=case.applicant["name"],
+                id=mask_id_number(case.applicant["id_number"]),
+            ),
+        ]
+        lines += [f"{f.label}：{case.form.get(f.name, '')}" for f in item.form]
+        lines += [t("agent.ui.photos_of", name=m.name, count=m.attachments) for m in case.materials]
+        method = ((case.agent or {}).get("authorization") or {}).get("method", "")
+        lines.append(t(f"agent.ui.review.authorization.{method or 'none'}"))
+        if case.summary.revision:
+            lines.append(t("agent.ui.review.revision", revision=case.summary.revision + 1))
+        self.summary = "\n".join(lines)
+        self.message = ""
+
+    def submit(self) -> None:
+        """提交: the case is finalised and locked, waiting for the link."""
+        case_id = self.app.case_id
+
+        def done(_case: Any) -> None:
+            self.app.home()
+            self.app.refresh_badge()
+            self.app.show_message("agent.ui.submitted", role="success")
+
+        self.app.call_desk(
+            lambda desk: desk.cases.submit(case_id),
+            done,
+            lambda exc: setattr(self, "message", _problem(self, exc)),
+        )
+
+
+class CaseScreen(AgentScreen):
+    """One case: where it is, what the platform said, what the agent can do."""
+
+    title_text = StringProperty("")
+    body = StringProperty("")
+    problem = StringProperty("")
+    action = StringProperty("")  # continue | correct | ""
+
+    def clear(self) -> None:
+        self.title_text = self.body = self.problem = self.action = ""
+
+    def refresh(self) -> None:
+        case_id = self.app.case_id
+
+        def read(desk: Any) -> tuple[Any, Any]:
+            return desk.line(case_id), desk.cases.timeline(case_id)
+
+        self.app.call_desk(read, self._shown)
+
+    def _shown(self, result: tuple[Any, Any]) -> None:
+        from devices.idcard.idnumber import mask_id_number
+        from kiosk.agent.screens.words import case_tag
+
+        line, timeline = result
+        t = self.app.t
+        tag, _role = case_tag(t, line)
+        self.title_text = line.item_name
+        lines = [
+            t(
+                "agent.ui.review.applicant",
+                name=line.applicant_name,
+                id=mask_id_number(line.id_number),
+            ),
+            t("agent.ui.case.state", state=tag),
+        ]
+        if line.case_no:
+            lines.append(t("agent.ui.case.case_no", case_no=line.case_no))
+        if line.promised_date:
+            lines.append(t("agent.ui.case.promised", date=line.promised_date.isoformat()))
+        if line.reason:
+            lines.append(t("agent.ui.case.reason", reason=line.reason))
+        for entry in timeline:
+            label = (
+                t(f"agent.status.{entry.status}")
+                if entry.status != "submitted"
+                else t("agent.ui.state.submitted")
+            )
+            lines.append(f"· {entry.at[:16].replace('T', ' ')}  {label}")
+        self.body = "\n".join(lines)
+        self.problem = ""
+        if line.problem:
+            self.problem = f"{t(line.problem)}\n{t('agent.ui.case.cause', cause=line.detail or '')}"
+        if line.state == "draft":
+            self.action = "continue"
+        elif line.needs_correction and line.delivery == "delivered":
+            self.action = "correct"
+        else:
+            self.action = ""
+
+    def act(self) -> None:
+        """继续办 (a draft) or 补正 (a correction: the next revision)."""
+        if self.action == "continue":
+            self.app.go("form")
+            return
+        case_id = self.app.case_id
+        question = Question(
+            text=self.app.t("agent.ui.correct_question"),
+            yes=self.app.t("agent.ui.correct"),
+            no=self.app.t("agent.ui.cancel"),
+        )
+        question.bind(
+            on_yes=lambda _q: self.app.call_desk(
+                lambda desk: desk.start_correction(case_id), lambda _l: self.app.go("materials")
+            )
+        )
+        question.open(animation=False)
