@@ -122,7 +122,9 @@ class AgentApp(App):
         for event in self._events:
             event.cancel()
         Window.unbind(on_touch_down=self._touched, size=self._resized)
-        self.lock(show=False)
+        # Only the key is closed here: changing the screens' properties now would make kv
+        # bind this stopping app again (kv's ``app`` would keep pointing at it).
+        self._end_session()
         if self._camera is not None and self._camera is not self.front_end.camera:
             self._camera.stop()
         self.services.close()
@@ -279,23 +281,26 @@ class AgentApp(App):
         self.refresh_badge()
         self.screen("home").offer_unfinished()
 
-    def lock(self, *, show: bool = True) -> None:
-        """Lock the tablet: the agent's key closed, every screen emptied, the login shown."""
+    def _end_session(self) -> None:
         session, self.session, self.desk = self.session, None, None
         self.case_id = self.villager_id = None
+        if session is not None:
+            self.call(lambda services: services.login.log_out(session))
+
+    def lock(self) -> None:
+        """Lock the tablet: the agent's key closed, every screen emptied, the login shown."""
+        self._end_session()
         self.agent_name = ""
         self._history.clear()
         self.can_go_back = False
         for view in list(Window.children):
             if isinstance(view, Notice):
                 view.dismiss(animation=False)
-        if session is not None:
-            self.call(lambda services: services.login.log_out(session))
         for name in self._manager.screen_names:
             clear = getattr(self._manager.get_screen(name), "clear", None)
             if clear is not None:
                 clear()
-        if show and not self._stopped:
+        if not self._stopped:
             self._show("login")
             self.screen("login").refresh()
 

@@ -38,10 +38,13 @@ class ItemsScreen(AgentScreen):
         self.ids.rows.clear_widgets()
 
     def search(self, text: str) -> None:
-        """Search the items an agent may apply for."""
-        self.app.call_desk(lambda desk: desk.items(text), self._found)
+        """Search the items an agent may apply for (only the latest search is shown)."""
+        self._asked = text
+        self.app.call_desk(lambda desk: desk.items(text), lambda hits: self._found(text, hits))
 
-    def _found(self, hits: list[Any]) -> None:
+    def _found(self, text: str, hits: list[Any]) -> None:
+        if text != self._asked:
+            return
         rows = [
             {"title": h.name, "detail": f"{h.department} · {h.code}", "key": h.code} for h in hits
         ]

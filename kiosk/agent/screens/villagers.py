@@ -20,18 +20,25 @@ class VillagersScreen(AgentScreen):
     card_hint = StringProperty("")
 
     def refresh(self) -> None:
+        self.card_hint = ""
         self.search(self.ids.query.text)
 
     def clear(self) -> None:
+        self.card_hint = ""
         self.ids.query.text = ""
         self.ids.rows.clear_widgets()
         self.choosing = False
 
     def search(self, text: str) -> None:
-        """Search as the agent types."""
-        self.app.call_desk(lambda desk: desk.villagers.search(text), self._found)
+        """Search as the agent types (only the latest search is shown)."""
+        self._asked = text
+        self.app.call_desk(
+            lambda desk: desk.villagers.search(text), lambda found: self._found(text, found)
+        )
 
-    def _found(self, villagers: list[Any]) -> None:
+    def _found(self, text: str, villagers: list[Any]) -> None:
+        if text != self._asked:
+            return
         self.fill(self.ids.rows, [villager_row(v) for v in villagers], self.open)
         empty = not villagers
         self.ids.empty.text = self.app.t("agent.ui.empty.villagers") if empty else ""
@@ -52,7 +59,8 @@ class VillagersScreen(AgentScreen):
         )
 
     def on_card_failed(self, key: str) -> None:
-        self.app.show_message(key)
+        """The card could not be read: said under the list, no window to close."""
+        self.card_hint = self.app.t(key)
 
 
 class VillagerAddScreen(AgentScreen):
