@@ -91,7 +91,7 @@ def test_an_application_with_two_photos_and_a_signature_offline(tablet_ui):
     driver.wait_until(lambda: driver.app.current == "form")
     driver.wait_until(lambda: driver.shows("联系电话") or driver.shows("电话"))
     form = driver.app.screen("form")
-    for name, widget in form._inputs.items():
+    for widget in form._inputs.values():
         if hasattr(widget, "values") and widget.values:
             widget.text = widget.values[0]
         elif not widget.text:
