@@ -60,4 +60,6 @@ def log_in(driver: KioskDriver, agent_id: str = "A-0001", pin: str = "135790") -
     driver.find(id="agent_input").text = agent_id
     for digit in pin:
         driver.tap(digit)
+    if len(pin) != 6:  # six digits log in by themselves; a shorter PIN needs 登录
+        driver.tap(id="submit")
     driver.wait_until(lambda: driver.app.current == "home", what="the work lists")

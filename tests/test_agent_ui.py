@@ -73,45 +73,30 @@ def test_villagers_added_by_card_and_by_keyed_number(tablet_ui):
     driver.wait_until(lambda: driver.shows("张桂英") and not driver.shows("李秀芳"))
 
 
-def test_an_application_with_two_photos_and_a_signature_offline(tablet_ui):
-    driver = tablet_ui
-    log_in(driver)
-    villager = _desk(
-        driver, lambda desk: desk.villagers.add_keyed(id_number(), "张桂英", phone="13908171234")
-    )
+def apply_with_two_photos(driver, name: str) -> None:
+    """新办一件 for the villager ``name``: the pension item, its form, two photographed
+    materials, a signature drawn with a finger, the review, 提交."""
     driver.tap(id="new")
-    driver.wait_until(lambda: driver.shows("张桂英"))
-    driver.tap(_row(driver, "张桂英"))
+    driver.wait_until(lambda: _has_row(driver, name))
+    driver.tap(_row(driver, name))
     driver.wait_until(lambda: driver.app.current == "items")
     driver.find(id="query").text = "养老保险参保登记"
-    driver.wait_until(
-        lambda: [r.title for r in _rows(driver)][:1] == ["城乡居民基本养老保险参保登记"]
-    )
-    driver.tap(_row(driver, "城乡居民基本养老保险参保登记"))
-    driver.wait_until(lambda: driver.app.current == "form")
-    driver.wait_until(lambda: driver.shows("联系电话") or driver.shows("电话"))
+    title = "城乡居民基本养老保险参保登记"
+    driver.wait_until(lambda: [r.title for r in _rows(driver)][:1] == [title])
+    driver.tap(_row(driver, title))
+    driver.wait_until(lambda: driver.app.current == "form" and driver.shows("联系电话"))
     form = driver.app.screen("form")
-    for widget in form._inputs.values():
-        if hasattr(widget, "values") and widget.values:
+    typed = {"phone": "13908171234", "address": "翠屏区李庄镇高石村3组"}
+    for field in form._fields:
+        widget = form._inputs[field.name]
+        if getattr(widget, "values", None):
             widget.text = widget.values[0]
         elif not widget.text:
-            widget.text = "翠屏区李庄镇高石村3组"
+            widget.text = typed.get(field.type, "")
     driver.tap(id="next")
     driver.wait_until(lambda: driver.app.current == "materials", what="the materials")
     for _ in range(2):
-        shoot = [
-            w
-            for w in driver.visible_widgets()
-            if getattr(w, "text", "") == "拍照" and hasattr(w, "on_press")
-        ]
-        target = next(w for w in shoot if "还没有照片" in _row_text(w))
-        driver.tap(target)
-        driver.wait_until(lambda: driver.app.current == "camera")
-        driver.wait_until(
-            lambda: driver.find(id="finder").texture is not None, what="the viewfinder"
-        )
-        driver.tap(id="shoot")
-        driver.wait_until(lambda: driver.app.current == "materials" and driver.shows("已有 1 张"))
+        take_photo(driver)
     driver.tap(id="next")
     driver.wait_until(lambda: driver.app.current == "authorize")
     driver.tap(id="sign")  # nothing signed yet
@@ -121,15 +106,49 @@ def test_an_application_with_two_photos_and_a_signature_offline(tablet_ui):
     driver.wait_until(lambda: driver.app.current == "review", what="the review")
     driver.wait_until(lambda: driver.shows("申请人已签字"))
     driver.tap(id="submit")
-    driver.wait_until(lambda: driver.app.current == "home" and driver.shows("有信号时自动发送"))
-    driver.tap_at(*driver.overlays()[0].center)  # the notice closes at a touch
-    driver.wait_until(lambda: not driver.overlays() and driver.shows("未发送 1"))
+    close_notice(driver, "有信号时自动发送")
+
+
+def take_photo(driver) -> None:
+    """拍照 for the first material without a photo, with the simulated camera."""
+    driver.wait_until(lambda: _without_photo(driver))
+    before = len(_without_photo(driver))
+    driver.tap(_without_photo(driver)[0])
+    driver.wait_until(lambda: driver.app.current == "camera")
+    driver.wait_until(lambda: driver.find(id="finder").texture is not None, what="the viewfinder")
+    driver.tap(id="shoot")
+    driver.wait_until(
+        lambda: driver.app.current == "materials" and len(_without_photo(driver)) == before - 1
+    )
+
+
+def _without_photo(driver) -> list:
+    """The 拍照 buttons of materials that have no photo yet."""
+    shoot = [w for w in driver.visible_widgets() if getattr(w, "text", "") == "拍照"]
+    return [w for w in shoot if "还没有照片" in _row_text(w)]
+
+
+def close_notice(driver, fragment: str) -> None:
+    """Wait for the notice saying ``fragment``; a touch closes it."""
+    driver.wait_until(lambda: driver.overlays() and driver.shows(fragment), what=fragment)
+    driver.tap_at(*driver.overlays()[0].center)
+    driver.wait_until(lambda: not driver.overlays())
+
+
+def test_an_application_with_two_photos_and_a_signature_offline(tablet_ui):
+    driver = tablet_ui
+    log_in(driver)
+    _desk(driver, lambda desk: desk.villagers.add_keyed(id_number(), "张桂英", phone="13908171234"))
+    apply_with_two_photos(driver, "张桂英")
+    driver.wait_until(lambda: driver.app.current == "home" and driver.shows("未发送 1"))
     (line,) = _desk(driver, lambda desk: desk.lists.unsent())
-    assert line.applicant_name == villager.name
+    assert line.applicant_name == "张桂英"
     counts = _desk(driver, lambda desk: desk.lists.counts())
     assert counts[Worklist.UNSENT] == 1 and counts[Worklist.DRAFTS] == 0
     case = _desk(driver, lambda desk: desk.cases.case(line.case_id))
     assert sorted(a.material_code for a in case.attachments) == ["AUTH", "M01", "M02"]
+    driver.tap("待发送")
+    driver.wait_until(lambda: _has_row(driver, "城乡居民基本养老保险参保登记"))
 
 
 def test_the_tablet_locks_when_idle_and_on_suspend(tablet_ui, clock):

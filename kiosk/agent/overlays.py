@@ -17,8 +17,8 @@ class Question(ModalView):
     """A question with a yes and a no (``on_yes`` / ``on_no``)."""
 
     text = StringProperty("")
-    yes = StringProperty("")
-    no = StringProperty("")
+    yes_text = StringProperty("")
+    no_text = StringProperty("")
     __events__ = ("on_yes", "on_no")
 
     def on_yes(self) -> None:

@@ -429,8 +429,8 @@ class CaseScreen(AgentScreen):
         case_id = self.app.case_id
         question = Question(
             text=self.app.t("agent.ui.correct_question"),
-            yes=self.app.t("agent.ui.correct"),
-            no=self.app.t("agent.ui.cancel"),
+            yes_text=self.app.t("agent.ui.correct"),
+            no_text=self.app.t("agent.ui.cancel"),
         )
         question.bind(
             on_yes=lambda _q: self.app.call_desk(

@@ -72,8 +72,8 @@ class HomeScreen(AgentScreen):
                 text=self.app.t(
                     "agent.ui.unfinished", item=draft.item_name, name=draft.applicant_name
                 ),
-                yes=self.app.t("agent.ui.continue"),
-                no=self.app.t("agent.ui.later"),
+                yes_text=self.app.t("agent.ui.continue"),
+                no_text=self.app.t("agent.ui.later"),
             )
             question.bind(on_yes=lambda _q: self.open_case(draft.case_id))
             question.open(animation=False)
