@@ -82,6 +82,7 @@ def apply_with_two_photos(driver, name: str) -> None:
     driver.wait_until(lambda: driver.app.current == "items")
     driver.find(id="query").text = "养老保险参保登记"
     title = "城乡居民基本养老保险参保登记"
+    driver.wait_until(lambda: driver.app.screen("items").shown == "养老保险参保登记")
     driver.wait_until(lambda: [r.title for r in _rows(driver)][:1] == [title])
     driver.tap(_row(driver, title))
     driver.wait_until(lambda: driver.app.current == "form" and driver.shows("联系电话"))

@@ -249,7 +249,9 @@ class AgentApp(App):
     def new_application(self) -> None:
         """新办一件: choose the villager first, then the item."""
         self.villager_id = None
-        self.screen("villagers").choosing = True
+        chooser = self.screen("villagers")
+        chooser.clear()
+        chooser.choosing = True
         self.go("villagers")
 
     def camera(self) -> Any:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from kiosk.agent.widgets import TABLET_DESIGN_PX
 from kiosk.config import Config
 from kiosk.ui import kivy_env
+
+# The tablet's layouts are drawn in dp for 800 px on its short side (this module imports
+# no Kivy: it runs before Kivy is set up).
+TABLET_DESIGN_PX = 800
 
 
 def tablet_config(config: Config, *, portrait: bool = False, windowed: bool = False) -> Config:

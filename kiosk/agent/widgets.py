@@ -1,6 +1,6 @@
 """The tablet's widgets: buttons, labels, inputs, list rows, the header's badge and progress.
 
-Sizes are in dp of a tablet whose short side is 800 px (``TABLET_DESIGN_PX``); the looks
+Sizes are in dp of a tablet whose short side is 800 px (``launch.TABLET_DESIGN_PX``); the looks
 come from the kiosk's palette (``app.pal``), the font sizes from :data:`TABLET_TYPE`.
 """
 
@@ -12,7 +12,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
-TABLET_DESIGN_PX = 800
 # Font sizes in dp for a 10-inch tablet held at arm's length.
 TABLET_TYPE = {"title": 30, "body": 22, "button": 22, "small": 18, "huge": 44}
 MIN_TARGET_DP = 56  # about 9 mm on a 10-inch 1280x800 tablet

@@ -51,7 +51,14 @@ def run(ctx: click.Context, windowed: bool) -> None:
 )
 @click.option("--width", default=1920, show_default=True, help="Window width in pixels.")
 @click.option("--height", default=1080, show_default=True, help="Window height in pixels.")
-def tour(out: Path, width: int, height: int) -> None:
+@click.option(
+    "--mode",
+    type=click.Choice(["kiosk", "agent"]),
+    default="kiosk",
+    show_default=True,
+    help="agent: the proxy agent's tablet, in landscape (1280x800) and portrait (800x1280).",
+)
+def tour(out: Path, width: int, height: int, mode: str = "kiosk") -> None:
     """Drive the real kiosk offscreen through every screen and state; write PNGs."""
     import tempfile
 
@@ -59,6 +66,9 @@ def tour(out: Path, width: int, height: int) -> None:
     from kiosk.ui import kivy_env
 
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    if mode == "agent":
+        _agent_tour(out)
+        return
     try:
         kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=(width, height))
     except kivy_env.UiSetupError as exc:
@@ -73,6 +83,32 @@ def tour(out: Path, width: int, height: int) -> None:
         raise Failure(f"tour stopped: {exc} (screen kept in {out}/tour-stopped-here.png)") from None
     screens = [p for p in pictures if p.parent == out]
     click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
+    for picture in pictures:
+        click.echo(f"  {picture}")
+
+
+def _agent_tour(out: Path) -> None:
+    import tempfile
+
+    from kiosk.agent.launch import prepare_tablet
+    from kiosk.config import load_config
+    from kiosk.demo.site import write_demo_site
+    from kiosk.ui import kivy_env
+
+    site = write_demo_site(Path(tempfile.mkdtemp(prefix="bianmin-kivy-")))
+    try:
+        prepare_tablet(load_config(site), site.parent / "kivy", size=(1280, 800))
+    except kivy_env.UiSetupError as exc:
+        raise Failure(str(exc)) from None
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.demo.agent_tour import run_agent_tour
+    from kiosk.demo.driver import DriverTimeout
+
+    try:
+        pictures = run_agent_tour(out)
+    except (DriverTimeout, LookupError) as exc:
+        raise Failure(f"tour stopped: {exc} (screen kept in {out})") from None
+    click.echo(f"{len(pictures)} agent screens in {out}")
     for picture in pictures:
         click.echo(f"  {picture}")
 

@@ -30,6 +30,8 @@ def _problem(screen: AgentScreen, exc: BaseException) -> str:
 class ItemsScreen(AgentScreen):
     """Which item (only those open to agents)."""
 
+    shown = StringProperty("")  # the search whose answer is on screen
+
     def refresh(self) -> None:
         self.search(self.ids.query.text)
 
@@ -45,6 +47,7 @@ class ItemsScreen(AgentScreen):
     def _found(self, text: str, hits: list[Any]) -> None:
         if text != self._asked:
             return
+        self.shown = text
         rows = [
             {"title": h.name, "detail": f"{h.department} · {h.code}", "key": h.code} for h in hits
         ]

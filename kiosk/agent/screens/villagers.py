@@ -17,6 +17,7 @@ class VillagersScreen(AgentScreen):
     """The list, the search box and the ways to add a person."""
 
     choosing = BooleanProperty(False)  # choosing the applicant of a new application
+    shown = StringProperty("")  # the search whose answer is on screen
     card_hint = StringProperty("")
 
     def refresh(self) -> None:
@@ -39,6 +40,7 @@ class VillagersScreen(AgentScreen):
     def _found(self, text: str, villagers: list[Any]) -> None:
         if text != self._asked:
             return
+        self.shown = text
         self.fill(self.ids.rows, [villager_row(v) for v in villagers], self.open)
         empty = not villagers
         self.ids.empty.text = self.app.t("agent.ui.empty.villagers") if empty else ""
