@@ -35,10 +35,10 @@ def test_wrong_pins_lock_the_account_and_warn_before_the_key_goes(tablet_ui):
     driver.find(id="agent_input").text = "A-0001"
     for left in (4, 3, 2, 1):
         _type_pin(driver, "000000")
-        driver.wait_until(lambda left=left: driver.shows(f"还可以再试 {left} 次"))
+        driver.wait_until(lambda left=left: driver.shows(f"还可以再试{left}次"))
     _type_pin(driver, "000000")
-    driver.wait_until(lambda: driver.shows("请 15 分钟后再试"))
-    assert driver.shows("再输错 5 次")  # the warning before the last tries
+    driver.wait_until(lambda: driver.shows("请15分钟后再试"))
+    assert driver.shows("再输错5次")  # the warning before the last tries
     _type_pin(driver, "135790")  # even the right PIN waits out the lock
     driver.wait_until(lambda: driver.shows("分钟后再试"))
     assert driver.app.current == "login"

@@ -38,7 +38,7 @@ def test_an_agents_day_with_the_platform(tmp_path):
             driver.wait_until(lambda: driver.shows("未发送 1"))
 
             driver.tap(id="sync")
-            close_notice(driver, "发出 1 件")
+            close_notice(driver, "发出1件")
             driver.wait_until(lambda: driver.shows("未发送 0"))
             (stored,) = platform.service.stored_records("case")
             body = stored["body"]
@@ -63,23 +63,19 @@ def test_an_agents_day_with_the_platform(tmp_path):
             driver.tap(id="act")  # 补正
             driver.wait_until(lambda: driver.overlays())
             driver.tap("补正")
-            driver.wait_until(
-                lambda: driver.app.current == "materials" and driver.shows("已有 1 张")
-            )
+            driver.wait_until(lambda: driver.app.current == "materials" and driver.shows("已有1张"))
             shoot = [w for w in driver.visible_widgets() if getattr(w, "text", "") == "拍照"]
             driver.tap(shoot[-1])  # 户口簿 again
             driver.wait_until(lambda: driver.app.current == "camera")
             driver.wait_until(lambda: driver.find(id="finder").texture is not None)
             driver.tap(id="shoot")
-            driver.wait_until(
-                lambda: driver.app.current == "materials" and driver.shows("已有 2 张")
-            )
+            driver.wait_until(lambda: driver.app.current == "materials" and driver.shows("已有2张"))
             driver.tap(id="next")
-            driver.wait_until(lambda: driver.app.current == "review" and driver.shows("第 2 版"))
+            driver.wait_until(lambda: driver.app.current == "review" and driver.shows("第2版"))
             driver.tap(id="submit")
             close_notice(driver, "有信号时自动发送")
             driver.tap(id="sync")
-            close_notice(driver, "发出 1 件")
+            close_notice(driver, "发出1件")
             records = platform.service.stored_records("case")
             assert [r["revision"] for r in records] == [1, 2]
             assert platform.service.counts()["records_case"] == 2  # each revision once

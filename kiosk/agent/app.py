@@ -13,8 +13,10 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -138,6 +140,16 @@ class AgentApp(App):
     def t(self, key: str, **values: object) -> str:
         """The catalogue sentence for ``key``."""
         return self.messages.get(key, **values)
+
+    def local_time(self, stamp: str) -> str:
+        """An RFC 3339 time as the tablet's wall clock reads it (``2026-11-23 09:15``)."""
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            return stamp[:16]
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(ZoneInfo(self.site.site.timezone)).strftime("%Y-%m-%d %H:%M")
 
     def show_message(self, key: str, role: str = "danger", **values: object) -> Notice:
         """Show the sentence ``key`` over the screen until tapped away."""

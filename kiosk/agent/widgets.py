@@ -10,6 +10,7 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.spinner import Spinner, SpinnerOption
 from kivy.uix.textinput import TextInput
 
 # Font sizes in dp for a 10-inch tablet held at arm's length.
@@ -56,3 +57,17 @@ class Header(BoxLayout):
 
     title = StringProperty("")
     crumbs = ListProperty()
+
+
+class AOption(SpinnerOption):
+    """One option of a choice's drop-down."""
+
+
+class AChoice(Spinner):
+    """A choice field: tap, then tap an option."""
+
+    error = BooleanProperty(False)
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("option_cls", AOption)
+        super().__init__(**kwargs)

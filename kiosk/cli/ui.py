@@ -58,7 +58,15 @@ def run(ctx: click.Context, windowed: bool) -> None:
     show_default=True,
     help="agent: the proxy agent's tablet, in landscape (1280x800) and portrait (800x1280).",
 )
-def tour(out: Path, width: int, height: int, mode: str = "kiosk") -> None:
+@click.option(
+    "--orientation",
+    type=click.Choice(["landscape", "portrait"]),
+    default=None,
+    help="agent: only this orientation (by default each runs in its own process).",
+)
+def tour(
+    out: Path, width: int, height: int, mode: str = "kiosk", orientation: str | None = None
+) -> None:
     """Drive the real kiosk offscreen through every screen and state; write PNGs."""
     import tempfile
 
@@ -67,7 +75,7 @@ def tour(out: Path, width: int, height: int, mode: str = "kiosk") -> None:
 
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     if mode == "agent":
-        _agent_tour(out)
+        _agent_tour(out, orientation)
         return
     try:
         kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=(width, height))
@@ -87,17 +95,28 @@ def tour(out: Path, width: int, height: int, mode: str = "kiosk") -> None:
         click.echo(f"  {picture}")
 
 
-def _agent_tour(out: Path) -> None:
+def _agent_tour(out: Path, orientation: str | None) -> None:
+    """The agent tablet's tour; each orientation in a process of its own (Kivy's window
+    keeps the size it was opened with)."""
+    import subprocess
+    import sys
     import tempfile
 
+    if orientation is None:
+        for each in ("landscape", "portrait"):
+            args = ["ui", "tour", "--mode", "agent", "--orientation", each, "--out", str(out)]
+            if subprocess.run([sys.executable, "-m", "kiosk", *args], check=False).returncode:
+                raise Failure(f"the agent tour stopped in {each} (screen kept in {out})")
+        return
     from kiosk.agent.launch import prepare_tablet
     from kiosk.config import load_config
     from kiosk.demo.site import write_demo_site
     from kiosk.ui import kivy_env
 
+    size = (1280, 800) if orientation == "landscape" else (800, 1280)
     site = write_demo_site(Path(tempfile.mkdtemp(prefix="bianmin-kivy-")))
     try:
-        prepare_tablet(load_config(site), site.parent / "kivy", size=(1280, 800))
+        prepare_tablet(load_config(site), site.parent / "kivy", size=size)
     except kivy_env.UiSetupError as exc:
         raise Failure(str(exc)) from None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -105,10 +124,10 @@ def _agent_tour(out: Path) -> None:
     from kiosk.demo.driver import DriverTimeout
 
     try:
-        pictures = run_agent_tour(out)
+        pictures = run_agent_tour(out, (orientation,))
     except (DriverTimeout, LookupError) as exc:
         raise Failure(f"tour stopped: {exc} (screen kept in {out})") from None
-    click.echo(f"{len(pictures)} agent screens in {out}")
+    click.echo(f"{len(pictures)} agent screens ({orientation}) in {out}")
     for picture in pictures:
         click.echo(f"  {picture}")
 

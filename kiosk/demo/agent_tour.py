@@ -211,15 +211,22 @@ def _play(tour: AgentTour, clock: TourClock) -> None:
     tour.wait(lambda: d.overlays())
     tour.shot("correction-question")
     d.tap("补正")
-    tour.wait(lambda: app.current == "materials" and d.shows("已有 1 张"))
+    tour.wait(lambda: app.current == "materials" and d.shows("已有1张"))
     shoot = [w for w in d.visible_widgets() if getattr(w, "text", "") == "拍照"]
-    d.tap(shoot[-1])
+    d.tap(
+        next(
+            w
+            for w in shoot
+            if "户口簿" in " ".join(c.text for c in w.parent.children if hasattr(c, "text"))
+        )
+    )
     tour.at("camera")
     tour.wait(lambda: d.find(id="finder").texture is not None)
     d.tap(id="shoot")
-    tour.wait(lambda: app.current == "materials" and d.shows("已有 2 张"))
+    tour.wait(lambda: app.current == "materials" and d.shows("已有2张"))
+    tour.shot("materials-correction-new-photo")
     d.tap(id="next")
-    tour.wait(lambda: app.current == "review" and d.shows("第 2 版"))
+    tour.wait(lambda: app.current == "review" and d.shows("第2版"))
     tour.shot("review-correction-revision-2")
     d.tap(id="submit")
     tour.close_notice("有信号时自动发送")
@@ -301,7 +308,7 @@ def _apply(tour: AgentTour, name: str, shots: bool = True) -> None:
         tour.wait(
             lambda i=i: (
                 app.current == "materials"
-                and d.shows("已有 1 张")
+                and d.shows("已有1张")
                 and (i == 0 or not d.shows("还没有照片"))
             )
         )

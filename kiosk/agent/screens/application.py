@@ -13,11 +13,10 @@ from typing import Any
 
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.spinner import Spinner
 
 from kiosk.agent.overlays import Question
 from kiosk.agent.screens.base import AgentScreen
-from kiosk.agent.widgets import ABtn, AInput, ALabel
+from kiosk.agent.widgets import ABtn, AChoice, AInput, ALabel
 from kiosk.core.errors import explain
 from kiosk.core.forms import FormInvalid, validate_form
 
@@ -102,12 +101,7 @@ class FormScreen(AgentScreen):
             value = case.form.get(f.name, defaults.get(f.type) or "")
             box.add_widget(ALabel(text=f.label + (" *" if f.required else "")))
             if f.type == "choice":
-                widget = Spinner(
-                    text=str(value or ""),
-                    values=list(f.options),
-                    size_hint_y=None,
-                    height=self._input_height(),
-                )
+                widget = AChoice(text=str(value or ""), values=list(f.options))
             else:
                 widget = AInput(text=str(value or ""))
                 if f.type in ("phone", "number"):
@@ -116,11 +110,6 @@ class FormScreen(AgentScreen):
                     widget.hint_text = "2026-01-31"
             self._inputs[f.name] = widget
             box.add_widget(widget)
-
-    def _input_height(self) -> float:
-        from kivy.metrics import dp
-
-        return dp(56)
 
     def next(self) -> None:
         """下一步: the values are checked and stored, then the materials."""
@@ -402,7 +391,7 @@ class CaseScreen(AgentScreen):
         ]
         if line.case_no:
             lines.append(t("agent.ui.case.case_no", case_no=line.case_no))
-        if line.promised_date:
+        if line.promised_date and line.delivery != "dead":
             lines.append(t("agent.ui.case.promised", date=line.promised_date.isoformat()))
         if line.reason:
             lines.append(t("agent.ui.case.reason", reason=line.reason))
@@ -412,7 +401,7 @@ class CaseScreen(AgentScreen):
                 if entry.status != "submitted"
                 else t("agent.ui.state.submitted")
             )
-            lines.append(f"· {entry.at[:16].replace('T', ' ')}  {label}")
+            lines.append(f"· {self.app.local_time(entry.at)}  {label}")
         self.body = "\n".join(lines)
         self.problem = ""
         if line.problem:
