@@ -60,3 +60,18 @@ def test_every_sentence_of_agent_mode_is_in_the_catalogue():
     keys |= {"agent.login.erase_warning", "agent.login.old_pin_wrong"}
     assert sorted(k for k in keys if k not in messages) == []
     assert agents.__all__ == sorted(agents.__all__)
+
+
+def test_docs_cover_every_agent_setting_and_option():
+    import dataclasses
+
+    from kiosk.cli.agent import agent
+    from kiosk.config import Agent
+
+    doc = (REPO / "docs" / "agent.md").read_text("utf-8")
+    for field in dataclasses.fields(Agent):
+        assert f"`{field.name}`" in doc, field.name
+    for param in agent.params:
+        for option in param.opts:
+            if option.startswith("--") and option != "--help":
+                assert option in doc, option
