@@ -46,12 +46,20 @@ def open_tablet(tmp_path, clock, extra: str = "", accounts=None, size=LANDSCAPE)
 
 @pytest.fixture(name="tablet_ui")
 def tablet_ui_fixture(tmp_path, clock):
-    from kivy.core.window import Window
 
     driver = open_tablet(tmp_path, clock)
     yield driver
+    close_tablet(driver)
+
+
+def close_tablet(driver: KioskDriver) -> None:
+    """Stop the app and give the window back to the kiosk's tests as they found it."""
+    from kivy.core.window import Window
+
     driver.stop()
+    driver.pump(3)
     Window.size = TEST_WINDOW
+    driver.pump(1)
 
 
 def log_in(driver: KioskDriver, agent_id: str = "A-0001", pin: str = "135790") -> None:

@@ -75,3 +75,16 @@ def test_docs_cover_every_agent_setting_and_option():
         for option in param.opts:
             if option.startswith("--") and option != "--help":
                 assert option in doc, option
+
+
+def test_the_tablets_kv_rules_never_match_a_kiosk_widget():
+    """Kivy matches kv rules by class name alone, and both front-ends can load in one process."""
+    import re
+
+    def rules(folder: str) -> set[str]:
+        names = set()
+        for path in (REPO / folder).rglob("*.kv"):
+            names |= set(re.findall(r"^<([A-Za-z]+)", path.read_text("utf-8"), re.MULTILINE))
+        return names
+
+    assert rules("kiosk/agent") & rules("kiosk/ui") == set()

@@ -170,9 +170,9 @@ def _row_text(button) -> str:
 
 
 def _rows(driver):
-    from kiosk.agent.widgets import Row
+    from kiosk.agent.widgets import AgentRow
 
-    return [w for w in driver.visible_widgets() if isinstance(w, Row)]
+    return [w for w in driver.visible_widgets() if isinstance(w, AgentRow)]
 
 
 def _has_row(driver, title: str) -> bool:

@@ -7,18 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kiosk.core.catalogue import seed_dir
-from tests.agent_ui_fixtures import log_in, open_tablet
+from tests.agent_ui_fixtures import close_tablet, log_in, open_tablet
 from tests.clocks import ManualClock
 from tests.platform_fixtures import AGENT_ID, AGENT_PIN, running_platform
 from tests.test_agent_ui import _has_row, _row, apply_with_two_photos, close_notice
-from tests.ui_fixtures import TEST_WINDOW
 
 ITEM = "城乡居民基本养老保险参保登记"
 
 
 def test_an_agents_day_with_the_platform(tmp_path):
-    from kivy.core.window import Window
-
     with running_platform(tmp_path / "platform", catalogue=seed_dir()) as platform:
         (tmp_path / "tablet").mkdir()
         driver = open_tablet(
@@ -89,5 +86,4 @@ def test_an_agents_day_with_the_platform(tmp_path):
             for secret in (card.id_number, card.name, card.address):
                 assert secret.encode() not in raw, secret
         finally:
-            driver.stop()
-            Window.size = TEST_WINDOW
+            close_tablet(driver)

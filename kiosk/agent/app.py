@@ -28,7 +28,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.utils import get_color_from_hex
 
 from kiosk.agent.devices import AgentDevices
-from kiosk.agent.overlays import Notice
+from kiosk.agent.overlays import AgentNotice
 from kiosk.agent.screens import SCREENS
 from kiosk.agent.widgets import TABLET_TYPE
 from kiosk.app import AgentFrontEnd
@@ -151,9 +151,9 @@ class AgentApp(App):
             moment = moment.replace(tzinfo=UTC)
         return moment.astimezone(ZoneInfo(self.site.site.timezone)).strftime("%Y-%m-%d %H:%M")
 
-    def show_message(self, key: str, role: str = "danger", **values: object) -> Notice:
+    def show_message(self, key: str, role: str = "danger", **values: object) -> AgentNotice:
         """Show the sentence ``key`` over the screen until tapped away."""
-        notice = Notice(text=self.t(key, **values), role=role)
+        notice = AgentNotice(text=self.t(key, **values), role=role)
         notice.open(animation=False)
         return notice
 
@@ -208,6 +208,8 @@ class AgentApp(App):
         Clock.schedule_once(lambda _dt: self._guard(action, *args))
 
     def _guard(self, action: Callable[..., None], *args: Any) -> None:
+        if self._stopped:
+            return  # an answer that arrives after the app stopped changes nothing on screen
         try:
             action(*args)
         except Exception as exc:
@@ -308,7 +310,7 @@ class AgentApp(App):
         self._history.clear()
         self.can_go_back = False
         for view in list(Window.children):
-            if isinstance(view, Notice):
+            if isinstance(view, AgentNotice):
                 view.dismiss(animation=False)
         for name in self._manager.screen_names:
             clear = getattr(self._manager.get_screen(name), "clear", None)

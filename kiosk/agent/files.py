@@ -10,7 +10,7 @@ from kivy.uix.modalview import ModalView
 FILE_PATTERNS = ["*.jpg", "*.jpeg", "*.png", "*.JPG", "*.JPEG", "*.PNG", "*.pdf", "*.PDF"]
 
 
-class FilePicker(ModalView):
+class AgentFilePicker(ModalView):
     """A file list of pictures and PDFs; 选择 dispatches ``on_chosen(path)``."""
 
     start = StringProperty("")

@@ -6,14 +6,14 @@ from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
 
-class Notice(ModalView):
+class AgentNotice(ModalView):
     """One sentence over the screen (a problem, a warning, a success); tap closes it."""
 
     text = StringProperty("")
     role = StringProperty("danger")
 
 
-class Question(ModalView):
+class AgentQuestion(ModalView):
     """A question with a yes and a no (``on_yes`` / ``on_no``)."""
 
     text = StringProperty("")

@@ -42,7 +42,7 @@ class AInput(TextInput):
     error = BooleanProperty(False)
 
 
-class Row(ButtonBehavior, BoxLayout):
+class AgentRow(ButtonBehavior, BoxLayout):
     """A list row: a title, a line under it and a tag on the right (a status)."""
 
     title = StringProperty("")
@@ -52,7 +52,7 @@ class Row(ButtonBehavior, BoxLayout):
     key = StringProperty("")
 
 
-class Header(BoxLayout):
+class AgentHeader(BoxLayout):
     """The bar over every screen after login: title, the 未发送 badge, sync and lock."""
 
     title = StringProperty("")

@@ -70,9 +70,9 @@ class AgentTour:
         self.wait(lambda: not d.overlays(), "the notice closed")
 
     def rows(self) -> list[Any]:
-        from kiosk.agent.widgets import Row
+        from kiosk.agent.widgets import AgentRow
 
-        return [w for w in self.driver.visible_widgets() if isinstance(w, Row)]
+        return [w for w in self.driver.visible_widgets() if isinstance(w, AgentRow)]
 
     def row(self, title: str) -> Any:
         self.wait(lambda: any(r.title == title for r in self.rows()), title)

@@ -1,30 +1,34 @@
 """The tablet's screens, each a thin class with its kv file beside it."""
 
 from kiosk.agent.screens.application import (
-    AuthorizeScreen,
-    CameraScreen,
-    CaseScreen,
-    FormScreen,
-    ItemsScreen,
-    MaterialsScreen,
-    ReviewScreen,
+    AgentAuthorizeScreen,
+    AgentCameraScreen,
+    AgentCaseScreen,
+    AgentFormScreen,
+    AgentItemsScreen,
+    AgentMaterialsScreen,
+    AgentReviewScreen,
 )
-from kiosk.agent.screens.home import HomeScreen
-from kiosk.agent.screens.login import LoginScreen
-from kiosk.agent.screens.villagers import VillagerAddScreen, VillagerScreen, VillagersScreen
+from kiosk.agent.screens.home import AgentHomeScreen
+from kiosk.agent.screens.login import AgentLoginScreen
+from kiosk.agent.screens.villagers import (
+    AgentVillagerAddScreen,
+    AgentVillagerScreen,
+    AgentVillagersScreen,
+)
 
 # Every screen by name (the name the app navigates by).
 SCREENS = {
-    "login": LoginScreen,
-    "home": HomeScreen,
-    "villagers": VillagersScreen,
-    "villager_add": VillagerAddScreen,
-    "villager": VillagerScreen,
-    "items": ItemsScreen,
-    "form": FormScreen,
-    "materials": MaterialsScreen,
-    "camera": CameraScreen,
-    "authorize": AuthorizeScreen,
-    "review": ReviewScreen,
-    "case": CaseScreen,
+    "login": AgentLoginScreen,
+    "home": AgentHomeScreen,
+    "villagers": AgentVillagersScreen,
+    "villager_add": AgentVillagerAddScreen,
+    "villager": AgentVillagerScreen,
+    "items": AgentItemsScreen,
+    "form": AgentFormScreen,
+    "materials": AgentMaterialsScreen,
+    "camera": AgentCameraScreen,
+    "authorize": AgentAuthorizeScreen,
+    "review": AgentReviewScreen,
+    "case": AgentCaseScreen,
 }

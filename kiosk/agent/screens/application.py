@@ -14,7 +14,7 @@ from typing import Any
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.agent.overlays import Question
+from kiosk.agent.overlays import AgentQuestion
 from kiosk.agent.screens.base import AgentScreen
 from kiosk.agent.widgets import ABtn, AChoice, AInput, ALabel
 from kiosk.core.errors import explain
@@ -26,7 +26,7 @@ def _problem(screen: AgentScreen, exc: BaseException) -> str:
     return screen.app.t(key, **params)
 
 
-class ItemsScreen(AgentScreen):
+class AgentItemsScreen(AgentScreen):
     """Which item (only those open to agents)."""
 
     shown = StringProperty("")  # the search whose answer is on screen
@@ -69,7 +69,7 @@ class ItemsScreen(AgentScreen):
         self.app.call_desk(start, started)
 
 
-class FormScreen(AgentScreen):
+class AgentFormScreen(AgentScreen):
     """The item's form, all fields on one page."""
 
     item_name = StringProperty("")
@@ -134,7 +134,7 @@ class FormScreen(AgentScreen):
         self.message = _problem(self, exc)
 
 
-class MaterialsScreen(AgentScreen):
+class AgentMaterialsScreen(AgentScreen):
     """The materials checklist: each one photographed or chosen from a file."""
 
     item_name = StringProperty("")
@@ -193,9 +193,9 @@ class MaterialsScreen(AgentScreen):
 
     def choose_file(self, code: str) -> None:
         """选文件 for one material (always possible, camera or not)."""
-        from kiosk.agent.files import FilePicker
+        from kiosk.agent.files import AgentFilePicker
 
-        picker = FilePicker(start=str(Path.home()))
+        picker = AgentFilePicker(start=str(Path.home()))
         picker.bind(on_chosen=lambda _p, path: self.attach_file(code, Path(path)))
         picker.open(animation=False)
 
@@ -224,7 +224,7 @@ class MaterialsScreen(AgentScreen):
         self.app.call_desk(authorised, lambda done: self.app.go("review" if done else "authorize"))
 
 
-class CameraScreen(AgentScreen):
+class AgentCameraScreen(AgentScreen):
     """The viewfinder and 拍照."""
 
     message = StringProperty("")
@@ -263,7 +263,7 @@ class CameraScreen(AgentScreen):
         )
 
 
-class AuthorizeScreen(AgentScreen):
+class AgentAuthorizeScreen(AgentScreen):
     """委托: the villager signs on the pad, or their own ID card is read."""
 
     message = StringProperty("")
@@ -298,7 +298,7 @@ class AuthorizeScreen(AgentScreen):
         self.message = self.app.t(key)
 
 
-class ReviewScreen(AgentScreen):
+class AgentReviewScreen(AgentScreen):
     """核对 and 提交."""
 
     summary = StringProperty("")
@@ -354,7 +354,7 @@ class ReviewScreen(AgentScreen):
         )
 
 
-class CaseScreen(AgentScreen):
+class AgentCaseScreen(AgentScreen):
     """One case: where it is, what the platform said, what the agent can do."""
 
     title_text = StringProperty("")
@@ -419,7 +419,7 @@ class CaseScreen(AgentScreen):
             self.app.go("form")
             return
         case_id = self.app.case_id
-        question = Question(
+        question = AgentQuestion(
             text=self.app.t("agent.ui.correct_question"),
             yes_text=self.app.t("agent.ui.correct"),
             no_text=self.app.t("agent.ui.cancel"),

@@ -9,7 +9,7 @@ from typing import Any
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
-from kiosk.agent.widgets import Row
+from kiosk.agent.widgets import AgentRow
 
 SCREENS_DIR = Path(__file__).resolve().parent
 
@@ -34,10 +34,10 @@ class AgentScreen(Screen):
         """Forget everything personal (lock)."""
 
     def fill(self, box: Any, rows: Iterable[dict[str, Any]], on_tap: Callable[[str], None]) -> None:
-        """Fill the list ``box`` with :class:`Row` widgets (``title``, ``detail``, ``tag``,
+        """Fill the list ``box`` with :class:`AgentRow` widgets (``title``, ``detail``, ``tag``,
         ``tag_role``, ``key``); a tap calls ``on_tap(key)``."""
         box.clear_widgets()
         for values in rows:
-            row = Row(**values)
+            row = AgentRow(**values)
             row.bind(on_release=lambda r: on_tap(r.key))
             box.add_widget(row)

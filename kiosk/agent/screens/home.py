@@ -6,14 +6,14 @@ from typing import Any
 
 from kivy.properties import StringProperty
 
-from kiosk.agent.overlays import Question
+from kiosk.agent.overlays import AgentQuestion
 from kiosk.agent.screens.base import AgentScreen
 from kiosk.agent.screens.words import case_row, reminder_row
 
 TABS = ("reminders", "drafts", "unsent", "sent")
 
 
-class HomeScreen(AgentScreen):
+class AgentHomeScreen(AgentScreen):
     """The work lists."""
 
     tab = StringProperty("reminders")
@@ -68,7 +68,7 @@ class HomeScreen(AgentScreen):
         def offer(draft: Any) -> None:
             if draft is None:
                 return
-            question = Question(
+            question = AgentQuestion(
                 text=self.app.t(
                     "agent.ui.unfinished", item=draft.item_name, name=draft.applicant_name
                 ),

@@ -16,7 +16,7 @@ PIN_MAX = 12
 PAD = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
 
 
-class LoginScreen(AgentScreen):
+class AgentLoginScreen(AgentScreen):
     """The login, shown at start and after every lock."""
 
     agent_id = StringProperty("")

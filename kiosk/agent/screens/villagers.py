@@ -13,7 +13,7 @@ from kiosk.core.errors import explain
 from kiosk.core.forms import FormInvalid
 
 
-class VillagersScreen(AgentScreen):
+class AgentVillagersScreen(AgentScreen):
     """The list, the search box and the ways to add a person."""
 
     choosing = BooleanProperty(False)  # choosing the applicant of a new application
@@ -65,7 +65,7 @@ class VillagersScreen(AgentScreen):
         self.card_hint = self.app.t(key)
 
 
-class VillagerAddScreen(AgentScreen):
+class AgentVillagerAddScreen(AgentScreen):
     """手工录入: the ID number (check digit verified), the name, a phone."""
 
     message = StringProperty("")
@@ -110,7 +110,7 @@ class VillagerAddScreen(AgentScreen):
         self.message = self.app.t(key, **params)
 
 
-class VillagerScreen(AgentScreen):
+class AgentVillagerScreen(AgentScreen):
     """One person: who they are and their cases with this agent."""
 
     name_text = StringProperty("")
