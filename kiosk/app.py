@@ -12,11 +12,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from devices.idcard import CardReader, open_reader
 from kiosk.config import Config
 from kiosk.core.agents import AgentDesk, AgentDirectory, AgentLogin, AgentSession, KeyRing
 from kiosk.core.appliers import appliers
@@ -28,6 +27,9 @@ from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.upkeep.backup import Backups
+from kiosk.core.upkeep.housekeeping import Housekeeping
+from kiosk.core.upkeep.watchdog import Watchdog
 from kiosk.resources import data_path
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     # Imported where they are built: an agent's tablet has no printer, scanner or voice, and
     # its front-end must not import pyserial or the espeak-ng subprocess (docs/android.md).
     from devices.camera import Camera
+    from devices.idcard import CardReader
     from devices.scanner import Scanner
     from kiosk.core.printing import PrintService
     from kiosk.core.voice import Voice
@@ -66,10 +69,12 @@ class Services:
     agents: AgentDirectory
     notices: Notices
     sync: SyncService
+    housekeeping: Housekeeping
 
     def close(self) -> None:
-        """Stop background sync, release the printer's port and the store."""
+        """Stop background sync and chores, release the printer's port and the store."""
         self.sync.stop()
+        self.housekeeping.stop()
         self.printer.close()
         self.store.close()
 
@@ -125,6 +130,9 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
         sync=sync,
+        housekeeping=Housekeeping(
+            [("backup", Backups.for_config(config, store.path, clock).run_if_due)]
+        ),
     )
 
 
@@ -132,8 +140,8 @@ def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     """The services of a kiosk or tablet at start-up: built, tidied and running.
 
     Deletes attachment files a crash left without their row, starts background sync
-    when the platform link is configured, and loads the pinyin tables so that the first
-    search a villager makes is as fast as the others.
+    when the platform link is configured and the chores (the nightly backup), and loads
+    the pinyin tables so that the first search a villager makes is as fast as the others.
     """
     services = build_app(config, clock)
     removed = services.cases.sweep_orphan_files()
@@ -141,6 +149,7 @@ def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
         log.info("removed %d attachment files left by an interrupted write", removed)
     if services.sync.configured:
         services.sync.start()
+    services.housekeeping.start()
     services.catalogue.warm_up()
     return services
 
@@ -174,10 +183,16 @@ class Devices:
 
 
 def open_devices(config: Config) -> Devices:
-    """Open the card reader and scanner of ``[devices]``: a port, ``"sim"``, or none."""
+    """Open the card reader and scanner of ``[devices]``: a port, ``"sim"``, or none.
+
+    The drivers are imported only when a device is configured (a tablet without a serial
+    reader never loads pyserial).
+    """
     settings = config.devices
     reader = None
     if settings.idcard.port:
+        from devices.idcard import open_reader
+
         reader = open_reader(
             settings.idcard.port,
             settings.idcard.baud,
@@ -206,11 +221,14 @@ class FrontEnd:
     voice: Voice
     messages: Messages
     build_services: Callable[[], Services]
+    watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
 
     def close(self) -> None:
         """Stop the devices and the voice (the services are closed by their thread)."""
+        self.watchdog.stopping()
         self.devices.close()
         self.voice.close()
+        self.watchdog.close()
 
 
 def assemble_front_end(

@@ -76,6 +76,10 @@ COMMANDS = {
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
     "agent": "kiosk.cli.agent:agent",
+    "doctor": "kiosk.cli.doctor:doctor",
+    "diagnostics": "kiosk.cli.diagnostics:diagnostics",
+    "backup": "kiosk.cli.backup:backup",
+    "key": "kiosk.cli.key:key",
 }
 
 
