@@ -26,6 +26,11 @@ def _problem(screen: AgentScreen, exc: BaseException) -> str:
     return screen.app.t(key, **params)
 
 
+def _case_and_item(desk: Any, case_id: str) -> tuple[Any, Any]:
+    case = desk.cases.case(case_id)
+    return case, desk.catalogue.item(case.item_code)
+
+
 class AgentItemsScreen(AgentScreen):
     """Which item (only those open to agents)."""
 
@@ -82,12 +87,7 @@ class AgentFormScreen(AgentScreen):
 
     def refresh(self) -> None:
         case_id = self.app.case_id
-
-        def read(desk: Any) -> tuple[Any, Any]:
-            case = desk.cases.case(case_id)
-            return case, desk.catalogue.item(case.item_code)
-
-        self.app.call_desk(read, self._shown)
+        self.app.call_desk(lambda desk: _case_and_item(desk, case_id), self._shown)
 
     def _shown(self, result: tuple[Any, Any]) -> None:
         case, item = result
@@ -309,12 +309,7 @@ class AgentReviewScreen(AgentScreen):
 
     def refresh(self) -> None:
         case_id = self.app.case_id
-
-        def read(desk: Any) -> tuple[Any, Any]:
-            case = desk.cases.case(case_id)
-            return case, desk.catalogue.item(case.item_code)
-
-        self.app.call_desk(read, self._shown)
+        self.app.call_desk(lambda desk: _case_and_item(desk, case_id), self._shown)
 
     def _shown(self, result: tuple[Any, Any]) -> None:
         from devices.idcard.idnumber import mask_id_number
