@@ -88,3 +88,12 @@ def test_the_tablets_kv_rules_never_match_a_kiosk_widget():
         return names
 
     assert rules("kiosk/agent") & rules("kiosk/ui") == set()
+
+
+def test_bianmin_agent_is_a_command():
+    from click.testing import CliRunner
+
+    from kiosk.cli.main import main
+
+    result = CliRunner().invoke(main, ["agent", "--help"])
+    assert result.exit_code == 0 and "--portrait" in result.output and "代办" in result.output

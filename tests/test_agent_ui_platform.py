@@ -83,7 +83,7 @@ def test_an_agents_day_with_the_platform(tmp_path):
                 for p in (tmp_path / "tablet").rglob("*")
                 if p.is_file() and "kivy" not in p.parts
             )
-            for secret in (card.id_number, card.name, card.address):
+            for secret in (card.id_number, card.name, card.address, "13908171234"):
                 assert secret.encode() not in raw, secret
         finally:
             close_tablet(driver)
