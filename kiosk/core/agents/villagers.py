@@ -115,9 +115,7 @@ class VillagerBook:
 
     def add_from_card(self, card: IdCard, phone: str | None = None) -> Villager:
         """Add (or refresh) the person an ID card names; the card's details win."""
-        person = applicant_from_card(card, phone)
-        record = person.record() if hasattr(person, "record") else dict(person)
-        return self._save(record, from_card=True)
+        return self._save(applicant_from_card(card, phone).record(), from_card=True)
 
     def add_keyed(
         self, id_number: str, name: str, phone: str | None = None, address: str | None = None
