@@ -73,9 +73,8 @@ def open_desk(folder: Path) -> tuple[AgentDesk, object]:
         appliers(services.vault)["agent_account"](conn, account)
     login = AgentLogin(services.store, services.vault, services.clock, config.agent)
     session = login.log_in("A-1", "135790")
-    desk = AgentDesk(session, store=services.store, catalogue=services.catalogue,
-                     calendar=services.calendar, clock=services.clock, data_dir=config.data_dir,
-                     settings=config.agent, timezone=config.site.timezone)  # fmt: skip
+    desk = AgentDesk(session, store=services.store, config=config, catalogue=services.catalogue,
+                     calendar=services.calendar, clock=services.clock)  # fmt: skip
     return desk, services
 
 

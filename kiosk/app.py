@@ -283,12 +283,10 @@ class AgentServices:
         return AgentDesk(
             session,
             store=self.store,
+            config=self.config,
             catalogue=self.catalogue,
             calendar=self.calendar,
             clock=self.clock,
-            data_dir=self.config.data_dir,
-            settings=self.config.agent,
-            timezone=self.config.site.timezone,
             on_queued=self.sync.notify,
         )
 

@@ -88,7 +88,7 @@ def apply_with_two_photos(driver, name: str) -> None:
     driver.wait_until(lambda: driver.app.current == "form" and driver.shows("联系电话"))
     form = driver.app.screen("form")
     typed = {"phone": "13908171234", "address": "翠屏区李庄镇高石村3组"}
-    for field in form._fields:
+    for field in driver.app.flow.fields:
         widget = form._inputs[field.name]
         if getattr(widget, "values", None):
             widget.text = widget.values[0]

@@ -69,6 +69,8 @@ class AgentApp(App):
         self.case_id: str | None = None  # the application being worked on
         self.villager_id: str | None = None
         self.material_code: str | None = None
+        self.flow: Any = None  # the application on screen (kiosk.core.flows.ApplicationFlow)
+        self.step: Any = None  # the flow's step on screen
         self._camera: Any = None
         self._history: list[str] = []
         self._events: list[Any] = []
@@ -254,7 +256,7 @@ class AgentApp(App):
     def home(self) -> None:
         """The work lists, with the path there forgotten."""
         self._history.clear()
-        self.case_id = None
+        self.case_id = self.flow = None
         self.go("home", remember=False)
         self.can_go_back = False
 
@@ -267,6 +269,34 @@ class AgentApp(App):
         chooser.clear()
         chooser.choosing = True
         self.go("villagers")
+
+    def show_step(self, flow: Any, step: Any) -> None:
+        """Show the application flow's step: its form, the materials, the authorisation, the
+        review; after 提交, the work lists (the receipt is the case on the 待发送 list)."""
+        from kiosk.core.flows import (
+            AuthorizationStep,
+            FieldStep,
+            MaterialsStep,
+            ReceiptStep,
+            ReviewStep,
+        )
+
+        self.flow, self.step = flow, step
+        if flow.case_ids:
+            self.case_id = next(iter(flow.case_ids.values()))
+        if isinstance(step, ReceiptStep):
+            self.flow = None
+            self.home()
+            self.refresh_badge()
+            self.show_message("agent.ui.submitted", role="success")
+            return
+        screens = {
+            FieldStep: "form",
+            MaterialsStep: "materials",
+            AuthorizationStep: "authorize",
+            ReviewStep: "review",
+        }
+        self.go(screens[type(step)])
 
     def camera(self) -> Any:
         """The tablet's camera, started when first needed; None when it has none."""
@@ -299,7 +329,7 @@ class AgentApp(App):
 
     def _end_session(self) -> None:
         session, self.session, self.desk = self.session, None, None
-        self.case_id = self.villager_id = None
+        self.case_id = self.villager_id = self.flow = None
         if session is not None:
             self.call(lambda services: services.login.log_out(session))
 

@@ -279,7 +279,7 @@ def _apply(tour: AgentTour, name: str, shots: bool = True) -> None:
     d.tap(tour.row(PENSION))
     tour.wait(lambda: app.current == "form" and d.shows("联系电话"))
     form = app.screen("form")
-    for field in form._fields:
+    for field in app.flow.fields:
         widget = form._inputs[field.name]
         if getattr(widget, "values", None):
             widget.text = widget.values[0]

@@ -1,9 +1,10 @@
 """新办一件, step by step on the agent's desk: the item, the form, the materials (camera or
 file), the villager's authorisation (signature or ID card), the review and 提交.
 
-Every step is stored before the screen moves on (a draft survives a restart). The steps
-call the core's case service for the agent's channel; when the shared application flow
-(``kiosk.core.flows``) lands, these screens drive it instead.
+The screens drive the shared application flow (``kiosk.core.flows.ApplicationFlow``, channel
+``agent``, the applicant chosen by the agent) and show the step it gives back; every step is
+stored before the screen moves on, so a draft survives a restart and is taken up again with
+the flow's ``resume``. Photos and the signature are attached through the agent's desk.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from kiosk.agent.overlays import AgentQuestion
 from kiosk.agent.screens.base import AgentScreen
 from kiosk.agent.widgets import ABtn, AChoice, AInput, ALabel
 from kiosk.core.errors import explain
-from kiosk.core.forms import FormInvalid, validate_form
+from kiosk.core.flows import FieldErrors
 
 
 def _problem(screen: AgentScreen, exc: BaseException) -> str:
     key, params = explain(exc, screen.app.messages)
     return screen.app.t(key, **params)
-
-
-def _case_and_item(desk: Any, case_id: str) -> tuple[Any, Any]:
-    case = desk.cases.case(case_id)
-    return case, desk.catalogue.item(case.item_code)
 
 
 class AgentItemsScreen(AgentScreen):
@@ -58,24 +54,19 @@ class AgentItemsScreen(AgentScreen):
         self.fill(self.ids.rows, rows, self.choose)
 
     def choose(self, code: str) -> None:
-        """This item, for the villager chosen: the draft is made, then its form."""
+        """This item, for the villager chosen: the flow makes the draft; its form next."""
         villager_id = self.app.villager_id
 
-        def start(desk: Any) -> str:
-            person = desk.villagers.get(villager_id)
-            return desk.cases.new_draft(
-                code, person.applicant(), channel="agent", agent=desk.session.ref
-            )
+        def start(desk: Any) -> tuple[Any, Any]:
+            flow = desk.application()
+            flow.choose_item_code(desk, code)
+            return flow, flow.choose_applicant(desk, desk.villagers.get(villager_id).as_applicant())
 
-        def started(case_id: str) -> None:
-            self.app.case_id = case_id
-            self.app.go("form")
-
-        self.app.call_desk(start, started)
+        self.app.call_desk(start, lambda started: self.app.show_step(*started))
 
 
 class AgentFormScreen(AgentScreen):
-    """The item's form, all fields on one page."""
+    """The item's form, all fields on one page (the flow checks them one by one)."""
 
     item_name = StringProperty("")
     message = StringProperty("")
@@ -83,22 +74,20 @@ class AgentFormScreen(AgentScreen):
     def clear(self) -> None:
         self.ids.fields.clear_widgets()
         self.item_name = self.message = ""
-        self._fields: list[Any] = []
+        self._inputs: dict[str, Any] = {}
 
     def refresh(self) -> None:
-        case_id = self.app.case_id
-        self.app.call_desk(lambda desk: _case_and_item(desk, case_id), self._shown)
-
-    def _shown(self, result: tuple[Any, Any]) -> None:
-        case, item = result
-        self.item_name, self.message = item.name, ""
-        self._fields = list(item.form)
+        flow = self.app.flow
+        if flow is None:
+            return
+        self.item_name, self.message = flow.item.name, ""
+        applicant = flow.applicant
+        defaults = {"phone": applicant.phone or "", "address": applicant.address or ""}
         box = self.ids.fields
         box.clear_widgets()
-        self._inputs: dict[str, Any] = {}
-        defaults = {"phone": case.applicant.get("phone"), "address": case.applicant.get("address")}
-        for f in item.form:
-            value = case.form.get(f.name, defaults.get(f.type) or "")
+        self._inputs = {}
+        for f in flow.fields:
+            value = flow.values.get(f.name) or defaults.get(f.type, "")
             box.add_widget(ALabel(text=f.label + (" *" if f.required else "")))
             if f.type == "choice":
                 widget = AChoice(text=str(value or ""), values=list(f.options))
@@ -112,26 +101,39 @@ class AgentFormScreen(AgentScreen):
             box.add_widget(widget)
 
     def next(self) -> None:
-        """下一步: the values are checked and stored, then the materials."""
-        values = {name: w.text.strip() for name, w in self._inputs.items()}
-        case_id = self.app.case_id
+        """下一步: each value goes to the flow in form order; the first refused one is shown."""
+        flow, values = self.app.flow, {n: w.text.strip() for n, w in self._inputs.items()}
         for widget in self._inputs.values():
-            if hasattr(widget, "error"):
-                widget.error = False
+            widget.error = False
 
-        def store(desk: Any) -> None:
-            desk.cases.update_form(case_id, values)
-            validate_form(tuple(self._fields), values, complete=True)
+        def enter(desk: Any) -> Any:
+            step = None
+            for f in flow.fields:
+                step = flow.enter(desk, f.name, values[f.name])
+                if isinstance(step, FieldErrors):
+                    return step
+            return step
 
-        self.app.call_desk(store, lambda _r: self.app.go("materials"), self._refused)
+        self.app.call_desk(
+            enter, self._entered, lambda exc: setattr(self, "message", _problem(self, exc))
+        )
 
-    def _refused(self, exc: BaseException) -> None:
-        if isinstance(exc, FormInvalid):
-            for error in exc.errors:
-                widget = self._inputs.get(error.field)
-                if widget is not None and hasattr(widget, "error"):
-                    widget.error = True
-        self.message = _problem(self, exc)
+    def _entered(self, step: Any) -> None:
+        if isinstance(step, FieldErrors):
+            widget = self._inputs.get(step.first.field)
+            if widget is not None:
+                widget.error = True
+            key, params = explain(FormErrorsView(step), self.app.messages)
+            self.message = self.app.t(key, **params)
+            return
+        self.app.show_step(self.app.flow, step)
+
+
+class FormErrorsView:
+    """Field errors in the shape :func:`explain` reads (``errors``)."""
+
+    def __init__(self, step: FieldErrors) -> None:
+        self.errors = step.errors
 
 
 class AgentMaterialsScreen(AgentScreen):
@@ -208,20 +210,20 @@ class AgentMaterialsScreen(AgentScreen):
         )
 
     def next(self) -> None:
-        """下一步: the authorisation (once; a correction keeps the first one), then the review."""
+        """下一步: the materials photographed count as seen; the flow gives the authorisation
+        (once: a correction keeps the first) or the review."""
         missing = [
             name for _code, name, required, count in self.materials if required and not count
         ]
         if missing:
             self.message = self.app.t("agent.ui.materials_missing", names="、".join(missing))
             return
-        case_id = self.app.case_id
-
-        def authorised(desk: Any) -> bool:
-            agent = desk.cases.case(case_id).agent or {}
-            return bool(agent.get("authorization"))
-
-        self.app.call_desk(authorised, lambda done: self.app.go("review" if done else "authorize"))
+        flow = self.app.flow
+        ticked = [code for code, _name, _required, count in self.materials if count]
+        self.app.call_desk(
+            lambda desk: flow.materials_done(desk, ticked),
+            lambda step: self.app.show_step(flow, step),
+        )
 
 
 class AgentCameraScreen(AgentScreen):
@@ -276,21 +278,30 @@ class AgentAuthorizeScreen(AgentScreen):
         self.clear()
 
     def sign(self) -> None:
-        """确认签字: the signature becomes the consent attachment."""
+        """确认签字: the signature becomes the consent attachment; the flow records it."""
         strokes = [list(s) for s in self.ids.pad.strokes]
-        case_id = self.app.case_id
-        self.app.call_desk(
-            lambda desk: desk.authorize(case_id, "signature", strokes=strokes),
-            lambda _r: self.app.go("review"),
-            lambda exc: setattr(self, "message", _problem(self, exc)),
-        )
+        flow, case_id = self.app.flow, self.app.case_id
+
+        def signed(desk: Any) -> Any:
+            consent = desk.signature(case_id, strokes)
+            return flow.authorize(desk, "signature", consent.attachment_id)
+
+        self._authorize(signed)
 
     def on_card(self, card: Any) -> None:
         """本人在场: the applicant's own card was read."""
-        case_id = self.app.case_id
+        flow, case_id = self.app.flow, self.app.case_id
+
+        def present(desk: Any) -> Any:
+            desk.check_card(case_id, card)
+            return flow.authorize(desk, "id_card_present")
+
+        self._authorize(present)
+
+    def _authorize(self, work: Any) -> None:
         self.app.call_desk(
-            lambda desk: desk.authorize(case_id, "id_card_present", card=card),
-            lambda _r: self.app.go("review"),
+            work,
+            lambda step: self.app.show_step(self.app.flow, step),
             lambda exc: setattr(self, "message", _problem(self, exc)),
         )
 
@@ -308,23 +319,22 @@ class AgentReviewScreen(AgentScreen):
         self.summary = self.message = ""
 
     def refresh(self) -> None:
-        case_id = self.app.case_id
-        self.app.call_desk(lambda desk: _case_and_item(desk, case_id), self._shown)
+        step, case_id = self.app.step, self.app.case_id
+        self.app.call_desk(lambda desk: desk.cases.case(case_id), lambda c: self._shown(step, c))
 
-    def _shown(self, result: tuple[Any, Any]) -> None:
+    def _shown(self, step: Any, case: Any) -> None:
         from devices.idcard.idnumber import mask_id_number
 
-        case, item = result
         t = self.app.t
         lines = [
-            f"[b]{item.name}[/b]",
+            f"[b]{step.item_name}[/b]",
             t(
                 "agent.ui.review.applicant",
-                name=case.applicant["name"],
-                id=mask_id_number(case.applicant["id_number"]),
+                name=step.applicant_name,
+                id=mask_id_number(step.id_number),
             ),
         ]
-        lines += [f"{f.label}：{case.form.get(f.name, '')}" for f in item.form]
+        lines += [f"{line.label}：{line.value}" for line in step.lines]
         lines += [t("agent.ui.photos_of", name=m.name, count=m.attachments) for m in case.materials]
         method = ((case.agent or {}).get("authorization") or {}).get("method", "")
         lines.append(t(f"agent.ui.review.authorization.{method or 'none'}"))
@@ -334,17 +344,11 @@ class AgentReviewScreen(AgentScreen):
         self.message = ""
 
     def submit(self) -> None:
-        """提交: the case is finalised and locked, waiting for the link."""
-        case_id = self.app.case_id
-
-        def done(_case: Any) -> None:
-            self.app.home()
-            self.app.refresh_badge()
-            self.app.show_message("agent.ui.submitted", role="success")
-
+        """提交: the flow finalises and locks the case; it waits for the link."""
+        flow = self.app.flow
         self.app.call_desk(
-            lambda desk: desk.cases.submit(case_id),
-            done,
+            lambda desk: flow.submit(desk),
+            lambda step: self.app.show_step(flow, step),
             lambda exc: setattr(self, "message", _problem(self, exc)),
         )
 
@@ -409,19 +413,25 @@ class AgentCaseScreen(AgentScreen):
             self.action = ""
 
     def act(self) -> None:
-        """继续办 (a draft) or 补正 (a correction: the next revision)."""
+        """继续办 (a draft, taken up by the flow) or 补正 (the next revision, after a question)."""
         if self.action == "continue":
-            self.app.go("form")
+            self._resume(correct=False)
             return
-        case_id = self.app.case_id
         question = AgentQuestion(
             text=self.app.t("agent.ui.correct_question"),
             yes_text=self.app.t("agent.ui.correct"),
             no_text=self.app.t("agent.ui.cancel"),
         )
-        question.bind(
-            on_yes=lambda _q: self.app.call_desk(
-                lambda desk: desk.start_correction(case_id), lambda _l: self.app.go("materials")
-            )
-        )
+        question.bind(on_yes=lambda _q: self._resume(correct=True))
         question.open(animation=False)
+
+    def _resume(self, *, correct: bool) -> None:
+        case_id = self.app.case_id
+
+        def resume(desk: Any) -> tuple[Any, Any]:
+            if correct:
+                desk.start_correction(case_id)
+            flow = desk.application()
+            return flow, flow.resume(desk, case_id)
+
+        self.app.call_desk(resume, lambda resumed: self.app.show_step(*resumed))

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from devices.idcard.card import IdCard
-from kiosk.config import Agent as AgentSettings
+from kiosk.config import Config
 from kiosk.core.agents.errors import CardNotApplicant, NotYourCase
 from kiosk.core.agents.login import AgentSession
 from kiosk.core.agents.photos import Photo, is_pdf, prepare_photo
@@ -25,42 +24,66 @@ from kiosk.core.agents.worklists import CaseLine, Worklists
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CONSENT_MATERIAL, Attachment, CaseService
 from kiosk.core.catalogue import Catalogue, SearchHit
+from kiosk.core.flows import ApplicantSource, ApplicationFlow, Channel
+from kiosk.core.messages import messages_for
 from offline_sync.clock import Clock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 
 
 class AgentDesk:
-    """The services of one logged-in agent."""
+    """The services of one logged-in agent; also what the shared application flow runs on
+    (``kiosk.core.flows.FlowServices``: an agent's tablet has no printer, queue or ratings)."""
+
+    printer = None
+    queue = None
+    feedback = None
 
     def __init__(
         self,
         session: AgentSession,
         *,
         store: Store,
+        config: Config,
         catalogue: Catalogue,
         calendar: WorkCalendar,
         clock: Clock,
-        data_dir: Path,
-        settings: AgentSettings,
-        timezone: str = "Asia/Shanghai",
         on_queued: Callable[[], None] | None = None,
     ) -> None:
         self.session = session
         self.vault = session.vault
         self.store = store
+        self.config = config
         self.catalogue = catalogue
         self.calendar = calendar
         self.clock = clock
-        self.settings = settings
-        self.zone = ZoneInfo(timezone)
+        self.settings = config.agent
+        self.zone = ZoneInfo(config.site.timezone)
         self.outbox = Outbox(store, self.vault, on_queued=on_queued)
         self.cases = CaseService(
-            store, self.vault, self.outbox, catalogue, calendar, clock, data_dir, timezone
+            store,
+            self.vault,
+            self.outbox,
+            catalogue,
+            calendar,
+            clock,
+            config.data_dir,
+            config.site.timezone,
         )
         self.villagers = VillagerBook(store, self.vault, clock)
         self.lists = Worklists(self.cases, self.vault)
         self._allowed: dict[str, bool] = {}
+
+    def application(self) -> ApplicationFlow:
+        """A new application by this agent for a villager they choose (channel ``agent``)."""
+        return ApplicationFlow(
+            self.config,
+            messages_for(self.config.ui.language),
+            self.clock,
+            channel=Channel.AGENT,
+            source=ApplicantSource.CHOSEN,
+            agent=self.session.ref,
+        )
 
     # -- what may be applied for ---------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import Any
 from devices.idcard.card import IdCard
 from devices.idcard.idnumber import mask_id_number, mask_name
 from kiosk.core.agents.keys import AgentVault
-from kiosk.core.cases import applicant_from_card
+from kiosk.core.cases import Applicant, applicant_from_card
 from kiosk.core.forms import validate_applicant
 from offline_sync.clock import Clock
 from offline_sync.store import Store
@@ -49,6 +49,17 @@ class Villager:
             "phone": self.phone,
             "address": self.address,
         }
+
+    def as_applicant(self) -> Applicant:
+        """The person as the application flow takes an applicant chosen by the agent."""
+        return Applicant(
+            id_number=self.id_number,
+            name=self.name,
+            address=self.address or "",
+            id_type=self.id_type,
+            phone=self.phone,
+            from_card=self.from_card,
+        )
 
     def __repr__(self) -> str:
         return f"Villager({mask_name(self.name)!r}, {mask_id_number(self.id_number)!r})"

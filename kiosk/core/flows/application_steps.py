@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.core.cases import Case, MaterialCheck
@@ -13,9 +14,11 @@ from kiosk.core.flows.base import Step
 from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
-from kiosk.core.printing import PrintResult
 from kiosk.core.receipts import AcceptanceReceipt
 from offline_sync.contract import AUTHORIZATION_METHODS
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,7 +104,8 @@ class ReviewStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class ReceiptStep(Step):
-    """Submitted: a receipt per case (one, or each item of a bundle) and its print result."""
+    """Submitted: a receipt per case (one, or each item of a bundle) and its print result
+    (none for an agent's application: a tablet has no receipt printer)."""
 
     receipts: tuple[AcceptanceReceipt, ...]
     prints: tuple[PrintResult, ...]
