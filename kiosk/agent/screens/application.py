@@ -146,8 +146,10 @@ class AgentMaterialsScreen(AgentScreen):
     def clear(self) -> None:
         self.ids.materials.clear_widgets()
         self.item_name = self.message = ""
+        self.materials = []
 
     def refresh(self) -> None:
+        self.clear()  # nothing of the last visit shows while the case is read
         case_id = self.app.case_id
         self.app.call_desk(lambda desk: desk.cases.case(case_id), self._shown)
 
@@ -319,6 +321,7 @@ class AgentReviewScreen(AgentScreen):
         self.summary = self.message = ""
 
     def refresh(self) -> None:
+        self.clear()
         step, case_id = self.app.step, self.app.case_id
         self.app.call_desk(lambda desk: desk.cases.case(case_id), lambda c: self._shown(step, c))
 
@@ -365,6 +368,7 @@ class AgentCaseScreen(AgentScreen):
         self.title_text = self.body = self.problem = self.action = ""
 
     def refresh(self) -> None:
+        self.clear()
         case_id = self.app.case_id
 
         def read(desk: Any) -> tuple[Any, Any]:

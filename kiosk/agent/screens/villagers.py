@@ -121,6 +121,7 @@ class AgentVillagerScreen(AgentScreen):
         self.ids.rows.clear_widgets()
 
     def refresh(self) -> None:
+        self.clear()
         villager_id = self.app.villager_id
 
         def read(desk: Any) -> tuple[Any, list[Any]]:
