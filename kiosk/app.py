@@ -84,8 +84,9 @@ def open_store(config: Config) -> Store:
     return Store.open(config.data_dir / STORE_FILE, MIGRATION_SETS)
 
 
-def _sync_service(config: Config, clock: Clock, vault: Vault) -> SyncService:
+def _sync_service(config: Config, clock: Clock, vault: Vault, store: Store) -> SyncService:
     return SyncService(
+        store=store,
         open_store=lambda: open_store(config),
         vault=vault,
         data_dir=config.data_dir,
@@ -109,7 +110,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     vault = KeyRing.load_or_create(config.data_dir)  # opens agents' values while they are logged in
     store = open_store(config)
-    sync = _sync_service(config, clock, vault)
+    sync = _sync_service(config, clock, vault, store)
     # Every committed record nudges the sync worker, so it leaves now, not at the next interval.
     outbox = Outbox(store, vault, on_queued=sync.notify)
     catalogue = Catalogue(store)
@@ -315,7 +316,7 @@ def build_agent(
     clock = clock or SystemClock()
     vault = KeyRing.load_or_create(config.data_dir)
     store = open_store(config)
-    sync = _sync_service(config, clock, vault)
+    sync = _sync_service(config, clock, vault, store)
     catalogue = Catalogue(store)
     services = AgentServices(
         config=config,

@@ -12,11 +12,11 @@ from devices.idcard import load_cards
 from kiosk.app import sample_cards
 from kiosk.core.agents import ReminderKind, Worklist
 from kiosk.core.catalogue import seed_dir
+from kiosk.demo.platform import AGENT_ID, AGENT_PIN, running_platform
 from kiosk.resources import data_path
 from offline_sync.outbox import Outbox
 from tests.agent_fixtures import TWO_PHOTOS_ITEM, make_tablet
 from tests.clocks import ManualClock
-from tests.platform_fixtures import AGENT_ID, AGENT_PIN, running_platform
 
 SIGNATURE = [[(0.1, 0.5), (0.2, 0.7), (0.3, 0.4), (0.45, 0.6)], [(0.5, 0.3), (0.8, 0.6)]]
 

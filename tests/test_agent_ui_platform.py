@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from kiosk.core.catalogue import seed_dir
+from kiosk.demo.platform import AGENT_ID, AGENT_PIN, running_platform
 from tests.agent_ui_fixtures import close_tablet, log_in, open_tablet
 from tests.clocks import ManualClock
-from tests.platform_fixtures import AGENT_ID, AGENT_PIN, running_platform
 from tests.test_agent_ui import _has_row, _row, apply_with_two_photos, close_notice
 
 ITEM = "城乡居民基本养老保险参保登记"

@@ -8,24 +8,20 @@ import time
 
 from kiosk.app import build_app
 from kiosk.config import load_config
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.platform import running_platform
+from kiosk.demo.sync_device import DEVICE_MIGRATIONS, FAST, platform_port, recording_appliers
 from offline_sync.clock import SystemClock
 from offline_sync.store import Store
 from offline_sync.sync import SyncService, read_status
 from tests.conftest import write_site
-from tests.platform_fixtures import platform_server, running_platform  # noqa: F401
-from tests.sync_fixtures import (
-    DEVICE_MIGRATIONS,
-    FAST,
-    Faults,
-    device,  # noqa: F401
-    fault_proxy,
-    platform_port,
-    recording_appliers,
-)
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import device  # noqa: F401
 
 
 def _service(dev, url: str) -> SyncService:
     return SyncService(
+        store=dev.store,
         open_store=lambda: Store.open(dev.store.path, DEVICE_MIGRATIONS),
         vault=dev.vault,
         data_dir=dev.data_dir,
@@ -111,3 +107,11 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             )
         finally:
             services.close()
+
+
+def test_front_ends_read_the_sync_status_from_the_service(app):
+    status = app.sync.status()
+    assert (status.pending_records, status.link_state) == (0, "unknown")
+    app.queue.take("social")
+    assert app.sync.status().pending_records == 1  # the ticket's event waits in the outbox
+    assert app.sync.dead_letters() == [] and app.sync.rejected_changes() == []

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
-from offline_sync.sync import (
-    SyncNotConfigured,
-    SyncReport,
-    SyncStatus,
-    dead_letters,
-    read_status,
-    rejected_changes,
-)
+from kiosk.cli.common import Failure, emit_json, logs_to_stderr, services
+from offline_sync.sync import SyncNotConfigured, SyncReport, SyncStatus
 
 DEFAULT_DEADLINE_S = 600.0
 
@@ -52,23 +44,11 @@ def sync(ctx, once, forever, deadline, as_json, verbose, now) -> None:
     if (deadline is not None or now) and not once:
         raise click.UsageError("--deadline and --now go with --once")
     if once:
-        _log_to_stderr(logging.INFO if verbose else None)
-        _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
+        with logs_to_stderr("offline_sync", level=logging.INFO if verbose else None):
+            _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
     else:
-        _log_to_stderr(logging.INFO)
-        _forever(ctx)
-
-
-def _log_to_stderr(level: int | None) -> None:
-    """Engine logs to stderr at ``level``; None keeps them quiet (the summary says it all)."""
-    logger = logging.getLogger("offline_sync")
-    if level is None:
-        logger.addHandler(logging.NullHandler())
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(level)
+        with logs_to_stderr("offline_sync"):
+            _forever(ctx)
 
 
 def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> None:
@@ -159,7 +139,7 @@ def _report_text(report: SyncReport, status: SyncStatus) -> str:
 @click.pass_context
 def dead_letters_command(ctx, as_json) -> None:
     """Records the platform refused (conflict, invalid) or that cannot be sent, for staff."""
-    letters = dead_letters(services(ctx).store.conn)
+    letters = services(ctx).sync.dead_letters()
     if as_json:
         emit_json([letter.__dict__ for letter in letters])
         return
@@ -178,8 +158,7 @@ def dead_letters_command(ctx, as_json) -> None:
 @click.pass_context
 def rejected_changes_command(ctx, as_json) -> None:
     """Changes pulled from the platform that could not be applied here."""
-    app = services(ctx)
-    changes = rejected_changes(app.store.conn, app.vault)
+    changes = services(ctx).sync.rejected_changes()
     if as_json:
         emit_json([change.__dict__ for change in changes])
         return
@@ -195,7 +174,7 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link."""
-    snapshot = read_status(services(ctx).store.conn)
+    snapshot = services(ctx).sync.status()
     if as_json:
         emit_json(snapshot.as_dict())
         return

@@ -70,5 +70,5 @@ def _params_of(thing: object) -> dict[str, Any]:
         params = params()
     if isinstance(params, Mapping):
         return dict(params)
-    names = getattr(thing, "names", None)  # case_errors.MaterialsMissing
+    names = getattr(thing, "names", None)  # kiosk.core.cases.errors.MaterialsMissing
     return {"names": "、".join(names)} if names else {}
