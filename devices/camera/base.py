@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Protocol
+from typing import Protocol
+
+from devices.errors import DeviceError
 
 
-class CameraError(Exception):
+class CameraError(DeviceError):
     """The camera cannot be used; ``key`` names the sentence for the agent (agent.po)."""
 
-    key: ClassVar[str] = "camera.error"
-
-    def __init__(self, message: str = "", /, **params: object) -> None:
-        super().__init__(message or type(self).__name__)
-        self.params: dict[str, object] = params
+    key = "camera.error"
 
 
 class CameraUnavailable(CameraError):
