@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config
-from kiosk.core.agents import AgentDesk, AgentDirectory, AgentLogin, AgentSession, KeyRing
+from kiosk.core.agents.accounts import AgentDirectory
+from kiosk.core.agents.keys import KeyRing
 from kiosk.core.appliers import appliers
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from devices.camera import Camera
     from devices.idcard import CardReader
     from devices.scanner import Scanner
+    from kiosk.core.agents.desk import AgentDesk
+    from kiosk.core.agents.login import AgentLogin, AgentSession
     from kiosk.core.printing import PrintService
     from kiosk.core.voice import Voice
 
@@ -281,6 +284,8 @@ class AgentServices:
 
     def desk(self, session: AgentSession) -> AgentDesk:
         """The logged-in agent's desk (their cases, villagers, lists), sealed under their key."""
+        from kiosk.core.agents.desk import AgentDesk
+
         return AgentDesk(
             session,
             store=self.store,
@@ -313,6 +318,8 @@ def build_agent(
     config: Config, clock: Clock | None = None, *, background: bool = True
 ) -> AgentServices:
     """The services of an agent's tablet; ``background`` starts sync and the start-up tidying."""
+    from kiosk.core.agents.login import AgentLogin
+
     clock = clock or SystemClock()
     vault = KeyRing.load_or_create(config.data_dir)
     store = open_store(config)
