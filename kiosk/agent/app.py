@@ -178,20 +178,12 @@ class AgentApp(App):
     ) -> Future[Any]:
         """Run ``work(services)`` on the service thread; then ``done(result)`` or
         ``failed(exc)`` (default: a plain message) on the UI thread."""
-        future = self.services.submit(work)
-
-        def finished(f: Future[Any]) -> None:
-            error = f.exception()
-            handler: Callable[..., None] | None
-            if error is not None:
-                handler, value = failed or self.show_problem, error
-            else:
-                handler, value = done, f.result()
-            if handler is not None:
-                Clock.schedule_once(lambda _dt: self._guard(handler, value))
-
-        future.add_done_callback(finished)
-        return future
+        return self.services.call(
+            work,
+            done,
+            failed or self.show_problem,
+            lambda handler, value: Clock.schedule_once(lambda _dt: self._guard(handler, value)),
+        )
 
     def call_desk(
         self,
