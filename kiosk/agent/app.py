@@ -10,7 +10,6 @@ agent's key locked, every screen cleared, and the login shows.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from kivy.utils import get_color_from_hex
 from kiosk.agent.devices import AgentDevices
 from kiosk.agent.overlays import AgentNotice
 from kiosk.agent.screens import SCREENS
+from kiosk.agent.syncing import AgentSync
 from kiosk.agent.widgets import TABLET_TYPE
 from kiosk.app import AgentFrontEnd
 from kiosk.core.agents import AgentDesk, AgentSession
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 AGENT_DIR = Path(__file__).resolve().parent
 IDLE_CHECK_S = 5.0
 BADGE_POLL_S = 10.0
-SYNC_POLL_S = 0.5
 
 
 class AgentApp(App):
@@ -76,8 +75,7 @@ class AgentApp(App):
         self._events: list[Any] = []
         self._last_touch = self.clock.monotonic()
         self._stopped = False
-        self._sync_whole: tuple[int, int] | None = None
-        self._sync_poll: Any = None
+        self.syncer = AgentSync(self)
         super().__init__(**kwargs)
         self.title = "bianmin 代办"
         palette = look(False).palette
@@ -133,6 +131,11 @@ class AgentApp(App):
             self._camera.stop()
         self.services.close()
         self.front_end.close()
+
+    @property
+    def stopped(self) -> bool:
+        """True once the app has stopped (late answers change nothing then)."""
+        return self._stopped
 
     def _resized(self, _window: Any, size: tuple[int, int]) -> None:
         self.portrait = size[1] > size[0]
@@ -364,58 +367,4 @@ class AgentApp(App):
 
     def sync_now(self) -> None:
         """同步: send what waits and bring back statuses, with progress over records and bytes."""
-        if self.syncing:
-            return
-
-        def whole(backlog: Any) -> None:
-            self._sync_whole = (backlog.records, backlog.bytes)
-            self.sync_progress = 0.0
-            self.syncing = True
-            self._sync_poll = Clock.schedule_interval(self._poll_sync, SYNC_POLL_S)
-            thread = threading.Thread(target=self._sync_thread, name="agent-sync", daemon=True)
-            thread.start()
-
-        if self.desk is None:
-            self._sync_whole = (0, 0)
-            self.syncing = True
-            threading.Thread(target=self._sync_thread, name="agent-sync", daemon=True).start()
-            return
-        self.call_desk(lambda desk: desk.lists.backlog(), whole)
-
-    def _sync_thread(self) -> None:
-        try:
-            services = self.services.submit(lambda built: built).result()
-            result: Any = services.sync_once()
-        except Exception as exc:
-            result = exc
-        Clock.schedule_once(lambda _dt: self._synced(result))
-
-    def _poll_sync(self, _dt: float) -> None:
-        def seen(backlog: Any) -> None:
-            records, size = self._sync_whole or (0, 0)
-            parts = []
-            if records:
-                parts.append(1 - backlog.records / records)
-            if size:
-                parts.append(1 - backlog.bytes / size)
-            if parts:
-                self.sync_progress = max(self.sync_progress, min(parts))
-
-        self.call_desk(lambda desk: desk.lists.backlog(), seen)
-
-    def _synced(self, result: Any) -> None:
-        self.syncing = False
-        if self._sync_poll is not None:
-            self._sync_poll.cancel()
-            self._sync_poll = None
-        self.sync_progress = 1.0
-        if isinstance(result, Exception):
-            self.show_problem(result)
-        elif not result.complete:
-            self.show_message("agent.ui.sync_later", role="secondary")
-        else:
-            self.show_message("agent.ui.sync_done", role="success", sent=result.delivered)
-        self.refresh_badge()
-        refresh = getattr(self._manager.current_screen, "refresh", None)
-        if refresh is not None and self.desk is not None:
-            refresh()
+        self.syncer.start()

@@ -3,12 +3,12 @@
 from kiosk.agent.screens.application import (
     AgentAuthorizeScreen,
     AgentCameraScreen,
-    AgentCaseScreen,
     AgentFormScreen,
     AgentItemsScreen,
     AgentMaterialsScreen,
     AgentReviewScreen,
 )
+from kiosk.agent.screens.case import AgentCaseScreen
 from kiosk.agent.screens.home import AgentHomeScreen
 from kiosk.agent.screens.login import AgentLoginScreen
 from kiosk.agent.screens.villagers import (
