@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core import printing_schema, queue_schema
+from kiosk.core import printing_schema, queue_schema, staff_alerts
 from kiosk.core.agents import schema as agents_schema
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
@@ -16,5 +16,6 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    staff_alerts.migrations,
     agents_schema.migrations,
 ]
