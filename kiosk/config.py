@@ -161,6 +161,28 @@ class Ui:
     countdown_s: int = field(metadata=_range(1, 120))
     technician_pin: str = field(metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty"))
     language: Literal["zh_CN"]
+    mode: Literal["kiosk", "agent"]
+
+
+_POWERS_OF_TWO = tuple(2**k for k in range(10, 21))
+
+
+@dataclass(frozen=True)
+class Agent:
+    photo_max_px: int = field(metadata=_range(640, 4096))
+    photo_quality: int = field(metadata=_range(50, 95))
+    idle_lock_s: int = field(metadata=_range(30, 3600))
+    pin_attempts: int = field(metadata=_range(3, 10))
+    lockout_min: int = field(metadata=_range(1, 1440))
+    erase_after: int = field(metadata=_range(5, 30))
+    key_scrypt_n: int = field(metadata={"choices": _POWERS_OF_TWO, "allowed": "a power of 2"})
+    due_soon_days: int = field(metadata=_range(0, 30))
+    stale_draft_days: int = field(metadata=_range(1, 90))
+    camera: str = field(
+        metadata=_check(
+            r"^(|sim|sim:.+|kivy|opencv(:\d+)?)$", "empty, sim, sim:DIR, kivy or opencv:N"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -209,6 +231,7 @@ class Config:
     devices: Devices
     ui: Ui
     hall: Hall
+    agent: Agent
     backup: Backup
     source: str = field(metadata={"internal": True})
 

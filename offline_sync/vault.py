@@ -21,12 +21,20 @@ from offline_sync.sm3 import hmac_sm3
 
 KEY_FILE = "vault.key"
 _VERSION = b"\x01"
+# A value sealed under a named key other than the site's (a proxy agent's, unwrapped by
+# their PIN): the key's id and a whole sealed value under that key follow this byte.
+KEYED_VERSION = b"\x02"
 _NONCE = 12
 _TAG = 16
 
 
 class VaultError(Exception):
     """The key file is missing, unreadable or wrong, or a sealed value was tampered with."""
+
+
+class VaultLocked(VaultError):
+    """The value is sealed under a named key this vault does not hold now (an agent who is
+    not logged in): try again later, it is not damaged."""
 
 
 class Vault:
@@ -83,7 +91,10 @@ class Vault:
         return _VERSION + nonce + body + enc.tag
 
     def unseal_bytes(self, blob: bytes) -> bytes:
-        """Decrypt a value from :meth:`seal_bytes`; VaultError if it was altered."""
+        """Decrypt a value from :meth:`seal_bytes`; VaultError if it was altered, VaultLocked
+        if it is sealed under a named key (:data:`KEYED_VERSION`)."""
+        if blob[:1] == KEYED_VERSION:
+            raise VaultLocked("sealed under a named key that is not unlocked")
         if len(blob) < 1 + _NONCE + _TAG or blob[:1] != _VERSION:
             raise VaultError("sealed value is malformed")
         nonce, body, tag = blob[1 : 1 + _NONCE], blob[1 + _NONCE : -_TAG], blob[-_TAG:]

@@ -76,6 +76,7 @@ COMMANDS = {
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
     "hall": "kiosk.cli.hall:hall",
+    "agent": "kiosk.cli.agent:agent",
     "doctor": "kiosk.cli.doctor:doctor",
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",

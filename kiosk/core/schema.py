@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core import printing_schema, staff_alerts
+from kiosk.core.agents import schema as agents_schema
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
 from kiosk.core.hall import schema as hall_schema
@@ -19,4 +20,5 @@ MIGRATION_SETS = [
     cases_schema.migrations,
     staff_alerts.migrations,
     hall_schema.migrations,
+    agents_schema.migrations,
 ]

@@ -45,7 +45,7 @@ from offline_sync.sync.report import Stage, SyncReport
 from offline_sync.sync.results import PushResults
 from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
-from offline_sync.vault import Vault
+from offline_sync.vault import Vault, VaultLocked
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +159,10 @@ class SyncEngine:
             )
             if batch.unsendable:
                 self._results.kill(batch.unsendable, report)
+            if batch.locked:
+                self._defer_locked(batch.locked)
             if not batch.records:
-                if batch.unsendable:
+                if batch.unsendable or batch.locked:
                     continue
                 return True
             report.stage = Stage.PUSH_ATTACHMENTS
@@ -201,11 +203,28 @@ class SyncEngine:
             self._results.kill(dead, report)
             gone = {seq for seq, _ in dead}
             records = [r for r in records if r.seq not in gone]
-        transient = [o.error for o in outcomes if o.error is not None and not o.permanent]
+        locked = {o.attachment.attachment_id for o in outcomes if isinstance(o.error, VaultLocked)}
+        if locked:
+            self._defer_locked([r.seq for r in records if refs[r.seq] & locked])
+            records = [r for r in records if not refs[r.seq] & locked]
+        transient = [
+            o.error
+            for o in outcomes
+            if o.error is not None and not o.permanent and not isinstance(o.error, VaultLocked)
+        ]
         if transient:
             busy = [e for e in transient if isinstance(e, RetryLater)]
             raise (busy or transient)[0]
         return records
+
+    def _defer_locked(self, seqs: list[int]) -> None:
+        """Records sealed under a locked key wait (no attempt counted) until it is unlocked;
+        unlocking it (an agent's login) makes them due at once."""
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE outbox SET next_attempt_at = ? WHERE seq = ?",
+                [(self._now() + self.settings.backoff_max_s, seq) for seq in seqs],
+            )
 
     def _pull(self, end: float, report: SyncReport) -> bool:
         """Stage pull: pages of the change feed until it has no more (or time is up)."""

@@ -15,13 +15,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
 from offline_sync.contract import canonical_json
-from offline_sync.vault import Vault, VaultError
+from offline_sync.vault import Vault, VaultError, VaultLocked
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
 # A pending record whose earlier revisions have all been answered (a revision never
@@ -48,10 +48,12 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Batch:
-    """The records to send next, and those that can never be sent as they are."""
+    """The records to send next, those that can never be sent as they are, and those sealed
+    under a key that is locked now (a proxy agent's, while they are logged out)."""
 
     records: list[Outgoing]
     unsendable: list[tuple[int, str]]
+    locked: list[int] = field(default_factory=list)
 
 
 def wire_size(wire: dict[str, Any]) -> int:
@@ -74,15 +76,22 @@ def next_batch(
     """
     rows = conn.execute(
         f"SELECT seq, kind, record_id, revision, body FROM outbox AS o WHERE {_SENDABLE}"
-        " ORDER BY seq LIMIT :limit",
-        {"now": now, "max_wait": max_wait, "limit": max_records},
-    ).fetchall()
+        " ORDER BY seq",
+        {"now": now, "max_wait": max_wait},
+    )
     records: list[Outgoing] = []
     unsendable: list[tuple[int, str]] = []
+    locked: list[int] = []
     size = _BATCH_OVERHEAD
+    # Read row by row: records sealed under a locked key do not take a place in the batch.
     for seq, kind, record_id, revision, sealed in rows:
+        if len(records) >= max_records:
+            break
         try:
             body = json.loads(vault.unseal_bytes(sealed))
+        except VaultLocked:
+            locked.append(seq)
+            continue
         except (VaultError, ValueError) as exc:
             unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
             continue
@@ -97,7 +106,7 @@ def next_batch(
             break
         size += separator + record_size
         records.append(Outgoing(seq, kind, record_id, revision, wire))
-    return Batch(records, unsendable)
+    return Batch(records, unsendable, locked)
 
 
 def next_due_at(conn: sqlite3.Connection) -> float | None:
@@ -167,6 +176,8 @@ def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment)
         data = vault.unseal_bytes(path.read_bytes())
     except OSError as exc:
         raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
+    except VaultLocked:
+        raise
     except VaultError as exc:
         raise LocalAttachmentError(f"{path}: {exc}") from None
     if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
@@ -208,6 +219,8 @@ class Uploader:
     def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
         try:
             data = read_attachment(self._vault, self._data_dir, attachment)
+        except VaultLocked as exc:
+            return UploadOutcome(attachment, exc)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
         try:
