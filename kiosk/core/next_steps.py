@@ -64,10 +64,16 @@ def remember_ticket(config: Config, service_code: str, number: str) -> Sentence:
 
 
 def after_receipt(
-    config: Config, theme: str, reference: str, on_platform: bool, promised_days: int
+    config: Config,
+    theme: str,
+    reference: str,
+    on_platform: bool,
+    promised_days: int,
+    result: Sentence | None = None,
 ) -> tuple[Sentence, ...]:
     """The receipt's lines: when it is done (from the sending, while offline), where to
-    collect the result, how to check progress here, the phone number."""
+    collect the result (``result``: how it comes instead, e.g. by post), how to check
+    progress here, the phone number."""
     counters = listed(service_for_theme(config, theme).counters)
     when = (
         Sentence.of("next.receipt.promise", days=promised_days)
@@ -76,7 +82,7 @@ def after_receipt(
     )
     return (
         when,
-        Sentence.of("next.receipt.collect", counters=counters),
+        result or Sentence.of("next.receipt.collect", counters=counters),
         Sentence.of("next.receipt.progress", reference=reference),
         *phone_line(config),
     )

@@ -17,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.agent.screens.base import AgentScreen
 from kiosk.agent.widgets import ABtn, AChoice, AInput, ALabel
+from kiosk.core.cases import ResultDelivery
 from kiosk.core.errors import explain
 from kiosk.core.flows import FieldErrors
 
@@ -65,7 +66,8 @@ class AgentItemsScreen(AgentScreen):
 
 
 class AgentFormScreen(AgentScreen):
-    """The item's form, all fields on one page (the flow checks them one by one)."""
+    """The item's form, all fields on one page (the flow checks them one by one); where the
+    result may be posted, how it comes (窗口自取 or 邮寄送达, the address typed) below it."""
 
     item_name = StringProperty("")
     message = StringProperty("")
@@ -98,6 +100,41 @@ class AgentFormScreen(AgentScreen):
                     widget.hint_text = "2026-01-31"
             self._inputs[f.name] = widget
             box.add_widget(widget)
+        if flow.delivery_offered:
+            self._delivery_inputs(flow)
+
+    def _delivery_inputs(self, flow: Any) -> None:
+        """窗口自取 or 邮寄送达, the address (the villager's, to change) and the phone."""
+        t, box = self.app.t, self.ids.fields
+        chosen, person = flow.delivery_choice, flow.applicant
+        methods = [t("delivery.method.pickup"), t("delivery.method.post")]
+        posted = bool(chosen and chosen.posted)
+        rows = (
+            ("method", t("delivery.method.label") + " *", methods[posted] if chosen else ""),
+            ("address", t("agent.delivery.address"), (posted and chosen.address) or person.address),
+            ("phone", t("delivery.phone.label"), (posted and chosen.phone) or person.phone or ""),
+        )
+        for name, label, value in rows:
+            box.add_widget(ALabel(text=label))
+            if name == "method":
+                widget = AChoice(text=value, values=methods)
+            else:
+                widget = AInput(text=value or "")
+            if name == "phone":
+                widget.input_filter = "int"
+            self._inputs[f"delivery.{name}"] = widget
+            box.add_widget(widget)
+
+    def _delivery_choice(self, values: dict[str, str]) -> ResultDelivery | None:
+        """The choice made on the page (None: none made)."""
+        method = values["delivery.method"]
+        if not method:
+            return None
+        if method != self.app.t("delivery.method.post"):
+            return ResultDelivery("pickup")
+        return ResultDelivery(
+            "post", values["delivery.address"], "typed", None, values["delivery.phone"]
+        )
 
     def next(self) -> None:
         """下一步: each value goes to the flow in form order; the first refused one is shown."""
@@ -111,6 +148,11 @@ class AgentFormScreen(AgentScreen):
                 step = flow.enter(desk, f.name, values[f.name])
                 if isinstance(step, FieldErrors):
                     return step
+            if flow.delivery_offered:
+                choice = self._delivery_choice(values)
+                if choice is None:
+                    return FieldErrors.one("delivery.method", "delivery.choose")
+                return flow.choose_delivery(desk, choice)
             return step
 
         self.app.call_desk(

@@ -135,3 +135,11 @@ def add_case_reference(db) -> None:
     db.execute(
         "CREATE UNIQUE INDEX case_record_reference ON case_record (reference_day, reference_seq)"
     )
+
+
+@migrations()
+def add_result_delivery(db) -> None:
+    # How the result reaches the applicant (邮寄送达): the method in the clear (pickup or
+    # post, for lists), the address and phone sealed with it.
+    db.execute("ALTER TABLE case_record ADD COLUMN result_method TEXT")
+    db.execute("ALTER TABLE case_record ADD COLUMN result_delivery BLOB")

@@ -12,12 +12,14 @@ from kiosk.core.cases import Case, MaterialCheck
 from kiosk.core.cases.stage import on_platform
 from kiosk.core.catalogue import FormField
 from kiosk.core.flows.base import Step
+from kiosk.core.flows.delivery import result_line
 from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
-from kiosk.core.next_steps import after_receipt
+from kiosk.core.next_steps import after_receipt, service_for_theme
 from kiosk.core.receipts import CaseReceipt
 from kiosk.core.regions import Region
+from kiosk.core.wording import listed
 from offline_sync.contract import AUTHORIZATION_METHODS
 
 if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
@@ -176,6 +178,14 @@ def receipt_for(case: Case, config: Config, theme: str, words: tuple[str, str]) 
         promised_days=summary.promised_days,
         promised_date=summary.promised_date if sent else None,
         bring=[_to_bring(m, *words) for m in case.materials if m.required or m.checked],
-        next_steps=after_receipt(config, theme, summary.reference, sent, summary.promised_days),
+        next_steps=after_receipt(
+            config,
+            theme,
+            summary.reference,
+            sent,
+            summary.promised_days,
+            result_line(case.result_delivery, listed(service_for_theme(config, theme).counters)),
+        ),
+        result_delivery=case.result_delivery,
         progress_url=progress_link(config, summary.case_id),
     )

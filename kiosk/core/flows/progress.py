@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from devices.idcard.card import IdCard
 from kiosk.config import Config
 from kiosk.core.cases import CaseSummary, TimelineEntry, UnknownCase
+from kiosk.core.cases.delivery import POST
 from kiosk.core.cases.reference import parse_reference
 from kiosk.core.cases.stage import on_platform
 from kiosk.core.flows.base import (
@@ -78,17 +79,25 @@ class CasesStep(Step):
 def _next_steps(config: Config, summary: CaseSummary, theme: str) -> tuple[Sentence, ...]:
     counters = listed(service_for_theme(config, theme).counters)
     stage = summary.stage
+    posted = summary.result_method == POST  # 邮寄送达: said at every stage until it is done
+    by_post = (Sentence.of("next.progress.by_post"),) if posted else ()
     if stage == "saved":
         line = Sentence.of("next.progress.saved", days=summary.promised_days)
     elif stage == "needs_correction":
         line = Sentence.of("next.progress.correct", counters=counters)
     elif stage == "completed":
-        line = Sentence.of("next.progress.collect", counters=counters)
+        by_post = ()
+        line = (
+            Sentence.of("next.progress.posted")
+            if posted
+            else Sentence.of("next.progress.collect", counters=counters)
+        )
     elif stage in ("rejected", "stuck"):
+        by_post = ()
         line = Sentence.of("next.progress.ask", counters=counters)
     else:
-        return ()
-    return (line, *phone_line(config))
+        return by_post
+    return (line, *by_post, *phone_line(config))
 
 
 class ProgressFlow:
