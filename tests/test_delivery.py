@@ -213,6 +213,21 @@ def test_an_item_that_cannot_be_posted_asks_nothing(flows, services):
     assert "result_delivery" not in services.outbox.body(1)
 
 
+def test_a_bundle_is_posted_only_when_every_item_may_be(services):
+    card = YOUNGER
+    retirement = services.cases.start_bundle("511500-9002-01", {
+        "name": card.name, "id_number": card.id_number, "address": card.address})  # fmt: skip
+    posted = ResultDelivery("post", card.address, "id_card", None, PHONE_NO)
+    with pytest.raises(PostNotOffered):
+        services.cases.set_bundle_result_delivery(retirement.bundle_id, posted)
+    pickup = services.cases.set_bundle_result_delivery(
+        retirement.bundle_id, ResultDelivery("pickup")
+    )
+    assert pickup == ResultDelivery("pickup")
+    methods = {services.cases.case(c).summary.result_method for c in retirement.case_ids.values()}
+    assert methods == {"pickup"}
+
+
 def test_an_agent_types_the_address_in_one_go(services, clock):
     flow = Flows(services.config, MESSAGES, clock).application(
         Channel.AGENT, ApplicantSource.CHOSEN, AgentRef("A001", "李代办")

@@ -133,6 +133,8 @@ def _board(driver, url: str, out: Path, do, server: HallServer) -> list[Path]:
     driver.get(url + "/board")
     _wait(lambda: driver.execute_script("return document.documentElement.dataset.link") == "open",
           "the board's event stream")  # fmt: skip
+    showing = server.hall.hub.showing  # the phone's calls had their turns on the board first
+    _wait(lambda: not (showing().highlighted or showing().pending), "a quiet board", 60)
     do(lambda: server.hall.queue.take("hukou", "disability"))
     called = do(lambda: server.hall.queue.call("4号窗口"))
     _wait(lambda: _text(driver, "#call-number") == called.display_no, "the green-channel call")
