@@ -28,7 +28,6 @@ from offline_sync.platform_server.validation import CaseRules, Invalid, check_ca
 from tests.clocks import ManualClock
 from tests.conftest import write_site
 from tests.flows_fixtures import (  # noqa: F401
-    ELDER,
     MESSAGES,
     YOUNGER,
     flows_fixture,
@@ -37,18 +36,16 @@ from tests.flows_fixtures import (  # noqa: F401
     services_fixture,
     step,
 )
+from tests.test_flows_application import confirmed
 
 SOCIAL_CARD = "511500-0101-05"  # 社会保障卡申领: phone, address (the applicant's), bank; post
 PENSION = "511500-0101-01"  # 城乡居民基本养老保险参保登记: no post
 PHONE_NO = "13908171234"
 
 
-def start(flows, services, code=SOCIAL_CARD, card=YOUNGER):
-    flow = flows.application()
-    step(flow.choose_item, services, services.catalogue.item(code))
-    step(flow.card_read, services, card)
-    first = step(flow.confirm, services)
-    return flow, first
+def start(flows, services, code=SOCIAL_CARD):
+    """An application for ``code`` by 李秀芳 (her card read), at its first field."""
+    return confirmed(flows, services, code, YOUNGER)
 
 
 def fill_form(flow, services, first: FieldStep) -> FieldStep:
