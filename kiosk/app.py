@@ -27,6 +27,7 @@ from kiosk.core.feedback import FeedbackService
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
+from kiosk.core.privacy.files import prepare_data_dir
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.voice import Voice, system_player
@@ -35,7 +36,7 @@ from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.sync import SyncService, SyncSettings, platform_connector
-from offline_sync.vault import Vault
+from offline_sync.vault import Vault, open_vault
 
 STORE_FILE = "bianmin.sqlite3"
 
@@ -73,11 +74,32 @@ def open_store(config: Config) -> Store:
     return Store.open(config.data_dir / STORE_FILE, MIGRATION_SETS)
 
 
+def open_site(config: Config) -> tuple[Store, Vault]:
+    """The site's store and the vault that sealed it, in a private data directory.
+
+    Raises DataDirError, StoreError or VaultError (KeyMissing, WrongKey) with one line
+    that names the file and what to do; a store is never given a new key it cannot read.
+    """
+    tidied = prepare_data_dir(config.data_dir)
+    if tidied.modes_fixed or tidied.leftovers_removed:
+        log.info(
+            "data directory %s: %d modes made private, %d leftover temporary files removed",
+            config.data_dir,
+            tidied.modes_fixed,
+            tidied.leftovers_removed,
+        )
+    store = open_store(config)
+    try:
+        return store, open_vault(config.data_dir, store)
+    except BaseException:
+        store.close()
+        raise
+
+
 def build_app(config: Config, clock: Clock | None = None) -> Services:
     """Build the services of one process from its configuration."""
     clock = clock or SystemClock()
-    vault = Vault.load_or_create(config.data_dir)
-    store = open_store(config)
+    store, vault = open_site(config)
     sync = SyncService(
         open_store=lambda: open_store(config),
         vault=vault,

@@ -1,7 +1,13 @@
-"""The local store: one SQLite file, WAL, ``synchronous=FULL``, schema by migration sets."""
+"""The local store: one SQLite file, WAL, ``synchronous=FULL``, schema by migration sets.
+
+The file is created private (mode 0600; SQLite gives its WAL and shared-memory files
+the same mode). Its own small table ``store_meta`` holds facts about the file itself,
+such as which vault key sealed it (:mod:`offline_sync.vault`).
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,6 +19,15 @@ from sqlite_utils import Migrations
 
 class StoreError(Exception):
     """The store cannot be opened or used."""
+
+
+# The store's own table, applied before every caller's migration sets.
+store_migrations = Migrations("offline_sync.store")
+
+
+@store_migrations()
+def create_store_meta(db) -> None:
+    db.execute("CREATE TABLE store_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
 class Store:
@@ -31,6 +46,7 @@ class Store:
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             conn = sqlite3.connect(
                 path, isolation_level=None, timeout=30.0, check_same_thread=False
             )
@@ -44,8 +60,12 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         store = cls(path, conn)
-        for migrations in migration_sets:
-            store.apply(migrations)
+        try:
+            for migrations in (store_migrations, *migration_sets):
+                store.apply(migrations)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path}: cannot prepare the store: {exc}") from None
         return store
 
     def apply(self, migrations: Migrations) -> None:
@@ -102,6 +122,20 @@ class Store:
         if callback not in self._after_commit:
             self._after_commit.append(callback)
 
+    def meta(self, name: str) -> str | None:
+        """A value of ``store_meta`` (None when it was never set)."""
+        row = self.conn.execute("SELECT value FROM store_meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Set a value of ``store_meta`` (joins the caller's transaction, if any)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO store_meta (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
     def integrity_check(self) -> list[str]:
         """SQLite's integrity_check: ``["ok"]`` when the file is sound."""
         return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
@@ -120,3 +154,12 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def _create_private(path: Path) -> None:
+    """Create the store file empty with mode 0600 if it does not exist yet."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)

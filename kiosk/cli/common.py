@@ -41,6 +41,7 @@ def load_config(ctx: click.Context) -> Config:
 def services(ctx: click.Context):
     """The composition root's services for this invocation, built once, closed at exit."""
     from kiosk.app import build_app
+    from kiosk.core.privacy.files import DataDirError
     from offline_sync.store import StoreError
     from offline_sync.vault import VaultError
 
@@ -50,7 +51,7 @@ def services(ctx: click.Context):
         config = load_config(ctx)
         try:
             built = build_app(config)
-        except (StoreError, VaultError) as exc:
+        except (DataDirError, StoreError, VaultError) as exc:
             raise Failure(str(exc)) from None
         root.obj["services"] = built
         root.call_on_close(built.close)

@@ -49,6 +49,9 @@ from offline_sync.vault import Vault
 
 log = logging.getLogger(__name__)
 
+# Faults of this device, not of the link: the try fails, the link state stays as it was.
+LocalFault = sqlite3.OperationalError | push.UnreadableRecord
+
 _MAX_CURSOR_RESETS = 3
 _TOO_LARGE = "too_large: the platform refused the record as too large"
 
@@ -165,7 +168,7 @@ class SyncEngine:
                 if report.pushed_all and not report.pulled_all:
                     report.pulled_all = self._pull(end, report)
                 self._succeeded()
-            except (PlatformError, sqlite3.OperationalError) as exc:
+            except (PlatformError, sqlite3.OperationalError, push.UnreadableRecord) as exc:
                 self._failed(exc, report)
                 continue
             if not (report.pushed_all and report.pulled_all):
@@ -450,7 +453,7 @@ class SyncEngine:
             == 1
         )
 
-    def _failed(self, exc: PlatformError | sqlite3.OperationalError, report: SyncReport) -> None:
+    def _failed(self, exc: PlatformError | LocalFault, report: SyncReport) -> None:
         health = read_health(self.store.conn)
         after = health.after_failure(
             self._now(),
@@ -459,7 +462,7 @@ class SyncEngine:
             link_failed=isinstance(exc, LinkDown),
             retry_after_s=exc.retry_after_s if isinstance(exc, RetryLater) else None,
         )
-        if isinstance(exc, sqlite3.OperationalError):  # a local problem says nothing of the link
+        if isinstance(exc, LocalFault):  # a local problem says nothing of the link
             after = dataclasses.replace(after, link_state=health.link_state)
         message = describe_failure(exc)
         with self.store.transaction() as conn:
@@ -504,8 +507,10 @@ class SyncEngine:
         return self.clock.now().isoformat(timespec="seconds")
 
 
-def describe_failure(exc: PlatformError | sqlite3.OperationalError) -> str:
+def describe_failure(exc: PlatformError | LocalFault) -> str:
     """One line for staff and the log about why a try failed (no personal data)."""
+    if isinstance(exc, push.UnreadableRecord):
+        return f"local: {exc}"
     if isinstance(exc, sqlite3.OperationalError):
         return f"the local store could not be written: {exc}"
     if isinstance(exc, AuthRejected):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
-from offline_sync.vault import Vault, VaultError
+from offline_sync.vault import KEY_FILE, Vault, VaultError
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
 # A pending record whose earlier revisions have all been answered (a revision never
@@ -77,7 +77,9 @@ def next_batch(
     """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed.
 
     A revision is sent only once the platform has answered for every earlier revision
-    of the same record, so a later one never overtakes it.
+    of the same record, so a later one never overtakes it. A record this device cannot
+    unseal raises UnreadableRecord: it is this device's fault, never the record's, so the
+    push stops instead of moving the record to the dead letters.
     """
     rows = conn.execute(
         f"SELECT seq, kind, record_id, revision, body FROM outbox AS o WHERE {_SENDABLE}"
@@ -91,8 +93,10 @@ def next_batch(
         try:
             body = json.loads(vault.unseal_bytes(sealed))
         except (VaultError, ValueError) as exc:
-            unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
-            continue
+            raise UnreadableRecord(
+                f"outbox record #{seq} ({kind} {record_id}) cannot be unsealed on this device"
+                f" ({exc}); the push waits: check {KEY_FILE} and the store (bianmin db check)"
+            ) from None
         wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
         record_size = wire_size(wire)
         if record_size + _BATCH_OVERHEAD > max_bytes:
@@ -154,6 +158,14 @@ def attachments_to_upload(
     return found
 
 
+class UnreadableRecord(Exception):
+    """This device cannot unseal a record or attachment it queued itself (a local fault).
+
+    The push stops with this error in the sync status until a technician mends the key or
+    the store; the record stays pending and nothing goes to the dead letters.
+    """
+
+
 class LocalAttachmentError(Exception):
     """The attachment's file on this device is missing or damaged: it can never be sent."""
 
@@ -168,14 +180,21 @@ class UploadOutcome:
 
 
 def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment) -> bytes:
-    """The attachment's plaintext, checked against its recorded size and digest."""
+    """The attachment's plaintext, checked against its recorded size and digest.
+
+    LocalAttachmentError when the file is gone or does not match (it can never be sent);
+    UnreadableRecord when this device cannot unseal it (the push waits).
+    """
     path = Path(data_dir) / attachment.path
     try:
         data = vault.unseal_bytes(path.read_bytes())
     except OSError as exc:
         raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
     except VaultError as exc:
-        raise LocalAttachmentError(f"{path}: {exc}") from None
+        raise UnreadableRecord(
+            f"{path}: the attachment cannot be unsealed on this device ({exc}); the push"
+            f" waits: check {KEY_FILE}"
+        ) from None
     if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise LocalAttachmentError(f"{path}: the file does not match its recorded size and sha256")
     return data
@@ -217,6 +236,8 @@ class Uploader:
             data = read_attachment(self._vault, self._data_dir, attachment)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
+        except UnreadableRecord as exc:
+            return UploadOutcome(attachment, exc)
         try:
             self._client().upload(
                 attachment.attachment_id,
