@@ -96,6 +96,12 @@ def open_site(config: Config) -> tuple[Store, Vault]:
         raise
 
 
+def check_site(config: Config) -> None:
+    """Refuse to start early, before a window opens: the checks of :func:`open_site`."""
+    store, _vault = open_site(config)
+    store.close()
+
+
 def build_app(config: Config, clock: Clock | None = None) -> Services:
     """Build the services of one process from its configuration."""
     clock = clock or SystemClock()

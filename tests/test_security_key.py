@@ -224,3 +224,12 @@ def test_an_attachment_this_device_cannot_unseal_waits_instead_of_dying(tmp_path
         engine.close()
     finally:
         app.close()
+
+
+def test_the_kiosk_refuses_before_its_window_opens(config, app):
+    app.queue.take("social")
+    app.close()
+    (config.data_dir / KEY_FILE).unlink()
+    result = bianmin(Path(config.source), "ui", "run", "--windowed")
+    one_line_failure(result, KEY_FILE, "put back")
+    assert not (config.data_dir / "kivy").exists(), "no Kivy set-up for a store it cannot read"

@@ -41,6 +41,8 @@ def prepare_data_dir(path: Path, leftovers_older_than_s: float = 600.0) -> Tidie
     DataDirError when it cannot be created or is not a directory.
     """
     path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise DataDirError(f"{path}: is not a directory; set [site] data_dir to a directory")
     try:
         path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     except OSError as exc:
@@ -48,8 +50,6 @@ def prepare_data_dir(path: Path, leftovers_older_than_s: float = 600.0) -> Tidie
             f"{path}: cannot create the data directory ({exc.strerror}); create it for the"
             " kiosk's user or set [site] data_dir to a writable place"
         ) from None
-    if not path.is_dir():
-        raise DataDirError(f"{path}: is not a directory; set [site] data_dir to a directory")
     try:
         return _tidy(path, time.time() - leftovers_older_than_s)
     except OSError as exc:
