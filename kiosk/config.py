@@ -18,6 +18,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.resources import data_path
 
@@ -202,6 +203,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start});"
+            " save the file as UTF-8"
+        ) from None
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -233,6 +239,10 @@ def _build(cls: type, raw: Any, source: str, where: str) -> Any:
         values[name] = _convert(hints[name], raw[name], f, source, key)
     if cls is Config:
         _check_services(values.get("services", []), source)
+    if cls is Site:
+        _check_timezone(values.get("timezone"), source)
+    if cls is Hours:
+        _check_hours(values, source)
     return cls(**values)
 
 
@@ -306,3 +316,32 @@ def _check_services(services: list[Service], source: str) -> None:
             )
         seen_codes.add(service.code)
         seen_prefixes[service.prefix] = service.code
+
+
+def _check_timezone(zone: str | None, source: str) -> None:
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: site.timezone = {zone!r} is not a known time zone;"
+            " allowed: an IANA name such as 'Asia/Shanghai'"
+        ) from None
+
+
+def _check_hours(values: dict[str, Any], source: str) -> None:
+    days = values.get("days")
+    if days is not None:
+        bad = [d for d in days if not 1 <= d <= 7]
+        if bad or not days or len(set(days)) != len(days):
+            raise ConfigError(
+                f"{source}: hours.days = {days!r}; allowed: weekdays 1 (Monday) to 7 (Sunday),"
+                " each once, at least one"
+            )
+    opens, closes = values.get("open"), values.get("close")
+    if opens is not None and closes is not None and opens >= closes:
+        raise ConfigError(
+            f"{source}: hours.open = {opens!r} is not before hours.close = {closes!r};"
+            " allowed: an opening time earlier than the closing time"
+        )

@@ -53,7 +53,7 @@ class Store:
             conn.row_factory = sqlite3.Row
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"{path}: cannot open the store: {exc}") from None
+            raise StoreError(f"{path}: cannot open the store: {exc}{_disk_hint(path)}") from None
         if mode.lower() != "wal":
             raise StoreError(f"{path}: the file system does not allow WAL mode (got {mode})")
         conn.execute("PRAGMA synchronous=FULL")
@@ -65,7 +65,7 @@ class Store:
                 store.apply(migrations)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{path}: cannot prepare the store: {exc}") from None
+            raise StoreError(f"{path}: cannot prepare the store: {exc}{_disk_hint(path)}") from None
         return store
 
     def apply(self, migrations: Migrations) -> None:
@@ -137,8 +137,13 @@ class Store:
             )
 
     def integrity_check(self) -> list[str]:
-        """SQLite's integrity_check: ``["ok"]`` when the file is sound."""
-        return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+        """SQLite's integrity_check: ``["ok"]`` when the file is sound, else one line per fault
+        (a page too damaged to walk is one fault too, not an exception)."""
+        try:
+            rows = [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [" ".join(str(row).split()) for row in rows]
 
     def migration_state(self, migration_sets: Sequence[Migrations]) -> list[dict[str, object]]:
         """For each set: its name, applied and pending migration names."""
@@ -163,3 +168,12 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         return
     os.close(fd)
+
+
+def _disk_hint(path: Path) -> str:
+    """``; the disk is full ...`` when the store's file system has no space left, else ''."""
+    try:
+        full = os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return ""
+    return "; the disk is full: free space on it and try again" if full else ""

@@ -98,7 +98,8 @@ def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> No
         left = (
             f"{status.pending_records} records and {status.pending_attachments} attachments pending"
         )
-        why = f"; last error: {status.last_error}" if status.last_error else ""
+        last = status.last_error or (report.errors[-1] if report.errors else None)
+        why = f"; last error: {last}" if last else ""
         raise Failure(f"sync not finished within {deadline_s:g} s: {left}{why}")
 
 

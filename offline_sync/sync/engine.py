@@ -169,8 +169,9 @@ class SyncEngine:
                     report.pulled_all = self._pull(end, report)
                 self._succeeded()
             except (PlatformError, sqlite3.OperationalError, push.UnreadableRecord) as exc:
-                self._failed(exc, report)
-                continue
+                if self._failed(exc, report):
+                    continue
+                break  # the store cannot even record the failure (a full disk): stop here
             if not (report.pushed_all and report.pulled_all):
                 continue
             due_in = self._next_record_due_in()
@@ -453,7 +454,8 @@ class SyncEngine:
             == 1
         )
 
-    def _failed(self, exc: PlatformError | LocalFault, report: SyncReport) -> None:
+    def _failed(self, exc: PlatformError | LocalFault, report: SyncReport) -> bool:
+        """Record a failed try and when to try next; False if the store could not record it."""
         health = read_health(self.store.conn)
         after = health.after_failure(
             self._now(),
@@ -465,10 +467,14 @@ class SyncEngine:
         if isinstance(exc, LocalFault):  # a local problem says nothing of the link
             after = dataclasses.replace(after, link_state=health.link_state)
         message = describe_failure(exc)
-        with self.store.transaction() as conn:
-            write_health(conn, after, message, self._now_text())
         report.failures += 1
         report.errors.append(message)
+        try:
+            with self.store.transaction() as conn:
+                write_health(conn, after, message, self._now_text())
+        except sqlite3.OperationalError as store_exc:
+            log.warning("sync try failed (%s); the store cannot record it: %s", message, store_exc)
+            return False
         if after.link_state is LinkState.DOWN and health.link_state is not LinkState.DOWN:
             log.warning("platform unreachable; circuit open, probing with ping: %s", message)
         else:
@@ -476,6 +482,7 @@ class SyncEngine:
         if isinstance(exc, LinkDown) and self._client is not None:
             self._client.close()
             self._client = None
+        return True
 
     # -- plumbing ------------------------------------------------------------
 
