@@ -20,6 +20,7 @@ from devices.scanner import Scanner, open_scanner
 from kiosk.config import Config
 from kiosk.core.agents import AgentDirectory
 from kiosk.core.appliers import appliers
+from kiosk.core.audit import AuditLog
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
@@ -61,6 +62,7 @@ class Services:
     agents: AgentDirectory
     notices: Notices
     sync: SyncService
+    audit: AuditLog
 
     def close(self) -> None:
         """Stop background sync, release the printer's port and the store."""
@@ -141,6 +143,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
         sync=sync,
+        audit=AuditLog(store, outbox, clock),
     )
 
 

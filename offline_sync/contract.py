@@ -6,7 +6,8 @@ actions) check against the same lists, so they cannot drift apart.
 
 from __future__ import annotations
 
-RECORD_KINDS = ("case", "rating", "unsolved_report", "ticket_event")
+# "audit_event" is this device's extension (docs/platform.md, "Beyond the contract").
+RECORD_KINDS = ("case", "rating", "unsolved_report", "ticket_event", "audit_event")
 CHANNELS = ("kiosk", "agent")
 AUTHORIZATION_METHODS = ("signature", "id_card_present")
 # "serving" is not in the contract's list; the queue issue asks for an event on every change,

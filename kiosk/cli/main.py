@@ -90,6 +90,8 @@ COMMANDS = {
     "catalogue": "kiosk.cli.cases:catalogue",
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
+    "audit": "kiosk.cli.audit:audit",
+    "privacy": "kiosk.cli.privacy:privacy",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core import cases_schema, catalogue_schema, printing_schema, queue_schema
+from kiosk.core import audit, cases_schema, catalogue_schema, printing_schema, queue_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
 
@@ -13,4 +13,5 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    audit.migrations,
 ]

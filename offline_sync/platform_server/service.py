@@ -33,6 +33,7 @@ from offline_sync.platform_server.schema import migrations
 from offline_sync.platform_server.validation import (
     CaseRules,
     Invalid,
+    check_audit_event,
     check_case,
     check_envelope,
     check_rating,
@@ -60,6 +61,7 @@ _CHECKERS = {
     "rating": check_rating,
     "unsolved_report": check_unsolved_report,
     "ticket_event": check_ticket_event,
+    "audit_event": check_audit_event,
 }
 
 
