@@ -29,6 +29,7 @@ from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
 from kiosk.core.privacy.files import prepare_data_dir
+from kiosk.core.privacy.retention import Retention
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.voice import Voice, system_player
@@ -63,6 +64,7 @@ class Services:
     notices: Notices
     sync: SyncService
     audit: AuditLog
+    privacy: Retention
 
     def close(self) -> None:
         """Stop background sync, release the printer's port and the store."""
@@ -128,6 +130,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
+    audit = AuditLog(store, outbox, clock)
     return Services(
         config=config,
         clock=clock,
@@ -143,14 +146,16 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
         sync=sync,
-        audit=AuditLog(store, outbox, clock),
+        audit=audit,
+        privacy=Retention(store, clock, config.data_dir, config.privacy.retain_days, audit),
     )
 
 
 def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     """The services of a kiosk or tablet at start-up: built, tidied and running.
 
-    Deletes attachment files a crash left without their row, starts background sync
+    Deletes attachment files a crash left without their row, runs the daily work once
+    (:func:`run_daily`: the privacy purge), starts background sync
     when the platform link is configured, and loads the pinyin tables so that the first
     search a villager makes is as fast as the others.
     """
@@ -158,10 +163,17 @@ def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     removed = services.cases.sweep_orphan_files()
     if removed:
         log.info("removed %d attachment files left by an interrupted write", removed)
+    run_daily(services)
     if services.sync.configured:
         services.sync.start()
     services.catalogue.warm_up()
     return services
+
+
+def run_daily(services: Services) -> None:
+    """What a kiosk does once a day (at start, then on the front-end's daily timer):
+    purge the personal data whose retention time is over (``[privacy] retain_days``)."""
+    services.privacy.purge("kiosk")
 
 
 def sample_cards() -> Path:

@@ -146,6 +146,11 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    retain_days: int = field(default=30, metadata=_range(1, 3650))
+
+
+@dataclass(frozen=True)
 class Config:
     site: Site
     services: list[Service]
@@ -155,6 +160,7 @@ class Config:
     sync: Sync = field(default_factory=Sync)
     devices: Devices = field(default_factory=Devices)
     ui: Ui = field(default_factory=Ui)
+    privacy: Privacy = field(default_factory=Privacy)
     source: str = field(default="<defaults>", metadata={"internal": True})
 
     @property

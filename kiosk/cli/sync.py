@@ -196,9 +196,11 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link."""
-    snapshot = read_status(services(ctx).store.conn)
+    app = services(ctx)
+    snapshot = read_status(app.store.conn)
+    privacy = app.privacy.totals()
     if as_json:
-        emit_json(snapshot.as_dict())
+        emit_json({**snapshot.as_dict(), "privacy": privacy})
         return
     rows = [
         ("pending records", snapshot.pending_records),
@@ -213,5 +215,13 @@ def status(ctx, as_json) -> None:
     if snapshot.last_error:
         rows.append(("last error", f"{snapshot.last_error} (at {snapshot.last_error_at})"))
         rows.append(("next try", snapshot.next_attempt_at or "now"))
+    purged = privacy["purged"]
+    rows.append(
+        (
+            "purged (PIPL)",
+            f"{purged['cases']} cases, {purged['drafts']} drafts, {purged['attachments']} files"
+            f" after {privacy['retain_days']} days (last {privacy['last_purge_at'] or 'never'})",
+        )
+    )
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core import audit, cases_schema, catalogue_schema, printing_schema, queue_schema
+from kiosk.core.privacy import retention
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
 
@@ -14,4 +15,5 @@ MIGRATION_SETS = [
     catalogue_schema.migrations,
     cases_schema.migrations,
     audit.migrations,
+    retention.migrations,
 ]
