@@ -41,6 +41,7 @@ from offline_sync.client import (
     TooLarge,
 )
 from offline_sync.clock import Clock
+from offline_sync.plain import one_line
 from offline_sync.store import Store
 from offline_sync.sync import pull, push
 from offline_sync.sync.backoff import BackoffPolicy, LinkHealth, LinkState
@@ -272,10 +273,10 @@ class SyncEngine:
                 conn.execute(
                     "UPDATE outbox_attachment SET attempts = attempts + 1, last_error = ?"
                     " WHERE attachment_id = ?",
-                    (str(outcome.error), att.attachment_id),
+                    (one_line(outcome.error), att.attachment_id),
                 )
                 if outcome.permanent:
-                    broken[att.attachment_id] = str(outcome.error)
+                    broken[att.attachment_id] = one_line(outcome.error)
         if broken:
             dead = []
             for record in records:
@@ -299,7 +300,8 @@ class SyncEngine:
         for record, result in zip(records, results, strict=True):
             if result.get("id") != record.record_id or result.get("revision") != record.revision:
                 raise LinkDown(
-                    f"push: result for {result.get('id')} does not match record {record.record_id}"
+                    f"push: result for {one_line(result.get('id'), 80)} does not match record"
+                    f" {record.record_id}"
                 )
         now, now_text = self._now(), self._now_text()
         with self.store.transaction() as conn:
@@ -333,7 +335,7 @@ class SyncEngine:
                     self._missing(conn, record, result, text, now, report)
                 else:
                     self._retry_record(
-                        conn, record.seq, text, f"unknown result status {status!r}", now
+                        conn, record.seq, text, f"unknown result status {one_line(status, 40)}", now
                     )
             conn.execute("UPDATE sync_state SET last_push_at = ? WHERE id = 1", (now_text,))
 
@@ -356,7 +358,7 @@ class SyncEngine:
                 " WHERE seq = ?",
                 (
                     text,
-                    f"missing_attachments: {', '.join(unknown)} not held by this device",
+                    one_line(f"missing_attachments: {', '.join(unknown)} not held by this device"),
                     record.seq,
                 ),
             )
@@ -367,7 +369,7 @@ class SyncEngine:
             [(m,) for m in missing],
         )
         self._retry_record(
-            conn, record.seq, text, f"missing_attachments: {', '.join(missing)}", now
+            conn, record.seq, text, one_line(f"missing_attachments: {', '.join(missing)}"), now
         )
         report.resent += 1
 
@@ -396,11 +398,11 @@ class SyncEngine:
         with self.store.transaction() as conn:
             conn.executemany(
                 "UPDATE outbox SET state = 'dead', last_error = ? WHERE seq = ? AND state = 'pending'",
-                [(error, seq) for seq, error in dead],
+                [(one_line(error), seq) for seq, error in dead],
             )
         report.dead += len(dead)
         for seq, error in dead:
-            log.warning("outbox record #%s moved to dead letters: %s", seq, error)
+            log.warning("outbox record #%s moved to dead letters: %s", seq, one_line(error))
 
     def _pull(self, end: float, report: SyncReport) -> bool:
         """Stage pull: pages of the change feed until it has no more (or time is up)."""
@@ -466,7 +468,7 @@ class SyncEngine:
         )
         if isinstance(exc, LocalFault):  # a local problem says nothing of the link
             after = dataclasses.replace(after, link_state=health.link_state)
-        message = describe_failure(exc)
+        message = one_line(describe_failure(exc))
         report.failures += 1
         report.errors.append(message)
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
+from offline_sync.plain import one_line
 from offline_sync.vault import KEY_FILE, Vault, VaultError
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
@@ -279,4 +280,4 @@ def describe_error(result: dict[str, Any]) -> str:
     status = result.get("status", "")
     code = error.get("code", "")
     parts = (status, code if code != status else "", error.get("message", ""))
-    return ": ".join(part for part in parts if part)
+    return one_line(": ".join(str(part) for part in parts if part))
