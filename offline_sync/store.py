@@ -39,6 +39,7 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
         self._after_commit: list[Callable[[], None]] = []
+        self._on_rollback: list[Callable[[], None]] = []
 
     @classmethod
     def open(cls, path: Path, migration_sets: Sequence[Migrations] = ()) -> Store:
@@ -104,10 +105,27 @@ class Store:
         except BaseException:
             self._depth = 0
             self._after_commit.clear()
-            self.conn.execute("ROLLBACK")
+            undo, self._on_rollback = self._on_rollback, []
+            try:
+                self.conn.execute("ROLLBACK")
+            finally:
+                for callback in reversed(undo):
+                    callback()
             raise
         self._depth = 0
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:  # a full disk can refuse the commit itself
+            self._after_commit.clear()
+            undo, self._on_rollback = self._on_rollback, []
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+            finally:
+                for callback in reversed(undo):
+                    callback()
+            raise
+        self._on_rollback.clear()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
@@ -135,6 +153,13 @@ class Store:
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 (name, value),
             )
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` if the current transaction rolls back (never once it commits): undo
+        what the transaction did outside the store, such as a file written for a row."""
+        if not self._depth:
+            raise StoreError("on_rollback needs an open transaction")
+        self._on_rollback.append(callback)
 
     def integrity_check(self) -> list[str]:
         """SQLite's integrity_check: ``["ok"]`` when the file is sound, else one line per fault

@@ -223,3 +223,33 @@ def test_a_sync_that_fills_the_disk_stops_with_one_line_and_delivers_exactly_onc
         assert [app.queue.get(n).state for n in numbers] == ["waiting"] * 5
     finally:
         app.close()
+
+
+def test_submissions_from_a_shell_on_a_full_disk_are_one_line_and_leave_no_file(disk, tmp_path):
+    site = site_on(disk, tmp_path)
+    seeded = bianmin(site, "demo", "seed", "--cases", "2", "--attachments", "2")
+    assert seeded.exit_code == 0, seeded.output
+    disk.fill(room=96 * 1024)
+    refused = bianmin(site, "demo", "seed", "--cases", "20", "--attachments", "20")
+    assert refused.exit_code == 1, refused.output
+    (line,) = refused.stderr.strip().splitlines()
+    assert "full" in line and "Traceback" not in refused.output
+    disk.free()
+    app = build_app(load_config(site))
+    try:
+        assert leftovers(disk.root / "data", named_files(app)) == []
+        submitted = app.cases.counts()["submitted"]
+        assert submitted >= 2 and app.outbox.counts()["pending"] == submitted
+    finally:
+        app.close()
+
+
+def test_a_file_written_inside_a_transaction_that_rolls_back_is_removed(app, config):
+    """The caller's outer transaction fails after the attachment: its file goes with it."""
+    app.catalogue.seed_if_empty()
+    case_id = app.cases.new_draft(PENSION, applicant(), form={"phone": "13908171234"})
+    with pytest.raises(RuntimeError), app.store.transaction():
+        app.cases.attach(case_id, "M01", tiny_jpeg(4), "image/jpeg")
+        raise RuntimeError("the batch fails after the attachment")
+    assert leftovers(config.data_dir, named_files(app)) == []
+    assert app.cases.case(case_id).attachments == ()
