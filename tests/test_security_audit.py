@@ -8,24 +8,19 @@ import sqlite3
 import uuid
 
 import pytest
-from click.testing import CliRunner
 
 from kiosk.app import build_app
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR, load_config
+from kiosk.config import load_config
 from kiosk.core.audit import AuditError, shell_actor
 from offline_sync.audit_chain import GENESIS, entry_hash
 from offline_sync.clock import SystemClock
 from offline_sync.outbox import canonical_json
 from tests import platform_fixtures
 from tests.conftest import write_site
+from tests.security_fixtures import bianmin
 
 shared_platform = platform_fixtures.shared_platform
 platform = platform_fixtures.platform
-
-
-def bianmin(site, *args: str):
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
 
 
 def log_some(app, n: int = 5) -> None:

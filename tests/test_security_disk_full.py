@@ -7,29 +7,27 @@ a filler file takes the rest of it.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import sqlite3
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kiosk.app import build_app
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR, load_config
-from kiosk.core.catalogue import seed_dir
+from kiosk.config import load_config
 from offline_sync.clock import SystemClock
+from tests import security_fixtures
 from tests.cases_fixtures import applicant, tiny_jpeg
 from tests.conftest import SITE_TOML
-from tests.platform_fixtures import RunningPlatform, running_platform
+from tests.security_fixtures import PENSION, bianmin
 
-PENSION = "511500-0101-01"
 LEFTOVER_SUFFIXES = (".tmp", ".part", ".sealed")
+
+seed_platform = security_fixtures.seed_platform
+hub = security_fixtures.hub
 
 
 class SmallDisk:
@@ -81,10 +79,6 @@ def site_on(disk: SmallDisk, tmp_path: Path, extra: str = "") -> Path:
     path = tmp_path / "site.toml"
     path.write_text(SITE_TOML.format(data_dir=disk.root / "data") + extra, encoding="utf-8")
     return path
-
-
-def bianmin(site: Path, *args: str):
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
 
 
 def leftovers(data_dir: Path, named: set[str] = frozenset()) -> list[str]:
@@ -168,19 +162,6 @@ def test_a_submission_with_attachments_on_a_full_disk_leaves_nothing_behind(disk
         assert leftovers(config.data_dir, named_files(app)) == []
     finally:
         app.close()
-
-
-@pytest.fixture(scope="module")
-def seed_platform(tmp_path_factory) -> Iterator[RunningPlatform]:
-    with running_platform(tmp_path_factory.mktemp("platform"), catalogue=seed_dir()) as running:
-        yield running
-
-
-@pytest.fixture
-def hub(seed_platform: RunningPlatform) -> RunningPlatform:
-    device_id = f"511502-F-{uuid.uuid4().hex[:8]}"
-    secret = seed_platform.service.enroll(device_id)
-    return dataclasses.replace(seed_platform, device_id=device_id, device_secret=secret)
 
 
 def test_a_sync_that_fills_the_disk_stops_with_one_line_and_delivers_exactly_once(

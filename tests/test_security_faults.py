@@ -6,23 +6,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR, ConfigError, load_config
+from kiosk.config import ConfigError, load_config
 from kiosk.core.local_faults import describe_local_fault
 from tests.conftest import SITE_TOML, write_site
-
-
-def bianmin(site, *args: str):
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
-
-
-def one_line(result, exit_code: int) -> str:
-    assert result.exit_code == exit_code, (result.exit_code, result.output)
-    assert "Traceback" not in result.output
-    (line,) = result.stderr.strip().splitlines()
-    return line
+from tests.security_fixtures import bianmin, one_line
 
 
 @pytest.mark.parametrize(

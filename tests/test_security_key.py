@@ -8,57 +8,30 @@ unseal it: the push waits, with the reason in the status.
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kiosk.app import build_app
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR, load_config
-from kiosk.core.catalogue import seed_dir
+from kiosk.config import load_config
 from offline_sync.clock import SystemClock
 from offline_sync.vault import KEY_FILE, KEY_ID_META, KeyMissing, Vault, WrongKey
+from tests import security_fixtures
 from tests.cases_fixtures import applicant, tiny_jpeg
 from tests.conftest import write_site
-from tests.platform_fixtures import RunningPlatform, running_platform
+from tests.security_fixtures import PENSION, bianmin, one_line
 
-PENSION = "511500-0101-01"
-
-
-@pytest.fixture(scope="module")
-def seed_platform(tmp_path_factory) -> Iterator[RunningPlatform]:
-    """One reference platform with the packaged catalogue for the module."""
-    with running_platform(tmp_path_factory.mktemp("platform"), catalogue=seed_dir()) as running:
-        yield running
-
-
-@pytest.fixture
-def hub(seed_platform: RunningPlatform) -> RunningPlatform:
-    """The module's platform, seen by a device enrolled for this test alone."""
-    device_id = f"511502-K-{uuid.uuid4().hex[:8]}"
-    secret = seed_platform.service.enroll(device_id)
-    return dataclasses.replace(seed_platform, device_id=device_id, device_secret=secret)
-
-
-def bianmin(site: Path, *args: str):
-    """``bianmin --config SITE ARGS`` in this process, as a shell sees it."""
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
+seed_platform = security_fixtures.seed_platform
+hub = security_fixtures.hub
 
 
 def one_line_failure(result, *words: str) -> None:
-    """The command failed with exit 1 and one line of stderr naming ``words``, no traceback."""
-    assert result.exit_code == 1, (result.exit_code, result.output)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
+    """The command failed with exit 1 and one line of stderr naming ``words``."""
+    line = one_line(result)
     for word in words:
-        assert word in lines[0], lines[0]
+        assert word in line, line
 
 
 def populate(app) -> dict[str, int]:
@@ -131,10 +104,8 @@ def test_the_store_records_the_key_id_never_the_key(config, app):
 
 def test_an_empty_store_opened_before_the_first_start_gets_a_key(config):
     """``db check`` on a new site creates the store file with no key: no false refusal."""
-    runner = CliRunner().invoke(
-        main, ["--config", config.source, "db", "check"], env={ENV_VAR: None}
-    )
-    assert runner.exit_code == 0, runner.output
+    checked = bianmin(config.source, "db", "check")
+    assert checked.exit_code == 0, checked.output
     assert not (config.data_dir / KEY_FILE).exists()
     app = build_app(config)
     try:

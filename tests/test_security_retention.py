@@ -3,39 +3,30 @@ attachments included; nothing waiting for the platform is purged; tickets keep n
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from click.testing import CliRunner
 
 from kiosk.app import build_app, start_kiosk
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR, load_config
+from kiosk.config import load_config
 from kiosk.core.case_status import apply_case_status
-from kiosk.core.catalogue import seed_dir
 from kiosk.core.receipts import AcceptanceReceipt
+from tests import security_fixtures
 from tests.cases_fixtures import applicant, id_number, tiny_jpeg
 from tests.clocks import ManualClock
 from tests.conftest import write_site
-from tests.platform_fixtures import RunningPlatform, running_platform
+from tests.security_fixtures import PENSION, PENSION_FORM, bianmin
 
-PENSION = "511500-0101-01"
-FORM = {"phone": "13908171234", "address": "翠屏区李庄镇高石村3组", "grade": "300元"}
-
-
-def bianmin(site, *args: str):
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
+seed_platform = security_fixtures.seed_platform
+hub = security_fixtures.hub
 
 
 def submitted_case(app, name: str = "王秀英", seq: int = 123) -> str:
     """A submitted case with a photo, a rating with a comment and a printed receipt."""
     app.catalogue.seed_if_empty()
     case_id = app.cases.new_draft(
-        PENSION, applicant(name=name, id_number=id_number(seq=seq)), form=FORM
+        PENSION, applicant(name=name, id_number=id_number(seq=seq)), form=PENSION_FORM
     )
     app.cases.attach(case_id, "M01", tiny_jpeg(4, seed=seq), "image/jpeg")
     app.cases.check_material(case_id, "M02")
@@ -90,17 +81,7 @@ def files_of(config) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-@pytest.fixture(scope="module")
-def seed_platform(tmp_path_factory) -> Iterator[RunningPlatform]:
-    with running_platform(tmp_path_factory.mktemp("platform"), catalogue=seed_dir()) as running:
-        yield running
-
-
-def test_a_case_the_platform_completed_is_purged_after_retain_days(tmp_path, seed_platform):
-    device = f"511502-R-{uuid.uuid4().hex[:8]}"
-    hub = dataclasses.replace(
-        seed_platform, device_id=device, device_secret=seed_platform.service.enroll(device)
-    )
+def test_a_case_the_platform_completed_is_purged_after_retain_days(tmp_path, hub):
     site = write_site(tmp_path, hub.site_toml())
     config = load_config(site)
     clock = ManualClock(datetime.now(UTC))
@@ -163,13 +144,13 @@ def test_nothing_still_waiting_for_the_platform_is_purged(app, clock):
 
 def test_an_abandoned_draft_goes_a_fresh_one_and_a_correction_stay(app, clock):
     app.catalogue.seed_if_empty()
-    old = app.cases.new_draft(PENSION, applicant(), form=FORM)
+    old = app.cases.new_draft(PENSION, applicant(), form=PENSION_FORM)
     app.cases.attach(old, "M01", tiny_jpeg(4), "image/jpeg")
     correction = submitted_case(app, seq=125)
     finish_locally(app, correction, "needs_correction", days_ago=0)
     app.cases.start_revision(correction)
     clock.advance(days=31)
-    fresh = app.cases.new_draft(PENSION, applicant(id_number=id_number(seq=126)), form=FORM)
+    fresh = app.cases.new_draft(PENSION, applicant(id_number=id_number(seq=126)), form=PENSION_FORM)
     purged = app.privacy.purge("shell:root")
     assert (purged.cases, purged.drafts, purged.attachments) == (0, 1, 1)
     assert held(app, old)["case"] == 0
