@@ -13,7 +13,9 @@ SYSTEM_PACKAGES := python3-venv libgl1 libegl1 libmtdev1 fonts-wqy-microhei font
 export KIVY_NO_ARGS := 1
 export SDL_AUDIODRIVER ?= dummy
 
-.PHONY: demo test lint system bench clean
+DEB_PACKAGES := python3-venv lintian systemd cage
+
+.PHONY: demo test lint system bench clean deb deb-check
 
 demo: system $(STAMP)
 	$(PY) -m kiosk ui demo --out demo-out
@@ -31,6 +33,16 @@ lint: $(STAMP)
 
 bench: system $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The appliance package: dist/bianmin_<version>_<arch>.deb (docs/install.md).
+deb: $(STAMP)
+	@$(MAKE) --no-print-directory system SYSTEM_PACKAGES="$(DEB_PACKAGES)"
+	$(PY) config/debian/build_deb.py
+
+# Build the package, list and check its contents, verify its units, run lintian (CI).
+deb-check: $(STAMP)
+	@$(MAKE) --no-print-directory system SYSTEM_PACKAGES="$(DEB_PACKAGES)"
+	$(PY) config/debian/build_deb.py --check
 
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \

@@ -146,6 +146,13 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Backup:
+    dir: str = ""
+    keep: int = field(default=14, metadata=_range(1, 365))
+    at: str = field(default="02:30", metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
+
+
+@dataclass(frozen=True)
 class Privacy:
     retain_days: int = field(default=30, metadata=_range(1, 3650))
 
@@ -160,13 +167,23 @@ class Config:
     sync: Sync = field(default_factory=Sync)
     devices: Devices = field(default_factory=Devices)
     ui: Ui = field(default_factory=Ui)
+    backup: Backup = field(default_factory=Backup)
     privacy: Privacy = field(default_factory=Privacy)
     source: str = field(default="<defaults>", metadata={"internal": True})
 
     @property
     def data_dir(self) -> Path:
         """The data directory; ``~`` expanded, a relative path taken from the site file's folder."""
-        path = Path(self.site.data_dir).expanduser()
+        return self._path(self.site.data_dir)
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where backups go: ``[backup] dir`` (relative to the site file's folder), else
+        ``backups`` in the data directory."""
+        return self._path(self.backup.dir) if self.backup.dir else self.data_dir / "backups"
+
+    def _path(self, text: str) -> Path:
+        path = Path(text).expanduser()
         if path.is_absolute() or self.source.startswith("<"):
             return path
         return Path(self.source).resolve().parent / path

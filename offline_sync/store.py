@@ -62,7 +62,7 @@ class Store:
         conn.execute("PRAGMA busy_timeout=30000")
         store = cls(path, conn)
         try:
-            for migrations in (store_migrations, *migration_sets):
+            for migrations in dict.fromkeys((store_migrations, *migration_sets)):
                 store.apply(migrations)
         except sqlite3.DatabaseError as exc:
             conn.close()

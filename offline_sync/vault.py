@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,6 @@ from offline_sync.store import Store
 
 KEY_FILE = "vault.key"
 KEY_ID_META = "vault_key_id"
-_KEY_ID_DOMAIN = b"bianmin vault key id\x00"
 _VERSION = b"\x01"
 _NONCE = 12
 _TAG = 16
@@ -44,6 +44,29 @@ class WrongKey(VaultError):
     """The key file is not the key that sealed the store."""
 
 
+def key_fingerprint(raw: bytes) -> str:
+    """A key's public name: 16 hex digits of the SM3 digest of it (says nothing of the key).
+
+    The same name everywhere: the store's record of its key, backups, key export, doctor.
+    """
+    return sm3_hex(b"bianmin vault key\n" + raw)[:16]
+
+
+def recorded_key_id(store_path: Path) -> str | None:
+    """The key id a store file records (read-only, without opening it as a Store), or None."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(store_path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute("SELECT value FROM store_meta WHERE name = ?", (KEY_ID_META,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
 class Vault:
     """Seals and unseals sensitive values under the site's key."""
 
@@ -55,8 +78,8 @@ class Vault:
 
     @property
     def key_id(self) -> str:
-        """Who this key is, safe to store and show: 16 hex digits of an SM3 digest of it."""
-        return sm3_hex(_KEY_ID_DOMAIN + self._sm4_key + self._index_key)[:16]
+        """Who this key is, safe to store and show: its :func:`key_fingerprint`."""
+        return key_fingerprint(self._sm4_key + self._index_key)
 
     @classmethod
     def load(cls, data_dir: Path) -> Vault:

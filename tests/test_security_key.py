@@ -204,3 +204,23 @@ def test_the_kiosk_refuses_before_its_window_opens(config, app):
     result = bianmin(Path(config.source), "ui", "run", "--windowed")
     one_line_failure(result, KEY_FILE, "put back")
     assert not (config.data_dir / "kivy").exists(), "no Kivy set-up for a store it cannot read"
+
+
+def test_one_name_for_a_key_everywhere(config, app):
+    """The key id the store records is the fingerprint of key export, backups and doctor."""
+    from kiosk.app import STORE_FILE
+    from kiosk.core.upkeep.doctor import DoctorContext, Status, run_checks
+    from kiosk.core.upkeep.keys import current_fingerprint
+
+    def vault_key_check():
+        (result,) = run_checks(DoctorContext(config.source, STORE_FILE), ["vault_key"]).results
+        return result
+
+    assert app.store.meta(KEY_ID_META) == current_fingerprint(config.data_dir)
+    app.close()
+    check = vault_key_check()
+    assert check.status is Status.OK and app.vault.key_id in check.detail
+    (config.data_dir / KEY_FILE).write_text(fresh_key_text())
+    check = vault_key_check()
+    assert check.status is Status.FAIL and "sealed with key" in check.detail
+    assert app.vault.key_id in check.detail and "key import" in check.fix

@@ -90,6 +90,10 @@ COMMANDS = {
     "catalogue": "kiosk.cli.cases:catalogue",
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
+    "doctor": "kiosk.cli.doctor:doctor",
+    "diagnostics": "kiosk.cli.diagnostics:diagnostics",
+    "backup": "kiosk.cli.backup:backup",
+    "key": "kiosk.cli.key:key",
     "audit": "kiosk.cli.audit:audit",
     "privacy": "kiosk.cli.privacy:privacy",
 }

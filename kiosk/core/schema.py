@@ -5,9 +5,11 @@ from __future__ import annotations
 from kiosk.core import audit, cases_schema, catalogue_schema, printing_schema, queue_schema
 from kiosk.core.privacy import retention
 from offline_sync import outbox
+from offline_sync.store import store_migrations
 from offline_sync.sync import schema as sync_schema
 
 MIGRATION_SETS = [
+    store_migrations,  # Store.open applies it first anyway; listed so every set is known
     outbox.migrations,
     sync_schema.migrations,
     queue_schema.migrations,

@@ -1,0 +1,49 @@
+"""Setting up the hall link: this box as the hall's server, or as a client of one.
+
+TODO(set-up screens wave): the hall server's API (``kiosk.hall``) is being built; once it
+is on main, ``test`` asks it with the key (a signed request, as the platform step does)
+and returns settings to save. Until then a client test reports whether the server
+answers at all, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.site_file import SiteFile
+
+ROLES = ("server", "client")
+
+
+class HallSetup(SetupStep):
+    """Role, URL and key of the hall link (incomplete: see the module's note)."""
+
+    name = "hall"
+    title_key = "setup.hall.title"
+
+    def __init__(self, site: SiteFile, timeout_s: float = 5.0) -> None:
+        super().__init__(site)
+        self.timeout_s = timeout_s
+
+    def candidates(self) -> list[Candidate]:
+        """The two roles."""
+        return [Candidate(role, f"setup.hall.role.{role}") for role in ROLES]
+
+    def test(
+        self,
+        candidate_id: str,
+        progress: Progress | None = None,
+        url: str = "",
+        key: str = "",
+    ) -> Finding:
+        """For a client: does anything answer at ``url``? Never saved yet."""
+        if candidate_id == "client":
+            report(progress, "setup.hall.asking", url=url)
+            try:
+                httpx.get(url, timeout=self.timeout_s)
+            except (httpx.HTTPError, ValueError) as exc:
+                return Finding(False, "setup.hall.unreachable", {"url": url}, str(exc))
+        return Finding(
+            False, "setup.hall.pending", {"role": candidate_id}, "hall set-up comes later"
+        )

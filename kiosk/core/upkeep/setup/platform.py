@@ -1,0 +1,64 @@
+"""Setting up the platform link: URL, device id and secret, tested by a ping and a signed request."""
+
+from __future__ import annotations
+
+from kiosk.core.upkeep.platform_link import probe_link
+from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.site_file import SiteFile
+from offline_sync.clock import Clock
+
+CLOCK_NOTE_S = 30.0  # a clock this far off is worth a word even when the platform accepts
+
+
+class PlatformSetup(SetupStep):
+    """Tests a URL, device id and secret against the platform; saves them when accepted."""
+
+    name = "platform"
+    title_key = "setup.platform.title"
+
+    def __init__(self, site: SiteFile, clock: Clock, timeout_s: float = 15.0) -> None:
+        super().__init__(site)
+        self.clock = clock
+        self.timeout_s = timeout_s
+
+    def candidates(self) -> list[Candidate]:
+        """The link in use, if any (its secret is never shown)."""
+        link = self.config().platform
+        if not link.url:
+            return []
+        return [Candidate(link.url, link.url, link.device_id, True)]
+
+    def test(
+        self,
+        candidate_id: str = "",
+        progress: Progress | None = None,
+        url: str | None = None,
+        device_id: str | None = None,
+        secret: str | None = None,
+    ) -> Finding:
+        """Ping and send one signed request; empty values keep what is configured."""
+        link = self.config().platform
+        url = (url or candidate_id or link.url).strip().rstrip("/")
+        device_id = (device_id or link.device_id).strip()
+        secret = (secret or link.device_secret).strip().lower()
+        report(progress, "setup.platform.asking", url=url)
+        probe = probe_link(url, device_id, secret, self.clock, self.timeout_s)
+        notes = ()
+        offset = probe.clock_offset_s
+        if offset is not None and abs(offset) >= CLOCK_NOTE_S:
+            notes = (("setup.platform.clock_off", {"minutes": round(abs(offset) / 60, 1)}),)
+        settings = {}
+        if probe.accepted:
+            settings = {
+                "platform.url": url,
+                "platform.device_id": device_id,
+                "platform.device_secret": secret,
+            }
+        return Finding(
+            probe.accepted,
+            f"setup.platform.{probe.code}",
+            {"url": url, "ms": round(probe.elapsed_ms)},
+            f"{probe.words}: {probe.detail}",
+            settings,
+            notes,
+        )
