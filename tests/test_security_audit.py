@@ -4,6 +4,7 @@ to the platform as ``audit_event`` records, written in the transaction of what i
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 import uuid
 
@@ -202,3 +203,29 @@ def test_the_hash_covers_every_field():
         assert entry_hash(GENESIS, entry | {name: other}) != base
     assert entry_hash("1" * 64, entry) != base
     assert canonical_json(entry)  # the fields are plain JSON
+
+
+def test_exports_backups_and_keys_from_the_shell_are_audited(site_file, app, config, monkeypatch):
+    monkeypatch.setenv("BIANMIN_KEY_PASSPHRASE", "long enough passphrase")
+    app.close()
+    stick = config.data_dir.parent / "stick"
+    assert bianmin(site_file, "key", "export", "--out", str(stick / "k.bianmin-key")).exit_code == 0
+    made = bianmin(site_file, "backup", "now", "--json")
+    assert made.exit_code == 0, made.output
+    path = json.loads(made.stdout)["path"]
+    restored = bianmin(site_file, "backup", "restore", path, "--yes")
+    assert restored.exit_code == 0, restored.output
+    (config.data_dir / "vault.key").unlink()
+    imported = bianmin(site_file, "key", "import", str(stick / "k.bianmin-key"))
+    assert imported.exit_code == 0, imported.output
+    bundle = config.data_dir.parent / "diag.zip"
+    assert bianmin(site_file, "diagnostics", "--out", str(bundle)).exit_code == 0
+    again = build_app(config)
+    try:
+        actions = [e.action for e in again.audit.entries()]
+        assert again.audit.verify().ok
+    finally:
+        again.close()
+    # the backup was made before its own entry: the restored log has backup.run no more,
+    # then what came after the restore
+    assert actions == ["key.export", "backup.restore", "key.import", "diagnostics.export"]

@@ -58,6 +58,23 @@ def services(ctx: click.Context):
     return root.obj["services"]
 
 
+def audit(ctx: click.Context, action: str, detail: dict | None = None) -> None:
+    """Record in the audit log what was done from the shell (actor ``shell:<user>``).
+
+    A technician's tool also runs on a box whose store cannot be opened (a missing key, a
+    broken site file): then it says on stderr that the action is not in the log, and the
+    command still succeeds.
+    """
+    from kiosk.core.audit import shell_actor
+
+    try:
+        log = services(ctx).audit
+    except click.ClickException as exc:
+        click.echo(f"bianmin: note: not in the audit log ({exc.format_message()})", err=True)
+        return
+    log.record(shell_actor(), action, detail)
+
+
 def emit_json(value) -> None:
     """Print one JSON document (UTF-8, Chinese as itself)."""
     import json
