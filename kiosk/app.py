@@ -12,11 +12,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from devices.idcard import CardReader, open_reader
-from devices.scanner import Scanner, open_scanner
 from kiosk.config import Config
 from kiosk.core.agents import AgentDirectory
 from kiosk.core.appliers import appliers
@@ -32,6 +31,9 @@ from kiosk.core.privacy.files import prepare_data_dir
 from kiosk.core.privacy.retention import Retention
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.upkeep.backup import Backups
+from kiosk.core.upkeep.housekeeping import Housekeeping
+from kiosk.core.upkeep.watchdog import Watchdog
 from kiosk.core.voice import Voice, system_player
 from kiosk.resources import data_path
 from offline_sync.clock import Clock, SystemClock
@@ -39,6 +41,10 @@ from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.sync import SyncService, SyncSettings, platform_connector
 from offline_sync.vault import Vault, open_vault
+
+if TYPE_CHECKING:
+    from devices.idcard import CardReader
+    from devices.scanner import Scanner
 
 STORE_FILE = "bianmin.sqlite3"
 
@@ -65,10 +71,12 @@ class Services:
     sync: SyncService
     audit: AuditLog
     privacy: Retention
+    housekeeping: Housekeeping
 
     def close(self) -> None:
-        """Stop background sync, release the printer's port and the store."""
+        """Stop background sync and chores, release the printer's port and the store."""
         self.sync.stop()
+        self.housekeeping.stop()
         self.printer.close()
         self.store.close()
 
@@ -148,32 +156,49 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         sync=sync,
         audit=audit,
         privacy=Retention(store, clock, config.data_dir, config.privacy.retain_days, audit),
+        housekeeping=Housekeeping(
+            [
+                ("backup", Backups.for_config(config, store.path, clock).run_if_due),
+                ("privacy purge", _privacy_chore(config, clock, vault, sync.notify)),
+            ]
+        ),
     )
+
+
+def _privacy_chore(
+    config: Config, clock: Clock, vault: Vault, notify: Callable[[], None]
+) -> Callable[[], object]:
+    """The daily privacy purge as a chore: on the chores' thread, with a store of its own."""
+
+    def chore() -> object:
+        store = open_store(config)
+        try:
+            audit = AuditLog(store, Outbox(store, vault, on_queued=notify), clock)
+            retention = Retention(store, clock, config.data_dir, config.privacy.retain_days, audit)
+            return retention.purge_if_due("kiosk")
+        finally:
+            store.close()
+
+    return chore
 
 
 def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     """The services of a kiosk or tablet at start-up: built, tidied and running.
 
-    Deletes attachment files a crash left without their row, runs the daily work once
-    (:func:`run_daily`: the privacy purge), starts background sync
-    when the platform link is configured, and loads the pinyin tables so that the first
-    search a villager makes is as fast as the others.
+    Deletes attachment files a crash left without their row, starts background sync
+    when the platform link is configured and the chores (the nightly backup, the daily
+    privacy purge), and loads the pinyin tables so that the first search a villager makes
+    is as fast as the others.
     """
     services = build_app(config, clock)
     removed = services.cases.sweep_orphan_files()
     if removed:
         log.info("removed %d attachment files left by an interrupted write", removed)
-    run_daily(services)
     if services.sync.configured:
         services.sync.start()
+    services.housekeeping.start()
     services.catalogue.warm_up()
     return services
-
-
-def run_daily(services: Services) -> None:
-    """What a kiosk does once a day (at start, then on the front-end's daily timer):
-    purge the personal data whose retention time is over (``[privacy] retain_days``)."""
-    services.privacy.purge("kiosk")
 
 
 def sample_cards() -> Path:
@@ -205,10 +230,16 @@ class Devices:
 
 
 def open_devices(config: Config) -> Devices:
-    """Open the card reader and scanner of ``[devices]``: a port, ``"sim"``, or none."""
+    """Open the card reader and scanner of ``[devices]``: a port, ``"sim"``, or none.
+
+    The drivers are imported only when a device is configured (a tablet without a serial
+    reader never loads pyserial).
+    """
     settings = config.devices
     reader = None
     if settings.idcard.port:
+        from devices.idcard import open_reader
+
         reader = open_reader(
             settings.idcard.port,
             settings.idcard.baud,
@@ -217,6 +248,8 @@ def open_devices(config: Config) -> Devices:
         )
     scanner = None
     if settings.scanner.port:
+        from devices.scanner import open_scanner
+
         scanner = open_scanner(settings.scanner.port, settings.scanner.baud)
     return Devices(reader=reader, scanner=scanner)
 
@@ -235,11 +268,14 @@ class FrontEnd:
     voice: Voice
     messages: Messages
     build_services: Callable[[], Services]
+    watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
 
     def close(self) -> None:
         """Stop the devices and the voice (the services are closed by their thread)."""
+        self.watchdog.stopping()
         self.devices.close()
         self.voice.close()
+        self.watchdog.close()
 
 
 def assemble_front_end(

@@ -175,16 +175,21 @@ def test_retain_days_comes_from_the_site_file_and_the_cli_purges_by_hand(tmp_pat
     assert text.exit_code == 0 and "purged 0 finished cases" in text.stdout
 
 
-def test_the_kiosk_purges_at_start(tmp_path):
+def test_the_kiosk_purges_daily_as_a_chore(tmp_path):
     config = load_config(write_site(tmp_path))
-    app = build_app(config)
+    clock = ManualClock(datetime.now(UTC))
+    app = build_app(config, clock)
     case_id = submitted_case(app)
     finish_locally(app, case_id, "withdrawn", days_ago=31)
     app.close()
-    services = start_kiosk(config)
+    services = start_kiosk(config, clock)
     try:
-        assert held(services, case_id)["case"] == 0
+        assert "privacy purge" in services.housekeeping.run_due()
+        assert held(services, case_id)["case"] == 0 and files_of(config) == []
         assert services.privacy.totals()["purged"]["cases"] == 1
+        assert "privacy purge" not in services.housekeeping.run_due(), "once a day"
+        clock.advance(days=1)
+        assert "privacy purge" not in services.housekeeping.run_due(), "nothing to purge"
     finally:
         services.close()
 

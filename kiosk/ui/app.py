@@ -107,9 +107,21 @@ class KioskApp(App):
             Clock.schedule_interval(self.status.rotate, NOTICE_ROTATE_S),
             Clock.schedule_interval(self.status.poll, STATUS_POLL_S),
         ]
+        watchdog = self.front_end.watchdog
+        if watchdog.interval_s:
+            # A frozen main loop stops the pings, and systemd restarts the kiosk.
+            self._events.append(
+                Clock.schedule_interval(lambda _dt: watchdog.ping(), watchdog.interval_s)
+            )
+        Window.bind(on_flip=self._first_frame)
         self.status.tick()
         self.status.poll()
         self.devices.start()
+
+    def _first_frame(self, *_args: Any) -> None:
+        """The home screen is on the display: tell systemd the kiosk is ready."""
+        Window.unbind(on_flip=self._first_frame)
+        self.front_end.watchdog.ready(f"home screen shown, {self.site.site.name}")
 
     def on_stop(self) -> None:
         if self._stopped:
@@ -120,7 +132,11 @@ class KioskApp(App):
             event.cancel()
         self._events = []
         self.edge.remove()
-        Window.unbind(on_touch_down=self._on_any_touch, on_request_close=self._on_request_close)
+        Window.unbind(
+            on_touch_down=self._on_any_touch,
+            on_request_close=self._on_request_close,
+            on_flip=self._first_frame,
+        )
         self.services.close()
         self.front_end.close()
 

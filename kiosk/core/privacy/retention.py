@@ -30,6 +30,7 @@ from offline_sync.store import Store
 log = logging.getLogger(__name__)
 
 FINISHED = ("completed", "rejected", "withdrawn")
+_LAST_RUN = "privacy_purge_day"  # store_meta: the day the daily purge last ran
 
 migrations = Migrations("kiosk.privacy")
 
@@ -66,6 +67,10 @@ class Purged:
         """JSON-ready form."""
         return asdict(self)
 
+    def __bool__(self) -> bool:
+        """True when anything was removed."""
+        return any(self.as_dict().values())
+
 
 class Retention:
     """Purges the personal data of finished cases after ``retain_days``."""
@@ -101,7 +106,7 @@ class Retention:
 
     def purge(self, actor: str) -> Purged:
         """Remove what is due (see :meth:`due`), count it and audit it, in one transaction;
-        then delete the files. A crash before the files go leaves them to the start-up sweep."""
+        the files go once it has committed (a crash before leaves them to the start-up sweep)."""
         now = self.clock.now().isoformat(timespec="seconds")
         with self.store.transaction() as conn:
             finished, drafts = self.due()
@@ -126,11 +131,23 @@ class Retention:
                     (now, actor, *counts.as_dict().values()),
                 )
                 self.audit.record(actor, "privacy.purge", counts.as_dict())
+                log.info("privacy purge: %s", counts.as_dict())
+            if files:  # once the rows are gone for good (the outermost commit)
+                self.store.after_commit(lambda: self._remove(files))
+        return counts
+
+    def _remove(self, files: set[str]) -> None:
         for rel in files:
             (self.data_dir / rel).unlink(missing_ok=True)
-        if ids:
-            log.info("privacy purge: %s", counts.as_dict())
-        return counts
+
+    def purge_if_due(self, actor: str) -> Purged | None:
+        """:meth:`purge` once a day (the kiosk's chore); None when it already ran today."""
+        today = self.clock.now().date().isoformat()
+        with self.store.transaction():
+            if self.store.meta(_LAST_RUN) == today:
+                return None
+            self.store.set_meta(_LAST_RUN, today)
+            return self.purge(actor)
 
     def totals(self) -> dict[str, Any]:
         """Everything purged so far, and when the last purge removed something."""
