@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from devices.idcard.idnumber import check_character
-from kiosk.core import cases_schema, catalogue_schema
+from kiosk.core import catalogue_schema
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
+from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from offline_sync import outbox as outbox_module

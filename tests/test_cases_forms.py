@@ -129,7 +129,7 @@ def test_applicant_document_types():
 def test_every_case_error_status_and_applicant_key_has_a_sentence():
     import inspect
 
-    from kiosk.core import case_errors
+    from kiosk.core.cases import errors as case_errors
     from kiosk.core.forms import ID_TYPES
     from offline_sync.contract import CASE_STATUSES
 

@@ -164,16 +164,28 @@ def test_agent_cases_need_authorization_and_an_item_that_allows_agents(kit):  # 
         kit.cases.new_draft("511500-0501-01", applicant(), channel="agent", agent=agent)
 
 
-def test_applicant_from_an_id_card_read(kit):  # noqa: F811
-    class Card:
-        name = "张国华"
-        id_number = id_number(seq=31)
-        address = "四川省宜宾市翠屏区李庄镇永胜村5组"
-        card_type = None
+@pytest.mark.parametrize(
+    ("kind", "id_type"),
+    [
+        ("resident", "resident_id"),
+        ("J", "hk_mo_tw_residence"),
+        ("I", "foreign_permanent"),
+        ("Y", "foreign_permanent"),
+    ],
+)
+def test_applicant_from_each_kind_of_card_the_reader_reads(kit, kind, id_type):  # noqa: F811
+    from devices.idcard import load_cards
+    from kiosk.resources import data_path
 
-    person = applicant_from_card(Card(), phone="13808176543")
+    cards = load_cards(data_path("assets") / "sim" / "cards.toml")  # the simulator's samples
+    card = next(c for c in cards if c.kind.value == kind)
+    person = applicant_from_card(card, phone="13808176543")
+    assert person.id_type == id_type and person.from_card
     case_id = kit.cases.new_draft(PENSION, person)
-    assert kit.cases.case(case_id).applicant["address"] == Card.address
+    stored = kit.cases.case(case_id).applicant
+    assert stored["id_type"] == id_type
+    assert stored["id_number"] == card.id_number and stored["name"] == card.name
+    assert stored["address"] == card.address and stored["phone"] == "13808176543"
 
 
 def test_status_timeline_case_no_and_promised_date(kit):  # noqa: F811

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.app import build_app, start_kiosk
 from kiosk.config import load_config
-from kiosk.core.case_status import apply_case_status
+from kiosk.core.cases.status import apply_case_status
 from kiosk.core.receipts import AcceptanceReceipt
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, id_number, tiny_jpeg

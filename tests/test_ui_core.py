@@ -9,7 +9,9 @@ import wave
 import pytest
 
 from kiosk.core.contrast import AA_NORMAL_TEXT, contrast_ratio, parse_hex
-from kiosk.core.session import Applicant, IdlePhase, IdleTimer, KioskSession
+from kiosk.core.flows import Flows
+from kiosk.core.messages import Messages
+from kiosk.core.session import IdlePhase, IdleTimer, KioskSession
 from kiosk.core.voice import Voice, cardinal, espeak_synthesiser, to_pinyin
 from kiosk.ui.theme import HIGH_CONTRAST, LARGE_FACTOR, NORMAL, NORMAL_TYPE, look
 from tests.clocks import ManualClock
@@ -43,18 +45,21 @@ def test_large_font_mode_scales_every_size_and_switches_palette():
         assert getattr(large.type, field.name) == round(normal_size * LARGE_FACTOR)
 
 
-def test_session_clear_forgets_everything_personal():
-    session = KioskSession()
+def test_session_clear_forgets_everything_personal(config):
+    from devices.idcard import load_cards
+    from kiosk.resources import data_path
+
+    card = load_cards(data_path("assets") / "sim" / "cards.toml")[1]  # 李秀芳
+    session = KioskSession(Flows(config, Messages("zh_CN"), ManualClock()))
     assert not session.has_personal_data
-    session.applicant = Applicant("51150219500101001X", name="张三", from_card=True)
-    session.form["phone"] = "13800000000"
-    session.materials.add("户口簿")
-    session.keyed = "5115"
-    session.case_no = "C1"
-    assert "张三" not in repr(session) and "19500101" not in repr(session)
+    session.application.card_read(card)
+    session.take_number.choose_service("social")
+    assert session.has_personal_data
+    assert card.name not in repr(session) and card.id_number[6:14] not in repr(session)
+    assert card.name not in repr(session.application.applicant)
     session.clear()
     assert not session.has_personal_data
-    assert session.applicant is None and session.form == {} and session.keyed == ""
+    assert session.application.applicant is None
 
 
 def test_idle_timer_counts_down_then_expires_and_a_touch_restarts_it():

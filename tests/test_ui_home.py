@@ -44,10 +44,7 @@ def test_voice_toggle_silences_the_prompts(kiosk, spoken):
 
 
 def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
-    from kiosk.core.session import Applicant
-
-    kiosk.app.session.applicant = Applicant("11010519491231002X", name="王五")
-    kiosk.app.session.form["phone"] = "13800000000"
+    kiosk.app.session.application.keyed_id_number("11010519491231002X")
     clock.advance(seconds=60)
     kiosk.wait_until(lambda: kiosk.shows("10 秒后回到首页"), what="the idle countdown")
     assert kiosk.shows("您还在使用吗")
@@ -60,16 +57,14 @@ def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
 
 
 def test_a_touch_during_the_countdown_keeps_the_session(kiosk, clock):
-    from kiosk.core.session import Applicant
-
-    kiosk.app.session.applicant = Applicant("11010519491231002X")
+    kiosk.app.session.application.keyed_id_number("11010519491231002X")
     clock.advance(seconds=62)
     kiosk.wait_until(lambda: kiosk.overlays(), what="the idle countdown")
     kiosk.tap(id="keep")
     kiosk.wait_until(lambda: not kiosk.overlays(), what="the countdown closing")
     clock.advance(seconds=30)
     kiosk.pump(3)
-    assert kiosk.app.session.applicant is not None
+    assert kiosk.app.session.application.applicant is not None
 
 
 def test_an_exception_at_the_screen_edge_shows_plain_chinese_not_a_traceback(kiosk):

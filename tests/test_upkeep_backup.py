@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from kiosk.app import STORE_FILE, build_app
 from kiosk.cli.main import main
-from kiosk.core.attachment_files import SealedFiles
+from kiosk.core.cases.files import SealedFiles
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.errors import BackupError, KeyFileError
 from kiosk.core.upkeep.keys import current_fingerprint, export_key, import_key

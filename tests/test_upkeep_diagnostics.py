@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kiosk.app import build_app
 from kiosk.cli.main import main
 from kiosk.config import load_config
-from kiosk.core.attachment_files import SealedFiles
+from kiosk.core.cases.files import SealedFiles
 from kiosk.core.upkeep.scrub import Scrubber
 from tests.clocks import ManualClock
 from tests.conftest import write_site

@@ -16,7 +16,7 @@ from typing import Any
 from devices.idcard.idnumber import plain_text
 from kiosk.core.agents import apply_agent_account
 from kiosk.core.calendar import apply_calendar
-from kiosk.core.case_status import apply_case_status
+from kiosk.core.cases.status import apply_case_status
 from kiosk.core.catalogue import apply_catalogue_item, apply_catalogue_item_removed
 from kiosk.core.notices import apply_notice
 from offline_sync.vault import Vault

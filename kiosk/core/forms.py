@@ -30,15 +30,19 @@ _FOREIGN_2017 = re.compile(r"[A-Z]{3}[0-9]{12}")
 
 @dataclass(frozen=True)
 class FieldError:
-    """One field's problem: the field name, its label and the message key (with values)."""
+    """One field's problem: the field name, its label and the message key (with values).
+
+    ``values`` holds any other placeholder values of the message (``count`` in 还差 N 位).
+    """
 
     field: str
     label: str
     key: str
+    values: tuple[tuple[str, object], ...] = ()
 
-    def params(self) -> dict[str, str]:
+    def params(self) -> dict[str, object]:
         """Values for the message's placeholders."""
-        return {"label": self.label}
+        return {"label": self.label, **dict(self.values)}
 
 
 class FormInvalid(Exception):
@@ -225,3 +229,62 @@ def validate_applicant(data: Mapping[str, Any]) -> dict[str, Any]:
         "phone": normalise_phone(phone) if phone else None,
         "address": address,
     }
+
+
+# -- keyed entry -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyedEntry:
+    """What a keypad may take for one value: which keys, and how many characters.
+
+    ``keys`` names a key set (``digits``; ``id``: digits and X; ``letters``; ``ticket``:
+    service letters and digits). ``exact`` values are complete only at ``max_length`` (an
+    ID number, an appointment code); ``min_length`` is the least worth sending.
+    """
+
+    keys: str
+    max_length: int
+    exact: bool = False
+    min_length: int = 1
+
+    def missing(self, text: str) -> int:
+        """How many characters are still to come (还差 N 位); 0 when enough are there."""
+        need = self.max_length if self.exact else self.min_length
+        return max(0, need - len(text))
+
+    def complete(self, text: str) -> bool:
+        """True when ``text`` has enough characters to be sent."""
+        return self.missing(text) == 0
+
+
+ID_NUMBER_ENTRY = KeyedEntry("id", 18, exact=True)
+# How long a keyed form value may get, by field type (choices, dates, addresses: no pad).
+_FIELD_ENTRIES = {
+    "phone": KeyedEntry("digits", 11),
+    "number": KeyedEntry("digits", 9),
+    "id_number": ID_NUMBER_ENTRY,
+    "text": KeyedEntry("digits", 30),
+}
+
+
+def keyed_entry(f: FormField) -> KeyedEntry | None:
+    """The keypad of a form field, or None for a field filled by choosing (choice, date,
+    address)."""
+    return _FIELD_ENTRIES.get(f.type)
+
+
+def check_keyed_id_number(text: str, field: str = "id_number") -> FieldError | None:
+    """The problem with an ID number keyed on a pad (too short: 还差 N 位; the GB 11643
+    check character does not match), or None."""
+    missing = ID_NUMBER_ENTRY.missing(text)
+    if missing:
+        return FieldError(field, "", "id_entry.short", (("count", missing),))
+    if not is_valid_id_number(text.upper()):
+        return FieldError(field, "", "id_entry.invalid")
+    return None
+
+
+def required_missing(f: FormField, value: Any) -> FieldError | None:
+    """``form.missing`` when a required field is left blank, else None."""
+    return FieldError(f.name, f.label, "form.missing") if f.required and _blank(value) else None

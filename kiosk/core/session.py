@@ -1,62 +1,99 @@
 """The kiosk's memory of the person at the screen, and the idle timer that wipes it.
 
-Everything personal the UI holds (the card just read, an ID number typed on the pad, the
-form being filled, the ticket or case just issued) lives in one :class:`KioskSession`, so
-that a single :meth:`KioskSession.clear` forgets it all when the villager walks away.
+Everything personal the kiosk holds about the person at the screen (the card just read,
+the application being filled, the ticket or case just issued) lives in the flows of one
+:class:`KioskSession`, so that a single :meth:`KioskSession.clear` forgets it all when
+the villager walks away.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from devices.idcard.idnumber import mask_id_number, mask_name
+from kiosk.core.flows import (
+    ApplicationFlow,
+    Flows,
+    GuideFlow,
+    ProgressFlow,
+    RatingFlow,
+    RatingTarget,
+    TakeNumberFlow,
+    UnsolvedFlow,
+)
 from offline_sync.clock import Clock
 
-
-@dataclass(frozen=True, repr=False)
-class Applicant:
-    """Who is at the kiosk: read from a card, or typed on the pad (then only the number)."""
-
-    id_number: str
-    name: str = ""
-    gender: str = ""
-    address: str = ""
-    id_type: str = "resident_id"
-    from_card: bool = False
-
-    def __repr__(self) -> str:
-        return f"Applicant({mask_name(self.name)!r}, {mask_id_number(self.id_number)!r})"
+F = TypeVar("F")
 
 
-@dataclass
 class KioskSession:
-    """What the UI remembers between screens for one villager; nothing survives :meth:`clear`."""
+    """The flows of one villager's visit, each made on first use; :meth:`clear` forgets them."""
 
-    applicant: Applicant | None = None
-    item_code: str | None = None
-    case_id: str | None = None
-    form: dict[str, Any] = field(default_factory=dict)
-    materials: set[str] = field(default_factory=set)
-    ticket_no: str | None = None
-    case_no: str | None = None
-    rating_target: tuple[str, str] | None = None
-    keyed: str = ""
+    def __init__(self, flows: Flows) -> None:
+        self.flows = flows
+        self._held: dict[str, Any] = {}
+
+    def _flow(self, name: str, make: Callable[[], F]) -> F:
+        if name not in self._held:
+            self._held[name] = make()
+        return self._held[name]
+
+    @property
+    def application(self) -> ApplicationFlow:
+        """我要办."""
+        return self._flow("application", self.flows.application)
+
+    @property
+    def take_number(self) -> TakeNumberFlow:
+        """取号."""
+        return self._flow("take_number", self.flows.take_number)
+
+    @property
+    def guide(self) -> GuideFlow:
+        """办事指南."""
+        return self._flow("guide", self.flows.guide)
+
+    @property
+    def progress(self) -> ProgressFlow:
+        """进度查询."""
+        return self._flow("progress", self.flows.progress)
+
+    @property
+    def rating(self) -> RatingFlow:
+        """好差评, of what was just served in this visit unless another target was chosen."""
+        flow = self._flow("rating", self.flows.rating)
+        if flow.target is None:
+            flow.target = self.served()
+        return flow
+
+    @property
+    def unsolved(self) -> UnsolvedFlow:
+        """办不成事, about the item being applied for, if any."""
+        application = self._held.get("application")
+        item_code = application.item_code if application else None
+        return self._flow("unsolved", lambda: self.flows.unsolved(item_code))
+
+    def served(self) -> RatingTarget | None:
+        """What this visit was just served: the case submitted, else the ticket issued."""
+        application, take_number = self._held.get("application"), self._held.get("take_number")
+        if application is not None and application.submitted is not None:
+            return application.submitted.served
+        if take_number is not None and take_number.issued is not None:
+            return take_number.issued.served
+        return None
 
     def clear(self) -> None:
-        """Forget the person: applicant, form, typed digits, the ticket or case just issued."""
-        fresh = KioskSession()
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(fresh, name))
+        """Forget the person: every flow of the visit, with what it holds."""
+        self._held.clear()
 
     @property
     def has_personal_data(self) -> bool:
-        """True while anything about the current person is held."""
-        return self != KioskSession()
+        """True while any flow holds something about the current person."""
+        return any(flow.personal for flow in self._held.values())
 
     def __repr__(self) -> str:
-        return f"KioskSession(applicant={self.applicant!r}, item={self.item_code!r})"
+        return f"KioskSession(flows={sorted(self._held)})"
 
 
 class IdlePhase(StrEnum):

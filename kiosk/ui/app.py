@@ -28,6 +28,7 @@ from kivy.uix.screenmanager import ScreenManager
 from kivy.utils import get_color_from_hex
 
 from kiosk.app import FrontEnd
+from kiosk.core.flows import Flows
 from kiosk.core.session import KioskSession
 from kiosk.ui.device_dispatch import DeviceDispatch
 from kiosk.ui.edge import ErrorEdge
@@ -65,7 +66,7 @@ class KioskApp(App):
         self.messages = front_end.messages
         self.voice = front_end.voice
         self.services = ServiceThread(front_end.build_services)
-        self.session = KioskSession()
+        self.session = KioskSession(Flows(self.site, self.messages, self.clock))
         self.zone = ZoneInfo(self.site.site.timezone)
         self.edge = ErrorEdge(self)
         self.idle = IdleWatch(self)

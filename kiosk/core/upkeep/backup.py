@@ -33,7 +33,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from kiosk.config import Config
-from kiosk.core.attachment_files import ATTACHMENT_DIR, fsync_dir
+from kiosk.core.cases.files import ATTACHMENT_DIR, fsync_dir
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.upkeep.errors import BackupError
 from kiosk.core.upkeep.keys import current_fingerprint

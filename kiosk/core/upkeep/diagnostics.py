@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.core.attachment_files import ATTACHMENT_DIR
+from kiosk.core.cases.files import ATTACHMENT_DIR
 from kiosk.core.messages import locale_dir, parse_po
 from kiosk.core.upkeep.doctor import DoctorContext, run_checks
 from kiosk.core.upkeep.scrub import Scrubber, han_runs

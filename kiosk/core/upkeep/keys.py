@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from kiosk.core.attachment_files import fsync_dir
+from kiosk.core.cases.files import fsync_dir
 from kiosk.core.upkeep.errors import KeyFileError
 from offline_sync.vault import KEY_FILE, Vault, key_fingerprint
 

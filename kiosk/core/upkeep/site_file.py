@@ -20,7 +20,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from kiosk.config import Config, ConfigError, load_config
-from kiosk.core.attachment_files import fsync_dir
+from kiosk.core.cases.files import fsync_dir
 
 PREVIOUS_SUFFIX = ".previous"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from kiosk.core.applying import applicant_from_card
 from kiosk.ui.screens.base import KioskScreen
 
 WAITING, READING, ERROR, OFFLINE = "waiting", "reading", "error", "offline"
@@ -20,13 +19,14 @@ class ApplyScreen(KioskScreen):
     problem = StringProperty("")
 
     def start(self, item_code: str) -> None:
-        """Apply for ``item_code``: the next thing needed is the card."""
-        self.item_code = item_code
-        self.app.session.item_code = item_code
-        self.app.call(lambda s: s.catalogue.item(item_code).name, self._named)
+        """Apply for the catalogue item ``item_code`` (as its page's 我要办这件事 does)."""
+        self.forward(self.session.application.choose_item_code, item_code)
 
-    def _named(self, name: str) -> None:
-        self.item_name = name
+    def render(self, step) -> None:
+        """The card step of the application for ``step.item_code``."""
+        super().render(step)
+        self.item_code = step.item_code
+        self.item_name = step.item_name
 
     def refresh(self) -> None:
         self.problem = ""
@@ -59,11 +59,14 @@ class ApplyScreen(KioskScreen):
 
     def on_card(self, card) -> None:
         """A card was read: confirm who it is."""
-        if not self.item_code:
-            return
-        self.app.session.applicant = applicant_from_card(card)
-        self.app.go("confirm")
+        if self.item_code:
+            self.forward(self.session.application.card_read, card)
+
+    def key_in(self) -> None:
+        """手动输入: key the ID number instead."""
+        self.forward(self.session.application.key_in)
 
     def wipe(self) -> None:
+        super().wipe()
         self.item_code = self.item_name = self.problem = ""
         self.card_state = WAITING

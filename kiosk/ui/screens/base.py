@@ -1,23 +1,32 @@
-"""What every kiosk screen shares: its .kv file, a title, a spoken prompt, guarded actions."""
+"""What every kiosk screen shares: its .kv file, a spoken prompt, the step it shows, and the
+way a tap goes to a flow and its answer comes back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from kivy.app import App
+from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import Screen
+
+from kiosk.core.flows import FieldErrors, needs_services, quick_answer
+from kiosk.core.forms import FieldError
+from kiosk.ui.screens.steps import show_step
 
 
 class KioskScreen(Screen):
-    """A thin screen: reads state from the app and its services, forwards taps to them.
+    """A thin screen: renders the step of a flow it is given and forwards taps to the flow.
 
-    ``voice_key`` names the sentence spoken when the screen shows; ``personal`` screens
-    hold someone's data and are left (and wiped) when the idle countdown ends.
+    ``voice_key`` names the sentence spoken when the screen shows; ``step`` is the step on
+    show (None when the screen was reached by plain navigation, e.g. a home tile).
     """
 
     kv_name: ClassVar[str] = ""
     voice_key: ClassVar[str] = ""
+    speak_problems: ClassVar[bool] = True
+    step = ObjectProperty(None, allownone=True)
 
     @classmethod
     def kv_path(cls) -> Path:
@@ -29,6 +38,11 @@ class KioskScreen(Screen):
         """The running kiosk app."""
         return App.get_running_app()
 
+    @property
+    def session(self):
+        """The flows of the person at the screen."""
+        return self.app.session
+
     def on_pre_enter(self, *_args: object) -> None:
         self.app.guard(self.refresh)
 
@@ -36,8 +50,53 @@ class KioskScreen(Screen):
         if self.voice_key:
             self.app.say(self.app.t(self.voice_key))
 
+    def render(self, step: Any) -> None:
+        """Show ``step`` (called before the screen is shown, or while it is)."""
+        self.step = step
+
     def refresh(self) -> None:
         """Fill the screen from the app's state; called each time it is shown."""
 
     def wipe(self) -> None:
         """Forget anything personal shown on this screen (called on the way home)."""
+        self.step = None
+
+    # -- taps to flows -----------------------------------------------------------------------
+
+    def forward(
+        self,
+        method: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Hand a tap to a flow's step ``method`` and follow what it answers (or ``done``).
+
+        A method that needs the services runs on the service thread, unless it can answer
+        at once (a blank field, a level needing reasons); any other runs here and now.
+        """
+        follow = done or self.follow
+        if not needs_services(method):
+            follow(method(*args))
+            return
+        quick = quick_answer(method, *args)
+        if quick is not None:
+            follow(quick)
+            return
+        self.app.call(lambda services: method(services, *args), follow, failed)
+
+    def follow(self, result: Any) -> None:
+        """Field errors are told on this screen; a step is shown on its own screen."""
+        if isinstance(result, FieldErrors):
+            self.refused(result.first)
+        elif result is not None:
+            show_step(self.app, result)
+
+    def refused(self, error: FieldError) -> None:
+        """Tell (and say) what to fix: on the screen's ``problem`` line, or in a message."""
+        if not hasattr(self, "problem"):
+            self.app.show_message(error.key, **error.params())
+            return
+        self.problem = self.app.t(error.key, **error.params())
+        if self.speak_problems:
+            self.app.say(self.problem)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 
 from devices.idcard.idnumber import mask_id_number
-from kiosk.core.applying import applicant_record
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -17,30 +16,21 @@ class ConfirmScreen(KioskScreen):
     name_text = StringProperty("")
     number_text = StringProperty("")
 
-    def refresh(self) -> None:
-        applicant = self.app.session.applicant
-        if applicant is None:
-            return
-        self.name_text = applicant.name or self.app.t("id_entry.unverified_name")
-        self.number_text = mask_id_number(applicant.id_number)
+    def render(self, step) -> None:
+        """Who the card (or the keyed number) names."""
+        super().render(step)
+        self.name_text = step.name
+        self.number_text = mask_id_number(step.id_number)
 
     def confirm(self) -> None:
-        """It is me: open a draft case for the item and go to the form."""
-        session = self.app.session
-        record = applicant_record(session.applicant, self.app.t("id_entry.unverified_name"))
-        code = session.item_code
-        self.app.call(lambda s: s.cases.new_draft(code, record), self._drafted)
-
-    def _drafted(self, case_id: str) -> None:
-        self.app.session.case_id = case_id
-        self.app.screen("form").begin()
-        self.app.go("form")
+        """It is me: the draft is made; the form next."""
+        self.forward(self.session.application.confirm)
 
     def not_me(self) -> None:
         """Not me: forget the card and ask for it again."""
-        self.app.session.applicant = None
         self.wipe()
-        self.app.back()
+        self.forward(self.session.application.not_me)
 
     def wipe(self) -> None:
+        super().wipe()
         self.name_text = self.number_text = ""

@@ -13,12 +13,14 @@ class GuideScreen(KioskScreen):
     voice_key = "voice.guide"
 
     def refresh(self) -> None:
-        self.app.call(lambda s: s.catalogue.themes(), self._show_themes)
+        self.forward(self.session.guide.themes, done=self.render)  # not a move: stay here
 
-    def _show_themes(self, themes) -> None:
+    def render(self, step) -> None:
+        """One button per theme (a :class:`ThemesStep`)."""
+        super().render(step)
         grid = self.ids.themes
         grid.clear_widgets()
-        for i, theme in enumerate(themes):
+        for i, theme in enumerate(step.themes):
             count = self.app.t("guide.items.count", count=theme.count)
             size = self.app.fs["small"]
             button = KButton(
@@ -30,5 +32,4 @@ class GuideScreen(KioskScreen):
 
     def open_theme(self, theme: str) -> None:
         """Show the items of one theme."""
-        self.app.screen("items").load_theme(theme)
-        self.app.go("items")
+        self.forward(self.session.guide.open_theme, theme)

@@ -4,30 +4,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from kiosk.core.receipts import Material, MaterialsList
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.screens.base import KioskScreen
-
-
-def materials_list(item, t) -> MaterialsList:
-    """The printable materials list of a catalogue item (``t``: the message lookup)."""
-    lines = [
-        Material(
-            name=m.name,
-            kind=t("guide.item.original") if m.originals else t("guide.item.copy"),
-            copies=m.originals or m.copies,
-            note="" if m.required else t("guide.item.optional"),
-        )
-        for m in item.materials
-    ]
-    return MaterialsList(
-        item_name=item.name,
-        materials=lines,
-        legal_days=item.legal_days,
-        promised_days=item.promised_days,
-        place=item.department,
-        fee=item.fee,
-    )
 
 
 class ItemScreen(KioskScreen):
@@ -39,13 +17,10 @@ class ItemScreen(KioskScreen):
     qr = ObjectProperty(None, allownone=True)
     printing = BooleanProperty(False)
 
-    def load(self, code: str) -> None:
-        """Fetch and show the item ``code``."""
-        self.item = None
-        self.body = self.app.t("common.loading")
-        self.app.call(lambda s: s.catalogue.item(code), self._show)
-
-    def _show(self, item) -> None:
+    def render(self, step) -> None:
+        """The guide page of ``step.item`` (an :class:`ItemStep`)."""
+        super().render(step)
+        item = step.item
         self.item = item
         self.body = self._body(item)
         self.qr = qr_texture(self._guide_text(item), box_px=6)
@@ -106,8 +81,12 @@ class ItemScreen(KioskScreen):
         if self.item is None or self.printing:
             return
         self.printing = True
-        listing = materials_list(self.item, self.app.t)
-        self.app.call(lambda s: s.printer.materials(listing), self._printed, self._print_failed)
+        self.forward(
+            self.session.guide.print_materials,
+            self.item,
+            done=self._printed,
+            failed=self._print_failed,
+        )
 
     def _printed(self, result) -> None:
         self.printing = False
@@ -123,10 +102,10 @@ class ItemScreen(KioskScreen):
     def apply(self) -> None:
         """我要办这件事: start the application for this item."""
         if self.item is not None:
-            self.app.screen("apply").start(self.item.code)
-            self.app.go("apply")
+            self.forward(self.session.application.choose_item, self.item)
 
     def wipe(self) -> None:
+        super().wipe()
         self.item = None
         self.body = ""
         self.qr = None

@@ -20,19 +20,14 @@ class ItemsScreen(KioskScreen):
 
     def load_theme(self, theme: str) -> None:
         """Show the items of ``theme``."""
-        self.heading = theme
-        self.hits = []
-        self.page = 0
-        self.app.call(lambda s: s.catalogue.in_theme(theme), self._loaded)
+        self.forward(self.session.guide.open_theme, theme)
 
-    def show_hits(self, heading: str, hits: list) -> None:
-        """Show search results already found."""
-        self.heading = heading
+    def render(self, step) -> None:
+        """The items of an :class:`ItemsStep`, from the first page."""
+        super().render(step)
+        self.heading = step.heading
         self.page = 0
-        self._loaded(hits)
-
-    def _loaded(self, hits: list) -> None:
-        self.hits = hits
+        self.hits = list(step.hits)
         self._fill()
 
     def turn(self, step: int) -> None:
@@ -62,9 +57,9 @@ class ItemsScreen(KioskScreen):
 
     def open_item(self, code: str) -> None:
         """Open the guide page of one item."""
-        self.app.screen("item").load(code)
-        self.app.go("item")
+        self.forward(self.session.guide.open_item, code)
 
     def wipe(self) -> None:
+        super().wipe()
         self.hits = []
         self.page = 0

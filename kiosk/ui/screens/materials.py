@@ -1,4 +1,4 @@
-"""我要办 step 4: tick the materials brought along (the case service keeps the checklist)."""
+"""我要办 step 4: tick the materials brought along (the flow keeps the checklist in the draft)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,25 @@ from kiosk.ui.widgets import Choice
 
 
 class MaterialsScreen(KioskScreen):
-    """One big tick box per material of the item."""
+    """One big tick box per material of the item (a :class:`MaterialsStep`)."""
 
     kv_name = "materials"
     voice_key = "voice.materials"
     checks = ListProperty()
 
-    def begin(self) -> None:
-        """Load the checklist of the session's case."""
-        case_id = self.app.session.case_id
-        self.app.call(lambda s: s.cases.case(case_id).materials, self._loaded)
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.ticked: set[str] = set()  # kept while the person goes back and forth
 
-    def _loaded(self, materials) -> None:
-        self.checks = list(materials)
+    def render(self, step) -> None:
+        """The checklist, ticked as stored (and as ticked here before)."""
+        super().render(step)
+        self.checks = list(step.materials)
+        self.ticked |= {m.code for m in step.materials if m.checked}
         grid = self.ids.checklist
         grid.clear_widgets()
         t = self.app.t
-        for m in materials:
+        for m in step.materials:
             counts = []
             if m.originals:
                 counts.append(
@@ -39,33 +41,23 @@ class MaterialsScreen(KioskScreen):
                 text=f"[b]{m.name}[/b]{optional}\n[size={size}]{'，'.join(counts)}[/size]",
                 value=m.code,
             )
-            choice.state = "down" if m.code in self.app.session.materials or m.checked else "normal"
+            choice.state = "down" if m.code in self.ticked else "normal"
             choice.bind(on_release=self._ticked)
             grid.add_widget(choice)
 
     def _ticked(self, choice: Choice) -> None:
         if choice.state == "down":
-            self.app.session.materials.add(choice.value)
+            self.ticked.add(choice.value)
         else:
-            self.app.session.materials.discard(choice.value)
+            self.ticked.discard(choice.value)
 
     def next(self) -> None:
-        """下一步: store the ticks, then review."""
-        case_id = self.app.session.case_id
-        ticked = set(self.app.session.materials)
-        codes = [m.code for m in self.checks]
-
-        def store(services):
-            for code in codes:
-                services.cases.check_material(case_id, code, code in ticked)
-            return services.cases.case(case_id)
-
-        self.app.call(store, self._stored)
-
-    def _stored(self, case) -> None:
-        self.app.screen("review").show(case)
-        self.app.go("review")
+        """下一步: the ticks are stored; the review next."""
+        codes = {m.code for m in self.checks}
+        self.forward(self.session.application.materials_done, self.ticked & codes)
 
     def wipe(self) -> None:
+        super().wipe()
         self.checks = []
+        self.ticked = set()
         self.ids.checklist.clear_widgets()

@@ -10,17 +10,23 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.ui.screens.base import KioskScreen
 
-PRIORITY_REASONS = ("age", "disability", "pregnancy", "military")
-
 
 class PriorityScreen(KioskScreen):
-    """普通排队 or 绿色通道."""
+    """普通排队 or 绿色通道 (a :class:`PriorityStep`)."""
 
     kv_name = "priority"
     voice_key = "voice.priority"
     service_code = StringProperty("")
     waiting_card = BooleanProperty(False)
     busy = BooleanProperty(False)
+
+    def render(self, step) -> None:
+        """The choice for ``step.service_code``; the card prompt while a card is awaited."""
+        super().render(step)
+        self.service_code = step.service_code
+        self.waiting_card = step.waiting_card
+        if step.waiting_card:
+            self.app.ask_for_card(step.card_prompt_key, self._card_cancelled)
 
     def refresh(self) -> None:
         self.waiting_card = False
@@ -30,42 +36,31 @@ class PriorityScreen(KioskScreen):
         """Issue a number; for the age reason, first wait for the ID card."""
         if self.busy:
             return
-        if reason == "age":
-            self.waiting_card = True
-            self.app.ask_for_card("queue.priority.age.card", self._card_cancelled)
-            return
-        self._take(reason, None)
+        self.busy = True
+        flow = self.session.take_number
+        self.forward(flow.choose_priority, reason, done=self._answered, failed=self._failed)
 
     def _card_cancelled(self) -> None:
-        self.waiting_card = False
+        self.forward(self.session.take_number.card_cancelled)
 
     def on_card(self, card) -> None:
         """A card was read while this screen was showing."""
         if self.waiting_card:
             self.waiting_card = False
             self.app.close_card_prompt()
-            self._take("age", card.id_number)
+            self.busy = True
+            flow = self.session.take_number
+            self.forward(flow.card_read, card, done=self._answered, failed=self._failed)
 
-    def _take(self, reason: str | None, id_number: str | None) -> None:
-        self.busy = True
-        code = self.service_code
-
-        def take_and_print(services):
-            ticket = services.queue.take(code, reason, id_number=id_number)
-            return ticket, services.printer.ticket(ticket)
-
-        self.app.call(take_and_print, self._issued, self._failed)
-
-    def _issued(self, outcome) -> None:
+    def _answered(self, result) -> None:
         self.busy = False
-        ticket, printed = outcome
-        self.app.screen("ticket").show(ticket, printed)
-        self.app.go("ticket")
+        self.follow(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.app.show_problem(exc)
 
     def wipe(self) -> None:
+        super().wipe()
         self.waiting_card = False
         self.busy = False

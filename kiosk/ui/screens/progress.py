@@ -7,7 +7,6 @@ from kivy.properties import BooleanProperty, ListProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from kiosk.core.applying import case_id_from_scan
 from kiosk.ui.screens.base import KioskScreen
 
 SHOWN_CASES = 3
@@ -20,45 +19,43 @@ class ProgressScreen(KioskScreen):
     voice_key = "voice.progress"
     cases = ListProperty()
     searched = BooleanProperty(False)
+    _count_on_entry = False
 
     def on_card(self, card) -> None:
         """A card was read: look up that person."""
-        self.look_up(card.id_number)
+        self.forward(self.session.progress.card_read, card)
 
     def on_scan(self, text: str) -> None:
         """A receipt QR was scanned: show that case."""
-        case_id = case_id_from_scan(text)
-        if case_id is None:
-            self.app.show_message("progress.bad_qr")
-            return
-        self.app.call(
-            lambda s: [self._with_timeline(s, s.cases.case(case_id).summary)], self._found
-        )
+        self.forward(self.session.progress.scanned, text)
 
-    def look_up(self, id_number: str) -> None:
-        """The cases of the person with this ID number (the number is not kept)."""
+    def key_in(self) -> None:
+        """手动输入: key the ID number instead of the card."""
+        self.forward(self.session.progress.key_in)
 
-        def find(services):
-            found = services.cases.cases_of_person(id_number)
-            return [self._with_timeline(services, c) for c in found if c.state == "submitted"]
-
-        self.app.call(find, self._found)
-        if self.app.manager.current != "progress":
-            self.app.go("progress")
-
-    @staticmethod
-    def _with_timeline(services, summary):
-        return summary, services.cases.timeline(summary.case_id)
-
-    def _found(self, cases: list) -> None:
-        self.cases = cases
+    def render(self, step) -> None:
+        """The cases found (a :class:`CasesStep`), with their steps."""
+        super().render(step)
+        self.cases = list(step.cases)
         self.searched = True
         box = self.ids.cases
         box.clear_widgets()
-        for summary, timeline in cases[:SHOWN_CASES]:
-            box.add_widget(self._case_panel(summary, timeline))
+        for case in step.cases[:SHOWN_CASES]:
+            box.add_widget(self._case_panel(case.summary, case.timeline))
+        self._count_on_entry = self.app.manager.current != self.name
+        if not self._count_on_entry:
+            self._say_count()
+
+    def on_enter(self, *_args: object) -> None:
+        super().on_enter()
+        if self._count_on_entry:  # arrived with the cases of a keyed number
+            self._count_on_entry = False
+            self._say_count()
+
+    def _say_count(self) -> None:
+        count = len(self.cases)
         self.app.say(
-            self.app.t("progress.count", count=len(cases)) if cases else self.app.t("progress.none")
+            self.app.t("progress.count", count=count) if count else self.app.t("progress.none")
         )
 
     def _case_panel(self, summary, timeline) -> BoxLayout:
@@ -93,6 +90,7 @@ class ProgressScreen(KioskScreen):
         return f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
     def wipe(self) -> None:
+        super().wipe()
         self.cases = []
         self.searched = False
         self.ids.cases.clear_widgets()

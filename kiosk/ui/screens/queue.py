@@ -42,5 +42,4 @@ class QueueScreen(KioskScreen):
 
     def pick(self, service_code: str) -> None:
         """The villager chose a service: ask about the green channel."""
-        self.app.screen("priority").service_code = service_code
-        self.app.go("priority")
+        self.forward(self.session.take_number.choose_service, service_code)

@@ -1,25 +1,24 @@
 """好差评: five faces; at 1 or 2 the reasons; linked to the ticket or case just served.
 
-With nothing just served in this session, the villager types the number on their ticket
+With nothing just served in this visit, the villager types the number on their ticket
 (service letter and digits) and the rating goes to that ticket of today.
 """
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.core.flows.rating import TICKET_ENTRY
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import BACKSPACE, DIGITS, apply_key
 
-LEVELS = (5, 4, 3, 2, 1)
-REASONS = ("wait", "attitude", "slow", "unclear", "trips", "other")
-
 
 class RatingScreen(KioskScreen):
-    """Rate the service."""
+    """Rate the service (a :class:`RatingStep`)."""
 
     kv_name = "rating"
     voice_key = "voice.rating"
+    ticket_entry = ObjectProperty(TICKET_ENTRY)
     level = NumericProperty(0)
     has_target = BooleanProperty(False)
     asking_reasons = BooleanProperty(False)
@@ -28,16 +27,24 @@ class RatingScreen(KioskScreen):
     problem = StringProperty("")
 
     def refresh(self) -> None:
-        target = self.app.session.rating_target
+        self.render(self.session.rating.current())
+
+    def render(self, step) -> None:
+        """The faces for the step's target (the ticket pad without one); reasons when asked."""
+        super().render(step)
+        target = step.target
         self.problem = ""
+        self.level = step.level
         self.has_target = target is not None
-        self.asking_reasons = False
+        self.asking_reasons = step.asking_reasons
         if target is None:
             self.target_text = ""
-        elif target[0] == "ticket":
-            self.target_text = self.app.t("rating.for_ticket", ticket_no=self.app.session.ticket_no)
+        elif target.kind == "ticket":
+            self.target_text = self.app.t("rating.for_ticket", ticket_no=target.number)
         else:
-            self.target_text = self.app.t("rating.for_case", case_no=self.app.session.case_no)
+            self.target_text = self.app.t("rating.for_case", case_no=target.number)
+        if step.asking_reasons:
+            self.app.say(self.app.t("rating.reasons"))
 
     def ticket_keys(self) -> list[str]:
         """The letters of the configured services, then digits."""
@@ -46,49 +53,34 @@ class RatingScreen(KioskScreen):
 
     def on_ticket_key(self, key: str) -> None:
         """A key of the ticket-number pad."""
-        self.keyed = apply_key(self.keyed, key, 5) if key != BACKSPACE else self.keyed[:-1]
+        if key == BACKSPACE:
+            self.keyed = self.keyed[:-1]
+        else:
+            self.keyed = apply_key(self.keyed, key, self.ticket_entry.max_length)
 
     def find_ticket(self) -> None:
         """Look the typed ticket number up among today's tickets."""
-        number = self.keyed
-        self.app.call(lambda s: s.queue.get(number), self._ticket_found)
+        self.forward(self.session.rating.find_ticket, self.keyed, done=self._found)
 
-    def _ticket_found(self, ticket) -> None:
-        self.app.session.rating_target = ("ticket", ticket.ticket_id)
-        self.app.session.ticket_no = ticket.display_no
+    def _found(self, step) -> None:
         self.keyed = ""
-        self.refresh()
+        self.follow(step)
 
     def choose(self, level: int) -> None:
-        """A face was tapped."""
-        self.level = level
+        """A face was tapped: reasons at 1 or 2, else the rating is given."""
         self.problem = ""
-        self.asking_reasons = level <= 2
-        if self.asking_reasons:
-            self.app.say(self.app.t("rating.reasons"))
-        else:
-            self.submit()
+        self.forward(self.session.rating.choose_level, level)
 
     def reasons(self) -> list[str]:
         """The reasons ticked."""
         return [c.value for c in self.ids.reasons.children if c.state == "down"][::-1]
 
     def submit(self) -> None:
-        """Send the rating (reasons are checked by the feedback service)."""
-        target = self.app.session.rating_target
-        level = int(self.level)
-        reasons = self.reasons() if level <= 2 else []
-        if level <= 2 and not reasons:
-            self.problem = self.app.t("rating.reasons.required")
-            self.app.say(self.problem)
-            return
-        self.app.call(lambda s: s.feedback.rate(target[0], target[1], level, reasons), self._rated)
-
-    def _rated(self, _rating) -> None:
-        self.app.go_home()
-        self.app.show_message("rating.thanks", role="success")
+        """Give the rating with the reasons ticked (at least one is needed)."""
+        self.forward(self.session.rating.submit, self.reasons())
 
     def wipe(self) -> None:
+        super().wipe()
         self.level = 0
         self.keyed = self.problem = self.target_text = ""
         self.has_target = self.asking_reasons = False

@@ -19,16 +19,18 @@ class ReceiptScreen(KioskScreen):
     print_message = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
 
-    def show(self, receipt, result) -> None:
-        """Fill the screen from the receipt and its print result."""
+    def render(self, step) -> None:
+        """Fill the screen from the receipt and its print result (a :class:`ReceiptStep`)."""
+        super().render(step)
         t = self.app.t
+        receipt, result = step.receipt, step.printed
         self.case_no = receipt.case_no or receipt.case_id  # as on the paper receipt
         self.promised = t("receipt.promised", date=receipt.promised_date.isoformat())
         self.printed = result.printed
         self.print_message = t("receipt.take") if result.printed else t(result.message_key)
         self.qr = None if result.printed else qr_texture(result.qr or receipt.progress_url)
-        self.app.session.case_no = receipt.case_no or receipt.case_id[:8]
 
     def wipe(self) -> None:
+        super().wipe()
         self.case_no = self.promised = self.print_message = ""
         self.qr = None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from devices.idcard.idnumber import mask_id_number, mask_phone
-from kiosk.core.applying import receipt_for
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -14,60 +13,44 @@ class ReviewScreen(KioskScreen):
 
     kv_name = "review"
     voice_key = "voice.review"
-    case = ObjectProperty(None, allownone=True)
     body = StringProperty("")
     submitting = BooleanProperty(False)
 
-    def show(self, case) -> None:
-        """Show the draft ``case`` for review."""
-        self.case = case
+    def render(self, step) -> None:
+        """The application as it will be submitted (a :class:`ReviewStep`)."""
+        super().render(step)
         t = self.app.t
-        summary = case.summary
         lines = [
-            f"[b]{summary.item_name}[/b]",
-            f"{t('confirm.name')}：{case.applicant.get('name', '')}",
-            f"{t('confirm.id_number')}：{mask_id_number(summary.id_number)}",
+            f"[b]{step.item_name}[/b]",
+            f"{t('confirm.name')}：{step.applicant_name}",
+            f"{t('confirm.id_number')}：{mask_id_number(step.id_number)}",
         ]
-        item = self.app.screen("form").item
-        for f in item.form if item else ():
-            value = str(case.form.get(f.name, ""))
-            if f.type == "phone":
-                value = mask_phone(value)
-            lines.append(f"{f.label}：{value}")
-        ticked = [m.name for m in case.materials if m.checked]
-        lines.append(f"{t('guide.item.materials')}：{'、'.join(ticked)}")
+        for line in step.lines:
+            value = mask_phone(line.value) if line.type == "phone" else line.value
+            lines.append(f"{line.label}：{value}")
+        lines.append(f"{t('guide.item.materials')}：{'、'.join(step.materials)}")
         self.body = "\n".join(lines)
 
+    def edit(self) -> None:
+        """修改: the form again from its first field."""
+        self.forward(self.session.application.edit)
+
     def submit(self) -> None:
-        """Submit the case and print its acceptance receipt."""
-        if self.submitting or self.case is None:
+        """Submit the application; its receipt prints."""
+        if self.submitting or self.step is None:
             return
         self.submitting = True
-        case_id = self.case.summary.case_id
-        config = self.app.site
-        item = self.app.screen("form").item
-        promised = item.promised_days if item else 0
-        clock = self.app.clock
+        self.forward(self.session.application.submit, done=self._submitted, failed=self._failed)
 
-        def submit_and_print(services):
-            case = services.cases.submit(case_id)
-            receipt = receipt_for(case, promised, config, clock.now())
-            return receipt, services.printer.receipt(receipt)
-
-        self.app.call(submit_and_print, self._submitted, self._failed)
-
-    def _submitted(self, outcome) -> None:
+    def _submitted(self, result) -> None:
         self.submitting = False
-        receipt, printed = outcome
-        self.app.session.rating_target = ("case", receipt.case_id)
-        self.app.screen("receipt").show(receipt, printed)
-        self.app.go("receipt")
+        self.follow(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.submitting = False
         self.app.show_problem(exc)
 
     def wipe(self) -> None:
-        self.case = None
+        super().wipe()
         self.body = ""
         self.submitting = False

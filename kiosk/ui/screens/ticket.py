@@ -9,7 +9,7 @@ from kiosk.ui.screens.base import KioskScreen
 
 
 class TicketScreen(KioskScreen):
-    """Shows the ticket just issued."""
+    """Shows the ticket just issued (a :class:`TicketStep`)."""
 
     kv_name = "ticket"
     number = StringProperty("")
@@ -21,8 +21,10 @@ class TicketScreen(KioskScreen):
     print_message = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
 
-    def show(self, ticket, result) -> None:
-        """Fill the screen from a queue ticket and its print result."""
+    def render(self, step) -> None:
+        """Fill the screen from the queue ticket and its print result."""
+        super().render(step)
+        ticket, result = step.ticket, step.printed
         self.number = ticket.display_no
         self.service_name = ticket.service_name
         self.ahead = ticket.ahead
@@ -31,13 +33,12 @@ class TicketScreen(KioskScreen):
         self.printed = result.printed
         self.print_message = self.app.t(result.message_key)
         self.qr = qr_texture(result.qr) if not result.printed and result.qr else None
-        self.app.session.ticket_no = ticket.display_no
-        self.app.session.rating_target = ("ticket", ticket.ticket_id)
 
     def on_enter(self, *_args: object) -> None:
         key = "voice.ticket" if self.printed else "voice.ticket.no_print"
         self.app.say(self.app.t(key, ticket_no=self.number, count=self.ahead))
 
     def wipe(self) -> None:
+        super().wipe()
         self.number = self.service_name = self.print_message = ""
         self.qr = None

@@ -2,57 +2,49 @@
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.properties import ObjectProperty, StringProperty
 
+from kiosk.core.flows.unsolved import PHONE_ENTRY
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import apply_key
 
-KINDS = ("who", "materials", "trips", "system", "nobody", "other")
-PHONE_LENGTH = 11
-
 
 class UnsolvedScreen(KioskScreen):
-    """Choose the problem, then (optionally) a phone number, then submit."""
+    """Choose the problem, then (optionally) a phone number, then submit (an :class:`UnsolvedStep`)."""
 
     kv_name = "unsolved"
     voice_key = "voice.unsolved"
+    speak_problems = False
+    phone_entry = ObjectProperty(PHONE_ENTRY)
     kind = StringProperty("")
     phone = StringProperty("")
     reference = StringProperty("")
     problem = StringProperty("")
 
+    def render(self, step) -> None:
+        """The section of the step: the kinds, the phone pad, or the reference number."""
+        super().render(step)
+        self.kind = step.kind
+        if step.reference and step.reference != self.reference:
+            self.phone = ""
+            self.app.say(self.app.t("unsolved.done", ref=step.reference))
+        elif step.kind and not step.reference:
+            self.app.say(self.app.t("unsolved.phone"))
+        self.reference = step.reference
+
     def choose(self, kind: str) -> None:
         """A problem was chosen: ask for a phone number next."""
-        self.kind = kind
-        self.app.say(self.app.t("unsolved.phone"))
+        self.forward(self.session.unsolved.choose_kind, kind)
 
     def on_key(self, key: str) -> None:
         """A key of the phone pad."""
         self.problem = ""
-        self.phone = apply_key(self.phone, key, PHONE_LENGTH)
+        self.phone = apply_key(self.phone, key, self.phone_entry.max_length)
 
     def submit(self, with_phone: bool) -> None:
-        """Record the report (the feedback service checks the phone number)."""
-        description = self.app.t(f"unsolved.kind.{self.kind}")
-        phone = self.phone if with_phone else None
-        item_code = self.app.session.item_code
-        self.app.call(
-            lambda s: s.feedback.report_unsolved(description, item_code, phone),
-            self._recorded,
-            self._failed,
-        )
-
-    def _recorded(self, report) -> None:
-        self.reference = report.reference_no
-        self.phone = ""
-        self.app.say(self.app.t("unsolved.done", ref=report.reference_no))
-
-    def _failed(self, exc: BaseException) -> None:
-        errors = getattr(exc, "errors", None)
-        if errors:
-            self.problem = self.app.t(errors[0].key, **errors[0].params())
-        else:
-            self.app.show_problem(exc)
+        """Record the report (the flow checks the phone number)."""
+        self.forward(self.session.unsolved.submit, self.phone if with_phone else None)
 
     def wipe(self) -> None:
+        super().wipe()
         self.kind = self.phone = self.reference = self.problem = ""

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Set
 from pathlib import Path
 
-from kiosk.core.case_errors import AttachmentRejected
+from kiosk.core.cases.errors import AttachmentRejected
 from offline_sync.vault import Vault
 
 ATTACHMENT_DIR = "attachments"

@@ -1,0 +1,376 @@
+"""我要办: an item or a bundle, the applicant, a draft, the form one field at a time, the
+materials, (for an agent) the applicant's authorization, review, submit, the receipt.
+
+The flow holds the draft's case id (one a bundle item) and talks only to core services.
+It is parameterised by the channel (the kiosk, or a proxy agent's tablet) and by where the
+applicant comes from: the person at the screen (their ID card or keyed number, confirmed
+是我本人) or a person chosen by the front-end (an agent's villager, no confirmation).
+Every step method names what it acts on (the field, the materials ticked), so a
+front-end's 返回 between screens never leaves the flow somewhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from devices.idcard.card import IdCard
+from kiosk.config import Config
+from kiosk.core.cases import (
+    AgentRef,
+    Applicant,
+    Case,
+    MaterialCheck,
+    applicant_from_card,
+    keyed_applicant,
+)
+from kiosk.core.catalogue import Bundle, FormField, Item
+from kiosk.core.flows.application_steps import (
+    AuthorizationStep,
+    CardStep,
+    ChooseApplicantStep,
+    ConfirmStep,
+    FieldStep,
+    MaterialsStep,
+    ReceiptStep,
+    ReviewLine,
+    ReviewStep,
+    receipt_for,
+)
+from kiosk.core.flows.base import (
+    Channel,
+    FieldErrors,
+    FlowServices,
+    IdEntryStep,
+    Result,
+    Step,
+    uses_services,
+)
+from kiosk.core.forms import (
+    FormInvalid,
+    check_keyed_id_number,
+    keyed_entry,
+    required_missing,
+    validate_form,
+)
+from kiosk.core.messages import Messages
+from offline_sync.clock import Clock
+
+
+class ApplicantSource(StrEnum):
+    """Where the applicant comes from."""
+
+    PERSON = "person"  # the person at the screen: their card or keyed number, then 是我本人
+    CHOSEN = "chosen"  # chosen by the front-end (an agent's villager): no confirmation
+
+
+class ApplicationFlow:
+    """One application (for one item, or every item of a bundle) by one applicant."""
+
+    def __init__(
+        self,
+        config: Config,
+        messages: Messages,
+        clock: Clock,
+        *,
+        channel: Channel = Channel.KIOSK,
+        source: ApplicantSource = ApplicantSource.PERSON,
+        agent: AgentRef | None = None,
+    ) -> None:
+        if (channel is Channel.AGENT) != (agent is not None):
+            raise ValueError("an agent's application names its agent; a kiosk's names none")
+        self.config = config
+        self.messages = messages
+        self.clock = clock
+        self.zone = ZoneInfo(config.site.timezone)
+        self.channel = channel
+        self.source = source
+        self.agent = agent
+        self._start(None)
+
+    def _start(self, item: Item | None) -> None:
+        self.item = item
+        self.applicant: Applicant | None = None
+        self.keyed = False
+        self._reset_draft()
+
+    def _reset_draft(self) -> None:
+        self.case_ids: dict[str, str] = {}  # item code -> case id of the draft
+        self.bundle: Bundle | None = None
+        self.bundle_id: str | None = None
+        self.fields: tuple[FormField, ...] = ()
+        self.values: dict[str, Any] = {}
+        self.drafted_for: Applicant | None = None
+        self.authorized = False
+        self.submitted: ReceiptStep | None = None
+
+    @property
+    def personal(self) -> bool:
+        """True once an item or an applicant is chosen (both wiped with the flow)."""
+        return self.item is not None or self.applicant is not None
+
+    @property
+    def item_code(self) -> str | None:
+        """The item (or bundle) applied for."""
+        return self.item.code if self.item else None
+
+    # -- the item and the applicant ----------------------------------------------------------
+
+    def choose_item(self, item: Item) -> Step:
+        """Apply for ``item`` (a bundle: all its items): who applies, next."""
+        self._start(item)
+        return self._applicant_step()
+
+    @uses_services()
+    def choose_item_code(self, services: FlowServices, code: str) -> Result:
+        """Apply for the catalogue item ``code``."""
+        return self.choose_item(services.catalogue.item(code))
+
+    def _applicant_step(self, backwards: bool = False) -> Step:
+        assert self.item is not None, "choose the item first"
+        if self.source is ApplicantSource.CHOSEN:
+            return ChooseApplicantStep(
+                item_code=self.item.code, item_name=self.item.name, backwards=backwards
+            )
+        return CardStep(item_code=self.item.code, item_name=self.item.name, backwards=backwards)
+
+    def card_read(self, card: IdCard) -> ConfirmStep:
+        """An ID card was read: is this you?"""
+        self.applicant, self.keyed = applicant_from_card(card), False
+        return self._confirm_step()
+
+    def key_in(self) -> IdEntryStep:
+        """No card can be read: key the ID number instead."""
+        return IdEntryStep(purpose="application")
+
+    def keyed_id_number(self, text: str) -> Result:
+        """A keyed ID number, checked (还差 N 位, the check character): is this you?"""
+        error = check_keyed_id_number(text)
+        if error:
+            return FieldErrors((error,))
+        self.applicant, self.keyed = keyed_applicant(text), True
+        return self._confirm_step()
+
+    def _confirm_step(self, backwards: bool = False) -> ConfirmStep:
+        assert self.applicant is not None
+        return ConfirmStep(
+            name=self.applicant.name or self._unverified_name(),
+            id_number=self.applicant.id_number,
+            from_card=self.applicant.from_card,
+            backwards=backwards,
+        )
+
+    def _unverified_name(self) -> str:
+        return self.messages.get("id_entry.unverified_name")
+
+    def not_me(self) -> Step:
+        """不是我: forget the applicant; the card (or the pad) again."""
+        self.applicant = None
+        if self.keyed:
+            return IdEntryStep(purpose="application", backwards=True)
+        return self._applicant_step(backwards=True)
+
+    @uses_services()
+    def confirm(self, services: FlowServices) -> Result:
+        """是我本人: the draft is made (once for this applicant); its first field next."""
+        return self._draft(services)
+
+    @uses_services()
+    def choose_applicant(self, services: FlowServices, applicant: Applicant) -> Result:
+        """The applicant chosen by the front-end (an agent's villager): the draft is made."""
+        self.applicant, self.keyed = applicant, False
+        return self._draft(services)
+
+    def _draft(self, services: FlowServices) -> Result:
+        item, applicant = self.item, self.applicant
+        if item is None or applicant is None:
+            raise ValueError("an application needs its item and its applicant first")
+        if self.case_ids and self.drafted_for == applicant:
+            return self._first_step(services)  # back at 是我本人: the same draft
+        self._reset_draft()
+        record = applicant.record(self._unverified_name())
+        channel = {"channel": str(self.channel), "agent": self.agent}
+        if item.is_bundle:
+            started = services.cases.start_bundle(item.code, record, **channel)
+            self.bundle, self.bundle_id = started.bundle, started.bundle_id
+            self.case_ids = {i.code: started.case_ids[i.code] for i in started.bundle.items}
+            self.fields = started.bundle.form
+        else:
+            self.case_ids = {item.code: services.cases.new_draft(item.code, record, **channel)}
+            self.fields = item.form
+        self.drafted_for = applicant
+        return self._first_step(services)
+
+    # -- the form ----------------------------------------------------------------------------
+
+    def _first_step(self, services: FlowServices) -> Step:
+        return self._field_step(0) if self.fields else self._materials(services)
+
+    def _field_step(self, index: int, backwards: bool = False) -> FieldStep:
+        assert self.item is not None
+        f = self.fields[index]
+        value = self.values.get(f.name)
+        shown = "" if value is None else str(value)
+        if f.type == "date" and not shown:
+            shown = self.clock.now().astimezone(self.zone).date().isoformat()
+        at_counter = self.messages.get("form.at_counter")
+        options: tuple[str, ...] = ()
+        if f.type == "choice":
+            options = f.options
+        elif f.type == "address":
+            on_card = (self.applicant.address,) if self.applicant and self.applicant.address else ()
+            options = (*on_card, at_counter)
+        return FieldStep(
+            item_name=self.item.name,
+            field=f,
+            index=index,
+            total=len(self.fields),
+            value=shown,
+            options=options,
+            entry=keyed_entry(f),
+            at_counter=at_counter if f.type == "text" else "",
+            backwards=backwards,
+        )
+
+    def _index(self, name: str) -> int:
+        for index, f in enumerate(self.fields):
+            if f.name == name:
+                return index
+        raise KeyError(f"the form has no field {name!r}")
+
+    def _value_wrong(self, name: str, value: Any) -> Result | None:
+        missing = required_missing(self.fields[self._index(name)], value)
+        if missing:
+            return FieldErrors((missing,))
+        try:
+            validate_form(self.fields, {name: value}, complete=False)
+        except FormInvalid as exc:
+            return FieldErrors.of(exc)
+        return None
+
+    @uses_services(_value_wrong)
+    def enter(self, services: FlowServices, name: str, value: Any) -> Result:
+        """下一步 on field ``name``: its value is checked and kept in the draft; then the next
+        field, or the materials after the last."""
+        try:
+            cleaned = validate_form(self.fields, {**self.values, name: value}, complete=False)
+            if self.bundle_id:
+                services.cases.update_bundle_form(self.bundle_id, {name: value})
+            else:
+                (case_id,) = self.case_ids.values()
+                services.cases.update_form(case_id, {name: value})
+        except FormInvalid as exc:
+            return FieldErrors.of(exc)
+        self.values = cleaned
+        following = self._index(name) + 1
+        if following < len(self.fields):
+            return self._field_step(following)
+        return self._materials(services)
+
+    def previous(self, name: str) -> Step:
+        """上一步 on field ``name``: the field before it, or who applies before the first."""
+        index = self._index(name)
+        if index > 0:
+            return self._field_step(index - 1, backwards=True)
+        if self.source is ApplicantSource.CHOSEN:
+            return self._applicant_step(backwards=True)
+        return self._confirm_step(backwards=True)
+
+    def _form_filled(self) -> Result | None:
+        return self._field_step(0) if self.fields else None
+
+    @uses_services(_form_filled)
+    def edit(self, services: FlowServices) -> Result:
+        """修改 on the review: the form again from its first field (the materials when the
+        item has no form)."""
+        return self._materials(services)
+
+    # -- materials, authorization, review, submit ----------------------------------------------
+
+    def _cases(self, services: FlowServices) -> list[Case]:
+        return [services.cases.case(case_id) for case_id in self.case_ids.values()]
+
+    def _materials(self, services: FlowServices) -> MaterialsStep:
+        assert self.item is not None
+        return MaterialsStep(
+            item_name=self.item.name, materials=self._checklist(self._cases(services))
+        )
+
+    def _checklist(self, cases: list[Case]) -> tuple[MaterialCheck, ...]:
+        """The drafts' checklist: a bundle's merged materials are lines ``0``, ``1``...,
+        ticked when every case needing them has them ticked."""
+        if self.bundle is None:
+            return cases[0].materials
+        lines = {
+            (code, m.code): m
+            for code, case in zip(self.case_ids, cases, strict=True)
+            for m in case.materials
+        }
+        merged = []
+        for i, m in enumerate(self.bundle.materials):
+            uses = [lines[use] for use in m.used_by if use in lines]
+            checked = all(line.checked for line in uses)
+            attached = min((line.attachments for line in uses), default=0)
+            merged.append(
+                MaterialCheck(str(i), m.name, m.originals, m.copies, m.required, checked, attached)
+            )
+        return tuple(merged)
+
+    @uses_services()
+    def materials_done(self, services: FlowServices, ticked: Collection[str]) -> Result:
+        """下一步 on the checklist: ``ticked`` (the codes of the lines ticked) is stored;
+        then the authorization (an agent's case) or the review."""
+        if self.bundle is None:
+            (case_id,) = self.case_ids.values()
+            for m in services.cases.case(case_id).materials:
+                services.cases.check_material(case_id, m.code, m.code in ticked)
+        else:
+            assert self.bundle_id is not None
+            for i, m in enumerate(self.bundle.materials):
+                services.cases.check_bundle_material(self.bundle_id, m, str(i) in ticked)
+        if self.channel is Channel.AGENT and not self.authorized:
+            assert self.item is not None
+            return AuthorizationStep(item_name=self.item.name)
+        return self._review(services)
+
+    @uses_services()
+    def authorize(
+        self, services: FlowServices, method: str, attachment_id: str | None = None
+    ) -> Result:
+        """The applicant authorised the agent (``signature``, with the consent attachment,
+        or ``id_card_present``): the review next."""
+        for case_id in self.case_ids.values():
+            services.cases.authorize(case_id, method, attachment_id)
+        self.authorized = True
+        return self._review(services)
+
+    def _review(self, services: FlowServices) -> ReviewStep:
+        assert self.item is not None
+        cases = self._cases(services)
+        stored = {name: value for case in cases for name, value in case.form.items()}
+        lines = tuple(ReviewLine(f.label, str(stored.get(f.name, "")), f.type) for f in self.fields)
+        ticked = tuple(m.name for m in self._checklist(cases) if m.checked)
+        first = cases[0]
+        return ReviewStep(
+            item_name=self.item.name,
+            applicant_name=first.applicant.get("name", ""),
+            id_number=first.summary.id_number,
+            lines=lines,
+            materials=ticked,
+        )
+
+    @uses_services()
+    def submit(self, services: FlowServices) -> Result:
+        """确认提交: every draft is submitted (a bundle's together); each receipt is built from
+        the stored case and printed."""
+        if self.bundle_id:
+            cases = services.cases.submit_bundle(self.bundle_id)
+        else:
+            (case_id,) = self.case_ids.values()
+            cases = [services.cases.submit(case_id)]
+        receipts = tuple(receipt_for(case, services.config) for case in cases)
+        prints = tuple(services.printer.receipt(receipt) for receipt in receipts)
+        self.submitted = ReceiptStep(receipts=receipts, prints=prints)
+        return self.submitted
