@@ -9,13 +9,10 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from kiosk.cli.main import main
-from kiosk.config import ENV_VAR
 from kiosk.core.catalogue import seed_dir
 from tests.platform_fixtures import RunningPlatform, running_platform
 
@@ -36,11 +33,6 @@ def hub(seed_platform: RunningPlatform) -> RunningPlatform:
     device_id = f"511502-S-{uuid.uuid4().hex[:8]}"
     secret = seed_platform.service.enroll(device_id)
     return dataclasses.replace(seed_platform, device_id=device_id, device_secret=secret)
-
-
-def bianmin(site: Path | str, *args: str) -> Result:
-    """``bianmin --config SITE ARGS`` in this process, as a shell sees it."""
-    return CliRunner().invoke(main, ["--config", str(site), *args], env={ENV_VAR: None})
 
 
 def one_line(result: Result, exit_code: int = 1) -> str:

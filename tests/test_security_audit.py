@@ -17,8 +17,7 @@ from offline_sync.audit_chain import GENESIS, entry_hash
 from offline_sync.clock import SystemClock
 from offline_sync.outbox import canonical_json
 from tests import platform_fixtures
-from tests.conftest import write_site
-from tests.security_fixtures import bianmin
+from tests.conftest import bianmin, write_site
 
 shared_platform = platform_fixtures.shared_platform
 platform = platform_fixtures.platform
@@ -78,7 +77,7 @@ def test_an_edited_entry_is_found(site_file, app):
     verdict = app.audit.verify()
     assert "entry #3: its content does not match its hash (changed)" in verdict.problems
     assert any("guard" in p for p in verdict.problems)
-    result = bianmin(site_file, "audit", "verify")
+    result = bianmin("audit", "verify", site_file=site_file)
     assert result.exit_code == 1 and "entry #3" in result.stdout
     (line,) = result.stderr.strip().splitlines()
     assert "tampered" in line
@@ -173,10 +172,13 @@ def test_what_exists_today_is_audited(site_file, app, config, tmp_path):
     """Revealing personal data (an export) and reprints leave an entry naming who did it."""
     job = app.printer.ticket(app.queue.take("social")).job_id  # no printer: journalled, failed
     app.close()
-    assert bianmin(site_file, "case", "list", "--reveal").exit_code == 0
-    assert bianmin(site_file, "case", "list").exit_code == 0  # masked: not an export
+    assert bianmin("case", "list", "--reveal", site_file=site_file).exit_code == 0
+    assert bianmin("case", "list", site_file=site_file).exit_code == 0  # masked: not an export
     paper = f"file://{tmp_path / 'paper.bin'}"
-    assert bianmin(site_file, "printer", "reprint", str(job), "--printer", paper).exit_code == 0
+    assert (
+        bianmin("printer", "reprint", str(job), "--printer", paper, site_file=site_file).exit_code
+        == 0
+    )
     again = build_app(config)
     try:
         actions = [(e.actor, e.action, e.detail) for e in again.audit.entries()]
@@ -209,17 +211,22 @@ def test_exports_backups_and_keys_from_the_shell_are_audited(site_file, app, con
     monkeypatch.setenv("BIANMIN_KEY_PASSPHRASE", "long enough passphrase")
     app.close()
     stick = config.data_dir.parent / "stick"
-    assert bianmin(site_file, "key", "export", "--out", str(stick / "k.bianmin-key")).exit_code == 0
-    made = bianmin(site_file, "backup", "now", "--json")
+    assert (
+        bianmin(
+            "key", "export", "--out", str(stick / "k.bianmin-key"), site_file=site_file
+        ).exit_code
+        == 0
+    )
+    made = bianmin("backup", "now", "--json", site_file=site_file)
     assert made.exit_code == 0, made.output
     path = json.loads(made.stdout)["path"]
-    restored = bianmin(site_file, "backup", "restore", path, "--yes")
+    restored = bianmin("backup", "restore", path, "--yes", site_file=site_file)
     assert restored.exit_code == 0, restored.output
     (config.data_dir / "vault.key").unlink()
-    imported = bianmin(site_file, "key", "import", str(stick / "k.bianmin-key"))
+    imported = bianmin("key", "import", str(stick / "k.bianmin-key"), site_file=site_file)
     assert imported.exit_code == 0, imported.output
     bundle = config.data_dir.parent / "diag.zip"
-    assert bianmin(site_file, "diagnostics", "--out", str(bundle)).exit_code == 0
+    assert bianmin("diagnostics", "--out", str(bundle), site_file=site_file).exit_code == 0
     again = build_app(config)
     try:
         actions = [e.action for e in again.audit.entries()]

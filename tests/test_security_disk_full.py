@@ -21,8 +21,8 @@ from kiosk.config import load_config
 from offline_sync.clock import SystemClock
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, tiny_jpeg
-from tests.conftest import SITE_TOML
-from tests.security_fixtures import PENSION, bianmin
+from tests.conftest import SITE_TOML, bianmin
+from tests.security_fixtures import PENSION
 
 LEFTOVER_SUFFIXES = (".tmp", ".part", ".sealed")
 
@@ -100,16 +100,16 @@ def named_files(app) -> set[str]:
 def test_a_take_on_a_full_disk_is_one_line_and_loses_no_number(disk, tmp_path):
     site = site_on(disk, tmp_path)
     for expected in ("A001", "A002"):
-        taken = bianmin(site, "queue", "take", "social")
+        taken = bianmin("queue", "take", "social", site_file=site)
         assert taken.exit_code == 0 and expected in taken.output
     disk.fill()
-    refused = bianmin(site, "queue", "take", "social")
+    refused = bianmin("queue", "take", "social", site_file=site)
     assert refused.exit_code == 1, refused.output
     (line,) = refused.stderr.strip().splitlines()
     assert "disk is full" in line and "Traceback" not in refused.output
     assert leftovers(disk.root / "data") == []
     disk.free()
-    again = bianmin(site, "queue", "take", "social")
+    again = bianmin("queue", "take", "social", site_file=site)
     assert again.exit_code == 0 and "A003" in again.output, "the refused take used no number"
 
 
@@ -183,7 +183,7 @@ def test_a_sync_that_fills_the_disk_stops_with_one_line_and_delivers_exactly_onc
         assert app.outbox.counts()["dead"] == 0
     finally:
         app.close()
-    refused = bianmin(site, "sync", "--once", "--deadline", "2")
+    refused = bianmin("sync", "--once", "--deadline", "2", site_file=site)
     assert refused.exit_code == 1 and "Traceback" not in refused.output
     assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     disk.free()
@@ -208,10 +208,10 @@ def test_a_sync_that_fills_the_disk_stops_with_one_line_and_delivers_exactly_onc
 
 def test_submissions_from_a_shell_on_a_full_disk_are_one_line_and_leave_no_file(disk, tmp_path):
     site = site_on(disk, tmp_path)
-    seeded = bianmin(site, "demo", "seed", "--cases", "2", "--attachments", "2")
+    seeded = bianmin("demo", "seed", "--cases", "2", "--attachments", "2", site_file=site)
     assert seeded.exit_code == 0, seeded.output
     disk.fill(room=96 * 1024)
-    refused = bianmin(site, "demo", "seed", "--cases", "20", "--attachments", "20")
+    refused = bianmin("demo", "seed", "--cases", "20", "--attachments", "20", site_file=site)
     assert refused.exit_code == 1, refused.output
     (line,) = refused.stderr.strip().splitlines()
     assert "full" in line and "Traceback" not in refused.output

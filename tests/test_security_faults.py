@@ -9,8 +9,8 @@ import pytest
 
 from kiosk.config import ConfigError, load_config
 from kiosk.core.local_faults import describe_local_fault
-from tests.conftest import SITE_TOML, write_site
-from tests.security_fixtures import bianmin, one_line
+from tests.conftest import SITE_TOML, bianmin, write_site
+from tests.security_fixtures import one_line
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_site_rules_a_technician_can_break_are_named(tmp_path, replace, by, frag
     assert str(path) in message and "\n" not in message
     for fragment in fragments:
         assert fragment in message
-    line = one_line(bianmin(path, "queue", "status"), 2)
+    line = one_line(bianmin("queue", "status", site_file=path), 2)
     assert line.startswith("bianmin: config: ") and fragments[0] in line
 
 
@@ -66,7 +66,7 @@ def test_a_config_file_that_is_not_utf8_is_named(tmp_path, encode):
     path.write_bytes(encode(SITE_TOML.format(data_dir=tmp_path / "data")))
     with pytest.raises(ConfigError, match="not UTF-8 text.*save the file as UTF-8"):
         load_config(path)
-    line = one_line(bianmin(path, "status"), 2)
+    line = one_line(bianmin("status", site_file=path), 2)
     assert str(path) in line and "UTF-8" in line
 
 
@@ -104,12 +104,12 @@ def full_store(tmp_path):
 def test_db_check_on_a_damaged_page_is_one_line_and_exit_1(full_store, page):
     site, store_file = full_store
     damage(store_file, page)
-    result = bianmin(site, "db", "check")
+    result = bianmin("db", "check", site_file=site)
     line = one_line(result, 1)
     assert "damaged" in line and "backup" in line
     assert "integrity_check:" in result.stdout
     assert "integrity_check: ok" not in result.stdout
-    as_json = bianmin(site, "db", "check", "--json")
+    as_json = bianmin("db", "check", "--json", site_file=site)
     assert as_json.exit_code == 1 and '"ok": false' in as_json.stdout
 
 
@@ -117,14 +117,14 @@ def test_any_command_on_a_damaged_store_is_one_line(full_store):
     site, store_file = full_store
     damage(store_file, 3)
     for command in (["status"], ["queue", "status"], ["sync", "dead-letters"]):
-        line = one_line(bianmin(site, *command), 1)
+        line = one_line(bianmin(*command, site_file=site), 1)
         assert "damaged" in line and "db check" in line
 
 
 def test_a_store_that_is_not_a_store_at_all(full_store):
     site, store_file = full_store
     store_file.write_bytes(b"PK\x03\x04 a zip file copied over the store" + b"\0" * 5000)
-    line = one_line(bianmin(site, "db", "check"), 1)
+    line = one_line(bianmin("db", "check", site_file=site), 1)
     assert str(store_file) in line and "not a database" in line
 
 

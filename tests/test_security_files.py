@@ -12,8 +12,8 @@ from kiosk.config import load_config
 from kiosk.core.privacy.files import prepare_data_dir
 from kiosk.core.voice import Voice
 from tests.cases_fixtures import applicant, tiny_jpeg
-from tests.conftest import write_site
-from tests.security_fixtures import PENSION, bianmin, one_line
+from tests.conftest import bianmin, write_site
+from tests.security_fixtures import PENSION, one_line
 
 
 def modes(root: Path) -> dict[str, int]:
@@ -94,14 +94,14 @@ def test_a_data_directory_that_cannot_be_created_is_one_line(tmp_path):
         site.read_text(encoding="utf-8").replace(str(tmp_path / "data"), str(blocker / "data")),
         encoding="utf-8",
     )
-    line = one_line(bianmin(site, "queue", "take", "social"))
+    line = one_line(bianmin("queue", "take", "social", site_file=site))
     assert str(blocker / "data") in line and "[site] data_dir" in line
 
 
 def test_the_data_directory_itself_may_be_a_file_by_mistake(tmp_path):
     config = load_config(write_site(tmp_path))
     config.data_dir.write_text("not a directory")
-    assert "is not a directory" in one_line(bianmin(config.source, "status"))
+    assert "is not a directory" in one_line(bianmin("status", site_file=config.source))
 
 
 def test_prepare_data_dir_leaves_symlinks_alone(tmp_path):

@@ -20,8 +20,8 @@ from offline_sync.clock import SystemClock
 from offline_sync.vault import KEY_FILE, KEY_ID_META, KeyMissing, Vault, WrongKey
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, tiny_jpeg
-from tests.conftest import write_site
-from tests.security_fixtures import PENSION, bianmin, one_line
+from tests.conftest import bianmin, write_site
+from tests.security_fixtures import PENSION, one_line
 
 seed_platform = security_fixtures.seed_platform
 hub = security_fixtures.hub
@@ -67,7 +67,7 @@ def test_a_populated_store_without_its_key_refuses_to_start_and_recovers_with_it
     assert "\n" not in line and str(key) in line and "put back" in line
     assert not key.exists(), "no new key is made for a store that holds sealed records"
     for command in (["case", "list"], ["sync", "--once", "--deadline", "5"], ["status"]):
-        one_line_failure(bianmin(site, *command), str(key), "put back")
+        one_line_failure(bianmin(*command, site_file=site), str(key), "put back")
     assert not key.exists()
 
     # Another device's key (a restore from the wrong backup) is refused by its id.
@@ -75,10 +75,10 @@ def test_a_populated_store_without_its_key_refuses_to_start_and_recovers_with_it
     shutil.copy(tmp_path / "elsewhere" / KEY_FILE, key)
     with pytest.raises(WrongKey, match="did not seal the store"):
         build_app(config, SystemClock())
-    one_line_failure(bianmin(site, "case", "list"), "did not seal the store")
+    one_line_failure(bianmin("case", "list", site_file=site), "did not seal the store")
 
     shutil.copy(saved, key)
-    assert bianmin(site, "case", "list").exit_code == 0
+    assert bianmin("case", "list", site_file=site).exit_code == 0
     app = build_app(config, SystemClock())
     try:
         engine = app.sync.engine(app.store)
@@ -104,7 +104,7 @@ def test_the_store_records_the_key_id_never_the_key(config, app):
 
 def test_an_empty_store_opened_before_the_first_start_gets_a_key(config):
     """``db check`` on a new site creates the store file with no key: no false refusal."""
-    checked = bianmin(config.source, "db", "check")
+    checked = bianmin("db", "check", site_file=config.source)
     assert checked.exit_code == 0, checked.output
     assert not (config.data_dir / KEY_FILE).exists()
     app = build_app(config)
@@ -160,7 +160,7 @@ def test_a_record_this_device_cannot_unseal_stops_the_push_and_is_never_dead(tmp
         assert status.dead_letters == 0 and status.pending_records == 3
         assert f"#{seq}" in status.last_error and "cannot be unsealed" in status.last_error
         assert "\n" not in status.last_error
-        text = bianmin(site, "status")
+        text = bianmin("status", site_file=site)
         assert text.exit_code == 0 and "cannot be unsealed" in text.output
 
         with app.store.transaction() as conn:  # the technician restores the row
@@ -201,7 +201,7 @@ def test_the_kiosk_refuses_before_its_window_opens(config, app):
     app.queue.take("social")
     app.close()
     (config.data_dir / KEY_FILE).unlink()
-    result = bianmin(Path(config.source), "ui", "run", "--windowed")
+    result = bianmin("ui", "run", "--windowed", site_file=Path(config.source))
     one_line_failure(result, KEY_FILE, "put back")
     assert not (config.data_dir / "kivy").exists(), "no Kivy set-up for a store it cannot read"
 

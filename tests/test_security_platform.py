@@ -20,9 +20,9 @@ from kiosk.app import build_app
 from kiosk.config import load_config
 from offline_sync.client import MAX_ANSWER_BYTES, MAX_CURSOR_CHARS, MAX_RETRY_AFTER_S
 from offline_sync.clock import SystemClock
-from tests.conftest import write_site
+from tests.conftest import bianmin, write_site
 from tests.hostile_platform import Answer, HostilePlatform, hostile_platform
-from tests.security_fixtures import bianmin, one_line
+from tests.security_fixtures import one_line
 
 MiB = 1024 * 1024
 
@@ -121,7 +121,7 @@ def test_a_platform_that_drips_is_cut_at_the_deadline(device, hostile):
 
     hostile.on("POST", "/api/v1/records", drip)
     started = time.monotonic()
-    result = bianmin(device.site, "sync", "--once", "--deadline", "2")
+    result = bianmin("sync", "--once", "--deadline", "2", site_file=device.site)
     elapsed = time.monotonic() - started
     assert elapsed < 2 + 1.5, f"{elapsed:.1f} s for a 2 s deadline"
     line = one_line(result)
@@ -147,7 +147,7 @@ def test_retry_after_is_capped_and_status_shows_the_next_try(device, hostile, re
     )
     before = datetime.now(UTC)
     _report, status = run(device)
-    shown = json.loads(bianmin(device.site, "status", "--json").stdout)["next_attempt_at"]
+    shown = json.loads(bianmin("status", "--json", site_file=device.site).stdout)["next_attempt_at"]
     assert shown == status.next_attempt_at
     next_try = datetime.fromisoformat(shown)
     assert next_try <= before + timedelta(seconds=MAX_RETRY_AFTER_S + 5)
@@ -155,7 +155,7 @@ def test_retry_after_is_capped_and_status_shows_the_next_try(device, hostile, re
 
 
 def test_status_shows_no_next_try_when_nothing_waits(device):
-    shown = json.loads(bianmin(device.site, "status", "--json").stdout)
+    shown = json.loads(bianmin("status", "--json", site_file=device.site).stdout)
     assert shown["next_attempt_at"] is None
 
 
@@ -170,7 +170,7 @@ def test_an_oversized_cursor_is_never_stored_and_the_refusal_is_in_status(device
     report, status = run(device)
     assert not report.complete and status.cursor is None
     assert "cursor" in status.last_error and "\n" not in status.last_error
-    text = bianmin(device.site, "status")
+    text = bianmin("status", site_file=device.site)
     assert text.exit_code == 0 and "cursor" in text.stdout
     hostile.on("GET", "/api/v1/changes", lambda _r: Answer.json(page | {"cursor": "c1"}))
     engine = device.sync.engine(device.store)

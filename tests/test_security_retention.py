@@ -15,8 +15,8 @@ from kiosk.core.receipts import AcceptanceReceipt
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, id_number, tiny_jpeg
 from tests.clocks import ManualClock
-from tests.conftest import write_site
-from tests.security_fixtures import PENSION, PENSION_FORM, bianmin
+from tests.conftest import bianmin, write_site
+from tests.security_fixtures import PENSION, PENSION_FORM
 
 seed_platform = security_fixtures.seed_platform
 hub = security_fixtures.hub
@@ -112,10 +112,10 @@ def test_a_case_the_platform_completed_is_purged_after_retain_days(tmp_path, hub
         assert entry.actor == "kiosk" and entry.detail["cases"] == 1
     finally:
         app.close()
-    status = json.loads(bianmin(site, "status", "--json").stdout)
+    status = json.loads(bianmin("status", "--json", site_file=site).stdout)
     assert status["privacy"]["purged"]["cases"] == 1
     assert status["privacy"]["retain_days"] == 30 and status["privacy"]["last_purge_at"]
-    assert "1 cases" in bianmin(site, "status").stdout
+    assert "1 cases" in bianmin("status", site_file=site).stdout
 
 
 @pytest.mark.parametrize(
@@ -167,11 +167,11 @@ def test_retain_days_comes_from_the_site_file_and_the_cli_purges_by_hand(tmp_pat
         finish_locally(app, case_id, "completed", days_ago=8)
     finally:
         app.close()
-    result = bianmin(site, "privacy", "purge", "--json")
+    result = bianmin("privacy", "purge", "--json", site_file=site)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["purged"]["cases"] == 1 and report["retain_days"] == 7
-    text = bianmin(site, "privacy", "purge")
+    text = bianmin("privacy", "purge", site_file=site)
     assert text.exit_code == 0 and "purged 0 finished cases" in text.stdout
 
 
