@@ -14,7 +14,7 @@ import pytest
 from click.testing import Result
 
 from kiosk.core.catalogue import seed_dir
-from tests.platform_fixtures import RunningPlatform, running_platform
+from kiosk.demo.platform import RunningPlatform, running_platform
 
 PENSION = "511500-0101-01"
 PENSION_FORM = {"phone": "13908171234", "address": "翠屏区李庄镇高石村3组", "grade": "300元"}
