@@ -119,6 +119,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     store, vault = open_site(config)
     sync = SyncService(
+        store=store,
         open_store=lambda: open_store(config),
         vault=vault,
         data_dir=config.data_dir,

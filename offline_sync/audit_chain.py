@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from offline_sync.outbox import canonical_json
+from offline_sync.contract import canonical_json
 from offline_sync.sm3 import sm3_hex
 
 KIND = "audit_event"

@@ -15,7 +15,7 @@ from kiosk.config import load_config
 from kiosk.core.audit import AuditError, shell_actor
 from offline_sync.audit_chain import GENESIS, entry_hash
 from offline_sync.clock import SystemClock
-from offline_sync.outbox import canonical_json
+from offline_sync.contract import canonical_json
 from tests import platform_fixtures
 from tests.conftest import bianmin, write_site
 

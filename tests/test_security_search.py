@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.search_text import MAX_QUERY_CHARS, _pinyin_syllables, build_match, segment_pinyin
+from kiosk.core.catalogue.search_text import (
+    MAX_QUERY_CHARS,
+    _pinyin_syllables,
+    build_match,
+    segment_pinyin,
+)
 
 PIECES = ["nge", "ana", "xian", "a", "n", "g", "e", "er", "yang", "lao", "zhang", "v", "q"]
 

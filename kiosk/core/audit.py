@@ -29,7 +29,8 @@ from sqlite_utils import Migrations
 
 from offline_sync.audit_chain import GENESIS, KIND, MAX_DETAIL_BYTES, MAX_NAME, entry_hash
 from offline_sync.clock import Clock
-from offline_sync.outbox import Outbox, canonical_json
+from offline_sync.contract import canonical_json
+from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.vault import VaultError
 

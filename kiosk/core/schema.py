@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.core import audit, catalogue_schema, printing_schema, queue_schema
+from kiosk.core import audit, printing_schema, queue_schema
 from kiosk.core.cases import schema as cases_schema
+from kiosk.core.catalogue import schema as catalogue_schema
 from kiosk.core.privacy import retention
 from offline_sync import outbox
 from offline_sync.store import store_migrations
