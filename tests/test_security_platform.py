@@ -18,8 +18,10 @@ import pytest
 
 from kiosk.app import build_app
 from kiosk.config import load_config
+from kiosk.core.catalogue import seed_dir
 from offline_sync.client import MAX_ANSWER_BYTES, MAX_CURSOR_CHARS, MAX_RETRY_AFTER_S
 from offline_sync.clock import SystemClock
+from offline_sync.contract import load_catalogue
 from tests.conftest import bianmin, write_site
 from tests.hostile_platform import Answer, HostilePlatform, hostile_platform
 from tests.security_fixtures import one_line
@@ -181,22 +183,10 @@ def test_an_oversized_cursor_is_never_stored_and_the_refusal_is_in_status(device
 
 
 def catalogue_change(seq: int, **item) -> dict:
-    base = {
-        "code": f"511500-0999-{seq:02d}",
-        "name": "测试事项",
-        "version": 1,
-        "theme": "社会保障",
-        "department": "县人社局",
-        "promised_days": 5,
-        "conditions": ["年满60周岁"],
-        "materials": [
-            {"code": "M01", "name": "身份证", "originals": 1, "copies": 1, "required": True}
-        ],
-        "form": [],
-        "reach": "province",
-        "agent_allowed": True,
-    }
-    return {"seq": seq, "type": "catalogue_item", "data": base | item}
+    """A ``catalogue_item`` change: a packaged item under a new code, with ``item`` over it."""
+    base = next(i for i in load_catalogue(seed_dir()) if not i["bundle_items"])
+    data = base | {"code": f"511500-0999-{seq:02d}", "name": "测试事项"} | item
+    return {"seq": seq, "type": "catalogue_item", "data": data}
 
 
 @pytest.mark.parametrize(
@@ -221,7 +211,8 @@ def test_catalogue_fields_are_bounded_within_the_deadline(device, hostile, item)
             200, {"Content-Encoding": "gzip", "Content-Type": "application/json"}, body
         ),
     )
-    (report, status), _peak, seconds = measured(lambda: run(device, deadline_s=5))
-    assert seconds < 5
+    started = time.monotonic()
+    report, status = run(device, deadline_s=5)
+    assert time.monotonic() - started < 5
     assert report.changes_rejected == 1 and report.changes_applied == 1
     assert device.catalogue.item(good["data"]["code"]).name == "测试事项"

@@ -53,6 +53,8 @@ def years_between(born: date, day: date) -> int:
 
 def has_unsafe_characters(text: str) -> bool:
     """True when ``text`` holds a control, format (U+202E ...), separator or unassigned character."""
+    if text.isprintable():  # at C speed: no character of those categories (nor a Zs space)
+        return False
     return any(unicodedata.category(ch) in _UNSAFE_CATEGORIES for ch in text)
 
 

@@ -83,6 +83,7 @@ class SyncEngine:
         self._results = PushResults(store, settings.policy, self.rng)
         self._interrupt = threading.Event()
         self._batch_records = self.settings.batch_records
+        self._end = 0.0  # the running run_once's deadline, on the engine's clock
 
     # -- public --------------------------------------------------------------
 
@@ -94,7 +95,7 @@ class SyncEngine:
         ``next_attempt_in_s`` set.
         """
         report = SyncReport()
-        end = self.clock.monotonic() + deadline_s
+        end = self._end = self.clock.monotonic() + deadline_s
         while not self._interrupt.is_set() and self.clock.monotonic() < end:
             delay = read_health(self.store.conn).wait_s(self._now())
             if delay > 0 and not self._sleep_within(delay, end, wait, report):
@@ -193,7 +194,7 @@ class SyncEngine:
         pending = push.attachments_to_upload(self.store.conn, wanted)
         if not pending:
             return records
-        outcomes = self._uploader.upload_all(pending)
+        outcomes = self._uploader.upload_all(pending, self._left())
         broken = self._results.record_uploads(outcomes, self._now_text(), report)
         if broken:
             dead = []
@@ -297,9 +298,15 @@ class SyncEngine:
     # -- plumbing ------------------------------------------------------------
 
     def _platform(self) -> PlatformClient:
+        """The client, its requests bounded by what is left of this run's deadline."""
         if self._client is None:
             self._client = self._connect()
+        self._client.set_deadline(self._left())
         return self._client
+
+    def _left(self) -> float:
+        """Seconds left of the run's deadline."""
+        return self._end - self.clock.monotonic()
 
     def _next_record_due_in(self) -> float | None:
         """Seconds until the next pending record is due, or None when none is pending."""

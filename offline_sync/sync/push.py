@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -209,13 +210,17 @@ class Uploader:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def upload_all(self, attachments: list[PendingAttachment]) -> list[UploadOutcome]:
-        """Upload each attachment (resuming partial uploads); one outcome per attachment."""
+    def upload_all(
+        self, attachments: list[PendingAttachment], deadline_s: float | None = None
+    ) -> list[UploadOutcome]:
+        """Upload each attachment (resuming partial uploads) within ``deadline_s`` seconds;
+        one outcome per attachment."""
         if not attachments:
             return []
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="sync-upload")
-        return list(self._pool.map(self._upload_one, attachments))
+        end = None if deadline_s is None else time.monotonic() + deadline_s
+        return list(self._pool.map(lambda a: self._upload_one(a, end), attachments))
 
     def _client(self) -> PlatformClient:
         client = getattr(self._local, "client", None)
@@ -225,15 +230,17 @@ class Uploader:
                 self._clients.append(client)
         return client
 
-    def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
+    def _upload_one(self, attachment: PendingAttachment, end: float | None) -> UploadOutcome:
         try:
             data = read_attachment(self._vault, self._data_dir, attachment)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
         except UnreadableRecord as exc:
             return UploadOutcome(attachment, exc)
+        client = self._client()
+        client.set_deadline(None if end is None else end - time.monotonic())
         try:
-            self._client().upload(
+            client.upload(
                 attachment.attachment_id,
                 attachment.record_id,
                 data,
