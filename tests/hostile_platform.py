@@ -30,6 +30,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | Iterable[bytes] = b""
     pause_s: float = 0.0  # between pieces of an iterable body
+    raw: bool = False  # the body is the whole answer, status line and headers included
 
     @classmethod
     def json(cls, value: Any, status: int = 200, **headers: str) -> Answer:
@@ -138,6 +139,10 @@ class HostilePlatform:
                 self._send(answer)
 
             def _send(self, answer: Answer) -> None:
+                if answer.raw:
+                    self.close_connection = True
+                    self._write(answer, answer.body)
+                    return
                 self.send_response(answer.status)
                 pieces = [answer.body] if isinstance(answer.body, bytes) else answer.body
                 headers = dict(answer.headers)
@@ -149,6 +154,9 @@ class HostilePlatform:
                     self.send_header("Connection", "close")
                     self.close_connection = True
                 self.end_headers()
+                self._write(answer, pieces)
+
+            def _write(self, answer: Answer, pieces: Iterable[bytes]) -> None:
                 try:
                     for piece in pieces:
                         self.wfile.write(piece)

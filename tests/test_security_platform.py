@@ -130,6 +130,20 @@ def test_a_platform_that_drips_is_cut_at_the_deadline(device, hostile):
     assert "deadline" in line or "timed out" in line.lower()
 
 
+def test_a_platform_that_drips_its_headers_is_cut_at_the_deadline(device, hostile):
+    """The status line at once, then a header a byte at a time: no read is ever idle long."""
+    header = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
+
+    def drip(_request):
+        return Answer(body=(header[i : i + 1] for i in range(len(header))), pause_s=0.1, raw=True)
+
+    hostile.on("POST", "/api/v1/records", drip)
+    started = time.monotonic()
+    report, status = run(device, deadline_s=2)
+    assert time.monotonic() - started < 2 + 1.5 and not report.complete
+    assert "no complete answer" in status.last_error
+
+
 def test_a_platform_that_never_answers_is_cut_at_the_deadline(device, hostile):
     """Not a byte after the request: the read waits no longer than the deadline allows."""
     hostile.on("POST", "/api/v1/records", lambda _r: Answer(200, {}, iter([b""]), 30))
