@@ -31,6 +31,7 @@ from kiosk.core.privacy.files import prepare_data_dir
 from kiosk.core.privacy.retention import Retention
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.housekeeping import Housekeeping
 from kiosk.core.upkeep.watchdog import Watchdog
@@ -68,6 +69,7 @@ class Services:
     feedback: FeedbackService
     agents: AgentDirectory
     notices: Notices
+    alerts: StaffAlerts
     sync: SyncService
     audit: AuditLog
     privacy: Retention
@@ -139,6 +141,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
+    alerts = StaffAlerts(store, clock)
     audit = AuditLog(store, outbox, clock)
     return Services(
         config=config,
@@ -147,13 +150,24 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         vault=vault,
         outbox=outbox,
         queue=QueueService(store, outbox, config, clock),
-        printer=PrintService.from_config(config, store, vault, clock),
+        printer=PrintService.from_config(config, store, vault, clock, alerts=alerts),
         catalogue=catalogue,
         calendar=calendar,
-        cases=CaseService(store, vault, outbox, catalogue, calendar, clock, config.data_dir, zone),
+        cases=CaseService(
+            store,
+            vault,
+            outbox,
+            catalogue,
+            calendar,
+            clock,
+            config.data_dir,
+            zone,
+            reference_letters=config.site.letters,
+        ),
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
+        alerts=alerts,
         sync=sync,
         audit=audit,
         privacy=Retention(store, clock, config.data_dir, config.privacy.retain_days, audit),
