@@ -11,7 +11,7 @@ import pytest
 from kiosk.app import build_app, start_kiosk
 from kiosk.config import load_config
 from kiosk.core.cases.status import apply_case_status
-from kiosk.core.receipts import AcceptanceReceipt
+from kiosk.core.flows.application_steps import receipt_for
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, id_number, tiny_jpeg
 from tests.clocks import ManualClock
@@ -32,20 +32,7 @@ def submitted_case(app, name: str = "王秀英", seq: int = 123) -> str:
     app.cases.check_material(case_id, "M02")
     case = app.cases.submit(case_id)
     app.feedback.rate("case", case_id, 2, comment=f"{name}说窗口太慢")
-    app.printer.receipt(
-        AcceptanceReceipt(
-            case_id,
-            None,
-            case.item_name,
-            name,
-            case.summary.id_number,
-            [],
-            app.clock.now(),
-            10,
-            app.clock.now().date(),
-            "https://x/p",
-        )  # fmt: skip
-    )
+    app.printer.receipt(receipt_for(case, app.config, "社会保障", ("原件", "复印件")))
     return case_id
 
 
