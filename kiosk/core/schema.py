@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.core import audit, printing_schema, queue_schema, staff_alerts
+from kiosk.core import audit, printing_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
+from kiosk.core.hall import schema as hall_schema
 from kiosk.core.privacy import retention
+from kiosk.core.queue import schema as queue_schema
 from offline_sync import outbox
 from offline_sync.store import store_migrations
 from offline_sync.sync import schema as sync_schema
@@ -19,6 +21,7 @@ MIGRATION_SETS = [
     catalogue_schema.migrations,
     cases_schema.migrations,
     staff_alerts.migrations,
+    hall_schema.migrations,
     audit.migrations,
     retention.migrations,
 ]
