@@ -20,6 +20,7 @@ from kiosk.config import Config
 from kiosk.core.agents.accounts import AgentDirectory
 from kiosk.core.agents.keys import KeyRing
 from kiosk.core.appliers import appliers
+from kiosk.core.audit import AuditLog
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
@@ -27,6 +28,8 @@ from kiosk.core.feedback import FeedbackService
 from kiosk.core.hall.client import HallClient
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
+from kiosk.core.privacy.files import prepare_data_dir
+from kiosk.core.privacy.retention import Retention
 from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.staff_alerts import StaffAlerts
@@ -38,7 +41,7 @@ from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
 from offline_sync.sync import SyncReport, SyncService, SyncSettings, platform_connector
-from offline_sync.vault import Vault
+from offline_sync.vault import Vault, open_vault
 
 if TYPE_CHECKING:
     # Imported where they are built: an agent's tablet has no printer, scanner or voice, and
@@ -75,6 +78,8 @@ class Services:
     notices: Notices
     alerts: StaffAlerts
     sync: SyncService
+    audit: AuditLog
+    privacy: Retention
     housekeeping: Housekeeping
 
     def close(self) -> None:
@@ -90,6 +95,35 @@ class Services:
 def open_store(config: Config) -> Store:
     """Open the site's store file with every migration applied."""
     return Store.open(config.data_dir / STORE_FILE, MIGRATION_SETS)
+
+
+def open_site(config: Config) -> tuple[Store, Vault]:
+    """The site's store and the key ring of the vault that sealed it, in a private data directory.
+
+    Raises DataDirError, StoreError or VaultError (KeyMissing, WrongKey) with one line
+    that names the file and what to do; a store is never given a new key it cannot read.
+    """
+    tidied = prepare_data_dir(config.data_dir)
+    if tidied.modes_fixed or tidied.leftovers_removed:
+        log.info(
+            "data directory %s: %d modes made private, %d leftover temporary files removed",
+            config.data_dir,
+            tidied.modes_fixed,
+            tidied.leftovers_removed,
+        )
+    store = open_store(config)
+    try:
+        # The key ring opens agents' values too, while they are logged in.
+        return store, open_vault(config.data_dir, store, KeyRing)
+    except BaseException:
+        store.close()
+        raise
+
+
+def check_site(config: Config) -> None:
+    """Refuse to start early, before a window opens: the checks of :func:`open_site`."""
+    store, _vault = open_site(config)
+    store.close()
 
 
 def _sync_service(config: Config, clock: Clock, vault: Vault, store: Store) -> SyncService:
@@ -116,8 +150,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     from kiosk.core.printing import PrintService
 
     clock = clock or SystemClock()
-    vault = KeyRing.load_or_create(config.data_dir)  # opens agents' values while they are logged in
-    store = open_store(config)
+    store, vault = open_site(config)
     sync = _sync_service(config, clock, vault, store)
     # Every committed record nudges the sync worker, so it leaves now, not at the next interval.
     outbox = Outbox(store, vault, on_queued=sync.notify)
@@ -125,6 +158,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     calendar = WorkCalendar(store)
     zone = config.site.timezone
     alerts = StaffAlerts(store, clock)
+    audit = AuditLog(store, outbox, clock)
     return Services(
         config=config,
         clock=clock,
@@ -154,18 +188,41 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         notices=Notices(store, clock),
         alerts=alerts,
         sync=sync,
+        audit=audit,
+        privacy=Retention(store, clock, config.data_dir, config.privacy.retain_days, audit),
         housekeeping=Housekeeping(
-            [("backup", Backups.for_config(config, store.path, clock).run_if_due)]
+            [
+                ("backup", Backups.for_config(config, store.path, clock).run_if_due),
+                ("privacy purge", _privacy_chore(config, clock, vault, sync.notify)),
+            ]
         ),
     )
+
+
+def _privacy_chore(
+    config: Config, clock: Clock, vault: Vault, notify: Callable[[], None]
+) -> Callable[[], object]:
+    """The daily privacy purge as a chore: on the chores' thread, with a store of its own."""
+
+    def chore() -> object:
+        store = open_store(config)
+        try:
+            audit = AuditLog(store, Outbox(store, vault, on_queued=notify), clock)
+            retention = Retention(store, clock, config.data_dir, config.privacy.retain_days, audit)
+            return retention.purge_if_due("kiosk")
+        finally:
+            store.close()
+
+    return chore
 
 
 def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     """The services of a kiosk or tablet at start-up: built, tidied and running.
 
     Deletes attachment files a crash left without their row, starts background sync
-    when the platform link is configured and the chores (the nightly backup), and loads
-    the pinyin tables so that the first search a villager makes is as fast as the others.
+    when the platform link is configured and the chores (the nightly backup, the daily
+    privacy purge), and loads the pinyin tables so that the first search a villager makes
+    is as fast as the others.
     """
     services = build_app(config, clock)
     removed = services.cases.sweep_orphan_files()
@@ -341,8 +398,7 @@ def build_agent(
     from kiosk.core.agents.login import AgentLogin
 
     clock = clock or SystemClock()
-    vault = KeyRing.load_or_create(config.data_dir)
-    store = open_store(config)
+    store, vault = open_site(config)
     sync = _sync_service(config, clock, vault, store)
     catalogue = Catalogue(store)
     services = AgentServices(

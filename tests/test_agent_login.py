@@ -27,7 +27,7 @@ def test_the_right_pin_logs_in_and_opens_the_agents_key(tablet):  # noqa: F811
         tablet.services.vault.unseal(sealed)
     # The second login opens the same key (the wrap made at the first).
     again = tablet.login.log_in("A-0001", "135790")
-    assert again.vault.key_id == session.vault.key_id and again.vault.unseal(sealed) == "张桂英"
+    assert again.vault.ring_id == session.vault.ring_id and again.vault.unseal(sealed) == "张桂英"
 
 
 def test_five_wrong_pins_lock_the_account_for_fifteen_minutes(tablet):  # noqa: F811
@@ -88,7 +88,7 @@ def test_ten_wrong_pins_erase_the_key_after_a_warning(tablet):  # noqa: F811
     # The county resets the PIN on the platform; after a sync the agent starts again.
     tablet.feed(account("A-0001", "李代办", "112233"))
     fresh = tablet.log_in("A-0001", "112233")
-    assert fresh.vault.key_id != desk.vault.key_id and fresh.villagers.all() == []
+    assert fresh.vault.ring_id != desk.vault.ring_id and fresh.villagers.all() == []
 
 
 def test_an_inactive_or_unknown_account_cannot_log_in(tablet):  # noqa: F811
@@ -118,7 +118,7 @@ def test_a_pin_reset_asks_once_for_the_old_pin(tablet):  # noqa: F811
     assert again.villagers.get(person.villager_id).name == "张桂英"
     tablet.login.log_out(again.session)
     # From now on the new PIN alone opens the same key; the old one is refused.
-    assert tablet.log_in("A-0001", "864200").vault.key_id == desk.vault.key_id
+    assert tablet.log_in("A-0001", "864200").vault.ring_id == desk.vault.ring_id
     with pytest.raises(WrongPin):
         tablet.login.log_in("A-0001", "135790")
 
@@ -128,7 +128,7 @@ def test_starting_over_after_a_reset_leaves_the_old_work_sealed(tablet):  # noqa
     desk.villagers.add_keyed(id_number(), "张桂英")
     tablet.feed(account("A-0001", "李代办", "864200"))
     fresh = tablet.desk(tablet.login.log_in("A-0001", "864200", start_over=True))
-    assert fresh.vault.key_id != desk.vault.key_id and fresh.villagers.all() == []
+    assert fresh.vault.ring_id != desk.vault.ring_id and fresh.villagers.all() == []
 
 
 def test_the_login_list_shows_agents_enrolled_on_this_tablet(tablet):  # noqa: F811

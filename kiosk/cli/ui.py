@@ -26,7 +26,16 @@ def run(ctx: click.Context, windowed: bool) -> None:
     config = load_config(ctx)
     if windowed:
         config = dataclasses.replace(config, ui=dataclasses.replace(config.ui, fullscreen=False))
+    from kiosk.app import check_site
+    from kiosk.core.privacy.files import DataDirError
     from kiosk.ui.kivy_env import UiSetupError
+    from offline_sync.store import StoreError
+    from offline_sync.vault import VaultError
+
+    try:  # a store without its key must not get as far as a window
+        check_site(config)
+    except (DataDirError, StoreError, VaultError) as exc:
+        raise Failure(str(exc)) from None
 
     try:
         if config.ui.mode == "agent":  # the proxy agent's tablet (docs/agent.md)

@@ -292,5 +292,6 @@ class KioskApp(App):
     def technician_exit(self) -> None:
         """The technician gave the right PIN: leave the kiosk."""
         log.warning("technician exit with PIN")
+        self.call(lambda services: services.audit.record("technician", "kiosk.technician_exit"))
         self._exiting = True
         self.stop()

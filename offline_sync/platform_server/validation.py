@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from offline_sync import audit_chain
 from offline_sync.contract import (
     ADDRESS_SOURCES,
     AUTHORIZATION_METHODS,
@@ -298,6 +299,14 @@ def check_ticket_event(body: dict[str, Any]) -> None:
         raise Invalid("priority", "must be true or false")
     if "channel" in body and body["channel"] not in TICKET_CHANNELS:  # an extension
         raise Invalid("channel", "must be one of " + ", ".join(TICKET_CHANNELS))
+
+
+def check_audit_event(body: dict[str, Any]) -> None:
+    """An entry of a device's audit log (an extension): sound, and its SM3 hash matches."""
+    problem = audit_chain.body_problem(body)
+    if problem is not None:
+        raise Invalid(*problem)
+    _timestamp(body, "at")
 
 
 def _string(obj: dict[str, Any], key: str, where: str | None = None) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
 from offline_sync.contract import canonical_json
-from offline_sync.vault import Vault, VaultError, VaultLocked
+from offline_sync.plain import one_line
+from offline_sync.vault import KEY_FILE, Vault, VaultError, VaultLocked
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
 # A pending record whose earlier revisions have all been answered (a revision never
@@ -72,7 +74,9 @@ def next_batch(
     """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed.
 
     A revision is sent only once the platform has answered for every earlier revision
-    of the same record, so a later one never overtakes it.
+    of the same record, so a later one never overtakes it. A record this device cannot
+    unseal raises UnreadableRecord: it is this device's fault, never the record's, so the
+    push stops instead of moving the record to the dead letters.
     """
     rows = conn.execute(
         f"SELECT seq, kind, record_id, revision, body FROM outbox AS o WHERE {_SENDABLE}"
@@ -93,8 +97,10 @@ def next_batch(
             locked.append(seq)
             continue
         except (VaultError, ValueError) as exc:
-            unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
-            continue
+            raise UnreadableRecord(
+                f"outbox record #{seq} ({kind} {record_id}) cannot be unsealed on this device"
+                f" ({exc}); the push waits: check {KEY_FILE} and the store (bianmin db check)"
+            ) from None
         wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
         record_size = wire_size(wire)
         if record_size + _BATCH_OVERHEAD > max_bytes:
@@ -156,6 +162,14 @@ def attachments_to_upload(
     return found
 
 
+class UnreadableRecord(Exception):
+    """This device cannot unseal a record or attachment it queued itself (a local fault).
+
+    The push stops with this error in the sync status until a technician mends the key or
+    the store; the record stays pending and nothing goes to the dead letters.
+    """
+
+
 class LocalAttachmentError(Exception):
     """The attachment's file on this device is missing or damaged: it can never be sent."""
 
@@ -170,7 +184,11 @@ class UploadOutcome:
 
 
 def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment) -> bytes:
-    """The attachment's plaintext, checked against its recorded size and digest."""
+    """The attachment's plaintext, checked against its recorded size and digest.
+
+    LocalAttachmentError when the file is gone or does not match (it can never be sent);
+    UnreadableRecord when this device cannot unseal it (the push waits).
+    """
     path = Path(data_dir) / attachment.path
     try:
         data = vault.unseal_bytes(path.read_bytes())
@@ -179,7 +197,10 @@ def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment)
     except VaultLocked:
         raise
     except VaultError as exc:
-        raise LocalAttachmentError(f"{path}: {exc}") from None
+        raise UnreadableRecord(
+            f"{path}: the attachment cannot be unsealed on this device ({exc}); the push"
+            f" waits: check {KEY_FILE}"
+        ) from None
     if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise LocalAttachmentError(f"{path}: the file does not match its recorded size and sha256")
     return data
@@ -200,13 +221,17 @@ class Uploader:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def upload_all(self, attachments: list[PendingAttachment]) -> list[UploadOutcome]:
-        """Upload each attachment (resuming partial uploads); one outcome per attachment."""
+    def upload_all(
+        self, attachments: list[PendingAttachment], deadline_s: float | None = None
+    ) -> list[UploadOutcome]:
+        """Upload each attachment (resuming partial uploads) within ``deadline_s`` seconds;
+        one outcome per attachment."""
         if not attachments:
             return []
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="sync-upload")
-        return list(self._pool.map(self._upload_one, attachments))
+        end = None if deadline_s is None else time.monotonic() + deadline_s
+        return list(self._pool.map(lambda a: self._upload_one(a, end), attachments))
 
     def _client(self) -> PlatformClient:
         client = getattr(self._local, "client", None)
@@ -216,15 +241,19 @@ class Uploader:
                 self._clients.append(client)
         return client
 
-    def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
+    def _upload_one(self, attachment: PendingAttachment, end: float | None) -> UploadOutcome:
         try:
             data = read_attachment(self._vault, self._data_dir, attachment)
         except VaultLocked as exc:
             return UploadOutcome(attachment, exc)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
+        except UnreadableRecord as exc:
+            return UploadOutcome(attachment, exc)
+        client = self._client()
+        client.set_deadline(None if end is None else end - time.monotonic())
         try:
-            self._client().upload(
+            client.upload(
                 attachment.attachment_id,
                 attachment.record_id,
                 data,
@@ -264,4 +293,4 @@ def describe_error(result: dict[str, Any]) -> str:
     status = result.get("status", "")
     code = error.get("code", "")
     parts = (status, code if code != status else "", error.get("message", ""))
-    return ": ".join(part for part in parts if part)
+    return one_line(": ".join(str(part) for part in parts if part))

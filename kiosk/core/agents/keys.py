@@ -47,7 +47,7 @@ class AgentVault(Vault):
             raise VaultError("an agent key id is 8 bytes")
         super().__init__(sm4_key, index_key)
         self.device = device
-        self.key_id = key_id
+        self.ring_id = key_id  # names this agent's key in sealed values and in the key ring
         self.prefix = KEYED_VERSION + key_id
         self._material = sm4_key + index_key
 
@@ -72,7 +72,7 @@ class AgentVault(Vault):
     @property
     def key_hex(self) -> str:
         """The key id in hex, as the store names it."""
-        return self.key_id.hex()
+        return self.ring_id.hex()
 
 
 class KeyRing(Vault):
@@ -86,7 +86,7 @@ class KeyRing(Vault):
     def unlock(self, vault: AgentVault) -> None:
         """Open this agent's values to the ring (their login)."""
         with self._lock:
-            self._unlocked[vault.key_id] = vault
+            self._unlocked[vault.ring_id] = vault
 
     def lock(self, key_id: bytes) -> None:
         """Close them again (logout, idle lock); locked already is fine."""

@@ -283,7 +283,7 @@ class AgentLogin:
 
     def log_out(self, session: AgentSession) -> None:
         """Close the agent's data key (logout, idle lock, suspend)."""
-        self.keyring.lock(session.vault.key_id)
+        self.keyring.lock(session.vault.ring_id)
         log.info("agent %s logged out", session.agent_id)
 
     def check(self, session: AgentSession) -> None:
