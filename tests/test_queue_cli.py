@@ -73,3 +73,16 @@ def test_a_queue_command_does_not_load_the_pinyin_tables(site_file):
         [sys.executable, "-c", code], env=cli_env(site_file), capture_output=True, text=True
     )
     assert done.stdout.splitlines()[-1] == "False", done.stderr
+
+
+def test_cancel_from_a_shell_takes_the_number_out_of_the_line(site_file):
+    for _ in range(2):
+        assert run(site_file, "queue", "take", "civil").exit_code == 0
+    cancelled = run(site_file, "queue", "cancel", "B001", "--json")
+    assert cancelled.exit_code == 0, cancelled.stderr
+    assert json.loads(cancelled.stdout)["state"] == "cancelled"
+    again = run(site_file, "queue", "cancel", "B001")
+    assert again.exit_code == 1 and "B001" in again.stderr
+    assert "B002" in run(site_file, "queue", "call", "3号窗口", "--service", "civil").stdout
+    status = json.loads(run(site_file, "queue", "status", "--json").stdout)
+    assert {row["service"]: row["waiting"] for row in status}["civil"] == 0

@@ -268,3 +268,102 @@ def test_numbering_and_call_order_hold_for_any_session(tmp_path_factory, script)
             assert numbers == list(range(1, len(numbers) + 1))
     finally:
         app.close()
+
+
+def _app_with(tmp_path, extra: str, clock: ManualClock, hours: tuple[str, str, str] | None = None):
+    """Services on the test site plus ``extra`` TOML, with (open, close, days) when given."""
+    from kiosk.config import load_config
+    from tests.conftest import write_site
+
+    path = write_site(tmp_path, extra)
+    if hours:
+        text = path.read_text(encoding="utf-8")
+        for old, new in zip(('"00:00"', '"24:00"', "[1, 2, 3, 4, 5, 6, 7]"), hours, strict=True):
+            text = text.replace(old, new if new.startswith("[") else f'"{new}"', 1)
+        path.write_text(text, encoding="utf-8")
+    return build_app(load_config(path), clock)
+
+
+def test_no_numbers_on_a_day_the_hall_is_closed(tmp_path):
+    # 08:30 to 17:30, Monday to Friday: a Saturday or Sunday morning is closed.
+    clock = ManualClock(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))  # Saturday 10:00 local
+    app = _app_with(tmp_path, "", clock, hours=("08:30", "17:30", "[1, 2, 3, 4, 5]"))
+    try:
+        assert not app.queue.is_open()
+        with pytest.raises(QueueClosed):
+            app.queue.take("social")
+        clock.set(datetime(2026, 11, 29, 2, 0, tzinfo=UTC))  # Sunday 10:00
+        with pytest.raises(QueueClosed):
+            app.queue.take("social")
+        clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))  # Monday 10:00
+        assert app.queue.is_open() and app.queue.take("social").ticket_no == "A001"
+        clock.set(datetime(2026, 11, 30, 0, 29, tzinfo=UTC))  # Monday 08:29
+        assert not app.queue.is_open()
+        clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # Monday 08:30: just open
+        assert app.queue.is_open()
+        clock.set(datetime(2026, 11, 30, 9, 30, tzinfo=UTC))  # Monday 17:30: just closed
+        assert not app.queue.is_open()
+    finally:
+        app.close()
+
+
+def _serve(app, clock, counter: str, minutes: float) -> None:
+    ticket = app.queue.call(counter)
+    app.queue.serve(ticket.ticket_no)
+    clock.advance(minutes=minutes)
+    app.queue.done(ticket.ticket_no)
+
+
+def test_wait_estimate_uses_only_the_last_service_time_window_services(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\nservice_time_window = 2\n", clock)
+    try:
+        for _ in range(3):
+            app.queue.take("social")
+        for minutes in (30, 2, 2):  # the oldest service was slow, the last two quick
+            _serve(app, clock, "1号窗口", minutes)
+        app.queue.take("social")
+        app.queue.take("social")
+        # 2 ahead * 2 min (the last two services) / 1 counter open; all three would say 23.
+        assert app.queue.take("social").estimated_wait_min == 4
+    finally:
+        app.close()
+
+
+def test_a_counter_quiet_for_longer_than_counter_active_min_no_longer_counts(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\ncounter_active_min = 10\n", clock)
+    try:
+        for _ in range(2):
+            app.queue.take("social")
+        first, second = app.queue.call("1号窗口"), app.queue.call("2号窗口")
+        for ticket in (first, second):
+            app.queue.serve(ticket.ticket_no)
+        clock.advance(minutes=6)
+        for ticket in (first, second):
+            app.queue.done(ticket.ticket_no)
+        for _ in range(3):
+            app.queue.take("social")
+        # both counters worked within 10 minutes: 3 ahead * 6 min / 2 counters
+        assert app.queue.take("social").estimated_wait_min == 9
+        clock.advance(minutes=9)
+        assert app.queue.call("1号窗口").ticket_no == "A003"  # counter 1 goes on
+        clock.advance(minutes=2)  # counter 2 quiet for 11 minutes now
+        # 3 ahead (A004..A006) * 6 min / the one counter still at work
+        assert app.queue.take("social").estimated_wait_min == 18
+    finally:
+        app.close()
+
+
+def test_a_cancelled_number_is_never_called_and_the_platform_hears_of_it(app, clock):
+    waiting = app.queue.take("civil")
+    called = app.queue.take("civil")
+    later = app.queue.take("civil")
+    assert app.queue.cancel(waiting.ticket_no).state == "cancelled"
+    assert app.queue.call("3号窗口", "civil").ticket_no == called.ticket_no
+    assert app.queue.cancel(called.ticket_no).state == "cancelled"  # a called number too
+    assert app.queue.get(later.ticket_no).ahead == 0
+    with pytest.raises(BadTransition):
+        app.queue.cancel(waiting.ticket_no)
+    assert app.queue.call("3号窗口", "civil").ticket_no == later.ticket_no
+    with pytest.raises(NobodyWaiting):
+        app.queue.call("3号窗口", "civil")
+    assert [e for no, e in events(app) if no == waiting.ticket_no] == ["issued", "cancelled"]
