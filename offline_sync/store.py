@@ -103,8 +103,12 @@ class Store:
             self._after_commit.append(callback)
 
     def integrity_check(self) -> list[str]:
-        """SQLite's integrity_check: ``["ok"]`` when the file is sound."""
-        return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+        """SQLite's integrity_check: ``["ok"]`` when the file is sound, else its problems (a
+        page too damaged for the check to go on is one problem, not an exception)."""
+        try:
+            return [row[0] for row in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
 
     def migration_state(self, migration_sets: Sequence[Migrations]) -> list[dict[str, object]]:
         """For each set: its name, applied and pending migration names."""
