@@ -35,6 +35,27 @@ class SkewedClock:
         time.sleep(max(0.0, seconds))
 
 
+class SteppingClock:
+    """Time that stands still unless the engine sleeps: each sleep moves it on at once and is
+    recorded. Starts at the real time (the platform checks request timestamps), so waits
+    and Retry-After can be asserted exactly, whatever the load of the machine."""
+
+    def __init__(self) -> None:
+        self._start = datetime.now(UTC)
+        self._elapsed = 0.0
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed)
+
+    def monotonic(self) -> float:
+        return 1000.0 + self._elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self._elapsed += max(0.0, seconds)
+
+
 @pytest.fixture
 def device(tmp_path: Path, platform_server: RunningPlatform):
     """A fresh device enrolled on a running reference platform."""
