@@ -133,7 +133,7 @@ def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app
         with open_printer(f"serial://{path}", PAPER_58, 0.3) as printer:
             started = time.monotonic()
             status = printer.status()
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5, "gave up after its timeout, not hanging"
         assert status.state is PrinterState.UNKNOWN and "no answer within 0.3 s" in status.detail
         result = print_service(app, f"serial://{path}", PAPER_58, 0.3).ticket(TICKET)
         assert not result.printed and result.state is PrinterState.UNKNOWN
@@ -149,7 +149,7 @@ def test_a_network_printer_that_accepts_but_never_answers_is_unknown():
         with open_printer(f"tcp://{host}:{port}", PAPER_80, 0.3) as printer:
             started = time.monotonic()
             assert printer.status().state is PrinterState.UNKNOWN
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5, "gave up after its timeout, not hanging"
 
 
 def test_an_unreachable_printer_is_offline_and_says_where(tmp_path):
