@@ -33,6 +33,12 @@ def test_check_character(first17, check):
     assert check_character(first17) == check
 
 
+@pytest.mark.parametrize("digits", ["1101051949123100", "110105194912310021"])
+def test_check_character_needs_exactly_17_digits(digits):
+    with pytest.raises(ValueError):
+        check_character(digits)
+
+
 @pytest.mark.parametrize(
     ("number", "valid"),
     [
@@ -94,6 +100,7 @@ def test_birth_date_and_age():
         (mask_id_number, "51150219580712031X", "5115**********031X"),
         (mask_id_number, "USA510180010145", "USA5*******0145"),
         (mask_id_number, "12345678", "********"),
+        (mask_id_number, "123456789", "1234*6789"),
         (mask_id_number, None, ""),
         (mask_name, "王建国", "王**"),
         (mask_name, "王", "王*"),
@@ -101,7 +108,18 @@ def test_birth_date_and_age():
         (mask_name, "", ""),
         (mask_phone, "13800000000", "138****0000"),
         (mask_phone, "12345", "*****"),
+        (mask_phone, "8123456", "***3456"),  # a landline without its area code
+        (mask_phone, None, ""),
+        (mask_phone, "", ""),
     ],
 )
 def test_masks(helper, value, masked):
     assert helper(value) == masked
+
+
+@given(phone=st.text("0123456789", min_size=1, max_size=20))
+def test_no_phone_number_is_ever_shown_whole(phone):
+    masked = mask_phone(phone)
+    assert len(masked) == len(phone)
+    hidden = masked.count("*")
+    assert hidden >= min(len(phone), 3), masked

@@ -77,6 +77,17 @@ def test_idle_timer_counts_down_then_expires_and_a_touch_restarts_it():
     assert idle.phase() is IdlePhase.EXPIRED and idle.seconds_left() == 0
 
 
+def test_the_countdown_starts_at_idle_s_exactly_and_the_wipe_at_its_end():
+    clock = ManualClock()
+    idle = IdleTimer(clock, idle_s=60, countdown_s=10)
+    clock.advance(seconds=60)
+    assert idle.phase() is IdlePhase.COUNTDOWN and idle.seconds_left() == 10
+    clock.advance(seconds=9.5)
+    assert idle.phase() is IdlePhase.COUNTDOWN and idle.seconds_left() == 1  # rounded up
+    clock.advance(seconds=0.5)
+    assert idle.phase() is IdlePhase.EXPIRED and idle.seconds_left() == 0
+
+
 @pytest.mark.parametrize(
     ("text", "pinyin"),
     [
