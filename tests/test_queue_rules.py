@@ -367,3 +367,138 @@ def test_a_cancelled_number_is_never_called_and_the_platform_hears_of_it(app, cl
     with pytest.raises(NobodyWaiting):
         app.queue.call("3号窗口", "civil")
     assert [e for no, e in events(app) if no == waiting.ticket_no] == ["issued", "cancelled"]
+
+
+def test_opening_at_the_stroke_of_the_hour_when_open_until_midnight(tmp_path):
+    clock = ManualClock(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 08:30 local
+    app = _app_with(tmp_path, "", clock, hours=("08:30", "24:00", "[1, 2, 3, 4, 5]"))
+    try:
+        assert app.queue.is_open()
+        assert not app.queue.is_open(datetime(2026, 11, 23, 0, 29, tzinfo=UTC))  # 08:29
+        assert app.queue.is_open(datetime(2026, 11, 23, 15, 59, tzinfo=UTC))  # 23:59
+        assert not app.queue.is_open(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))  # Saturday
+    finally:
+        app.close()
+
+
+def test_status_tells_each_service_who_waits_and_who_is_at_which_counter(app, clock):
+    for _ in range(3):
+        app.queue.take("social")
+    app.queue.take("civil")
+    app.queue.call("1号窗口")
+    clock.advance(minutes=1)
+    app.queue.serve(app.queue.call("2号窗口").ticket_no)
+    status = {row["service"]: row for row in app.queue.status()}
+    assert status["social"] == {
+        "service": "social",
+        "name": "社保医保",
+        "waiting": 1,
+        "at_counters": [
+            {"ticket_no": "A001", "state": "called", "counter": "1号窗口"},
+            {"ticket_no": "A002", "state": "serving", "counter": "2号窗口"},
+        ],
+        "estimated_wait_min": 2,  # 1 waiting * 4 min / 2 counters at work
+    }
+    assert status["civil"]["waiting"] == 1 and status["civil"]["at_counters"] == []
+    assert status["hukou"]["waiting"] == 0 and status["hukou"]["estimated_wait_min"] == 0
+
+
+def test_statistics_count_calls_and_only_finished_services(app, clock):
+    first, second, third = (app.queue.take("social") for _ in range(3))
+    clock.advance(minutes=10)
+    app.queue.serve(app.queue.call("1号窗口").ticket_no)
+    clock.advance(minutes=4)
+    app.queue.done(first.ticket_no)
+    app.queue.serve(app.queue.call("1号窗口").ticket_no)  # being served: not a finished service
+    app.queue.call("2号窗口")
+    app.queue.no_show(third.ticket_no)
+    stats = {s.service_code: s for s in app.queue.stats()}["social"]
+    assert (stats.tickets, stats.called, stats.served, stats.no_show) == (3, 3, 1, 1)
+    assert stats.mean_service_min == pytest.approx(4.0)
+    assert stats.mean_wait_min == pytest.approx(38 / 3)  # called after 10, 14 and 14 minutes
+    assert second.ticket_no == "A002"
+
+
+def test_the_ticket_as_scripts_read_it(app, clock):
+    app.queue.take("social")
+    ticket = app.queue.take("social", "military")
+    called = app.queue.call("2号窗口")
+    assert called.ticket_no == ticket.ticket_no
+    assert called.as_json() == {
+        "ticket_id": ticket.ticket_id,
+        "ticket_no": "A002",
+        "display_no": "VA002",
+        "service": "social",
+        "service_name": "社保医保",
+        "issued_at": "2026-11-23T09:00:00+08:00",
+        "state": "called",
+        "priority": "military",
+        "ahead": 0,
+        "estimated_wait_min": 0,
+        "counter": "2号窗口",
+    }
+    assert app.queue.get("a001").as_json()["priority"] is None  # typed in lower case
+    assert app.queue.get(" va002 ").ticket_no == "A002"
+
+
+def test_a_counter_calls_only_the_service_it_asks_for(app, clock):
+    civil = app.queue.take("civil")
+    hukou = app.queue.take("hukou")
+    assert app.queue.call("3号窗口", "hukou").ticket_no == hukou.ticket_no
+    assert app.queue.call("3号窗口").ticket_no == civil.ticket_no
+
+
+def test_an_appointment_checked_in_at_the_last_minute_of_grace_keeps_its_slot(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    code = app.queue.book("social", datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    clock.advance(minutes=1)
+    walk_in = app.queue.take("social")
+    clock.advance(minutes=14)  # 15 minutes after the slot: the grace, exactly
+    booked = app.queue.take("social", appointment_code=code)
+    assert booked.ahead == 0 and app.queue.get(walk_in.ticket_no).ahead == 1
+
+
+def test_an_appointment_is_for_its_service_and_its_day(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    tomorrow = app.queue.book("social", datetime(2026, 11, 24, 1, 0, tzinfo=UTC))
+    civil = app.queue.book("civil", datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    with pytest.raises(UnknownAppointment):
+        app.queue.take("social", appointment_code=tomorrow)
+    with pytest.raises(UnknownAppointment):
+        app.queue.take("social", appointment_code=civil)
+    assert app.queue.take("civil", appointment_code=civil).ticket_no == "B001"
+
+
+def test_appointment_codes_are_six_random_digits(app):
+    codes = [app.queue.book("social", datetime(2026, 11, 23, 2, 0, tzinfo=UTC)) for _ in range(20)]
+    assert all(len(c) == 6 and c.isdigit() for c in codes)
+    assert len(set(codes)) == 20 and max(codes) > "000999"  # spread over a million
+
+
+def test_serving_and_finishing_keep_a_counter_counted_as_at_work(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\ncounter_active_min = 10\n", clock)
+    try:
+        for _ in range(2):
+            app.queue.take("social")
+        first, second = app.queue.call("1号窗口"), app.queue.call("2号窗口")
+        app.queue.serve(first.ticket_no)
+        app.queue.serve(second.ticket_no)
+        clock.advance(minutes=12)  # both calls are 12 minutes old now
+        app.queue.done(first.ticket_no)
+        app.queue.done(second.ticket_no)  # ...but both counters just finished someone
+        for _ in range(3):
+            app.queue.take("social")
+        assert app.queue.take("social").estimated_wait_min == 18  # 3 * 12 min / 2 counters
+    finally:
+        app.close()
+
+
+def test_a_transfer_is_reported_under_the_service_it_went_to(app, clock):
+    ticket = app.queue.take("civil")
+    app.queue.transfer(ticket.ticket_no, "hukou")
+    rows = app.store.conn.execute("SELECT seq FROM outbox WHERE kind = 'ticket_event' ORDER BY seq")
+    bodies = [app.outbox.body(r[0]) for r in rows]
+    assert [(b["event"], b["service_code"]) for b in bodies] == [
+        ("issued", "civil"),
+        ("transferred", "hukou"),
+    ]
