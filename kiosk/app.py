@@ -23,11 +23,13 @@ from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
+from kiosk.core.hall.client import HallClient
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
-from kiosk.core.queue import QueueService
+from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.housekeeping import Housekeeping
 from kiosk.core.upkeep.watchdog import Watchdog
@@ -57,7 +59,7 @@ class Services:
     store: Store
     vault: Vault
     outbox: Outbox
-    queue: QueueService
+    queue: QueueApi
     printer: PrintService
     catalogue: Catalogue
     calendar: WorkCalendar
@@ -65,13 +67,16 @@ class Services:
     feedback: FeedbackService
     agents: AgentDirectory
     notices: Notices
+    alerts: StaffAlerts
     sync: SyncService
     housekeeping: Housekeeping
 
     def close(self) -> None:
-        """Stop background sync and chores, release the printer's port and the store."""
+        """Stop background sync and chores, release the printer's port, the hall link and the store."""
         self.sync.stop()
         self.housekeeping.stop()
+        if isinstance(self.queue, HallClient):
+            self.queue.close()
         self.printer.close()
         self.store.close()
 
@@ -87,6 +92,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     vault = Vault.load_or_create(config.data_dir)
     store = open_store(config)
     sync = SyncService(
+        store=store,
         open_store=lambda: open_store(config),
         vault=vault,
         data_dir=config.data_dir,
@@ -106,20 +112,35 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
+    alerts = StaffAlerts(store, clock)
     return Services(
         config=config,
         clock=clock,
         store=store,
         vault=vault,
         outbox=outbox,
-        queue=QueueService(store, outbox, config, clock),
-        printer=PrintService.from_config(config, store, vault, clock),
+        # A kiosk of a hall with a hall server takes its numbers there ([hall] url).
+        queue=HallClient(config, clock)
+        if config.hall.url
+        else QueueService(store, outbox, config, clock),
+        printer=PrintService.from_config(config, store, vault, clock, alerts=alerts),
         catalogue=catalogue,
         calendar=calendar,
-        cases=CaseService(store, vault, outbox, catalogue, calendar, clock, config.data_dir, zone),
+        cases=CaseService(
+            store,
+            vault,
+            outbox,
+            catalogue,
+            calendar,
+            clock,
+            config.data_dir,
+            zone,
+            reference_letters=config.site.letters,
+        ),
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
+        alerts=alerts,
         sync=sync,
         housekeeping=Housekeeping(
             [("backup", Backups.for_config(config, store.path, clock).run_if_due)]

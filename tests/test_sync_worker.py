@@ -21,6 +21,7 @@ from tests.sync_fixtures import device  # noqa: F401
 
 def _service(dev, url: str) -> SyncService:
     return SyncService(
+        store=dev.store,
         open_store=lambda: Store.open(dev.store.path, DEVICE_MIGRATIONS),
         vault=dev.vault,
         data_dir=dev.data_dir,
@@ -93,6 +94,10 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             services.queue.done(second)
             services.queue.call("1号窗口")
             services.queue.no_show(first)
+            services.queue.restore(first)
+            services.queue.call_chosen(first, "2号窗口", "补交材料后回来")
+            services.queue.hold(first)
+            services.queue.call_back(first, "2号窗口")
             services.queue.transfer(third, "civil")
             engine = services.sync.engine(services.store)
             try:
@@ -104,6 +109,15 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             assert sorted(r["event"] for r in stored) == sorted(
                 ["issued"] * 3
                 + ["called", "called", "serving", "served", "called", "no_show", "transferred"]
+                + ["restored", "called", "held", "called"]
             )
         finally:
             services.close()
+
+
+def test_front_ends_read_the_sync_status_from_the_service(app):
+    status = app.sync.status()
+    assert (status.pending_records, status.link_state) == (0, "unknown")
+    app.queue.take("social")
+    assert app.sync.status().pending_records == 1  # the ticket's event waits in the outbox
+    assert app.sync.dead_letters() == [] and app.sync.rejected_changes() == []

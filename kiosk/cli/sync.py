@@ -8,14 +8,7 @@ import signal
 import click
 
 from kiosk.cli.common import Failure, emit_json, logs_to_stderr, services
-from offline_sync.sync import (
-    SyncNotConfigured,
-    SyncReport,
-    SyncStatus,
-    dead_letters,
-    read_status,
-    rejected_changes,
-)
+from offline_sync.sync import SyncNotConfigured, SyncReport, SyncStatus
 
 DEFAULT_DEADLINE_S = 600.0
 
@@ -146,7 +139,7 @@ def _report_text(report: SyncReport, status: SyncStatus) -> str:
 @click.pass_context
 def dead_letters_command(ctx, as_json) -> None:
     """Records the platform refused (conflict, invalid) or that cannot be sent, for staff."""
-    letters = dead_letters(services(ctx).store.conn)
+    letters = services(ctx).sync.dead_letters()
     if as_json:
         emit_json([letter.__dict__ for letter in letters])
         return
@@ -165,8 +158,7 @@ def dead_letters_command(ctx, as_json) -> None:
 @click.pass_context
 def rejected_changes_command(ctx, as_json) -> None:
     """Changes pulled from the platform that could not be applied here."""
-    app = services(ctx)
-    changes = rejected_changes(app.store.conn, app.vault)
+    changes = services(ctx).sync.rejected_changes()
     if as_json:
         emit_json([change.__dict__ for change in changes])
         return
@@ -182,7 +174,7 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link."""
-    snapshot = read_status(services(ctx).store.conn)
+    snapshot = services(ctx).sync.status()
     if as_json:
         emit_json(snapshot.as_dict())
         return

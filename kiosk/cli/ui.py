@@ -50,12 +50,16 @@ def tour(out: Path, width: int, height: int) -> None:
     """Drive the real kiosk offscreen through every screen and state; write PNGs."""
     import tempfile
 
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     try:
-        kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=(width, height))
+        kivy_env.prepare(
+            section_defaults(Ui),
+            Path(tempfile.mkdtemp(prefix="bianmin-kivy-")),
+            size=(width, height),
+        )
     except kivy_env.UiSetupError as exc:
         raise Failure(str(exc)) from None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -68,6 +72,9 @@ def tour(out: Path, width: int, height: int) -> None:
         raise Failure(f"tour stopped: {exc} (screen kept in {out}/tour-stopped-here.png)") from None
     screens = [p for p in pictures if p.parent == out]
     click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
+    overflow = (out / "text-overflow.txt").read_text(encoding="utf-8").splitlines()
+    if overflow:
+        click.echo(f"{len(overflow)} texts do not fit their box (see {out}/text-overflow.txt)")
     for picture in pictures:
         click.echo(f"  {picture}")
 

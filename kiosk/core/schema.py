@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from kiosk.core import catalogue_schema, printing_schema, queue_schema
+from kiosk.core import printing_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
+from kiosk.core.catalogue import schema as catalogue_schema
+from kiosk.core.hall import schema as hall_schema
+from kiosk.core.queue import schema as queue_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
 
@@ -14,4 +17,6 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    staff_alerts.migrations,
+    hall_schema.migrations,
 ]

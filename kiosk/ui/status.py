@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from offline_sync.sync import read_status
-
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
@@ -29,13 +27,15 @@ class StatusBoard:
         local = app.clock.now().astimezone(app.zone)
         app.time_text = local.strftime("%H:%M")
         weekday = app.t(f"weekday.{local.isoweekday()}")
-        app.date_text = app.t("home.date", month=local.month, day=local.day, weekday=weekday)
+        app.date_text = app.t(
+            "home.date", year=local.year, month=local.month, day=local.day, weekday=weekday
+        )
 
     def poll(self, _dt: float = 0) -> None:
         """Ask the services for the link state and the notices (on the service thread)."""
 
         def read(services):
-            return read_status(services.store.conn), services.notices.current()
+            return services.sync.status(), services.notices.current()
 
         self.app.call(read, self._show, lambda exc: log.warning("status poll: %s", exc))
 
