@@ -394,10 +394,11 @@ def test_status_tells_each_service_who_waits_and_who_is_at_which_counter(app, cl
         "name": "社保医保",
         "waiting": 1,
         "at_counters": [
-            {"ticket_no": "A001", "state": "called", "counter": "1号窗口"},
-            {"ticket_no": "A002", "state": "serving", "counter": "2号窗口"},
+            {"ticket_no": "A001", "state": "called", "counter": "1号窗口", "priority": False},
+            {"ticket_no": "A002", "state": "serving", "counter": "2号窗口", "priority": False},
         ],
         "estimated_wait_min": 2,  # 1 waiting * 4 min / 2 counters at work
+        "paused": False,
     }
     assert status["civil"]["waiting"] == 1 and status["civil"]["at_counters"] == []
     assert status["hukou"]["waiting"] == 0 and status["hukou"]["estimated_wait_min"] == 0
@@ -427,10 +428,11 @@ def test_the_ticket_as_scripts_read_it(app, clock):
     assert called.as_json() == {
         "ticket_id": ticket.ticket_id,
         "ticket_no": "A002",
-        "display_no": "VA002",
+        "display_no": "A002",  # the number as issued; the green channel is marked beside it
         "service": "social",
         "service_name": "社保医保",
         "issued_at": "2026-11-23T09:00:00+08:00",
+        "called_at": "2026-11-23T09:00:00+08:00",
         "state": "called",
         "priority": "military",
         "ahead": 0,

@@ -27,6 +27,7 @@ PERSONAL = (
     "5107**********2620",  # the masked number is hers too
     "芦溪镇工农村",  # her address on the card
     "13812345678",
+    "138 1234 5678",  # as the form and the review show it
     "138****5678",
 )
 
@@ -95,28 +96,31 @@ def assert_wiped(kiosk, clock, fragments=PERSONAL) -> None:
 
 def to_form_with_phone_typed(kiosk, reader) -> None:
     find_item_by_initials(kiosk, "YDJY")
+    kiosk.tap(id="next_page")
     kiosk.tap(id="apply")
     reader.simulator.place(1)
     kiosk.wait_until(lambda: kiosk.screen.name == "confirm", what="the confirm screen")
     kiosk.tap(id="me")
     kiosk.wait_until(lambda: kiosk.screen.name == "form" and kiosk.shows("联系电话"))
-    keys = {key.value: key for key in kiosk.find(id="editor").children[0].children}
+    keys = kiosk.keys("pad_place")
     for digit in "13812345678":
         kiosk.tap(keys[digit])
-    assert kiosk.find(id="shown").text == "13812345678"
+    assert kiosk.find(id="shown").text == "138 1234 5678"
 
 
 def to_review(kiosk, reader) -> None:
     to_form_with_phone_typed(kiosk, reader)
-    for page, choice in (
-        ("备案类型", "异地转诊就医"),
-        ("就医地", "四川省绵阳市三台县"),
-        ("备案开始日期", None),
-    ):
-        kiosk.tap(id="next")
-        kiosk.wait_until(lambda page=page: kiosk.shows(page), what=page)
-        if choice:
-            kiosk.tap(choice)
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
+    kiosk.tap("异地转诊就医")
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the place page")
+    for place in ("四川省", "绵阳市", "三台县"):
+        kiosk.tap(place)
+        kiosk.wait_until(lambda p=place: p in kiosk.find(id="shown").text, what=place)
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
+    kiosk.tap(id="today")
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
     kiosk.tap("居民身份证")
@@ -146,19 +150,24 @@ def test_wipe_on_the_review_screen(kiosk, reader, clock):
     assert_wiped(kiosk, clock)
 
 
-@pytest.mark.parametrize("kiosk", [SCANNER], indirect=True, ids=["scanner"])
+# A receipt carries its progress QR when the kiosk knows its platform's address.
+PLATFORM = '\n[platform]\nurl = "https://zwfw.example.cn"\n'
+
+
+@pytest.mark.parametrize("kiosk", [SCANNER + PLATFORM], indirect=True, ids=["scanner"])
 def test_wipe_on_the_receipt_and_its_printed_qr_scanned_finds_the_case(
     kiosk, reader, printer, clock
 ):
     to_review(kiosk, reader)
     kiosk.tap(id="submit")
     kiosk.wait_until(lambda: kiosk.screen.name == "receipt", what="the receipt")
-    case_no = kiosk.app.screen("receipt").case_no
-    assert case_no
-    assert_wiped(kiosk, clock, (*PERSONAL, case_no))
+    reference = kiosk.app.screen("receipt").reference
+    assert reference.startswith("BM-")
+    assert_wiped(kiosk, clock, (*PERSONAL, reference))
     # The villager comes back with the paper: its QR, read by the scanner, finds the case.
     (job,) = printer.wait_for_jobs(1)
     (qr,) = [line.text for line in job.lines if line.kind == "qr"]
+    assert qr.startswith("https://zwfw.example.cn/progress/")
     kiosk.tap(id="progress")
     kiosk.app.front_end.devices.scanner.simulator.scan(qr)
     kiosk.wait_until(lambda: kiosk.shows("您共有 1 件申请"), what="the case after the scan")
@@ -176,13 +185,13 @@ def test_wipe_on_the_progress_of_a_persons_cases(kiosk, reader, clock):
 def test_wipe_of_numbers_half_typed_on_the_pads(kiosk, clock):
     kiosk.tap(id="unsolved")
     kiosk.tap(id="kind_trips")
-    pad = {key.value: key for key in kiosk.find(id="pad").children}
+    pad = kiosk.keys("pad")
     for digit in "13812345678":
         kiosk.tap(pad[digit])
     kiosk.app.go_home()
     kiosk.tap(id="progress")
     kiosk.tap(id="manual")
-    pad = {key.value: key for key in kiosk.find(id="pad").children}
+    pad = kiosk.keys("pad")
     for ch in LI[:12]:
         kiosk.tap(pad[ch])
     assert_wiped(kiosk, clock, ("13812345678", "138****5678", LI[:12]))
@@ -195,8 +204,8 @@ def test_wipe_after_the_age_channel_read_a_card_and_issued_a_ticket(kiosk, reade
     reader.simulator.place(0)  # 王建国, born 1958
     kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket after the card")
     kiosk.app.go("rating")
-    kiosk.wait_until(lambda: kiosk.shows("为 VA001 号的服务评价"), what="the rating target")
-    assert_wiped(kiosk, clock, ("王建国", "511502195807120315", "VA001"))
+    kiosk.wait_until(lambda: kiosk.shows("（A001 号）的服务打分"), what="the rating target")
+    assert_wiped(kiosk, clock, ("王建国", "511502195807120315", "A001"))
 
 
 @pytest.mark.parametrize("kiosk", [SCANNER], indirect=True, ids=["scanner"])
