@@ -127,6 +127,21 @@ def test_a_printer_that_cannot_print_gets_no_job_and_says_why(app, state):
     failed, done = reversed(service.jobs())
     assert (failed.state, failed.printer_state) == ("failed", state)
     assert (done.state, done.printer_state) == ("done", "paper_near_end")
+    assert result.job_id == failed.job_id and state in failed.error  # the technician's why
+    assert failed.finished_at and done.finished_at and done.error is None
+
+
+def test_a_reprint_of_a_job_that_failed_names_it_and_sends_its_bytes(app):
+    with virtual_printer(PAPER_80, state=PrinterState.PAPER_OUT) as (vp, pty_url, _):
+        service = print_service(app, pty_url, PAPER_80, timeout=0.3)
+        failed = service.ticket(TICKET)
+        vp.state = PrinterState.READY
+        again = service.reprint(failed.job_id)
+        assert again.printed and again.job_id != failed.job_id
+        (job,) = vp.wait_for_jobs(1)
+        assert TICKET.ticket_no in job.text
+    latest = service.jobs()[0]
+    assert (latest.job_id, latest.reprint_of, latest.state) == (again.job_id, failed.job_id, "done")
 
 
 def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app):

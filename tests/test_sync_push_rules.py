@@ -246,3 +246,63 @@ def test_no_wait_means_no_next_attempt_time():
             assert read_status(store.conn).next_attempt_at is None
         finally:
             store.close()
+
+
+def test_link_health_and_its_error_survive_a_restart_field_by_field(outbox):
+    from offline_sync.sync.backoff import LinkHealth, LinkState
+    from offline_sync.sync.state import read_health, write_health
+
+    health = LinkHealth(LinkState.DOWN, 5, 3, 1795395600.5, 12.5)
+    with outbox.store.transaction() as conn:
+        write_health(conn, health, "the link is down", "2026-11-23T01:00:00+00:00")
+    assert read_health(outbox.store.conn) == health
+    status = read_status(outbox.store.conn)
+    assert (status.last_error, status.last_error_at) == ("the link is down", NOW)
+    with outbox.store.transaction() as conn:
+        write_health(conn, LinkHealth(LinkState.UP), None, "2026-11-23T02:00:00+00:00")
+    status = read_status(outbox.store.conn)
+    assert (status.link_state, status.last_error, status.last_error_at) == ("up", None, None)
+
+
+def test_the_status_names_every_pending_part_and_the_last_exchanges(outbox):
+    record = _queue(outbox, {"comment": "一"})
+    with outbox.store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO outbox_attachment (attachment_id, record_id, path, size, sha256,"
+            " media_type) VALUES ('a1', ?, 'p', 1, 's', 'image/jpeg')",
+            (record,),
+        )
+        conn.execute(
+            "INSERT INTO sync_rejected_change (type, seq, data, error, at) VALUES"
+            " ('notice', 7, ?, ?, ?)",
+            (outbox.vault.seal("{}"), outbox.vault.seal("no applier for notice"), NOW),
+        )
+        conn.execute(
+            "UPDATE sync_state SET last_push_at = 'push-time', last_pull_at = 'pull-time',"
+            " cursor = 'c-42' WHERE id = 1"
+        )
+    status = read_status(outbox.store.conn)
+    assert (status.pending_records, status.pending_attachments, status.dead_letters) == (1, 1, 0)
+    assert (status.rejected_changes, status.cursor) == (1, "c-42")
+    assert (status.last_push_at, status.last_pull_at) == ("push-time", "pull-time")
+    from offline_sync.sync.state import rejected_changes
+
+    (change,) = rejected_changes(outbox.store.conn, outbox.vault)
+    assert (change.type, change.seq, change.error, change.at) == (
+        "notice",
+        7,
+        "no applier for notice",
+        NOW,
+    )
+
+
+def test_a_dead_letter_keeps_its_place_revision_and_time(outbox):
+    _queue(outbox, {"comment": "一"})
+    record_id = str(uuid.uuid4())
+    with outbox.store.transaction():
+        outbox.add("rating", record_id, 3, {"comment": "二"}, "2026-11-23T05:00:00+00:00")
+    with outbox.store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'dead' WHERE record_id = ?", (record_id,))
+    (letter,) = dead_letters(outbox.store.conn)
+    assert (letter.seq, letter.revision, letter.result) == (2, 3, None)
+    assert letter.created_at == "2026-11-23T05:00:00+00:00"
