@@ -99,10 +99,14 @@ class Worker:
         first = self._lines.readline()
         assert first == "ready\n", f"the worker did not start: {first!r}"
 
-    def kill(self, delay_s: float = 0.0) -> Kill:
-        """SIGKILL: when it pauses inside its transaction (``pause_at``), else after
-        ``delay_s`` (a random moment: where it lands is the point)."""
+    def kill(self, delay_s: float = 0.0, *, after_lines: int = 0) -> Kill:
+        """SIGKILL: when it pauses inside its transaction (``pause_at``), else ``delay_s``
+        after its ``after_lines``-th result (a random moment: where it lands is the point)."""
         result = Kill()
+        for _ in range(after_lines):  # progress first, however slow the machine
+            line = self._lines.readline()
+            if line:
+                result.lines.append(line.rstrip("\n"))
         if self.pause_at is not None:
             for line in self._lines:  # until it pauses, or ends by itself
                 if line == "paused\n":
