@@ -114,9 +114,9 @@ def test_upload_cut_midway_resumes_from_the_platform_offset(device, monkeypatch)
     with fault_proxy(platform_port(device)) as proxy:
         append_chunk = service.append_chunk
 
-        def append_then_cut(attachment_id, offset, chunk):
+        def append_then_cut(attachment_id, offset, chunk, **owner):
             # the link dies right after the platform stored the first chunk, before it answers
-            held = append_chunk(attachment_id, offset, chunk)
+            held = append_chunk(attachment_id, offset, chunk, **owner)
             proxy.set_faults(Faults(blackhole=True))
             proxy.reset_all()
             return held

@@ -21,6 +21,7 @@ from offline_sync.sync import migrations as sync_migrations
 from offline_sync.sync.push import (
     LocalAttachmentError,
     PendingAttachment,
+    UnreadableRecord,
     Uploader,
     _refused_for_good,
     attachments_to_upload,
@@ -131,6 +132,9 @@ class _Refusing:
         if self.error:
             raise self.error
 
+    def set_deadline(self, _seconds) -> None:
+        pass
+
     def close(self) -> None:
         self.closed = True
 
@@ -163,15 +167,24 @@ def test_each_upload_ends_with_an_outcome_saying_whether_to_retry(tmp_path, erro
     assert clients and all(c.closed for c in clients)
 
 
-def test_a_damaged_local_file_is_a_permanent_outcome_without_asking_the_platform(tmp_path):
+def test_a_missing_or_altered_local_file_is_permanent_and_one_this_device_cannot_unseal_waits(
+    tmp_path,
+):
     vault = Vault.load_or_create(tmp_path)
-    attachment = _attachment(tmp_path, vault, b"x" * 10)
-    (tmp_path / attachment.path).write_bytes(b"not sealed")
+    gone, altered, damaged = (_attachment(tmp_path, vault, b"x" * 10, f"{n}.bin") for n in "gad")
+    (tmp_path / gone.path).unlink()
+    (tmp_path / altered.path).write_bytes(vault.seal_bytes(b"y" * 10))
+    (tmp_path / damaged.path).write_bytes(b"not sealed")
     uploader = Uploader(lambda: pytest.fail("no platform needed"), vault, tmp_path, workers=2)
-    (outcome,) = uploader.upload_all([attachment])
+    outcomes = uploader.upload_all([gone, altered, damaged])
     uploader.close()
-    assert outcome.attachment is attachment and outcome.permanent
-    assert isinstance(outcome.error, LocalAttachmentError)
+    assert [o.attachment for o in outcomes] == [gone, altered, damaged]
+    assert [o.permanent for o in outcomes] == [True, True, False]  # never dead-lettered
+    assert [type(o.error) for o in outcomes] == [
+        LocalAttachmentError,
+        LocalAttachmentError,
+        UnreadableRecord,
+    ]
 
 
 def test_attachments_to_upload_are_the_listed_ones_not_yet_uploaded_in_any_number(outbox):
@@ -193,19 +206,15 @@ def _queue(outbox: Outbox, body: dict) -> str:
     return record_id
 
 
-def test_a_record_too_big_for_any_batch_or_unreadable_is_set_aside_and_the_rest_goes(outbox):
+def test_a_record_too_big_for_any_batch_is_set_aside_and_the_rest_goes(outbox):
     small = _queue(outbox, {"comment": "好"})
-    _queue(outbox, {"comment": "长" * 3000})
-    with outbox.store.transaction() as conn:
-        conn.execute("UPDATE outbox SET body = x'00' WHERE seq = 2")  # damaged at rest
     big = _queue(outbox, {"comment": "长" * 3000})
     after = _queue(outbox, {"comment": "也好"})
     batch = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, 4000)
     assert [r.record_id for r in batch.records] == [small, after]
     assert [r.kind for r in batch.records] == ["rating", "rating"]
-    (unreadable, unreadable_why), (too_big, too_big_why) = batch.unsendable
-    assert unreadable == 2 and "cannot be read" in unreadable_why
-    assert too_big == 3 and "over the 4000-byte limit" in too_big_why
+    ((too_big, too_big_why),) = batch.unsendable
+    assert too_big == 2 and "over the 4000-byte limit" in too_big_why
     assert big not in [r.record_id for r in batch.records]
     # a record that fills a batch to the last byte on its own is sent, one byte less is not
     fits = batch.records[0]
@@ -214,6 +223,17 @@ def test_a_record_too_big_for_any_batch_or_unreadable_is_set_aside_and_the_rest_
     assert next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 1, limit).records == [fits]
     short = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 1, limit - 1)
     assert short.records == [] and short.unsendable[0][0] == fits.seq
+
+
+def test_a_record_this_device_cannot_unseal_stops_the_push_and_is_never_set_aside(outbox):
+    _queue(outbox, {"comment": "好"})
+    _queue(outbox, {"comment": "坏"})
+    with outbox.store.transaction() as conn:
+        conn.execute("UPDATE outbox SET body = x'00' WHERE seq = 2")  # damaged at rest
+    with pytest.raises(UnreadableRecord, match="#2 .*bianmin db check"):
+        next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, 4000)
+    dead = outbox.store.conn.execute("SELECT count(*) FROM outbox WHERE state = 'dead'")
+    assert tuple(dead.fetchone()) == (0,)
 
 
 def test_the_status_a_technician_reads(outbox):
