@@ -440,6 +440,7 @@ def test_the_ticket_as_scripts_read_it(app, clock):
         "ahead": 0,
         "estimated_wait_min": 0,
         "counter": "2号窗口",
+        "channel": "kiosk",  # taken at a kiosk (a phone's ticket says "phone")
     }
     assert app.queue.get("a001").as_json()["priority"] is None  # typed in lower case
     assert app.queue.get(" va002 ").ticket_no == "A002"
