@@ -21,7 +21,7 @@ from kiosk.core.flows import (
     ReceiptStep,
     ReviewStep,
 )
-from kiosk.core.flows.delivery import ADDRESS, GROUP, HOUSE, METHOD, PHONE, PLACE
+from kiosk.core.flows.delivery import ADDRESS, DETAIL, GROUP, HOUSE, METHOD, PHONE, PLACE
 from kiosk.demo.platform import running_platform
 from offline_sync.contract import CatalogueError, check_item, load_catalogue
 from offline_sync.platform_server.validation import CaseRules, Invalid, check_case
@@ -225,20 +225,65 @@ def test_a_bundle_is_posted_only_when_every_item_may_be(services):
     assert methods == {"pickup"}
 
 
-def test_an_agent_types_the_address_in_one_go(services, clock):
-    flow = Flows(services.config, MESSAGES, clock).application(
+def agent_flow(services, clock):
+    return Flows(services.config, MESSAGES, clock).application(
         Channel.AGENT, ApplicantSource.CHOSEN, AgentRef("A001", "李代办")
     )
+
+
+def test_an_agent_picks_the_county_and_types_below_it(services, clock):
+    flow = agent_flow(services, clock)
     step(flow.choose_item, services, services.catalogue.item(SOCIAL_CARD))
     person = Applicant(id_number=YOUNGER.id_number, name=YOUNGER.name, address=YOUNGER.address)
     page = fill_form(flow, services, step(flow.choose_applicant, services, person))
     assert page.field.name == METHOD and flow.delivery_offered
-    bad = step(flow.choose_delivery, services, ResultDelivery("post", "", "typed", None, "12"))
-    assert {e.field for e in bad.errors} == {"delivery.phone", "delivery.address"}
-    typed = ResultDelivery("post", YOUNGER.address, "typed", None, "139 0817 1234")
-    materials = step(flow.choose_delivery, services, typed)
+    page = answer(flow, services, METHOD, page.options[1])
+    assert page.options == ("选省、市、县，再填详细地址", "地址现在说不清，以后到窗口补充")  # typed
+    page = answer(flow, services, ADDRESS, page.options[0])
+    for name in ("四川省", "宜宾市", "翠屏区"):
+        page = step(
+            flow.pick_place, services, PLACE, next(r for r in page.places if r.name == name)
+        )
+    page = answer(flow, services, PLACE, page.value)
+    assert page.field.name == DETAIL and page.entry is None and page.field.required
+    assert refused(step(flow.enter, services, DETAIL, " ")) == [
+        (DETAIL, "“详细地址（乡镇、村、组、门牌号）”还没有填，请补上。")
+    ]
+    page = answer(flow, services, DETAIL, "李庄镇 高石村3组8号")
+    assert page.field.name == PHONE
+    assert refused(step(flow.enter, services, PHONE, "12")) == [
+        (PHONE, "“收件电话（快递员会打这个电话）”还差 9 位")
+    ]
+    materials = answer(flow, services, PHONE, "139 0817 1234")
     assert isinstance(materials, MaterialsStep)
-    assert flow.delivery_choice.phone == PHONE_NO and flow.delivery_choice.address_source == "typed"
+    stored = ResultDelivery(
+        "post", "四川省宜宾市翠屏区李庄镇高石村3组8号", "picked", "511502", PHONE_NO
+    )
+    assert flow.delivery_choice == stored
+
+    again = agent_flow(services, clock)  # the draft taken up again: the choice shows
+    (case_id,) = flow.case_ids.values()
+    assert isinstance(step(again.resume, services, case_id), MaterialsStep)
+    page = step(again.edit, services)
+    while page.field.name != METHOD:
+        page = answer(again, services, page.field.name, page.value)
+    assert page.value == page.options[1]
+    page = answer(again, services, METHOD, page.value)
+    assert page.value == "选省、市、县，再填详细地址"
+    page = answer(again, services, ADDRESS, page.value)
+    assert page.value == "四川省宜宾市翠屏区" and [r.name for r in page.place_path][-1] == "翠屏区"
+    page = answer(again, services, PLACE, page.value)
+    assert page.value == "李庄镇高石村3组8号"
+
+
+def test_an_agent_draft_left_before_the_choice_asks_it_when_taken_up(services, clock):
+    flow = agent_flow(services, clock)
+    step(flow.choose_item, services, services.catalogue.item(SOCIAL_CARD))
+    person = Applicant(id_number=YOUNGER.id_number, name=YOUNGER.name, address=YOUNGER.address)
+    fill_form(flow, services, step(flow.choose_applicant, services, person))
+    (case_id,) = flow.case_ids.values()
+    page = step(agent_flow(services, clock).resume, services, case_id)
+    assert isinstance(page, FieldStep) and page.field.name == METHOD
 
 
 def test_the_platform_checks_the_extension():

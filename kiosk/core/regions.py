@@ -59,6 +59,15 @@ class RegionTable:
         """The cities of a province, the counties of a city; nothing below a county."""
         return self._children.get(region, ())
 
+    def path_to(self, code: str | None) -> tuple[Region, ...]:
+        """The province, city and county of county ``code`` (empty when it is not here)."""
+        for province in self._provinces:
+            for city in self.children(province):
+                for county in self.children(city):
+                    if county.code == code:
+                        return (province, city, county)
+        return ()
+
 
 def place_name(chosen: tuple[Region, ...]) -> str:
     """``四川省绵阳市三台县``; a municipality's name once (``重庆市渝中区``)."""

@@ -35,9 +35,9 @@ TICKET_CHANNELS = ("kiosk", "phone")
 # ``result_delivery`` with a method; ``post`` only for an item whose catalogue entry says
 # ``postal_delivery``, with where the address came from and a phone (docs/platform-api.md).
 RESULT_DELIVERY_METHODS = ("pickup", "post")
-# Where a posted result's address came from: the ID card, picked 省 → 市 → 县 with 组/号 keyed
-# as digits (a kiosk), typed (a proxy agent's tablet), or given at the counter later.
-ADDRESS_SOURCES = ("id_card", "picked", "typed", "at_counter")
+# Where a posted result's address came from: the ID card, picked 省 → 市 → 县 (then 组/号 keyed
+# as digits at a kiosk, the rest typed on an agent's tablet), or given at the counter later.
+ADDRESS_SOURCES = ("id_card", "picked", "at_counter")
 CASE_STATUSES = (
     "received",
     "accepted",

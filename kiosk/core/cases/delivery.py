@@ -19,7 +19,7 @@ from kiosk.core.forms import ADDRESS_MAX, FieldError, FormInvalid, normalise_pho
 from offline_sync.contract import ADDRESS_SOURCES, RESULT_DELIVERY_METHODS
 
 PICKUP, POST = RESULT_DELIVERY_METHODS
-ID_CARD, PICKED, TYPED, AT_COUNTER = ADDRESS_SOURCES
+ID_CARD, PICKED, AT_COUNTER = ADDRESS_SOURCES
 _REGION_CODE = re.compile(r"^\d{6}$")
 # The part of an address paper shows: 省 (自治区), 市 (州, 地区, 盟), 县 (区, 旗, 市), as far
 # as the address has them, tried longest first.
@@ -44,9 +44,9 @@ class PostNotOffered(CaseError):
 class ResultDelivery:
     """``pickup`` (窗口自取), or ``post`` (邮寄送达) to ``address`` with a ``phone``.
 
-    ``address_source``: ``id_card``, ``picked`` (``region_code`` is the county's),
-    ``typed`` (a proxy agent keyed it) or ``at_counter`` (no address yet: it is given at
-    the counter).
+    ``address_source``: ``id_card``, ``picked`` (``region_code`` is the county's; what
+    is below it keyed or typed) or ``at_counter`` (no address yet: it is given at the
+    counter).
     """
 
     method: str

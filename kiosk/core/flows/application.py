@@ -128,7 +128,8 @@ class ApplicationFlow:
         self.fields: tuple[FormField, ...] = ()
         self.values: dict[str, Any] = {}
         self.place_paths: dict[str, tuple[Region, ...]] = {}  # a place field's taps so far
-        self.delivery = DeliveryQuestions(self.messages)
+        # A tablet's keyboard types what is below the county; a kiosk keys 组 and 号.
+        self.delivery = DeliveryQuestions(self.messages, self.channel is Channel.AGENT)
         self.delivery_offered = False  # the item's result may be posted: the choice is asked
         self.delivery_choice: ResultDelivery | None = None  # as stored with the draft
         self.drafted_for: Applicant | None = None
@@ -295,10 +296,18 @@ class ApplicationFlow:
         self.authorized = bool((case.agent or {}).get("authorization"))
         self._offer_delivery()
         self.delivery_choice = case.result_delivery
+        if self.delivery_choice is not None:
+            path = self.regions.path_to(self.delivery_choice.region_code)
+            self.place_paths[PLACE] = path
+            self.delivery.restore(self.delivery_choice, path)
         for index, f in enumerate(self.fields):
             if f.required and self.values.get(f.name) in (None, ""):
                 return self._field_step(index)
-        return self._materials(services)
+        return (
+            self._after_form(services)
+            if self.delivery_choice is None
+            else self._materials(services)
+        )
 
     # -- the form ----------------------------------------------------------------------------
 
@@ -472,12 +481,6 @@ class ApplicationFlow:
         if following is not None:
             return self._delivery_step(following)
         return self._store_delivery(services, self.delivery.choice())
-
-    @uses_services()
-    def choose_delivery(self, services: FlowServices, delivery: ResultDelivery) -> Result:
-        """The whole choice at once, from a front-end with a keyboard (an agent's tablet
-        types the address): kept with the draft; the materials next."""
-        return self._store_delivery(services, delivery)
 
     def _store_delivery(self, services: FlowServices, delivery: ResultDelivery) -> Result:
         try:

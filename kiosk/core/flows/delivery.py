@@ -10,10 +10,10 @@ place picker or a digit pad.
 The pages are ordinary :class:`FieldStep` pages of pseudo-fields named ``delivery.*``
 (a name no catalogue field can have), so a front-end that shows the form shows them too:
 a one-column choice (an ``address`` field with options), the place picker, digit pads.
-A front-end with a keyboard (the agent's tablet) may give the whole choice at once
-(:meth:`ApplicationFlow.choose_delivery`). :class:`DeliveryQuestions` holds the answers
-and words the pages; the flow stores the choice with the draft when the last page is
-answered.
+A front-end with a keyboard (the agent's tablet, ``typed_detail``) asks the same pages
+but, after the county, one typed line below it (乡镇、村、组、门牌) instead of the two
+digit pads. :class:`DeliveryQuestions` holds the answers and words the pages; the flow
+stores the choice with the draft when the last page is answered.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from kiosk.core.regions import Region, place_name
 from kiosk.core.wording import group_phone
 
 PREFIX = "delivery."
-METHOD, ADDRESS, PLACE, GROUP, HOUSE, PHONE = (
-    PREFIX + name for name in ("method", "address", "place", "group", "house", "phone")
+METHOD, ADDRESS, PLACE, GROUP, HOUSE, DETAIL, PHONE = (
+    PREFIX + name for name in ("method", "address", "place", "group", "house", "detail", "phone")
 )
 GROUP_ENTRY = KeyedEntry("digits", 3)  # 村民小组: 3组, 12组
 HOUSE_ENTRY = KeyedEntry("digits", 5)  # 门牌: 12号
@@ -46,10 +46,13 @@ class DeliveryQuestions:
     """The answers so far to the delivery pages, and the words of those pages.
 
     ``card_address``: the applicant's address as read from the ID card (offered, never
-    chosen for them); ``place`` the place picked (a county), ``place_code`` its code.
+    chosen for them); ``place`` the place picked (a county), ``place_code`` its code;
+    ``typed_detail``: the part below the county is typed on one page (a keyboard's
+    front-end) rather than keyed as 组 and 号 on digit pads.
     """
 
     messages: Messages
+    typed_detail: bool = False
     card_address: str = ""
     method: str | None = None  # pickup, post
     source: str | None = None  # id_card, picked, at_counter
@@ -57,6 +60,7 @@ class DeliveryQuestions:
     place_code: str = ""
     group: str = ""
     house: str = ""
+    detail: str = ""  # typed: 李庄镇高石村3组8号
     phone: str = ""
 
     # -- the pages ---------------------------------------------------------------------------
@@ -67,7 +71,7 @@ class DeliveryQuestions:
             return (METHOD,)
         pages = [METHOD, ADDRESS]
         if self.source == PICKED:
-            pages += [PLACE, GROUP, HOUSE]
+            pages += [PLACE, DETAIL] if self.typed_detail else [PLACE, GROUP, HOUSE]
         return (*pages, PHONE)
 
     def following(self, name: str) -> str | None:
@@ -93,14 +97,18 @@ class DeliveryQuestions:
             card = (self._t("delivery.address.card", address=self.card_address),)
             return (
                 *(card if self.card_address else ()),
-                self._t("delivery.address.pick"),
+                self._t(self._pick_key()),
                 self._t("delivery.address.counter"),
             )
         return ()
 
+    def _pick_key(self) -> str:
+        return "delivery.address.pick_typed" if self.typed_detail else "delivery.address.pick"
+
     def form_field(self, name: str) -> FormField:
         """The page as a form field: its label, its kind, whether it must be answered."""
-        kinds = {PLACE: "address", GROUP: "number", HOUSE: "number", PHONE: "phone"}
+        kinds = {PLACE: "address", GROUP: "number", HOUSE: "number", DETAIL: "text"}
+        kinds[PHONE] = "phone"
         label = self._t(f"{name}.label")
         kind = kinds.get(name, "address")  # the choices: one column, as an address's
         return FormField(name, label, kind, name not in (GROUP, HOUSE), self.options(name))
@@ -124,13 +132,14 @@ class DeliveryQuestions:
             PLACE: self.place,
             GROUP: self.group,
             HOUSE: self.house,
+            DETAIL: self.detail,
             PHONE: self.phone or phone_hint,
         }.get(name, "")
 
     def _source_option(self, source: str) -> str:
         keys = {
             ID_CARD: "delivery.address.card",
-            PICKED: "delivery.address.pick",
+            PICKED: self._pick_key(),
             AT_COUNTER: "delivery.address.counter",
         }
         return self._t(keys[source], address=self.card_address)
@@ -148,6 +157,8 @@ class DeliveryQuestions:
             return FieldError(name, f.label, "delivery.place.missing")
         if name in (GROUP, HOUSE) and text and not text.isdigit():
             return FieldError(name, f.label, "field.number")
+        if name == DETAIL and not text:
+            return FieldError(name, f.label, "form.missing")
         if name == PHONE:
             if not text:
                 return FieldError(name, f.label, "form.missing")
@@ -170,6 +181,8 @@ class DeliveryQuestions:
             self.group = text.lstrip("0")
         elif name == HOUSE:
             self.house = text.lstrip("0")
+        elif name == DETAIL:
+            self.detail = "".join(text.split())
         elif name == PHONE:
             self.phone = normalise_phone(text) or text
 
@@ -187,11 +200,27 @@ class DeliveryQuestions:
         if self.source == ID_CARD:
             address = self.card_address
         elif self.source == PICKED:
-            detail = (f"{self.group}组" if self.group else "") + (
-                f"{self.house}号" if self.house else ""
-            )
-            address, region = self.place + detail, self.place_code
+            address, region = self.place + self._below_county(), self.place_code
         return ResultDelivery(POST, address, self.source, region, self.phone)
+
+    def _below_county(self) -> str:
+        if self.typed_detail:
+            return self.detail
+        return (f"{self.group}组" if self.group else "") + (f"{self.house}号" if self.house else "")
+
+    def restore(self, stored: ResultDelivery, path: tuple[Region, ...]) -> None:
+        """The answers of a choice stored with a draft taken up again on a keyboard's
+        front-end (only an agent's tablet takes drafts up; ``path``: the picked county's
+        places), so its pages show it: what is below the county comes back as typed."""
+        self.method = stored.method
+        if not stored.posted:
+            return
+        self.source, self.phone = stored.address_source, stored.phone or ""
+        if self.source == ID_CARD:
+            self.card_address = stored.address or ""
+        elif self.source == PICKED:
+            self.picked(path)
+            self.detail = (stored.address or "").removeprefix(self.place)
 
 
 def review_text(delivery: ResultDelivery, messages: Messages) -> str:
