@@ -67,3 +67,7 @@ def test_an_agent_chooses_the_post_and_types_the_address(tablet_ui):
     driver.wait_until(lambda: driver.app.current == "form" and form._delivery is not None)
     assert form._inputs["delivery.detail"].text == "李庄镇高石村3组8号"
     assert [level.text for level in form._delivery.levels] == ["四川省", "宜宾市", "翠屏区"]
+
+    driver.app.go("case")  # the draft's page says how the result comes, to tell the villager
+    said = "结果怎么给您：邮寄到 四川省宜宾市翠屏区李庄镇高石村3组8号，电话 139 0817 1234"
+    driver.wait_until(lambda: said in driver.app.screen("case").body, what="the delivery line")
