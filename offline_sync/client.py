@@ -32,6 +32,7 @@ from typing import Any, NoReturn
 import httpx
 
 from offline_sync.clock import Clock
+from offline_sync.link_hints import transport_problem
 from offline_sync.signing import secret_key, sign_headers
 
 API = "/api/v1"
@@ -345,9 +346,8 @@ class PlatformClient:
             try:
                 response = self._http.send(request)
             except httpx.RequestError as exc:
-                raise LinkDown(
-                    f"{method} {self.base_url}{path}: {type(exc).__name__}: {exc}"
-                ) from exc
+                problem = transport_problem(exc, self.base_url)
+                raise LinkDown(f"{method} {self.base_url}{path}: {problem}") from exc
             self._note_date(response)
             if (
                 attempt == 1

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import click
 
-from kiosk.config import Config, ConfigError
+from kiosk.config import ENV_VAR, Config, ConfigError
 from kiosk.config import load_config as _load
 from kiosk.core.errors import explain
 from kiosk.core.messages import messages_for
@@ -56,8 +56,15 @@ def load_config(ctx: click.Context) -> Config:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "config" not in root.obj:
+        site_file = root.params.get("config_path")
+        if not site_file:
+            raise ConfigFailure(
+                f"no site file: give --config PATH or set {ENV_VAR}"
+                " (on an installed kiosk: /etc/bianmin/site.toml; every key is documented"
+                " in config/example-site.toml)"
+            )
         try:
-            root.obj["config"] = _load(root.params.get("config_path"))
+            root.obj["config"] = _load(site_file)
         except ConfigError as exc:
             raise ConfigFailure(str(exc)) from None
     return root.obj["config"]

@@ -2,6 +2,7 @@
 
 from offline_sync.sync.backoff import BackoffPolicy, LinkState
 from offline_sync.sync.engine import Stage, SyncEngine, SyncReport, SyncSettings
+from offline_sync.sync.lock import SyncBusy, SyncHolder, SyncLock, sync_holder
 from offline_sync.sync.pull import Applier
 from offline_sync.sync.schema import migrations
 from offline_sync.sync.service import SyncNotConfigured, SyncService, platform_connector
@@ -23,6 +24,9 @@ __all__ = [
     "RejectedChange",
     "Stage",
     "SyncEngine",
+    "SyncBusy",
+    "SyncHolder",
+    "SyncLock",
     "SyncNotConfigured",
     "SyncReport",
     "SyncService",
@@ -34,4 +38,5 @@ __all__ = [
     "platform_connector",
     "read_status",
     "rejected_changes",
+    "sync_holder",
 ]

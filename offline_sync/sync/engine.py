@@ -44,7 +44,13 @@ from offline_sync.clock import Clock
 from offline_sync.store import Store
 from offline_sync.sync import pull, push
 from offline_sync.sync.backoff import BackoffPolicy, LinkHealth, LinkState
-from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
+from offline_sync.sync.state import (
+    SyncStatus,
+    read_health,
+    read_status,
+    write_clock_offset,
+    write_health,
+)
 from offline_sync.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -440,9 +446,11 @@ class SyncEngine:
 
     def _succeeded(self) -> None:
         health = read_health(self.store.conn)
-        if health != LinkHealth(LinkState.UP) or self._has_error():
-            with self.store.transaction() as conn:
+        with self.store.transaction() as conn:
+            if health != LinkHealth(LinkState.UP) or self._has_error():
                 write_health(conn, health.after_success())
+            if self._client is not None:  # it answered: its Date measured the clocks
+                write_clock_offset(conn, self._client.clock_offset, self._now_text())
 
     def _has_error(self) -> bool:
         return (
