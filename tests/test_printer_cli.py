@@ -33,16 +33,24 @@ def test_status_test_page_ticket_and_reprint_through_the_virtual_printer(site_fi
     try:
         url = f"serial://{sim.stdout.readline().strip()}?baud=115200"
         status = run(site_file, "printer", "status", "--printer", url, "--json")
-        assert status.exit_code == 0 and json.loads(status.stdout) == {"state": "paper_out"}
+        # a script can rely on the exit status: 1 when the printer cannot print
+        assert status.exit_code == 1 and json.loads(status.stdout) == {"state": "paper_out"}
 
         refused = run(site_file, "queue", "take", "social", "--print", "--printer", url, "--json")
         assert refused.exit_code == 1 and json.loads(refused.stdout)["ticket_no"] == "A001"
         assert "not printed (job 1): printer paper_out" in refused.stderr
 
+        sim.stdin.write("paper_near_end\n")
+        sim.stdin.flush()
+        assert sim.stdout.readline().strip() == "state paper_near_end"
+        near = run(site_file, "printer", "status", "--printer", url, "--json")
+        assert near.exit_code == 0 and json.loads(near.stdout) == {"state": "paper_near_end"}
+
         sim.stdin.write("ready\n")
         sim.stdin.flush()
         assert sim.stdout.readline().strip() == "state ready"
-        assert "ready" in run(site_file, "printer", "status", "--printer", url).stdout
+        ready = run(site_file, "printer", "status", "--printer", url)
+        assert ready.exit_code == 0 and ready.stdout.startswith("ready  (")
 
         tested = run(site_file, "printer", "test", "--printer", url)
         assert tested.exit_code == 0 and "sent" in tested.stdout, tested.stderr
@@ -76,7 +84,7 @@ def test_status_of_a_missing_printer_and_usage_errors(site_file, tmp_path):
     gone = run(
         site_file, "printer", "status", "--printer", f"serial://{tmp_path}/ttyUSB0", "--json"
     )
-    assert gone.exit_code == 0 and json.loads(gone.stdout) == {"state": "offline"}
+    assert gone.exit_code == 1 and json.loads(gone.stdout) == {"state": "offline"}
     unset = run(site_file, "printer", "status")
     assert (
         unset.exit_code == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import queue
 import signal
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from devices.idcard import (
     CardRemoved,
     IdCard,
     IdCardError,
+    NoReaderAnswers,
     ReaderEvent,
     ReadFailed,
     open_reader,
@@ -31,9 +31,11 @@ from kiosk.cli.common import (
     load_config,
     sigterm_ends_it,
 )
+from kiosk.core.local_time import now_text
 from kiosk.resources import data_path
 
 EXIT_NO_CARD = 3
+PROBE_HINT = "is this the reader's port and speed? `bianmin idcard probe` finds both"
 _CARD_TYPE_NAMES = {
     "resident_id": "居民身份证",
     "hk_mo_tw_residence": "港澳台居民居住证",
@@ -93,6 +95,8 @@ def read(
     reader = open_reader(port, baud, poll_interval=0.1)
     try:
         card = reader.read_once(timeout)
+    except NoReaderAnswers as exc:
+        raise Failure(f"{cause_and_sentence(exc)}; {PROBE_HINT}") from None
     except IdCardError as exc:
         raise Failure(cause_and_sentence(exc)) from None
     finally:
@@ -159,6 +163,7 @@ def watch(
     each removal, until Ctrl-C, SIGTERM or --count placements.
     """
     port, baud = _port_and_baud(ctx, port, baud)
+    zone = load_config(ctx).site.timezone if ctx.find_root().params.get("config_path") else None
     events: queue.Queue[ReaderEvent] = queue.Queue()
     reader = open_reader(port, baud, poll_interval=poll)
     reader.subscribe(events.put)
@@ -168,7 +173,7 @@ def watch(
             reader.start()
             while count is None or placements < count:
                 event = events.get()
-                click.echo(f"{time.strftime('%H:%M:%S')} {event_text(event)}")
+                click.echo(f"{now_text(zone)} {event_text(event)}")
                 sys.stdout.flush()
                 placements += isinstance(event, CardPlaced | ReadFailed)
         except KeyboardInterrupt:
