@@ -108,3 +108,14 @@ def test_sync_without_a_platform_or_a_mode_says_what_to_fix(tmp_path):
     assert str(site) in unconfigured.stderr and "[platform] url" in unconfigured.stderr
     usage = _run(site, "sync")
     assert usage.exit_code == 2 and "--once" in usage.stderr
+
+
+def test_a_disabled_device_is_told_to_ask_for_a_new_enrolment(tmp_path, platform_server):  # noqa: F811
+    p = platform_server
+    site = _site(tmp_path, p.url, p.device_id, p.device_secret)
+    _queue(site, cases=1)
+    p.service.disable_device(p.device_id)
+    failed = _run(site, "sync", "--once", "--deadline", "2")
+    assert failed.exit_code == 1
+    assert "(unknown_device)" in failed.stderr and "enrol the device again" in failed.stderr
+    assert "entering the secret again does not help" in _run(site, "status").stdout

@@ -512,15 +512,28 @@ class SyncEngine:
         return self.clock.now().isoformat(timespec="seconds")
 
 
+# What a technician does about each refusal of this device (contract section 1).
+AUTH_ADVICE = {
+    "unknown_device": (
+        "the platform does not know this device id or has disabled it; entering the secret"
+        " again does not help: ask the county to enrol the device again and put the new"
+        " secret in [platform] device_secret"
+    ),
+    "bad_signature": (
+        "[platform] device_secret is not the one issued for this device id; enter the secret"
+        " from the enrolment"
+    ),
+    "clock_skew": "this device's clock is too far off the platform's; set the clock (NTP)",
+    "replayed_nonce": "the platform saw a request twice; it is tried again by itself",
+}
+
+
 def describe_failure(exc: PlatformError | sqlite3.OperationalError) -> str:
     """One line for staff and the log about why a try failed (no personal data)."""
     if isinstance(exc, sqlite3.OperationalError):
         return f"the local store could not be written: {exc}"
     if isinstance(exc, AuthRejected):
-        return (
-            f"the platform rejected this device ({exc.code}); check [platform] device_id and "
-            "device_secret against the enrolment"
-        )
+        return f"the platform rejected this device ({exc.code}): {AUTH_ADVICE.get(exc.code, '')}"
     if isinstance(exc, RetryLater):
         after = f"; Retry-After {exc.retry_after_s:g} s" if exc.retry_after_s is not None else ""
         return f"the platform is busy (HTTP {exc.status}){after}"
