@@ -119,3 +119,20 @@ def test_a_disabled_device_is_told_to_ask_for_a_new_enrolment(tmp_path, platform
     assert failed.exit_code == 1
     assert "(unknown_device)" in failed.stderr and "enrol the device again" in failed.stderr
     assert "entering the secret again does not help" in _run(site, "status").stdout
+
+
+def test_each_failure_is_said_once_and_only_verbose_logs(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    site = _site(tmp_path, f"http://127.0.0.1:{port}", "511502-K-000001", "ab" * 32)
+    quiet = _run(site, "sync", "--once", "--deadline", "1")
+    assert quiet.exit_code == 1
+    assert "ConnectError" not in quiet.stdout
+    assert len(quiet.stderr.strip().splitlines()) == 1, "no log lines without -v"
+    loud = _run(site, "sync", "--once", "--deadline", "1", "-v")
+    *logged, last = loud.stderr.strip().splitlines()
+    assert logged and last.startswith("bianmin: sync not finished")
+    tries = [line for line in logged if "sync try failed" in line or "circuit open" in line]
+    assert tries == logged, "one format: the log's"
+    assert all(line.count("ConnectError") == 1 for line in logged), "each try said once"

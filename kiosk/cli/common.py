@@ -112,26 +112,35 @@ def sigterm_ends_it() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+# Loggers that would say a line per HTTP request at INFO; they speak up from WARNING only.
+CHATTY = ("httpx", "httpcore")
+
+
 @contextmanager
 def logs_to_stderr(*names: str, level: int | None = logging.INFO) -> Iterator[None]:
-    """The logs of the loggers ``names`` go to stderr at ``level`` while the block runs
-    (None: nowhere, the command's own summary says it all); as before after it."""
+    """The logs of the loggers ``names`` ("" for every logger) go to stderr at ``level``
+    while the block runs, each line once, in one format (None: nowhere, not even warnings;
+    the command's own summary says it all); as before after it."""
     if level is None:
         handler: logging.Handler = logging.NullHandler()
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     loggers = [logging.getLogger(name) for name in names]
-    saved = [(logger.level, logger.propagate) for logger in loggers]
+    chatty = [logging.getLogger(name) for name in CHATTY]
+    saved = [(logger.level, logger.propagate) for logger in loggers + chatty]
     for logger in loggers:
         logger.addHandler(handler)
         logger.propagate = False
         if level is not None:
             logger.setLevel(level)
+    for logger in chatty:
+        logger.setLevel(max(logger.level, logging.WARNING))
     try:
         yield
     finally:
-        for logger, (old_level, propagate) in zip(loggers, saved, strict=True):
+        for logger in loggers:
             logger.removeHandler(handler)
+        for logger, (old_level, propagate) in zip(loggers + chatty, saved, strict=True):
             logger.setLevel(old_level)
             logger.propagate = propagate

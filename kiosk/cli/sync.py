@@ -69,10 +69,10 @@ def sync(ctx, once, forever, deadline, as_json, verbose, now, wait) -> None:
     if (deadline is not None or now) and not once:
         raise click.UsageError("--deadline and --now go with --once")
     if once:
-        with logs_to_stderr("offline_sync", level=logging.INFO if verbose else None):
+        with logs_to_stderr("", level=logging.INFO if verbose else None):
             _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now, wait)
     else:
-        with logs_to_stderr("offline_sync"):
+        with logs_to_stderr(""):
             _forever(ctx, wait)
 
 
@@ -177,8 +177,9 @@ def _report_text(report: SyncReport, status: SyncStatus) -> str:
         f"pulled: {report.changes_applied} changes applied, {report.changes_rejected} rejected,"
         f" {report.changes_ignored} without an applier",
     ]
-    if report.failures:
-        lines.append(f"failed tries: {report.failures} (last: {report.errors[-1]})")
+    if report.failures:  # the error itself: in the one stderr line when sync did not finish
+        last = f" (last: {report.errors[-1]})" if report.complete else ""
+        lines.append(f"failed tries: {report.failures}{last}")
     lines.append(
         f"left: {status.pending_records} records, {status.pending_attachments} attachments;"
         f" dead letters: {status.dead_letters}; link: {status.link_state}"
