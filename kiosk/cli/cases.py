@@ -13,6 +13,7 @@ from kiosk.cli.common import Failure, emit_json, services
 from kiosk.core.cases import Case, CaseError, CaseSummary, UnknownCase
 from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
+from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
 
 
@@ -108,10 +109,12 @@ def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
     if not rows:
         click.echo("没有办件 (no cases)")
         return
+    zone = app.config.site.timezone
     for r in rows:
         d = _summary_dict(r, reveal)
         click.echo(
-            f"{r.case_id}  {r.created_at[:16]}  {d['applicant_name']:<4} {d['id_number']}  "
+            f"{r.case_id}  {local_text(r.created_at, zone, seconds=False)}"
+            f"  {d['applicant_name']:<4} {d['id_number']}  "
             f"{r.item_name}  [{_status_text(r)}]" + (f"  {r.case_no}" if r.case_no else "")
         )
 
@@ -153,7 +156,8 @@ def case_show(ctx, case_id, reveal, as_json) -> None:
         click.echo(f"  材料 {mark} {m.code} {m.name} (附件 {m.attachments})")
     for entry in found.timeline:
         extra = f" ({entry.reason})" if entry.reason else ""
-        click.echo(f"  {entry.at}  {messages_for().get('case.status.' + entry.status)}{extra}")
+        at = local_text(entry.at, app.config.site.timezone)
+        click.echo(f"  {at}  {messages_for().get('case.status.' + entry.status)}{extra}")
 
 
 # -- catalogue -------------------------------------------------------------------------------
