@@ -130,7 +130,7 @@ def test_each_failure_is_said_once_and_only_verbose_logs(tmp_path):
     assert quiet.exit_code == 1
     assert "ConnectError" not in quiet.stdout
     assert len(quiet.stderr.strip().splitlines()) == 1, "no log lines without -v"
-    loud = _run(site, "sync", "--once", "--deadline", "1", "-v")
+    loud = _run(site, "sync", "--once", "--deadline", "1", "--now", "-v")
     *logged, last = loud.stderr.strip().splitlines()
     assert logged and last.startswith("bianmin: sync not finished")
     tries = [line for line in logged if "sync try failed" in line or "circuit open" in line]

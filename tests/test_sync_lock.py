@@ -121,6 +121,7 @@ class _Told(logging.Handler):
 
 def test_the_kiosks_background_sync_waits_while_another_process_syncs(device):  # noqa: F811
     service = SyncService(
+        store=device.store,
         open_store=lambda: Store.open(device.store.path, DEVICE_MIGRATIONS),
         vault=device.vault,
         data_dir=device.data_dir,

@@ -16,9 +16,6 @@ from offline_sync.sync import (
     SyncNotConfigured,
     SyncReport,
     SyncStatus,
-    dead_letters,
-    read_status,
-    rejected_changes,
 )
 
 DEFAULT_DEADLINE_S = 600.0
@@ -193,7 +190,7 @@ def _report_text(report: SyncReport, status: SyncStatus) -> str:
 def dead_letters_command(ctx, as_json) -> None:
     """Records the platform refused (conflict, invalid) or that cannot be sent, for staff."""
     app = services(ctx)
-    letters = dead_letters(app.store.conn)
+    letters = app.sync.dead_letters()
     zone = app.config.site.timezone
     if as_json:
         emit_json([letter.__dict__ for letter in letters])
@@ -215,7 +212,7 @@ def dead_letters_command(ctx, as_json) -> None:
 def rejected_changes_command(ctx, as_json) -> None:
     """Changes pulled from the platform that could not be applied here."""
     app = services(ctx)
-    changes = rejected_changes(app.store.conn, app.vault)
+    changes = app.sync.rejected_changes()
     zone = app.config.site.timezone
     if as_json:
         emit_json([change.__dict__ for change in changes])
@@ -236,7 +233,7 @@ def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link,
     the clock against the platform's, and which process runs sync."""
     app = services(ctx)
-    snapshot = read_status(app.store.conn)
+    snapshot = app.sync.status()
     holder = app.sync.holder()
     if as_json:
         emit_json({**snapshot.as_dict(), "sync_holder": holder.__dict__ if holder else None})
