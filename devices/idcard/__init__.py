@@ -36,11 +36,12 @@ from devices.pty import SIM_PORT
 
 def open_reader(
     port: str,
-    baud: int = 115200,
-    poll_interval: float = 0.3,
+    baud: int,
+    poll_interval: float,
     sim_cards: Path | None = None,
 ) -> SerialCardReader:
-    """The reader on ``port``; not started.
+    """The reader on ``port`` at ``baud``, asked for a card every ``poll_interval`` seconds
+    (the kiosk's ``[devices.idcard] poll_interval_s``); not started.
 
     ``port = "sim"`` (cards from ``sim_cards``) or ``"sim:FILE"`` starts a simulated
     reader on a pty and returns the same serial driver connected to it; the simulator

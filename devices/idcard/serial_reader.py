@@ -215,8 +215,8 @@ class SerialCardReader:
     def __init__(
         self,
         port: str,
-        baud: int = 115200,
-        poll_interval: float = 0.3,
+        baud: int,
+        poll_interval: float,
         timeouts: Timeouts | None = None,
         read_attempts: int = 3,
         removal_confirmations: int = 2,

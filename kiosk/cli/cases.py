@@ -169,13 +169,15 @@ def catalogue() -> None:
 
 
 @catalogue.command("search")
-@click.argument("text")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--theme", help="Only items of this theme (see: bianmin catalogue themes).")
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array.")
 @click.pass_context
-def catalogue_search(ctx, text, theme, limit, as_json) -> None:
-    """Find items by Chinese text, pinyin (yanglao) or initials (ylbx)."""
+def catalogue_search(ctx, words, theme, limit, as_json) -> None:
+    """Find items by Chinese text, pinyin (yanglao) or initials (ylbx); several words must
+    all match (养老 转移), with or without quotes."""
+    text = " ".join(words)
     app = _app(ctx)
     hits = app.catalogue.search(text, theme=theme, limit=limit)
     if as_json:

@@ -31,6 +31,7 @@ from kiosk.cli.common import (
     load_config,
     sigterm_ends_it,
 )
+from kiosk.config import IdCardDevice, section_defaults
 from kiosk.core.local_time import now_text
 from kiosk.resources import data_path
 
@@ -92,7 +93,7 @@ def read(
     card could not be read or failed verification (the reason on stderr).
     """
     port, baud = _port_and_baud(ctx, port, baud)
-    reader = open_reader(port, baud, poll_interval=0.1)
+    reader = open_reader(port, baud, _poll_interval(ctx))
     try:
         card = reader.read_once(timeout)
     except NoReaderAnswers as exc:
@@ -120,6 +121,13 @@ def _port_and_baud(ctx: click.Context, port: str | None, baud: int | None) -> tu
     return settings.port, baud or settings.baud
 
 
+def _poll_interval(ctx: click.Context) -> float:
+    """How often the kiosk asks the reader for a card: the site's, else the default."""
+    if ctx.find_root().params.get("config_path"):
+        return load_config(ctx).devices.idcard.poll_interval_s
+    return section_defaults(IdCardDevice).poll_interval_s
+
+
 def card_text(card: IdCard, with_photo: bool = False) -> str:
     """The card as its face reads, one field a line."""
     face = card.to_json(with_photo)
@@ -145,10 +153,8 @@ def card_text(card: IdCard, with_photo: bool = False) -> str:
 @_baud_option
 @click.option(
     "--poll",
-    type=click.FloatRange(min=0.01, max=10),
-    default=0.1,
-    show_default=True,
-    help="Seconds between polls.",
+    type=click.FloatRange(min=0.005, max=10),
+    help="Seconds between polls (default: [devices.idcard] poll_interval_s, as the kiosk).",
 )
 @click.option(
     "--count", type=click.IntRange(min=1), help="Stop after this many placements (read or not)."
@@ -165,7 +171,7 @@ def watch(
     port, baud = _port_and_baud(ctx, port, baud)
     zone = load_config(ctx).site.timezone if ctx.find_root().params.get("config_path") else None
     events: queue.Queue[ReaderEvent] = queue.Queue()
-    reader = open_reader(port, baud, poll_interval=poll)
+    reader = open_reader(port, baud, poll or _poll_interval(ctx))
     reader.subscribe(events.put)
     placements = 0
     with sigterm_ends_it():
