@@ -15,7 +15,7 @@ import click
 
 from kiosk.config import ENV_VAR
 
-_CONFIG_HELP = f"Site config file (TOML); default ${ENV_VAR}, then the packaged defaults."
+_CONFIG_HELP = f"The site file (TOML); default ${ENV_VAR}."
 
 
 def _remember_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
