@@ -7,8 +7,10 @@ it); the printer commands run in this process against its pty.
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
+from pathlib import Path
 
 from click.testing import Result
 
@@ -97,3 +99,27 @@ def test_status_of_a_missing_printer_and_usage_errors(site_file, tmp_path):
     assert missing.exit_code == 1 and "no print job 404" in missing.stderr
     both = run(site_file, "sim", "printer", "--pty", "--listen", "127.0.0.1:0")
     assert both.exit_code == 2 and "exactly one of" in both.stderr
+
+
+def test_the_virtual_printer_without_out_keeps_the_paper_and_says_where(site_file):
+    sim = subprocess.Popen(
+        cli_command("sim", "printer", "--listen", "127.0.0.1:0"),
+        env=cli_env(site_file),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        said = sim.stderr.readline()
+        assert said.startswith("paper: each job as job-NNNN.png, .txt and .bin in /")
+        folder = Path(said.rsplit(" in ", 1)[1].strip())
+        url = sim.stdout.readline().strip()
+        assert run(site_file, "printer", "test", "--printer", url).exit_code == 0
+        announced = sim.stdout.readline()
+        assert announced.startswith("job 1: ") and str(folder / "job-0001.png") in announced
+    finally:
+        sim.send_signal(signal.SIGTERM)
+        sim.wait(10)
+    assert (folder / "job-0001.png").is_file() and (folder / "job-0001.txt").is_file()
+    shutil.rmtree(folder)
