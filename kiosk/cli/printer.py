@@ -7,6 +7,7 @@ import signal
 import sys
 import tempfile
 import threading
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,8 +27,8 @@ from kiosk.config import PrinterDevice, section_defaults
 from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
-from kiosk.core.queue import Ticket
-from kiosk.core.receipts import Letterhead, render_test_page
+from kiosk.core.queue import ServiceStats, Ticket
+from kiosk.core.receipts import DailyStats, Letterhead, render_test_page
 from offline_sync.clock import SystemClock
 
 STATES = [s.value for s in PrinterState]
@@ -158,6 +159,17 @@ def reprint(ctx: click.Context, job_id: int, url: str | None) -> None:
     except UnknownPrintJob:
         raise Failure(f"no print job {job_id}; see `bianmin printer jobs`") from None
     _report(result, f"reprint of job {job_id}")
+
+
+def print_daily_stats(
+    ctx: click.Context, day: date, rows: list[ServiceStats], url: str | None
+) -> None:
+    """Print the day's statistics slip (``bianmin queue stats --print``); exit 1 when it did
+    not print."""
+    app = services(ctx)
+    names = {service.code: service.name for service in app.config.services}
+    slip = DailyStats.from_queue(day, rows, names, app.clock.now())
+    _report(_service(ctx, url).daily_stats(slip), f"statistics of {day}")
 
 
 def print_queue_ticket(ctx: click.Context, ticket: Ticket, url: str | None) -> None:

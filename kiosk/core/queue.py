@@ -95,6 +95,12 @@ class NobodyWaiting(QueueError):
     key = "queue.nobody_waiting"
 
 
+class SlotPassed(QueueError):
+    """An appointment was asked for a time already gone."""
+
+    key = "queue.slot_passed"
+
+
 class UnknownAppointment(QueueError):
     """The appointment code is unknown, used, or for another day."""
 
@@ -272,8 +278,12 @@ class QueueService:
             return self._ticket(conn, ticket_id)
 
     def book(self, service_code: str, slot_at: datetime) -> str:
-        """Create an appointment (预约) for a service at a time; returns its 6-digit code."""
+        """Create an appointment (预约) for a service at a time still to come; returns its
+        6-digit code. SlotPassed for a time already gone."""
         service = self._service(service_code)
+        if slot_at <= self.clock.now():
+            local = slot_at.astimezone(self.zone)
+            raise SlotPassed(f"the slot {local:%Y-%m-%d %H:%M} has already passed")
         with self.store.transaction() as conn:
             while True:
                 code = f"{secrets.randbelow(10**6):06d}"
