@@ -1,14 +1,20 @@
-"""Power cuts during sync: `bianmin sync --once` killed with SIGKILL at random moments, 100 times."""
+"""Power cuts during sync: `bianmin sync --once` killed with SIGKILL at random moments, 100 times.
+
+Four runs start together each round, as a kiosk's sync and technicians' would: one store
+has one sync, so the others wait (``--wait``) and the next takes the store over the moment
+the one before is killed, mid-sync; then it is killed in turn.
+"""
 
 from __future__ import annotations
 
 import random
+import select
 import subprocess
 import time
 
 from kiosk.app import open_store
 from kiosk.config import load_config
-from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.fault_proxy import Faults, ProxyStats, fault_proxy
 from kiosk.demo.platform import running_platform
 from kiosk.demo.sync_device import Queued, queue_records
 from offline_sync.sync import read_status
@@ -47,7 +53,7 @@ def test_sigkill_during_sync_loses_nothing_and_stores_nothing_twice(tmp_path):
             config = load_config(site)
             vault = Vault.load_or_create(config.data_dir)
             env = cli_env(site)
-            argv = cli_command("sync", "--once", "--deadline", "30")
+            argv = cli_command("sync", "--once", "--deadline", "30", "--wait")
             queued = Queued()
             kills = rounds = 0
             while kills < KILLS:
@@ -57,13 +63,14 @@ def test_sigkill_during_sync_loses_nothing_and_stores_nothing_twice(tmp_path):
                     subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                     for _ in range(PARALLEL)
                 ]
-                for proc in procs:
-                    proc.stdout.readline()  # the store is open and sync is about to start
-                time.sleep(rng.uniform(0.0, KILL_WINDOW_S))
-                for proc in procs:
-                    if proc.poll() is None:
-                        proc.kill()
+                waiting = list(procs)
+                while (syncing := _next_to_sync(waiting)) is not None:
+                    _wait_for_its_first_request(syncing, proxy.stats)
+                    time.sleep(rng.uniform(0.0, KILL_WINDOW_S))
+                    if syncing.poll() is None:
+                        syncing.kill()
                         kills += 1
+                    syncing.wait()
                 for proc in procs:
                     proc.wait()
                     proc.stdout.close()
@@ -93,6 +100,28 @@ def test_sigkill_during_sync_loses_nothing_and_stores_nothing_twice(tmp_path):
     finally:
         store.close()
     assert rounds >= KILLS // PARALLEL
+
+
+def _next_to_sync(waiting: list[subprocess.Popen]) -> subprocess.Popen | None:
+    """The run that holds the store's sync lock now (it printed its first line: the store
+    is open and sync is about to start); None when every run has ended."""
+    while waiting:
+        ready, _, _ = select.select([p.stdout for p in waiting], [], [], 60)
+        assert ready, "no run took the store within 60 s"
+        proc = next(p for p in waiting if p.stdout in ready)
+        waiting.remove(proc)
+        if proc.stdout.readline():
+            return proc
+    return None
+
+
+def _wait_for_its_first_request(proc: subprocess.Popen, stats: ProxyStats) -> None:
+    """Until the run that took the store talks to the platform (or ends): the kill is
+    to land mid-sync, whatever the machine's load makes its start-up cost."""
+    seen = stats.requests
+    deadline = time.monotonic() + 60
+    while stats.requests == seen and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _queue_more(config, vault: Vault, rng: random.Random, queued: Queued) -> None:

@@ -281,7 +281,7 @@ class QueueService:
         """Create an appointment (预约) for a service at a time still to come; returns its
         6-digit code. SlotPassed for a time already gone."""
         service = self._service(service_code)
-        if slot_at <= self.clock.now():
+        if slot_at < self.clock.now().replace(second=0, microsecond=0):
             local = slot_at.astimezone(self.zone)
             raise SlotPassed(f"the slot {local:%Y-%m-%d %H:%M} has already passed")
         with self.store.transaction() as conn:
