@@ -24,6 +24,7 @@ from devices.printer import (
 from devices.printer.virtual import Job, VirtualPrinter
 from kiosk.cli.common import ConfigFailure, Failure, emit_json, load_config, services
 from kiosk.config import PrinterDevice, section_defaults
+from kiosk.core.audit import shell_actor
 from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
@@ -158,15 +159,18 @@ def reprint(ctx: click.Context, job_id: int, url: str | None) -> None:
         result = _service(ctx, url).reprint(job_id)
     except UnknownPrintJob:
         raise Failure(f"no print job {job_id}; see `bianmin printer jobs`") from None
+    detail = {"job_id": job_id, "new_job_id": result.job_id, "printed": result.printed}
+    services(ctx).audit.record(shell_actor(), "print.reprint", detail)
     _report(result, f"reprint of job {job_id}")
 
 
 def print_daily_stats(
-    ctx: click.Context, day: date, rows: list[ServiceStats], url: str | None
+    ctx: click.Context, day: date | None, rows: list[ServiceStats], url: str | None
 ) -> None:
-    """Print the day's statistics slip (``bianmin queue stats --print``); exit 1 when it did
-    not print."""
+    """Print a day's statistics slip (``bianmin queue stats --print``; ``day`` None: today
+    in the site's zone); exit 1 when it did not print."""
     app = services(ctx)
+    day = day or app.clock.now().astimezone(ZoneInfo(app.config.site.timezone)).date()
     names = {service.code: service.name for service in app.config.services}
     slip = DailyStats.from_queue(day, rows, names, app.clock.now())
     _report(_service(ctx, url).daily_stats(slip), f"statistics of {day}")

@@ -125,7 +125,8 @@ def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool, wait:
         left = (
             f"{status.pending_records} records and {status.pending_attachments} attachments pending"
         )
-        why = f"; last error: {status.last_error}" if status.last_error else ""
+        last = status.last_error or (report.errors[-1] if report.errors else None)
+        why = f"; last error: {last}" if last else ""
         raise Failure(f"sync not finished within {deadline_s:g} s: {left}{why}")
 
 
@@ -231,12 +232,19 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link,
-    the clock against the platform's, and which process runs sync."""
+    the clock against the platform's, which process runs sync, and what privacy purged."""
     app = services(ctx)
     snapshot = app.sync.status()
     holder = app.sync.holder()
+    privacy = app.privacy.totals()
     if as_json:
-        emit_json({**snapshot.as_dict(), "sync_holder": holder.__dict__ if holder else None})
+        emit_json(
+            {
+                **snapshot.as_dict(),
+                "sync_holder": holder.__dict__ if holder else None,
+                "privacy": privacy,
+            }
+        )
         return
     zone = app.config.site.timezone
     rows = [
@@ -255,6 +263,15 @@ def status(ctx, as_json) -> None:
         at = local_text(snapshot.last_error_at, zone)
         rows.append(("last error", f"{snapshot.last_error} (at {at})"))
         rows.append(("next try", local_text(snapshot.next_attempt_at, zone, never="now")))
+    purged = privacy["purged"]
+    rows.append(
+        (
+            "purged (PIPL)",
+            f"{purged['cases']} cases, {purged['drafts']} drafts, {purged['attachments']} files"
+            f" after {privacy['retain_days']} days"
+            f" (last {local_text(privacy['last_purge_at'], zone)})",
+        )
+    )
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")
 
