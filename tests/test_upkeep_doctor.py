@@ -112,7 +112,7 @@ def test_clock_against_the_platform(tmp_path, platform):  # noqa: F811
     assert one(site, "clock", **synced).status is Status.OK
     behind = ManualClock(platform.service.clock.now() - timedelta(minutes=10))
     result = one(site, "clock", clock=behind, **synced)
-    assert result.status is Status.FAIL and "600 s behind the platform" in result.detail
+    assert result.status is Status.FAIL and "10 min behind the platform" in result.detail
 
 
 def test_fonts_ok_and_missing(site_file, monkeypatch):

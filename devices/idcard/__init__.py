@@ -15,6 +15,7 @@ from devices.idcard.errors import (
     CardDataError,
     CardReadError,
     IdCardError,
+    NoReaderAnswers,
     ReaderError,
     ReaderStatusError,
     ReaderTimeout,
@@ -50,11 +51,12 @@ def __getattr__(name: str) -> object:
 
 def open_reader(
     port: str,
-    baud: int = 115200,
-    poll_interval: float = 0.3,
+    baud: int,
+    poll_interval: float,
     sim_cards: Path | None = None,
 ) -> SerialCardReader:
-    """The reader on ``port``; not started.
+    """The reader on ``port`` at ``baud``, asked for a card every ``poll_interval`` seconds
+    (the kiosk's ``[devices.idcard] poll_interval_s``); not started.
 
     ``port = "sim"`` (cards from ``sim_cards``) or ``"sim:FILE"`` starts a simulated
     reader on a pty and returns the same serial driver connected to it; the simulator
@@ -81,6 +83,7 @@ __all__ = [
     "CardType",
     "IdCard",
     "IdCardError",
+    "NoReaderAnswers",
     "ReadFailed",
     "ReaderError",
     "ReaderEvent",

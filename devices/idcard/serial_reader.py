@@ -28,6 +28,7 @@ from devices.idcard.errors import (
     CardReadError,
     FrameError,
     IdCardError,
+    NoReaderAnswers,
     ReaderStatusError,
     ReaderTimeout,
     ReaderUnavailable,
@@ -214,8 +215,8 @@ class SerialCardReader:
     def __init__(
         self,
         port: str,
-        baud: int = 115200,
-        poll_interval: float = 0.3,
+        baud: int,
+        poll_interval: float,
         timeouts: Timeouts | None = None,
         read_attempts: int = 3,
         removal_confirmations: int = 2,
@@ -327,7 +328,12 @@ class SerialCardReader:
         """Open the port and ask the SAM for its id, proving a reader is there."""
         self._link.open()
         try:
-            answer = self._link.exchange(Command.READ_SAM_ID)
+            try:
+                answer = self._link.exchange(Command.READ_SAM_ID)
+            except (ReaderTimeout, FrameError) as exc:
+                raise NoReaderAnswers(
+                    f"{exc}: no ID card reader answers at {self.baud} baud"
+                ) from None
             if answer.status != STATUS_OK:
                 raise ReaderStatusError(answer.status, Command.READ_SAM_ID.label, self.port)
             self.sam_id = format_sam_id(answer.data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from kiosk.core.local_time import local_text
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.platform_link import LinkProbe, probe_link
 
@@ -56,9 +57,11 @@ def sync_check(ctx: DoctorContext):
     finally:
         conn.close()
     now = ctx.clock.now()
+    zone = ctx.config().site.timezone
     more = (
         f"pending {status.pending_records} records, {status.pending_attachments} attachments",
-        f"last push {status.last_push_at or 'never'}, last pull {status.last_pull_at or 'never'}",
+        f"last push {local_text(status.last_push_at, zone)},"
+        f" last pull {local_text(status.last_pull_at, zone)}",
         f"link {status.link_state}" + (f": {status.last_error}" if status.last_error else ""),
     )
     if status.dead_letters:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
+from kiosk.core.local_time import CLOCK_FAIL_S, CLOCK_WARN_S, offset_words
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.upkeep import backup as backup_module
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
@@ -23,8 +24,6 @@ LOW_FREE_BYTES = 1024 * 1024 * 1024
 # File systems the store must not live on: lost at reboot, or no locking/fsync worth the name.
 VOLATILE_FS = {"tmpfs", "ramfs"}
 WEAK_FS = {"vfat", "exfat", "ntfs", "ntfs3", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "9p"}
-CLOCK_WARN_S = 30.0
-CLOCK_FAIL_S = 300.0  # the platform refuses requests this far off
 BACKUP_WARN_AGE = timedelta(hours=36)
 BACKUP_FAIL_AGE = timedelta(days=7)
 
@@ -154,7 +153,7 @@ def clock_check(ctx: DoctorContext):
     offset = _platform_offset(ctx)
     detail = sync_text[synced]
     if offset is not None:
-        detail += f", {abs(offset):.0f} s {'behind' if offset > 0 else 'ahead of'} the platform"
+        detail += f", {offset_words(offset)}"
     fix = "timedatectl set-ntp true; check that the router lets NTP (UDP 123) out"
     if offset is not None and abs(offset) >= CLOCK_FAIL_S:
         return fail(detail, "set the clock: " + fix)
