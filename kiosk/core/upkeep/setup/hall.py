@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import httpx
 
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Option,
+    Progress,
+    SetupStep,
+    report,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 
 ROLES = ("server", "client")
@@ -29,6 +36,22 @@ class HallSetup(SetupStep):
     def candidates(self) -> list[Candidate]:
         """The two roles."""
         return [Candidate(role, f"setup.hall.role.{role}") for role in ROLES]
+
+    def in_force(self) -> str:
+        """The hall server's URL (a client's)."""
+        return getattr(getattr(self.config(), "hall", None), "url", "")
+
+    def options(self) -> list[Option]:
+        """The hall server's URL and key (a client's; empty keeps the key in force)."""
+        return [
+            Option("url", "setup.hall.url", "text"),
+            Option("key", "setup.hall.key", "secret"),
+        ]
+
+    @property
+    def limit_s(self) -> float:
+        """One request under the timeout."""
+        return self.timeout_s + 1
 
     def test(
         self,
