@@ -11,18 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_fixtures import TEST_WINDOW, printer_fixture, spoken_fixture  # noqa: F401
-
-from devices.idcard.cards_file import load_cards  # noqa: E402  (after the Kivy set-up)
-from devices.idcard.simulator import SimulatedReader  # noqa: E402
-from kiosk.app import assemble_front_end, sample_cards  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from kiosk.core.upkeep.ports import PortListing  # noqa: E402
-from kiosk.core.upkeep.site_watch import last_good_path  # noqa: E402
-from kiosk.core.voice import Voice  # noqa: E402
-from kiosk.demo.driver import KioskDriver  # noqa: E402
-from kiosk.ui.app import KioskApp  # noqa: E402
-from tests.conftest import write_site  # noqa: E402
+from devices.idcard.cards_file import load_cards
+from devices.idcard.simulator import SimulatedReader
+from kiosk.app import assemble_front_end, sample_cards
+from kiosk.config import load_config
+from kiosk.core.upkeep.ports import PortListing
+from kiosk.core.voice import Voice
+from tests.conftest import write_site
+from tests.ui_fixtures import (  # noqa: F401
+    KioskApp,
+    KioskDriver,
+    printer_fixture,
+    spoken_fixture,
+)
 
 PIN = "2468"
 SITE_EXTRA = f'\n[ui]\nkiosk_lock = true\ntechnician_pin = "{PIN}"\n'
@@ -88,10 +89,17 @@ def open_step(kiosk, title: str) -> None:
 
 def candidate(kiosk, port: str):
     kiosk.wait_until(
-        lambda: any(getattr(w, "group", "") == "setup-candidate" and w.value == port for w in kiosk.visible_widgets()),
+        lambda: any(
+            getattr(w, "group", "") == "setup-candidate" and w.value == port
+            for w in kiosk.visible_widgets()
+        ),
         what=f"{port} in the list",
     )
-    return next(w for w in kiosk.visible_widgets() if getattr(w, "group", "") == "setup-candidate" and w.value == port)
+    return next(
+        w
+        for w in kiosk.visible_widgets()
+        if getattr(w, "group", "") == "setup-candidate" and w.value == port
+    )
 
 
 def test_a_new_reader_is_found_read_saved_and_used_without_a_restart(bench):

@@ -6,13 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.clock import Clock
-from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.technician.base import TechnicianScreen, in_background
 
 TICK_S = 0.5
 STATUS_ROLES = {"ok": "success", "warn": "primary", "fail": "danger", "crash": "danger"}
+
+
+class CheckRow(BoxLayout):
+    """One check: its status in a coloured badge, its name, the English detail and fix."""
+
+    name = StringProperty("")
+    status = StringProperty("ok")
+    role = StringProperty("success")
+    title = StringProperty("")
+    word = StringProperty("")
+    detail = StringProperty("")
+    fix = StringProperty("")
 
 
 class DoctorScreen(TechnicianScreen):
@@ -46,7 +58,13 @@ class DoctorScreen(TechnicianScreen):
         self.summary = self.app.t("tech.doctor.running", seconds=round(self.limit))
         self._started = self.app.clock.monotonic()
         self._ticker = Clock.schedule_interval(self._tick, TICK_S)
-        context = DoctorContext(self.app.front_end.config.source, STORE_FILE, self.app.clock)
+        devices = self.app.front_end.devices
+        context = DoctorContext(
+            self.app.front_end.config.source,
+            STORE_FILE,
+            self.app.clock,
+            own_ports=[getattr(d, "port", "") for d in (devices.reader, devices.scanner) if d],
+        )
         in_background(
             lambda: run_checks(context),
             lambda report: self._show(run, report),
@@ -75,7 +93,7 @@ class DoctorScreen(TechnicianScreen):
         for result in sorted(report.results, key=lambda r: -order.index(str(r.status))):
             status = str(result.status)
             self.ids.results.add_widget(
-                Factory.CheckRow(
+                CheckRow(
                     name=result.name,
                     status=status,
                     role=STATUS_ROLES[status],

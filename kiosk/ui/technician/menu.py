@@ -53,5 +53,8 @@ class TechMenuScreen(TechnicianScreen):
         )
 
     def _restored(self, _config: Any) -> None:
+        from kiosk.core.upkeep.site_file import SiteFile
+
         self.app.site_reload.poll()
-        self.app.show_message("tech.config.restored", role="success")
+        kept = SiteFile(self.app.front_end.config.source).previous_path.name
+        self.app.show_message("tech.config.restored", role="success", name=kept)

@@ -43,6 +43,7 @@ class SetupScreen(TechnicianScreen):
     can_test = BooleanProperty(False)
     can_save = BooleanProperty(False)
     empty = BooleanProperty(False)
+    pick = BooleanProperty(True)  # the step's candidates are to choose from (else only shown)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -62,6 +63,7 @@ class SetupScreen(TechnicianScreen):
         """Show ``step`` afresh: nothing chosen, typed or tested yet."""
         self.step = step
         self.title = self.app.t(step.title_key)
+        self.pick = step.pick
         self.values = {option.name: option.value for option in step.options()}
         self._forget()
         self.chosen = ""
@@ -106,7 +108,7 @@ class SetupScreen(TechnicianScreen):
             current = [c for c in candidates if c.current and c.present]
             if current or len(candidates) == 1:
                 self.chosen = (current or candidates)[0].id
-        for candidate in candidates:
+        for candidate in sorted(candidates, key=lambda c: not c.current):  # in force first
             choice = Factory.CandidateChoice(
                 text=self._candidate_text(candidate),
                 value=candidate.id,

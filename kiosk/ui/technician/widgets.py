@@ -66,7 +66,7 @@ class Keyboard(ModalView):
             line = BoxLayout(spacing=dp(10))
             for character in row:
                 line.add_widget(KeyboardKey(value=character, keyboard=self))
-            self.ids.keys.add_widget(line)
+            self.ids.rows.add_widget(line)
         Window.bind(on_textinput=self._typed, on_key_down=self._key_down)
 
     def press(self, value: str) -> None:

@@ -17,6 +17,15 @@ from offline_sync.clock import Clock
 CLOCK_NOTE_S = 30.0  # a clock this far off is worth a word even when the platform accepts
 
 
+def clock_note(seconds: float) -> tuple[str, dict[str, float]]:
+    """The sentence on a clock ``seconds`` off, in minutes, hours or days as fits."""
+    if seconds < 2 * 3600:
+        return "setup.platform.clock_off", {"minutes": round(seconds / 60, 1)}
+    if seconds < 2 * 86400:
+        return "setup.platform.clock_off_hours", {"hours": round(seconds / 3600)}
+    return "setup.platform.clock_off_days", {"days": round(seconds / 86400)}
+
+
 class PlatformSetup(SetupStep):
     """Tests a URL, device id and secret against the platform; saves them when accepted."""
 
@@ -73,7 +82,7 @@ class PlatformSetup(SetupStep):
         notes = ()
         offset = probe.clock_offset_s
         if offset is not None and abs(offset) >= CLOCK_NOTE_S:
-            notes = (("setup.platform.clock_off", {"minutes": round(abs(offset) / 60, 1)}),)
+            notes = (clock_note(abs(offset)),)
         settings = {}
         if probe.accepted:
             settings = {

@@ -65,7 +65,7 @@ class SoundSetup(SetupStep):
 
     def in_force(self) -> str:
         """Whether the kiosk speaks."""
-        return "voice on" if self.config().ui.voice else "voice off"
+        return f"ui.voice = {str(self.config().ui.voice).lower()}"
 
     def options(self) -> list[Option]:
         """The volume to set before the test sentence."""
