@@ -79,6 +79,7 @@ COMMANDS = {
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",
     "key": "kiosk.cli.key:key",
+    "config": "kiosk.cli.config:config",
 }
 
 

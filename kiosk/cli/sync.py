@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.common import Failure, emit_json, load_config, load_running_config, services
 from offline_sync.sync import (
     SyncNotConfigured,
     SyncReport,
@@ -194,11 +194,19 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def status(ctx, as_json) -> None:
-    """Sync status: pending records and attachments, dead letters, last push and pull, link."""
+    """Sync status: pending records and attachments, dead letters, last push and pull, link;
+    first, when the site file does not load, its error (a kiosk keeps to the last good one)."""
+    problem = load_running_config(ctx)
     snapshot = read_status(services(ctx).store.conn)
     if as_json:
-        emit_json(snapshot.as_dict())
+        emit_json({**snapshot.as_dict(), "config_problem": problem or None})
         return
+    if problem:
+        from kiosk.core.upkeep.site_watch import last_good_path
+
+        kept = last_good_path(load_config(ctx).source)
+        click.echo(f"{'config problem:':22}{problem}")
+        click.echo(f"{'running on:':22}{kept} (the last configuration the kiosk accepted)")
     rows = [
         ("pending records", snapshot.pending_records),
         ("pending attachments", snapshot.pending_attachments),
