@@ -1,6 +1,6 @@
 # bianmin: two commands on a fresh Debian 12 machine.
 #   make demo   the main job (see README)
-#   make test   lint and the whole test suite
+#   make test   lint, the import layers (lint-imports) and the whole test suite
 # Both create .venv when missing and, when run as root, apt-get install the
 # system packages that are missing.
 
@@ -23,6 +23,7 @@ demo: system $(STAMP)
 test: system $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$status
@@ -30,6 +31,7 @@ test: system $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: system $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
@@ -64,4 +66,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .import_linter_cache

@@ -43,7 +43,7 @@ def wait_for(events: queue.Queue, kind: type, timeout: float = 5.0):
     while True:
         event = events.get(timeout=timeout)
         if isinstance(event, ReadFailed):
-            raise SystemExit(f"read failed: {event.error.log_message}")
+            raise SystemExit(f"read failed: {event.error}")
         if isinstance(event, kind):
             return event
 

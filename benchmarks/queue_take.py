@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.app import build_app
 from kiosk.config import load_config
-from tests.conftest import write_site
+from kiosk.demo.site import write_demo_site
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -46,7 +46,7 @@ def bench_floor(path: Path, n: int) -> list[float]:
 
 def bench_take(tmp: Path, n: int) -> list[float]:
     tmp.mkdir()
-    app = build_app(load_config(write_site(tmp)))
+    app = build_app(load_config(write_demo_site(tmp)))
     services = [s.code for s in app.config.services]
     samples = []
     try:

@@ -1,6 +1,6 @@
 """Sync of a backlog over a slow link: 5,000 cases and 500 attachments of 50 KiB.
 
-The reference platform runs on 127.0.0.1 behind the test proxy, which limits each
+The reference platform runs on 127.0.0.1 behind the fault proxy (kiosk.demo), which limits each
 direction to 1 Mbit/s (one wire shared by every connection) and adds 150 ms of round
 trip. Three figures from the same run:
 
@@ -31,6 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.platform import RunningPlatform, running_platform
+from kiosk.demo.sync_device import FAST, open_device, platform_port
 from offline_sync.client import PlatformClient
 from offline_sync.clock import SystemClock
 from offline_sync.sync.push import (
@@ -39,8 +42,6 @@ from offline_sync.sync.push import (
     read_attachment,
     referenced_attachments,
 )
-from tests.platform_fixtures import RunningPlatform, running_platform
-from tests.sync_fixtures import FAST, Faults, fault_proxy, open_device, platform_port
 
 
 def queue_backlog(device, rng: random.Random, cases: int, attachments: int, kib: int):

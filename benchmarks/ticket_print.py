@@ -27,7 +27,7 @@ from devices.printer.virtual import VirtualPrinter
 from kiosk.app import build_app
 from kiosk.config import load_config
 from kiosk.core.printing import PrintService
-from tests.conftest import write_site
+from kiosk.demo.site import write_demo_site
 
 
 def bench(app, baud: int, n: int) -> dict[str, float]:
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5, help="tickets per baud rate")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = build_app(load_config(write_site(Path(tmp))))
+        app = build_app(load_config(write_demo_site(Path(tmp))))
         results = {}
         for baud in (9600, 115200):
             r = bench(app, baud, args.n)

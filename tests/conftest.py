@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from kiosk.app import build_app
-from kiosk.config import load_config
+from kiosk.cli.main import main
+from kiosk.config import ENV_VAR, load_config
 from tests.clocks import ManualClock
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,8 +77,19 @@ def app(config, clock):
     services.close()
 
 
+def bianmin(*args: str, site_file: Path | None = None) -> Result:
+    """Run ``bianmin ARGS`` in this process, as the console script does (click's CliRunner).
+
+    ``result.stdout``, ``result.stderr`` and ``result.exit_code`` are what a shell sees; an
+    exception the command does not turn into an exit status fails the test with its traceback.
+    """
+    argv = ["--config", str(site_file), *args] if site_file else list(args)
+    return CliRunner().invoke(main, argv, env={ENV_VAR: None}, catch_exceptions=False)
+
+
 def cli_command(*args: str) -> list[str]:
-    """argv running the ``bianmin`` CLI of this checkout in a child process."""
+    """argv running the ``bianmin`` CLI of this checkout in a child process (for what needs a
+    real process: kill -9, signals, a console on stdin, a server to stop)."""
     return [sys.executable, "-m", "kiosk", *args]
 
 

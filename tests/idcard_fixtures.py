@@ -174,15 +174,3 @@ def sim_process_fixture(shared_sim_process: SimProcess) -> SimProcess:
     """The module's simulator process, reset: plugged in, no card, no faults."""
     assert shared_sim_process.command("reset").startswith("ok reset")
     return shared_sim_process
-
-
-def run_cli(*args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
-    """Run ``bianmin ARGS`` in a child process and wait for it."""
-    return subprocess.run(
-        cli_command(*args),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=cli_env(),
-        timeout=timeout,
-    )

@@ -6,17 +6,16 @@ import json
 import re
 from io import BytesIO
 
-from click.testing import CliRunner, Result
+from click.testing import Result
 from PIL import Image
 
 from kiosk.app import build_app
-from kiosk.cli.main import main
 from kiosk.config import load_config
+from tests.conftest import bianmin
 
 
 def run(site_file, *args: str) -> Result:
-    """The ``bianmin`` command group in this process (the code the console script runs)."""
-    return CliRunner().invoke(main, ["--config", str(site_file), *args])
+    return bianmin(*args, site_file=site_file)
 
 
 def test_demo_seed_then_list_and_show_masked_unless_revealed(site_file):

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from kiosk.core.agents import AgentDirectory
 from kiosk.core.appliers import appliers
 from kiosk.core.catalogue import seed_dir
+from kiosk.demo.platform import AGENT_ID, running_platform
 from offline_sync import sync
 from offline_sync.clock import SystemClock
 from tests.cases_fixtures import applicant, make_kit, tiny_jpeg
-from tests.platform_fixtures import AGENT_ID, running_platform
 
 PENSION = "511500-0101-01"
 

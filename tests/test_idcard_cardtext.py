@@ -215,7 +215,7 @@ def test_block_for_sample_resident_matches_hand_built_block():
 def test_a_card_that_fails_verification_is_a_read_error(face, cause):
     with pytest.raises(CardDataError, match=cause) as raised:
         parse_text(encode_text(face))
-    assert raised.value.villager_message.startswith("信息校验失败")
+    assert raised.value.key == "idcard.verify_failed"
     assert face.id_number not in str(raised.value)  # masked in the message
 
 
@@ -272,14 +272,15 @@ def test_gender_codes(code, gender):
     assert parse_text(bytes(block)).gender == gender
 
 
-def test_status_errors_carry_a_villager_sentence_and_a_precise_cause():
+def test_status_errors_carry_a_villager_message_key_and_a_precise_cause():
     error = ReaderStatusError(0x41, "read text photo", "/dev/ttyUSB0")
-    assert error.villager_message == "请重新放置身份证"
+    assert (error.key, error.params) == ("idcard.replace", {})
     assert str(error) == (
         "/dev/ttyUSB0: read text photo: status 00 00 41 (reading the card failed)"
     )
     assert ReaderStatusError(0x60, "find card").reader_fault
-    assert "工作人员" in ReaderStatusError(0x60, "find card").villager_message
+    assert ReaderStatusError(0x60, "find card").key == "idcard.reader_fault"
+    assert ReaderStatusError(0x40, "read text").key == "idcard.unknown_card"
 
 
 def test_card_repr_is_masked():

@@ -125,13 +125,13 @@ def test_a_slow_answer_times_out_and_its_late_arrival_is_not_misread(sim, events
     assert events.next(CardPlaced).card == sample_cards()[1]
 
 
-def test_persistent_sam_error_is_a_read_failure_with_a_villager_sentence(sim, reader, events):
+def test_persistent_sam_error_is_a_read_failure_with_a_villager_message(sim, reader, events):
     sim.inject(Fault.SAM_ERROR, count=reader.read_attempts, status=0x41)
     sim.place(1)
     failed = events.next(ReadFailed)
     assert isinstance(failed.error, ReaderStatusError)
-    assert failed.error.villager_message == "请重新放置身份证"
-    assert "status 00 00 41" in failed.error.log_message
+    assert failed.error.key == "idcard.replace"
+    assert "status 00 00 41" in str(failed.error)
     assert events.quiet(0.2) == []  # not retried while the card stays
     sim.remove()
     events.next(CardRemoved)
@@ -141,7 +141,7 @@ def test_card_failing_verification_is_not_a_person(sim, events):
     sim.place(BAD_CHECK_FACE)
     failed = events.next(ReadFailed)
     assert isinstance(failed.error, CardDataError)
-    assert failed.error.villager_message.startswith("信息校验失败")
+    assert failed.error.key == "idcard.verify_failed"
     assert sim.requests["read text photo"] == 1  # a wrong number is not read again
 
 

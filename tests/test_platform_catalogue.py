@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from kiosk.demo.platform import FIXTURE_ITEMS, ITEM
 from offline_sync.platform_server import CatalogueError, load_catalogue
-from tests.platform_fixtures import FIXTURE_ITEMS, ITEM
 
 TOML_ITEM = """
 [[items]]

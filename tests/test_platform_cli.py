@@ -1,4 +1,5 @@
-"""``bianmin platform``: serve in a child process, staff commands on the same file."""
+"""``bianmin platform``: serve in a child process (stopped by SIGINT), staff commands in this
+process on the same file."""
 
 from __future__ import annotations
 
@@ -8,22 +9,21 @@ import socket
 import subprocess
 
 import click
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from devices.idcard.idnumber import is_valid_id_number
-from kiosk.cli.main import main
+from kiosk.demo.platform import case_body, record, write_fixture_catalogue
 from kiosk.resources import data_path
 from offline_sync.client import PlatformClient
 from offline_sync.clock import SystemClock
 from offline_sync.platform_server import PlatformService
-from tests.conftest import REPO, cli_command, cli_env, write_site
-from tests.platform_fixtures import case_body, record, write_fixture_catalogue
+from tests.conftest import REPO, bianmin, cli_command, cli_env, write_site
 
 CONFIGURED_SECRET = "ab" * 32
 
 
 def _cli(*args: str) -> Result:
-    return CliRunner().invoke(main, ["platform", *args])
+    return bianmin("platform", *args)
 
 
 def test_serve_enroll_and_move_a_case(tmp_path):

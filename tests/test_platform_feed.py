@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
+from kiosk.demo.platform import AGENT_ID, AGENT_PIN, FIXTURE_ITEMS, ITEM, case_body, record
 from offline_sync.client import CursorExpired, PlatformError
 from offline_sync.platform_server import StaffError
 from tests import platform_fixtures
-from tests.platform_fixtures import AGENT_ID, AGENT_PIN, FIXTURE_ITEMS, ITEM, case_body, record
 
 shared_platform = platform_fixtures.shared_platform
 platform = platform_fixtures.platform

@@ -11,9 +11,7 @@ import uuid
 
 import pytest
 
-from offline_sync.client import TooLarge
-from tests import platform_fixtures
-from tests.platform_fixtures import (
+from kiosk.demo.platform import (
     AGENT_ID,
     BUNDLE,
     NO_AGENT_ITEM,
@@ -22,6 +20,8 @@ from tests.platform_fixtures import (
     record,
     resident_id,
 )
+from offline_sync.client import TooLarge
+from tests import platform_fixtures
 
 shared_platform = platform_fixtures.shared_platform
 platform = platform_fixtures.platform

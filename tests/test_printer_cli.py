@@ -1,4 +1,8 @@
-"""The printer CLI and the virtual printer as technicians and scripts use them."""
+"""The printer CLI and the virtual printer as technicians and scripts use them.
+
+The virtual printer runs in a child process (states typed on its stdin, SIGTERM ends
+it); the printer commands run in this process against its pty.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,13 @@ import json
 import signal
 import subprocess
 
-from tests.conftest import cli_command, cli_env
+from click.testing import Result
+
+from tests.conftest import bianmin, cli_command, cli_env
 
 
-def run(site_file, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        cli_command(*args), env=cli_env(site_file), capture_output=True, text=True
-    )
+def run(site_file, *args: str) -> Result:
+    return bianmin(*args, site_file=site_file)
 
 
 def test_status_test_page_ticket_and_reprint_through_the_virtual_printer(site_file, tmp_path):
@@ -29,10 +33,10 @@ def test_status_test_page_ticket_and_reprint_through_the_virtual_printer(site_fi
     try:
         url = f"serial://{sim.stdout.readline().strip()}?baud=115200"
         status = run(site_file, "printer", "status", "--printer", url, "--json")
-        assert status.returncode == 0 and json.loads(status.stdout) == {"state": "paper_out"}
+        assert status.exit_code == 0 and json.loads(status.stdout) == {"state": "paper_out"}
 
         refused = run(site_file, "queue", "take", "social", "--print", "--printer", url, "--json")
-        assert refused.returncode == 1 and json.loads(refused.stdout)["ticket_no"] == "A001"
+        assert refused.exit_code == 1 and json.loads(refused.stdout)["ticket_no"] == "A001"
         assert "not printed (job 1): printer paper_out" in refused.stderr
 
         sim.stdin.write("ready\n")
@@ -41,16 +45,16 @@ def test_status_test_page_ticket_and_reprint_through_the_virtual_printer(site_fi
         assert "ready" in run(site_file, "printer", "status", "--printer", url).stdout
 
         tested = run(site_file, "printer", "test", "--printer", url)
-        assert tested.returncode == 0 and "sent" in tested.stdout, tested.stderr
+        assert tested.exit_code == 0 and "sent" in tested.stdout, tested.stderr
         assert sim.stdout.readline().startswith("job 1: ")
 
         taken = run(site_file, "queue", "take", "social", "--print", "--printer", url)
-        assert taken.returncode == 0 and "A002" in taken.stdout
+        assert taken.exit_code == 0 and "A002" in taken.stdout
         assert "ticket A002 printed (job 2)" in taken.stderr
         assert sim.stdout.readline().startswith("job 2: ")
 
         again = run(site_file, "printer", "reprint", "2", "--printer", url)
-        assert again.returncode == 0 and "printed (job 3)" in again.stderr
+        assert again.exit_code == 0 and "printed (job 3)" in again.stderr
         assert sim.stdout.readline().startswith("job 3: ")
 
         jobs = json.loads(run(site_file, "printer", "jobs", "--json").stdout)
@@ -72,16 +76,16 @@ def test_status_of_a_missing_printer_and_usage_errors(site_file, tmp_path):
     gone = run(
         site_file, "printer", "status", "--printer", f"serial://{tmp_path}/ttyUSB0", "--json"
     )
-    assert gone.returncode == 0 and json.loads(gone.stdout) == {"state": "offline"}
+    assert gone.exit_code == 0 and json.loads(gone.stdout) == {"state": "offline"}
     unset = run(site_file, "printer", "status")
     assert (
-        unset.returncode == 2
+        unset.exit_code == 2
         and str(site_file) in unset.stderr
         and "[devices.printer] url" in unset.stderr
     )
     bad = run(site_file, "printer", "status", "--printer", "tcp://host:http")
-    assert bad.returncode == 2 and "port 'http' is not a TCP port" in bad.stderr
+    assert bad.exit_code == 2 and "port 'http' is not a TCP port" in bad.stderr
     missing = run(site_file, "printer", "reprint", "404")
-    assert missing.returncode == 1 and "no print job 404" in missing.stderr
+    assert missing.exit_code == 1 and "no print job 404" in missing.stderr
     both = run(site_file, "sim", "printer", "--pty", "--listen", "127.0.0.1:0")
-    assert both.returncode == 2 and "exactly one of" in both.stderr
+    assert both.exit_code == 2 and "exactly one of" in both.stderr

@@ -51,7 +51,7 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
         ]
         ticket, receipt, materials, stats = vp.wait_for_jobs(4)
         service.close()
-    assert all(r.printed and r.message_key == "printing.result.printed" for r in results)
+    assert all(r.printed and r.key == "printing.result.printed" for r in results)
     assert vp.status_queries == 4 * 4  # DLE EOT 1..4 before each job
     for job in (ticket, receipt, materials, stats):
         assert job.cut == "full" and not job.unknown and not job.warnings
@@ -117,7 +117,7 @@ def test_a_printer_that_cannot_print_gets_no_job_and_the_screen_gets_the_qr(app,
         service = print_service(app, pty_url, PAPER_80, timeout=0.3)
         result = service.ticket(TICKET)
         assert not result.printed and result.state is state
-        assert result.message_key == "printing.result.photograph_qr"
+        assert result.key == "printing.result.photograph_qr"
         assert result.qr == TICKET.ticket_id
         vp.state = PrinterState.PAPER_NEAR_END
         assert service.ticket(TICKET).printed
@@ -209,4 +209,4 @@ def test_without_a_printer_the_kiosk_still_issues_tickets_and_shows_the_qr(app, 
     ticket = app.queue.take("social")
     result = app.printer.ticket(ticket)
     assert not result.printed and result.qr == ticket.ticket_id
-    assert result.message_key == "printing.result.photograph_qr"
+    assert result.key == "printing.result.photograph_qr"

@@ -1,4 +1,8 @@
-"""``bianmin scanner listen`` against ``bianmin sim scanner``, each a child process, over a pty."""
+"""``bianmin scanner listen`` against ``bianmin sim scanner``, each a child process, over a pty.
+
+Both read while the other writes, take SIGTERM and, for the simulator, a console on
+stdin, so they are real processes; usage errors are checked in this process.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import IO
 
 import pytest
 
-from tests.conftest import cli_command, cli_env, write_site
+from tests.conftest import bianmin, cli_command, cli_env, write_site
 
 
 class Child:
@@ -155,13 +159,6 @@ def test_sim_scanner_removes_its_device_when_terminated(children):
     ],
 )
 def test_usage_errors_exit_2_with_one_precise_line(site_file, args, message):
-    done = subprocess.run(
-        cli_command("scanner", "listen", *args),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=cli_env(site_file),
-        timeout=30,
-    )
-    assert done.returncode == 2
+    done = bianmin("scanner", "listen", *args, site_file=site_file)
+    assert done.exit_code == 2
     assert message in done.stderr

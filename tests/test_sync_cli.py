@@ -1,20 +1,21 @@
-"""`bianmin sync` and `bianmin status` in a child process, as a technician or systemd runs them."""
+"""`bianmin sync` and `bianmin status` as a technician or systemd runs them (in this process)."""
 
 from __future__ import annotations
 
 import json
 import random
 import socket
-import subprocess
 import uuid
+
+from click.testing import Result
 
 from kiosk.app import open_store
 from kiosk.config import load_config
+from kiosk.demo.sync_device import queue_records, synthetic_case
 from offline_sync.outbox import Outbox
 from offline_sync.vault import Vault
-from tests.conftest import cli_command, cli_env, write_site
+from tests.conftest import bianmin, write_site
 from tests.platform_fixtures import platform_server  # noqa: F401
-from tests.sync_fixtures import queue_records, synthetic_case
 
 NOW = "2026-11-23T01:00:00+00:00"
 STATUS_KEYS = {
@@ -33,10 +34,8 @@ def _site(tmp_path, url: str = "", device_id: str = "", secret: str = ""):
     )
 
 
-def _run(site, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        cli_command(*args), env=cli_env(site), capture_output=True, text=True, timeout=timeout
-    )
+def _run(site, *args: str) -> Result:
+    return bianmin(*args, site_file=site)
 
 
 def _queue(site, cases: int, invalid: int = 0) -> None:
@@ -68,7 +67,7 @@ def test_sync_once_delivers_then_status_and_dead_letters_tell_staff(tmp_path, pl
     assert before["last_push_at"] is None
 
     done = _run(site, "sync", "--once", "--deadline", "30")
-    assert done.returncode == 0, done.stderr
+    assert done.exit_code == 0, done.stderr
     assert "pushed: 4 records delivered" in done.stdout and "1 refused" in done.stdout
 
     after = json.loads(_run(site, "status", "--json").stdout)
@@ -79,7 +78,7 @@ def test_sync_once_delivers_then_status_and_dead_letters_tell_staff(tmp_path, pl
     )
     assert after["last_push_at"] and after["last_pull_at"] and after["link_state"] == "up"
     letters = _run(site, "sync", "dead-letters")
-    assert letters.returncode == 0
+    assert letters.exit_code == 0
     assert (
         "item_code" in letters.stdout and "no-such-item is not in the catalogue" in letters.stdout
     )
@@ -92,7 +91,7 @@ def test_sync_once_exits_1_with_one_line_when_the_platform_is_unreachable(tmp_pa
     site = _site(tmp_path, f"http://127.0.0.1:{port}", "511502-K-000001", "ab" * 32)
     _queue(site, cases=2)
     failed = _run(site, "sync", "--once", "--deadline", "1")
-    assert failed.returncode == 1
+    assert failed.exit_code == 1
     (line,) = failed.stderr.strip().splitlines()
     assert line.startswith(
         "bianmin: sync not finished within 1 s: 2 records and 1 attachments pending"
@@ -105,7 +104,7 @@ def test_sync_once_exits_1_with_one_line_when_the_platform_is_unreachable(tmp_pa
 def test_sync_without_a_platform_or_a_mode_says_what_to_fix(tmp_path):
     site = _site(tmp_path)
     unconfigured = _run(site, "sync", "--once")
-    assert unconfigured.returncode == 1
+    assert unconfigured.exit_code == 1
     assert str(site) in unconfigured.stderr and "[platform] url" in unconfigured.stderr
     usage = _run(site, "sync")
-    assert usage.returncode == 2 and "--once" in usage.stderr
+    assert usage.exit_code == 2 and "--once" in usage.stderr

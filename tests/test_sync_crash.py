@@ -8,11 +8,12 @@ import time
 
 from kiosk.app import open_store
 from kiosk.config import load_config
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.platform import running_platform
+from kiosk.demo.sync_device import Queued, queue_records
 from offline_sync.sync import read_status
 from offline_sync.vault import Vault
 from tests.conftest import cli_command, cli_env, write_site
-from tests.platform_fixtures import running_platform
-from tests.sync_fixtures import Faults, Queued, fault_proxy, queue_records
 
 KILLS = 100
 PARALLEL = 4

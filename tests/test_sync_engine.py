@@ -5,17 +5,11 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.sync_device import FAST, platform_port, pulled
 from offline_sync.sync import read_status
 from tests.platform_fixtures import platform_server  # noqa: F401
-from tests.sync_fixtures import (
-    FAST,
-    Faults,
-    assert_delivered_exactly_once,
-    device,  # noqa: F401
-    fault_proxy,
-    platform_port,
-    pulled,
-)
+from tests.sync_fixtures import assert_delivered_exactly_once, device  # noqa: F401
 
 
 def test_backlog_is_delivered_and_feed_pulled(device):  # noqa: F811

@@ -10,19 +10,12 @@ from datetime import timedelta
 
 import pytest
 
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.sync_device import DEVICE_MIGRATIONS, FAST, platform_port
 from offline_sync.store import Store
 from offline_sync.sync import SyncEngine, read_status
 from tests.platform_fixtures import platform_server  # noqa: F401
-from tests.sync_fixtures import (
-    DEVICE_MIGRATIONS,
-    FAST,
-    Faults,
-    SkewedClock,
-    assert_delivered_exactly_once,
-    device,  # noqa: F401
-    fault_proxy,
-    platform_port,
-)
+from tests.sync_fixtures import SkewedClock, assert_delivered_exactly_once, device  # noqa: F401
 
 
 def test_retry_after_is_honoured_and_survives_a_restart(device):  # noqa: F811

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from kiosk.demo.platform import FIXTURE_ITEMS, ITEM
+from kiosk.demo.sync_device import pulled, recording_appliers
 from offline_sync.sync import read_status, rejected_changes
-from tests.platform_fixtures import FIXTURE_ITEMS, ITEM, platform_server  # noqa: F401
-from tests.sync_fixtures import device, pulled, recording_appliers  # noqa: F401
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import device  # noqa: F401
 
 
 def test_expired_cursor_restarts_from_the_beginning_by_itself(device):  # noqa: F811

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 import uuid
 
+from kiosk.demo.platform import case_body, record
+from kiosk.demo.sync_device import synthetic_case
 from offline_sync.outbox import Outbox
 from offline_sync.sync import dead_letters, read_status
-from tests.platform_fixtures import case_body, platform_server, record  # noqa: F401
-from tests.sync_fixtures import device, synthetic_case  # noqa: F401
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import device  # noqa: F401
 
 NOW = "2026-11-23T01:15:02+00:00"
 

@@ -8,20 +8,15 @@ import time
 
 from kiosk.app import build_app
 from kiosk.config import load_config
+from kiosk.demo.fault_proxy import Faults, fault_proxy
+from kiosk.demo.platform import running_platform
+from kiosk.demo.sync_device import DEVICE_MIGRATIONS, FAST, platform_port, recording_appliers
 from offline_sync.clock import SystemClock
 from offline_sync.store import Store
 from offline_sync.sync import SyncService, read_status
 from tests.conftest import write_site
-from tests.platform_fixtures import platform_server, running_platform  # noqa: F401
-from tests.sync_fixtures import (
-    DEVICE_MIGRATIONS,
-    FAST,
-    Faults,
-    device,  # noqa: F401
-    fault_proxy,
-    platform_port,
-    recording_appliers,
-)
+from tests.platform_fixtures import platform_server  # noqa: F401
+from tests.sync_fixtures import device  # noqa: F401
 
 
 def _service(dev, url: str) -> SyncService:

@@ -1,38 +1,19 @@
-"""Typed errors of the ID card reader, each with a villager's sentence and a log line.
+"""Typed errors of the ID card reader, each with a message key and a log line.
 
 ``str(error)`` is the precise cause for the log and the technician (port, command,
-status code); :attr:`IdCardError.villager_message` is the plain Chinese sentence a
-screen shows. Neither ever holds a name or an unmasked ID number.
+status code); ``error.key`` names the sentence a villager reads, what to do next (see
+:class:`devices.errors.DeviceError`). Neither ever holds a name or an unmasked ID number.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-# Villager messages by key: the UI's message catalogue may override them by key.
-VILLAGER_MESSAGES: dict[str, str] = {
-    "idcard.replace": "请重新放置身份证",
-    "idcard.verify_failed": "信息校验失败，请联系工作人员",
-    "idcard.unknown_card": "无法识别此卡，请放置居民身份证或居住证",
-    "idcard.reader_fault": "读卡器故障，请联系工作人员",
-    "idcard.reader_offline": "读卡器未连接，请联系工作人员",
-}
+from devices.errors import DeviceError
 
 
-class IdCardError(Exception):
+class IdCardError(DeviceError):
     """Base of every ID card reader error."""
 
-    villager_key: ClassVar[str] = "idcard.replace"
-
-    @property
-    def villager_message(self) -> str:
-        """The plain Chinese sentence for the villager: what to do next."""
-        return VILLAGER_MESSAGES[self.villager_key]
-
-    @property
-    def log_message(self) -> str:
-        """The precise cause, for the log and the technician."""
-        return str(self)
+    key = "idcard.replace"
 
 
 class CardReadError(IdCardError):
@@ -58,13 +39,13 @@ class UnexpectedResponse(FrameError):
 class CardDataError(CardReadError):
     """The card's text could not be decoded or failed verification: not a person."""
 
-    villager_key = "idcard.verify_failed"
+    key = "idcard.verify_failed"
 
 
 class ReaderError(IdCardError):
     """The reader itself is absent, silent or faulty."""
 
-    villager_key = "idcard.reader_fault"
+    key = "idcard.reader_fault"
 
 
 class ReaderTimeout(ReaderError):
@@ -74,7 +55,7 @@ class ReaderTimeout(ReaderError):
 class ReaderUnavailable(ReaderError):
     """The serial port cannot be opened or vanished (unplugged)."""
 
-    villager_key = "idcard.reader_offline"
+    key = "idcard.reader_offline"
 
 
 # GA/T 467 status codes (SW3 with SW1 = SW2 = 0) other than success and find-card answers.
@@ -96,7 +77,8 @@ STATUS_TEXT: dict[int, str] = {
     0x81: "select card failed",
 }
 
-_STATUS_VILLAGER_KEY = {
+# Statuses whose sentence is not "place the card again", and their message keys.
+STATUS_KEYS: dict[int, str] = {
     0x40: "idcard.unknown_card",
     0x60: "idcard.reader_fault",
     0x66: "idcard.reader_fault",
@@ -113,10 +95,7 @@ class ReaderStatusError(CardReadError):
         text = STATUS_TEXT.get(status & 0xFF, "undocumented status")
         where = f"{port}: " if port else ""
         super().__init__(f"{where}{command}: status 00 00 {status & 0xFF:02X} ({text})")
-
-    @property
-    def villager_message(self) -> str:
-        return VILLAGER_MESSAGES[_STATUS_VILLAGER_KEY.get(self.status & 0xFF, self.villager_key)]
+        self.key = STATUS_KEYS.get(status & 0xFF, self.key)
 
     @property
     def reader_fault(self) -> bool:

@@ -59,14 +59,14 @@ def probe_port(
         try:
             link.open()
         except ReaderUnavailable as exc:
-            cause = exc.log_message.removeprefix(f"{port}: ")
+            cause = str(exc).removeprefix(f"{port}: ")
             return PortReport(**found, reader=False, baud=None, sam_id=None, error=cause)
         try:
             answer = link.exchange(Command.READ_SAM_ID)
         except (ReaderTimeout, FrameError):
             continue
         except ReaderUnavailable as exc:
-            cause = exc.log_message.removeprefix(f"{port}: ")
+            cause = str(exc).removeprefix(f"{port}: ")
             return PortReport(**found, reader=False, baud=None, sam_id=None, error=cause)
         finally:
             link.close()

@@ -298,23 +298,23 @@ class SerialCardReader:
                 try:
                     self._connect()
                 except IdCardError as exc:
-                    self._set_state(ReaderState.DISCONNECTED, exc.log_message)
+                    self._set_state(ReaderState.DISCONNECTED, str(exc))
                     self._stopping.wait(self.timeouts.reconnect_s)
                     continue
             try:
                 self._poll()
                 self._silent = 0
             except ReaderUnavailable as exc:
-                self._lost(exc.log_message)
+                self._lost(str(exc))
                 continue
             except ReaderTimeout as exc:
                 self._silent += 1
-                log.warning("%s", exc.log_message)
+                log.warning("%s", exc)
                 if self._silent >= 3:
                     self._lost(f"{self.port}: reader stopped answering")
                     continue
             except IdCardError as exc:
-                log.warning("%s", exc.log_message)
+                log.warning("%s", exc)
             except Exception as exc:  # a bug must not end polling: log it, start over
                 log.exception("idcard %s: unexpected error while polling", self.port)
                 self._lost(f"unexpected {type(exc).__name__}")
@@ -345,7 +345,7 @@ class SerialCardReader:
             try:
                 card = self._read_placed_card()
             except CardReadError as exc:
-                log.warning("card could not be read: %s", exc.log_message)
+                log.warning("card could not be read: %s", exc)
                 self._set_state(ReaderState.CARD_PRESENT, "read failed")
                 self._emit(ReadFailed(exc))
                 return
@@ -398,11 +398,11 @@ class SerialCardReader:
             except CardDataError:
                 raise  # what the card says is wrong; reading it again will not help
             except (CardReadError, ReaderTimeout) as exc:
-                log.info("read attempt %d failed: %s", attempt + 1, exc.log_message)
+                log.info("read attempt %d failed: %s", attempt + 1, exc)
                 error = exc
         if isinstance(error, CardReadError):
             raise error
-        reason = error.log_message if error else "the card was lifted during the read"
+        reason = str(error) if error else "the card was lifted during the read"
         raise CardReadError(reason) from error
 
     def _select_and_read(self) -> IdCard:

@@ -1,10 +1,18 @@
-"""What can go wrong with a receipt printer, one small exception each."""
+"""What can go wrong with a receipt printer, one small exception each.
+
+``str(error)`` names the printer URL and the cause; ``error.key`` the sentence a person
+reads (see :class:`devices.errors.DeviceError`).
+"""
 
 from __future__ import annotations
 
+from devices.errors import DeviceError
 
-class PrinterError(Exception):
+
+class PrinterError(DeviceError):
     """A printer could not be used; the message names the printer URL and the cause."""
+
+    key = "printer.error"
 
 
 class PrinterUrlError(PrinterError, ValueError):
@@ -13,6 +21,8 @@ class PrinterUrlError(PrinterError, ValueError):
 
 class PrinterOffline(PrinterError):
     """The printer cannot be reached: port missing, connection refused, device unplugged."""
+
+    key = "printer.offline"
 
 
 class PrinterTimeout(PrinterError):

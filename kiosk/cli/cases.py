@@ -15,8 +15,6 @@ from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
 from kiosk.core.messages import messages_for
 
-_REACH = {"province": "省内通办", "chuanyu": "川渝通办", "southwest": "西南五省跨省通办"}
-
 
 def _app(ctx: click.Context):
     app = services(ctx)
@@ -210,7 +208,8 @@ def catalogue_show(ctx, code, as_json) -> None:
     click.echo(f"  承诺时限: {item.promised_days} 个工作日  法定时限: {item.legal_days} 个工作日")
     click.echo(f"  收费: {item.fee}  代办: {'可以' if item.agent_allowed else '不可以'}")
     audience = "自然人" if item.audience == "person" else "法人"
-    reach = "、".join(_REACH[r] for r in item.reach) or "仅本地办理"
+    text = messages_for()  # the words of the kiosk's guide screen
+    reach = "、".join(text(f"guide.reach.{r}") for r in item.reach) or text("guide.item.where.none")
     click.echo(f"  服务对象: {audience}  通办范围: {reach}")
     for condition in item.conditions:
         click.echo(f"  条件: {condition}")

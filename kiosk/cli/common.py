@@ -1,11 +1,24 @@
-"""Shared CLI plumbing: the --config option, config loading and error exits."""
+"""Shared CLI plumbing: config loading, error exits, and the error edge of every command.
+
+A command that fails says so on one line of stderr (``bianmin: ...``): the precise English
+cause for the technician, and where a villager would meet the same fault at the kiosk, the
+very sentence the kiosk shows, from the message catalogue (:func:`sentence`).
+"""
 
 from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
 from kiosk.config import Config, ConfigError
 from kiosk.config import load_config as _load
+from kiosk.core.errors import explain
+from kiosk.core.messages import messages_for
 
 
 class Failure(click.ClickException):
@@ -15,6 +28,18 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"bianmin: {self.format_message()}", err=True)
+
+
+def sentence(exc: BaseException) -> str:
+    """What the kiosk tells a villager about ``exc``: its catalogue sentence (see ``explain``)."""
+    messages = messages_for()
+    key, params = explain(exc, messages)
+    return messages.get(key, **params)
+
+
+def cause_and_sentence(exc: BaseException) -> str:
+    """``CAUSE (SENTENCE)``: the English cause for the technician, then the kiosk's sentence."""
+    return f"{exc} ({sentence(exc)})"
 
 
 class ConfigFailure(click.ClickException):
@@ -83,3 +108,44 @@ def emit_json(value) -> None:
     import json
 
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def sigterm_ends_it() -> Iterator[None]:
+    """Within the block, SIGTERM ends the command as Ctrl-C would: its ``finally`` blocks run
+    (a device is closed, a pty removed) and it exits with status 0. The previous handler is
+    back after the block."""
+
+    def exit_cleanly(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, exit_cleanly)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def logs_to_stderr(*names: str, level: int | None = logging.INFO) -> Iterator[None]:
+    """The logs of the loggers ``names`` go to stderr at ``level`` while the block runs
+    (None: nowhere, the command's own summary says it all); as before after it."""
+    if level is None:
+        handler: logging.Handler = logging.NullHandler()
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [(logger.level, logger.propagate) for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+        if level is not None:
+            logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, (old_level, propagate) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+            logger.propagate = propagate

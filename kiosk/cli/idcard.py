@@ -7,7 +7,6 @@ import signal
 import sys
 import time
 from pathlib import Path
-from types import FrameType
 
 import click
 
@@ -25,7 +24,13 @@ from devices.idcard.frames import BAUD_RATES
 from devices.idcard.idnumber import mask_id_number, mask_name
 from devices.idcard.probe import PortReport, probe
 from devices.idcard.simulator import SimulatedReader
-from kiosk.cli.common import Failure, emit_json, load_config
+from kiosk.cli.common import (
+    Failure,
+    cause_and_sentence,
+    emit_json,
+    load_config,
+    sigterm_ends_it,
+)
 from kiosk.resources import data_path
 
 EXIT_NO_CARD = 3
@@ -89,7 +94,7 @@ def read(
     try:
         card = reader.read_once(timeout)
     except IdCardError as exc:
-        raise Failure(f"{exc.log_message} ({exc.villager_message})") from None
+        raise Failure(cause_and_sentence(exc)) from None
     finally:
         reader.stop()
     if card is None:
@@ -157,19 +162,19 @@ def watch(
     events: queue.Queue[ReaderEvent] = queue.Queue()
     reader = open_reader(port, baud, poll_interval=poll)
     reader.subscribe(events.put)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
     placements = 0
-    try:
-        reader.start()
-        while count is None or placements < count:
-            event = events.get()
-            click.echo(f"{time.strftime('%H:%M:%S')} {event_text(event)}")
-            sys.stdout.flush()
-            placements += isinstance(event, CardPlaced | ReadFailed)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        reader.stop()
+    with sigterm_ends_it():
+        try:
+            reader.start()
+            while count is None or placements < count:
+                event = events.get()
+                click.echo(f"{time.strftime('%H:%M:%S')} {event_text(event)}")
+                sys.stdout.flush()
+                placements += isinstance(event, CardPlaced | ReadFailed)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            reader.stop()
 
 
 def event_text(event: ReaderEvent) -> str:
@@ -181,7 +186,7 @@ def event_text(event: ReaderEvent) -> str:
             f"{mask_id_number(card.id_number)} read in {event.read_ms:.0f} ms"
         )
     if isinstance(event, ReadFailed):
-        return f"read failed: {event.error.log_message} ({event.error.villager_message})"
+        return f"read failed: {cause_and_sentence(event.error)}"
     if isinstance(event, CardRemoved):
         return "removed"
     return f"{event.new.value} ({event.reason})"
@@ -263,25 +268,21 @@ def sim_idcard(baud: int | None, cards: Path | None, halt_after_read: bool) -> N
     except CardsFileError as exc:
         raise Failure(str(exc)) from None
     simulator = SimulatedReader(faces, baud or 115200, halt_after_read=halt_after_read)
-    signal.signal(signal.SIGTERM, _exit_on_signal)
-    try:
-        simulator.start()
-        click.echo(simulator.path)
-        sys.stdout.flush()
-        click.echo(
-            f"simulated ID card reader: {simulator.baud} baud, {len(faces)} cards from "
-            f"{cards_path}; type help",
-            err=True,
-        )
-        for line in sys.stdin:
-            click.echo(simulator.execute(line))
+    with sigterm_ends_it():
+        try:
+            simulator.start()
+            click.echo(simulator.path)
             sys.stdout.flush()
-        signal.pause()  # stdin closed: keep answering until interrupted
-    except KeyboardInterrupt:
-        pass
-    finally:
-        simulator.close()
-
-
-def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
+            click.echo(
+                f"simulated ID card reader: {simulator.baud} baud, {len(faces)} cards from "
+                f"{cards_path}; type help",
+                err=True,
+            )
+            for line in sys.stdin:
+                click.echo(simulator.execute(line))
+                sys.stdout.flush()
+            signal.pause()  # stdin closed: keep answering until interrupted
+        except KeyboardInterrupt:
+            pass
+        finally:
+            simulator.close()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sys
 from datetime import UTC, datetime, timedelta
 
 import click
 
 from devices.idcard.idnumber import is_valid_id_number
-from kiosk.cli.common import Failure, emit_json, load_config
+from kiosk.cli.common import Failure, emit_json, load_config, logs_to_stderr
 from kiosk.resources import data_path
 from offline_sync.contract import CASE_STATUSES
 from offline_sync.platform_server import (
@@ -75,32 +74,22 @@ def platform() -> None:
 @click.pass_context
 def serve(ctx, host, port, db_path, seed, catalogue_path) -> None:
     """Serve the platform over HTTP; prints its URL on the first line once listening."""
-    _log_to_stderr("uvicorn", "offline_sync.platform_server")
-    service = _open(db_path)
-    if seed or catalogue_path:
-        _seed(ctx, service, catalogue_path)
+    with logs_to_stderr("uvicorn", "offline_sync.platform_server"):
+        service = _open(db_path)
+        if seed or catalogue_path:
+            _seed(ctx, service, catalogue_path)
 
-    def announce() -> None:
-        click.echo(server.url)
-        sys.stdout.flush()
+        def announce() -> None:
+            click.echo(server.url)
+            sys.stdout.flush()
 
-    try:
-        server = PlatformServer(service, host, port, on_started=announce)
-    except OSError as exc:
-        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    # uvicorn shuts down cleanly on Ctrl-C, then re-raises it: not an error here.
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
-
-
-def _log_to_stderr(*names: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
-    for name in names:
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False
+        try:
+            server = PlatformServer(service, host, port, on_started=announce)
+        except OSError as exc:
+            raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        # uvicorn shuts down cleanly on Ctrl-C, then re-raises it: not an error here.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
 
 
 def _seed(ctx: click.Context, service: PlatformService, catalogue_path: str | None) -> None:

@@ -9,7 +9,7 @@ import sys
 import click
 
 from devices.scanner import SIM_PORT, ScannerState, SimulatedScanner, open_scanner
-from kiosk.cli.common import load_config
+from kiosk.cli.common import load_config, sigterm_ends_it
 
 BAUD_RATES = ("9600", "19200", "38400", "57600", "115200")
 
@@ -55,17 +55,17 @@ def listen(ctx: click.Context, port: str | None, baud: str | None, count: int) -
         cause = f" ({reader.reason})" if reader.reason else ""
         click.echo(f"scanner {port}: {state.value}{cause}", err=True)
 
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    reader.start(scans.put, on_state)
-    try:
-        seen = 0
-        while not count or seen < count:
-            click.echo(scans.get())
-            seen += 1
-    except KeyboardInterrupt:
-        pass
-    finally:
-        reader.stop()
+    with sigterm_ends_it():
+        reader.start(scans.put, on_state)
+        try:
+            seen = 0
+            while not count or seen < count:
+                click.echo(scans.get())
+                seen += 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            reader.stop()
 
 
 @click.command("scanner")
@@ -81,8 +81,7 @@ def sim_scanner(encoding: str) -> None:
 
     Keeps the device until interrupted (Ctrl-C or SIGTERM), also after stdin ends.
     """
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with SimulatedScanner(encoding) as sim:
+    with sigterm_ends_it(), SimulatedScanner(encoding) as sim:
         click.echo(sim.path)
         click.echo(f"simulated scanner ({encoding}): each line typed is one scan", err=True)
         try:
@@ -92,7 +91,3 @@ def sim_scanner(encoding: str) -> None:
             signal.pause()
         except KeyboardInterrupt:
             pass
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(0)

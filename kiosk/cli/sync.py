@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, load_config, load_running_config, services
+from kiosk.cli.common import (
+    Failure,
+    emit_json,
+    load_config,
+    load_running_config,
+    logs_to_stderr,
+    services,
+)
 from offline_sync.sync import (
     SyncNotConfigured,
     SyncReport,
@@ -52,23 +58,11 @@ def sync(ctx, once, forever, deadline, as_json, verbose, now) -> None:
     if (deadline is not None or now) and not once:
         raise click.UsageError("--deadline and --now go with --once")
     if once:
-        _log_to_stderr(logging.INFO if verbose else None)
-        _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
+        with logs_to_stderr("offline_sync", level=logging.INFO if verbose else None):
+            _once(ctx, deadline or DEFAULT_DEADLINE_S, as_json, now)
     else:
-        _log_to_stderr(logging.INFO)
-        _forever(ctx)
-
-
-def _log_to_stderr(level: int | None) -> None:
-    """Engine logs to stderr at ``level``; None keeps them quiet (the summary says it all)."""
-    logger = logging.getLogger("offline_sync")
-    if level is None:
-        logger.addHandler(logging.NullHandler())
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(level)
+        with logs_to_stderr("offline_sync"):
+            _forever(ctx)
 
 
 def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> None:

@@ -8,7 +8,7 @@ sends the very same bytes again. Finished jobs are dropped after ``KEEP_DAYS``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -54,17 +54,19 @@ class UnknownPrintJob(KeyError):
 class PrintResult:
     """What became of one print job.
 
-    ``printed`` False means nothing (or not all) came out: the UI shows ``message_key``
-    (``printing.result.photograph_qr``) with ``qr`` drawn on the screen, so the villager
-    photographs it instead. ``detail`` is for a technician.
+    ``key`` and ``params`` are the sentence for the villager, in the shape of an error's (see
+    :mod:`kiosk.core.errors`). ``printed`` False means nothing (or not all) came out: the UI
+    shows ``key`` (``printing.result.photograph_qr``) with ``qr`` drawn on the screen, so the
+    villager photographs it instead. ``detail`` is for a technician.
     """
 
     job_id: int
     printed: bool
     state: PrinterState
-    message_key: str
+    key: str
     qr: str | None
     detail: str
+    params: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

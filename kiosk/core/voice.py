@@ -21,8 +21,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 __all__ = ["Voice", "VoiceError", "espeak_synthesiser", "system_player", "to_pinyin"]
 
 log = logging.getLogger(__name__)
@@ -79,6 +77,14 @@ def _say_digits(run: str) -> str:
     return cardinal(int(run))
 
 
+def _pinyin_tone3(text: str) -> list[str]:
+    # pypinyin loads its phrase tables (~0.4 s) on import: only when something is spoken,
+    # not in every process that builds the services (each `bianmin queue take`).
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+
+
 def to_pinyin(text: str) -> str:
     """The sentence as espeak-ng's ``cmn-latn-pinyin`` reads it: ``A003`` -> ``ei1 ling2 ling2 san1``."""
     words: list[str] = []
@@ -93,7 +99,7 @@ def to_pinyin(text: str) -> str:
         elif token.isascii() and token.isalpha():
             words += [_LETTERS[ch] for ch in token.upper()]
         elif any("\u3400" <= ch <= "\u9fff" for ch in token):
-            words += lazy_pinyin(token, style=Style.TONE3, neutral_tone_with_five=True)
+            words += _pinyin_tone3(token)
     while words and words[-1] == ",":
         words.pop()
     return " ".join(words)

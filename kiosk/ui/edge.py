@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kivy.base import ExceptionHandler, ExceptionManager
 
+from kiosk.core.errors import explain
 from kiosk.core.messages import Messages
 from kiosk.ui.overlays import MessageView
 
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GENERIC_PROBLEM = "common.error.generic"
-
 
 def problem_key(exc: BaseException, messages: Messages) -> str:
     """The catalogue key that tells a villager about ``exc``: its own key, else a generic one."""
@@ -30,17 +29,8 @@ def problem_key(exc: BaseException, messages: Messages) -> str:
 
 
 def problem_message(exc: BaseException, messages: Messages) -> tuple[str, dict[str, object]]:
-    """The catalogue key and its values for ``exc`` (a form's first field error, the names
-    of missing materials), or the generic key."""
-    errors = getattr(exc, "errors", None)
-    if errors and getattr(errors[0], "key", None) in messages:
-        return errors[0].key, errors[0].params()
-    for attribute in ("key", "villager_key", "message_key"):
-        key = getattr(exc, attribute, None)
-        if isinstance(key, str) and key in messages:
-            names = getattr(exc, "names", None)
-            return key, ({"names": "、".join(names)} if names else {})
-    return GENERIC_PROBLEM, {}
+    """The catalogue key and its values for ``exc`` (see :func:`kiosk.core.errors.explain`)."""
+    return explain(exc, messages)
 
 
 class _KivyHandler(ExceptionHandler):

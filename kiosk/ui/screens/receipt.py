@@ -27,7 +27,7 @@ class ReceiptScreen(KioskScreen):
         self.case_no = receipt.case_no or receipt.case_id  # as on the paper receipt
         self.promised = t("receipt.promised", date=receipt.promised_date.isoformat())
         self.printed = result.printed
-        self.print_message = t("receipt.take") if result.printed else t(result.message_key)
+        self.print_message = t("receipt.take") if result.printed else t(result.key, **result.params)
         self.qr = None if result.printed else qr_texture(result.qr or receipt.progress_url)
 
     def wipe(self) -> None:

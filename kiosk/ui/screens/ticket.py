@@ -31,7 +31,7 @@ class TicketScreen(KioskScreen):
         self.wait_min = ticket.estimated_wait_min
         self.priority = ticket.priority is not None
         self.printed = result.printed
-        self.print_message = self.app.t(result.message_key)
+        self.print_message = self.app.t(result.key, **result.params)
         self.qr = qr_texture(result.qr) if not result.printed and result.qr else None
 
     def on_enter(self, *_args: object) -> None:

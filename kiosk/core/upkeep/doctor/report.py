@@ -103,10 +103,15 @@ def check(name: str, summary: str, limit_s: float = DEFAULT_LIMIT_S):
 
 
 def registry() -> dict[str, Check]:
-    """Every check, in report order."""
-    for module in CHECK_MODULES:
-        importlib.import_module(f"kiosk.core.upkeep.doctor.{module}")
-    return CHECKS
+    """Every check, in report order: the order of ``CHECK_MODULES``, then of each module,
+    whichever module happened to be imported first."""
+    modules = [f"kiosk.core.upkeep.doctor.{module}" for module in CHECK_MODULES]
+    for module in modules:
+        importlib.import_module(module)
+    rank = {module: i for i, module in enumerate(modules)}
+    return dict(
+        sorted(CHECKS.items(), key=lambda item: rank.get(item[1].run.__module__, len(rank)))
+    )
 
 
 @dataclass
