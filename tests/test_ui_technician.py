@@ -6,6 +6,7 @@ file keeps the kiosk on its last good configuration, with the reason shown."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from devices.printer.virtual.interpreter import char_columns
 from kiosk.app import assemble_front_end, sample_cards
 from kiosk.config import load_config
 from kiosk.core.upkeep.ports import PortListing
+from kiosk.core.upkeep.setup import Finding, SetupStep, SiteFile
 from kiosk.core.voice import Voice
 from tests.clocks import ManualClock
 from tests.conftest import write_site
@@ -265,3 +267,62 @@ def test_a_good_edit_waits_for_the_villager_and_then_takes_effect_without_a_rest
     (job,) = bench.printer.wait_for_jobs(1)
     widest = max(columns(line) for line in job.lines if line.kind == "text")
     assert widest <= PAPER_58.columns  # laid out for the new 58 mm roll
+
+
+class Hanging(SetupStep):
+    """A step whose device never answers (its test blocks until the test lets it go)."""
+
+    name = "hanging"
+    title_key = "setup.scanner.title"
+    pick = False
+
+    def __init__(self, site: SiteFile) -> None:
+        super().__init__(site)
+        self.release = threading.Event()
+
+    @property
+    def limit_s(self) -> float:
+        return 3.0
+
+    def test(self, candidate_id: str, progress=None, **options) -> Finding:
+        self.release.wait(30)
+        return Finding(True, "setup.scanner.scanned", {"text": "late", "length": 4})
+
+
+def test_a_test_that_never_answers_is_given_up_after_its_limit(bench, clock):
+    kiosk, app = bench.kiosk, bench.app
+    open_menu(kiosk)
+    step = Hanging(SiteFile(bench.site))
+    app.screen("tech_setup").render(step)  # as the menu's tile does
+    app.go("tech_setup")
+    screen = kiosk.screen
+    try:
+        kiosk.tap(id="test")
+        assert screen.state == "testing" and kiosk.shows("最多3秒")
+        clock.advance(seconds=step.limit_s + 10)
+        kiosk.wait_until(lambda: screen.state == "failed", what="the test given up")
+        assert "超过3秒没有结果" in screen.result_text and not screen.can_save
+        assert screen.can_test  # the technician may try again
+    finally:
+        step.release.set()
+    kiosk.pump(5)
+    assert screen.state == "failed"  # the late answer of an abandoned test is ignored
+
+
+def test_the_doctor_lists_every_check_worst_first_and_the_kiosks_reader_as_in_use(bench):
+    kiosk, app = bench.kiosk, bench.app
+    edit(bench.site, 'port = "sim"', f'port = "{bench.new_reader.path}"')
+    app.site_reload.poll()
+    kiosk.wait_until(lambda: app.reader_state == "waiting", what="the kiosk on the new reader")
+    open_menu(kiosk)
+    kiosk.tap(id="doctor")
+    screen = kiosk.screen
+    assert screen.name == "tech_doctor" and screen.running
+    kiosk.wait_until(lambda: not screen.running, timeout=60, what="the checks")
+    rows = list(reversed(screen.ids.results.children))
+    assert len(rows) == 17 and kiosk.shows("共17项")
+    order = ["crash", "fail", "warn", "ok"]
+    assert [order.index(r.status) for r in rows] == sorted(order.index(r.status) for r in rows)
+    reader = next(r for r in rows if r.name == "idcard")
+    assert reader.title == "身份证阅读器" and reader.status == "ok"
+    assert "in use by this kiosk" in reader.detail  # the doctor does not fight the kiosk
