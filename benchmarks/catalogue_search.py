@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.core import catalogue_schema
-from kiosk.core.catalogue import Catalogue, synthetic_items
+from kiosk.core.catalogue import Catalogue
+from kiosk.core.catalogue import schema as catalogue_schema
+from kiosk.demo.synthetic import synthetic_items
 from offline_sync.store import Store
 
 QUERIES = [

@@ -65,10 +65,10 @@ def child_kiosk(site: Path, spawned: float) -> None:
 
 
 def child_minimal(spawned: float) -> None:
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
-    kivy_env.prepare(Ui(), Path(tempfile.mkdtemp()))
+    kivy_env.prepare(section_defaults(Ui), Path(tempfile.mkdtemp()))
     from kivy.base import EventLoop
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -102,7 +102,7 @@ def cold_start(args: list[str]) -> tuple[float, float]:
 def seed_store(site: Path) -> int:
     from kiosk.app import build_app
     from kiosk.config import load_config
-    from kiosk.core.catalogue import synthetic_items
+    from kiosk.demo.synthetic import synthetic_items
 
     services = build_app(load_config(site))
     services.catalogue.put_many(synthetic_items(5000 - services.catalogue.count()))
@@ -115,10 +115,10 @@ def seed_store(site: Path) -> int:
 
 
 def tap_to_ticket(site_dir: Path, taps: int) -> tuple[list[float], list[float]]:
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
-    kivy_env.prepare(Ui(), Path(tempfile.mkdtemp()))
+    kivy_env.prepare(section_defaults(Ui), Path(tempfile.mkdtemp()))
     from kiosk.app import assemble_front_end
     from kiosk.demo.driver import KioskDriver
     from kiosk.demo.site import open_demo_site

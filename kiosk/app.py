@@ -89,6 +89,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     vault = Vault.load_or_create(config.data_dir)
     store = open_store(config)
     sync = SyncService(
+        store=store,
         open_store=lambda: open_store(config),
         vault=vault,
         data_dir=config.data_dir,

@@ -1,10 +1,29 @@
 """Site configuration: packaged defaults overlaid by a site file, validated at start.
 
-The defaults ship as ``config/default.toml`` inside the package; a site file given
-with ``--config PATH`` or ``BIANMIN_CONFIG`` overrides them key by key. Every key is
-declared by a dataclass below; an unknown key, a wrong type, a value outside what is
-allowed or a missing required value raises :class:`ConfigError` whose text names the
-file, the key and what is allowed, in one line.
+The defaults ship as ``config/default.toml`` inside the package, the only place a
+default value is written; a site file given with ``--config PATH`` or ``BIANMIN_CONFIG``
+overrides them key by key. Every key is declared by a dataclass below, which types and
+checks it and has no default of its own; an unknown key, a wrong type, a value outside
+what is allowed or a missing required value raises :class:`ConfigError` whose text names
+the file, the key and what is allowed, in one line.
+
+Adding a section (``[hall]``, ``[backup]``, ``[privacy]``, ...):
+
+1. Write every key with its default value in ``config/default.toml``. A key the site
+   must give (like ``[site] code``) is left out there and documented as required.
+2. Document every key in ``config/example-site.toml`` (a test checks that each key of
+   the defaults is there).
+3. Add a frozen dataclass here, one field per key, typed (``str``, ``int``, ``float``,
+   ``bool``, ``list[...]``, ``Literal[...]``, or another dataclass for a sub-table such
+   as ``[devices.printer]``) and without a default; checks go in the field's metadata:
+   ``_check(pattern, allowed)``, ``_range(lo, hi)``, ``{"choices": (...)}``,
+   ``{"non_empty": True, "allowed": ...}``.
+4. Add a field of that type to :class:`Config`; its name is the table's name.
+
+A tool that runs without a site file takes a section from the defaults alone with
+``section_defaults(Ui)``. A list of tables (``[[services]]``) takes what its entries
+leave out from the table named by its field's ``entry_defaults`` metadata
+(``[service_defaults]``).
 """
 
 from __future__ import annotations
@@ -17,9 +36,10 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from kiosk.resources import data_path
+from offline_sync.contract.protocol import MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PULL_LIMIT
 
 ENV_VAR = "BIANMIN_CONFIG"
 
@@ -36,7 +56,7 @@ def _range(lo: float, hi: float) -> dict[str, Any]:
     return {"range": (lo, hi), "allowed": f"a number from {lo} to {hi}"}
 
 
-REQUIRED = dataclasses.MISSING
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,7 +66,7 @@ class Site:
     )
     name: str = field(metadata=_check(r"\S", "a non-empty name"))
     data_dir: str = field(metadata=_check(r"\S", "a directory path"))
-    timezone: str = "Asia/Shanghai"
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -55,114 +75,111 @@ class Service:
     name: str = field(metadata=_check(r"\S", "a non-empty Chinese name"))
     prefix: str = field(metadata=_check(r"^[A-UW-Z]$", "one capital letter A-Z except V"))
     counters: list[str] = field(metadata={"non_empty": True, "allowed": "a non-empty list"})
-    default_service_min: float = field(default=5.0, metadata=_range(0.5, 240))
+    default_service_min: float = field(metadata=_range(0.5, 240))
 
 
 @dataclass(frozen=True)
 class Hours:
-    open: str = field(default="08:30", metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
-    close: str = field(
-        default="17:30", metadata=_check(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "HH:MM")
-    )
-    days: list[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])
+    open: str = field(metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
+    close: str = field(metadata=_check(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", "HH:MM"))
+    days: list[int]
 
 
 @dataclass(frozen=True)
 class Queue:
-    appointment_grace_min: int = field(default=15, metadata=_range(0, 240))
-    service_time_window: int = field(default=20, metadata=_range(1, 1000))
-    counter_active_min: int = field(default=30, metadata=_range(1, 1440))
+    appointment_grace_min: int = field(metadata=_range(0, 240))
+    service_time_window: int = field(metadata=_range(1, 1000))
+    counter_active_min: int = field(metadata=_range(1, 1440))
 
 
 @dataclass(frozen=True)
 class Platform:
-    url: str = field(default="", metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
-    device_id: str = ""
+    url: str = field(metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    device_id: str
     device_secret: str = field(
-        default="", metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters")
+        metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters")
     )
 
 
 @dataclass(frozen=True)
 class Sync:
-    interval_s: float = field(default=30.0, metadata=_range(1, 86400))
-    batch_records: int = field(default=500, metadata=_range(1, 500))
-    batch_bytes: int = field(default=4 * 1024 * 1024, metadata=_range(1024, 4 * 1024 * 1024))
-    request_timeout_s: float = field(default=60.0, metadata=_range(1, 600))
-    backoff_base_s: float = field(default=2.0, metadata=_range(0.01, 3600))
-    backoff_max_s: float = field(default=900.0, metadata=_range(1, 86400))
-    breaker_failures: int = field(default=3, metadata=_range(1, 100))
-    upload_workers: int = field(default=4, metadata=_range(1, 16))
+    interval_s: float = field(metadata=_range(1, 86400))
+    batch_records: int = field(metadata=_range(1, MAX_BATCH_RECORDS))
+    batch_bytes: int = field(metadata=_range(1024, MAX_BATCH_BYTES))
+    pull_limit: int = field(metadata=_range(1, MAX_PULL_LIMIT))
+    request_timeout_s: float = field(metadata=_range(1, 600))
+    backoff_base_s: float = field(metadata=_range(0.01, 3600))
+    backoff_max_s: float = field(metadata=_range(1, 86400))
+    breaker_failures: int = field(metadata=_range(1, 100))
+    upload_workers: int = field(metadata=_range(1, 16))
 
 
 @dataclass(frozen=True)
 class IdCardDevice:
-    port: str = ""
-    baud: int = field(default=115200, metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
-    poll_interval_s: float = field(default=0.05, metadata=_range(0.005, 10))
+    port: str
+    baud: int = field(metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
+    poll_interval_s: float = field(metadata=_range(0.005, 10))
 
 
 @dataclass(frozen=True)
 class PrinterDevice:
     url: str = field(
-        default="",
         metadata=_check(
             r"^(|(serial|tcp|usb|file)://\S+)$",
             "serial://, tcp://, usb:// or file:// URL, or empty",
         ),
     )
-    paper_mm: int = field(default=80, metadata={"choices": (58, 80)})
-    status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
+    paper_mm: int = field(metadata={"choices": (58, 80)})
+    status_timeout_s: float = field(metadata=_range(0.05, 30))
 
 
 @dataclass(frozen=True)
 class ScannerDevice:
-    port: str = ""
-    baud: int = field(default=9600, metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
+    port: str
+    baud: int = field(metadata={"choices": (115200, 57600, 38400, 19200, 9600)})
 
 
 @dataclass(frozen=True)
 class Devices:
-    idcard: IdCardDevice = field(default_factory=IdCardDevice)
-    printer: PrinterDevice = field(default_factory=PrinterDevice)
-    scanner: ScannerDevice = field(default_factory=ScannerDevice)
+    idcard: IdCardDevice
+    printer: PrinterDevice
+    scanner: ScannerDevice
 
 
 @dataclass(frozen=True)
 class Ui:
-    fullscreen: bool = False
-    kiosk_lock: bool = False
-    width: int = field(default=1920, metadata=_range(320, 7680))
-    height: int = field(default=1080, metadata=_range(240, 4320))
-    large_font: bool = False
-    voice: bool = True
-    idle_s: int = field(default=60, metadata=_range(5, 3600))
-    countdown_s: int = field(default=10, metadata=_range(1, 120))
-    technician_pin: str = field(
-        default="", metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty")
-    )
-    language: Literal["zh_CN"] = "zh_CN"
+    fullscreen: bool
+    kiosk_lock: bool
+    width: int = field(metadata=_range(320, 7680))
+    height: int = field(metadata=_range(240, 4320))
+    large_font: bool
+    voice: bool
+    idle_s: int = field(metadata=_range(5, 3600))
+    countdown_s: int = field(metadata=_range(1, 120))
+    technician_pin: str = field(metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty"))
+    language: Literal["zh_CN"]
 
 
 @dataclass(frozen=True)
 class Backup:
-    dir: str = ""
-    keep: int = field(default=14, metadata=_range(1, 365))
-    at: str = field(default="02:30", metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
+    dir: str
+    keep: int = field(metadata=_range(1, 365))
+    at: str = field(metadata=_check(r"^([01]\d|2[0-3]):[0-5]\d$", "HH:MM"))
 
 
 @dataclass(frozen=True)
 class Config:
     site: Site
-    services: list[Service]
-    hours: Hours = field(default_factory=Hours)
-    queue: Queue = field(default_factory=Queue)
-    platform: Platform = field(default_factory=Platform)
-    sync: Sync = field(default_factory=Sync)
-    devices: Devices = field(default_factory=Devices)
-    ui: Ui = field(default_factory=Ui)
-    backup: Backup = field(default_factory=Backup)
-    source: str = field(default="<defaults>", metadata={"internal": True})
+    # Every entry starts from the [service_defaults] table and overrides it key by key.
+    services: list[Service] = field(metadata={"entry_defaults": "service_defaults"})
+    hours: Hours
+    queue: Queue
+    platform: Platform
+    sync: Sync
+    devices: Devices
+    ui: Ui
+    backup: Backup
+    source: str = field(metadata={"internal": True})
 
     @property
     def data_dir(self) -> Path:
@@ -177,7 +194,7 @@ class Config:
 
     def _path(self, text: str) -> Path:
         path = Path(text).expanduser()
-        if path.is_absolute() or self.source.startswith("<"):
+        if path.is_absolute():
             return path
         return Path(self.source).resolve().parent / path
 
@@ -203,8 +220,32 @@ def load_config(site_file: str | os.PathLike[str] | None = None) -> Config:
     if site_file:
         source = str(site_file)
         merged = _overlay(defaults, _read_toml(Path(site_file)))
-    config = _build(Config, merged, source, "")
-    return dataclasses.replace(config, source=source)
+    return _build(Config, merged, source, "")
+
+
+def section_defaults(cls: type[T]) -> T:
+    """The section ``cls`` (``Ui``, ``PrinterDevice``, ...) as ``default.toml`` alone gives it,
+    for tools that run without a site file."""
+    path = _section_path(Config, cls)
+    if path is None:
+        raise TypeError(f"{cls.__name__} is not a table of the configuration")
+    raw: Any = _read_toml(default_config_path())
+    for part in path:
+        raw = raw.get(part, {}) if isinstance(raw, dict) else raw
+    return _build(cls, raw, str(default_config_path()), ".".join(path))
+
+
+def _section_path(root: type, cls: type) -> list[str] | None:
+    hints = typing.get_type_hints(root)
+    for f in dataclasses.fields(root):
+        hint = hints[f.name]
+        if hint is cls:
+            return [f.name]
+        if dataclasses.is_dataclass(hint):
+            below = _section_path(hint, cls)
+            if below is not None:
+                return [f.name, *below]
+    return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -236,21 +277,50 @@ def _build(cls: type, raw: Any, source: str, where: str) -> Any:
         raise ConfigError(f"{source}: [{where}] must be a table")
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    raw, templates = _with_entry_defaults(raw, fields, hints, source, where)
     for key in raw:
         if key not in fields:
-            allowed = ", ".join(fields)
+            allowed = ", ".join([*fields, *templates])
             raise ConfigError(f"{source}: unknown key {_join(where, key)}; allowed keys: {allowed}")
     values = {}
     for name, f in fields.items():
         key = _join(where, name)
         if name not in raw:
-            if f.default is REQUIRED and f.default_factory is REQUIRED:
-                raise ConfigError(f"{source}: missing required key {key}")
-            continue
+            raise ConfigError(f"{source}: missing required key {key}")
         values[name] = _convert(hints[name], raw[name], f, source, key)
     if cls is Config:
-        _check_services(values.get("services", []), source)
+        _check_services(values["services"], source)
+        values["source"] = source
     return cls(**values)
+
+
+def _with_entry_defaults(
+    raw: dict[str, Any], fields: dict[str, dataclasses.Field], hints: dict, source: str, where: str
+) -> tuple[dict[str, Any], list[str]]:
+    """``raw`` with each list of tables overlaid on its defaults table (checked, then removed);
+    also the names of those tables."""
+    raw = dict(raw)
+    templates = []
+    for name, f in fields.items():
+        table = f.metadata.get("entry_defaults")
+        if table is None:
+            continue
+        templates.append(table)
+        template = raw.pop(table, {})
+        at = _join(where, table)
+        if not isinstance(template, dict):
+            raise ConfigError(f"{source}: [{at}] must be a table")
+        (entry,) = typing.get_args(hints[name])
+        entry_hints = typing.get_type_hints(entry)
+        entry_fields = {e.name: e for e in dataclasses.fields(entry)}
+        for key, value in template.items():
+            if key not in entry_fields:
+                allowed = ", ".join(entry_fields)
+                raise ConfigError(f"{source}: unknown key {at}.{key}; allowed keys: {allowed}")
+            _convert(entry_hints[key], value, entry_fields[key], source, f"{at}.{key}")
+        if isinstance(raw.get(name), list):
+            raw[name] = [template | e if isinstance(e, dict) else e for e in raw[name]]
+    return raw, templates
 
 
 def _join(where: str, key: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Migrations
 
-from offline_sync.contract import RECORD_KINDS
+from offline_sync.contract import RECORD_KINDS, canonical_json
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
@@ -63,11 +63,6 @@ def create_outbox(db) -> None:
 
 class OutboxError(Exception):
     """A record cannot be queued (unknown kind, bad id or revision, body not JSON)."""
-
-
-def canonical_json(body: Any) -> bytes:
-    """The contract's canonical form: sorted keys, no white space, UTF-8 as itself."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 class Outbox:

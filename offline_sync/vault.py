@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from offline_sync.contract.canonical import canonical_json
 from offline_sync.sm3 import hmac_sm3
 
 KEY_FILE = "vault.key"
@@ -102,7 +103,7 @@ class Vault:
 
     def seal_json(self, obj: Any) -> bytes:
         """Encrypt a JSON-serialisable value."""
-        return self.seal_bytes(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode())
+        return self.seal_bytes(canonical_json(obj))
 
     def unseal_json(self, blob: bytes) -> Any:
         """Decrypt a value sealed with :meth:`seal_json`."""

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from devices.idcard.idnumber import check_character
-from kiosk.core import catalogue_schema
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import Catalogue
+from kiosk.core.catalogue import schema as catalogue_schema
 from kiosk.core.feedback import FeedbackService
 from offline_sync import outbox as outbox_module
 from offline_sync.outbox import Outbox

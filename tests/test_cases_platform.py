@@ -8,6 +8,7 @@ from kiosk.core.agents import AgentDirectory
 from kiosk.core.appliers import appliers
 from kiosk.core.catalogue import seed_dir
 from kiosk.demo.platform import AGENT_ID, running_platform
+from kiosk.demo.sync_device import sync_settings
 from offline_sync import sync
 from offline_sync.clock import SystemClock
 from tests.cases_fixtures import applicant, make_kit, tiny_jpeg
@@ -25,6 +26,7 @@ def test_case_delivered_then_status_calendar_and_agents_come_back(tmp_path):
             kit.data_dir,
             lambda: platform.client(),
             SystemClock(),
+            sync_settings(),
             appliers=appliers(kit.vault),
         )
         try:

@@ -8,12 +8,14 @@ import json
 import pytest
 
 from kiosk.core.appliers import appliers
-from kiosk.core.catalogue import CatalogueError, load_seed_items, synthetic_items
+from kiosk.core.catalogue import CatalogueError, seed_dir
+from kiosk.demo.synthetic import synthetic_items
+from offline_sync.contract import CHANGE_TYPES, load_catalogue
 from tests.cases_fixtures import kit  # noqa: F401
 
 
 def seed_item(code: str) -> dict:
-    return copy.deepcopy(next(i for i in load_seed_items() if i["code"] == code))
+    return copy.deepcopy(next(i for i in load_catalogue(seed_dir()) if i["code"] == code))
 
 
 def apply(kit, kind, data):  # noqa: F811
@@ -22,14 +24,7 @@ def apply(kit, kind, data):  # noqa: F811
 
 
 def test_appliers_cover_every_change_type_of_the_contract(kit):  # noqa: F811
-    assert set(appliers(kit.vault)) == {
-        "case_status",
-        "catalogue_item",
-        "catalogue_item_removed",
-        "agent_account",
-        "calendar",
-        "notice",
-    }
+    assert set(appliers(kit.vault)) == set(CHANGE_TYPES)
 
 
 def test_higher_version_replaces_and_reindexes_lower_or_equal_is_ignored(kit):  # noqa: F811
@@ -50,7 +45,7 @@ def test_replaying_the_whole_feed_changes_nothing(kit):  # noqa: F811
     before = kit.store.conn.execute(
         "SELECT code, version, body FROM catalogue_item ORDER BY code"
     ).fetchall()
-    for item in load_seed_items():
+    for item in load_catalogue(seed_dir()):
         apply(kit, "catalogue_item", item)
         apply(kit, "catalogue_item", item)
     after = kit.store.conn.execute(
@@ -66,13 +61,13 @@ def test_removal_is_idempotent_and_leaves_no_search_hit(kit):  # noqa: F811
     apply(kit, "catalogue_item_removed", {"code": "511500-0601-05"})
     apply(kit, "catalogue_item_removed", {"code": "511500-9999-99"})
     assert kit.catalogue.search("畜禽养殖") == []
-    assert kit.catalogue.count() == len(load_seed_items()) - 1
+    assert kit.catalogue.count() == len(load_catalogue(seed_dir())) - 1
 
 
 @pytest.mark.parametrize(
     "kind, data, message",
     [
-        ("catalogue_item", {"code": "nonsense"}, "code must look like"),
+        ("catalogue_item", {"code": "nonsense"}, "code: expected an item code"),
         ("catalogue_item_removed", {"item": "511500-0101-01"}, "without a code"),
         ("case_status", {"case_id": "x", "step": "1", "status": "done"}, "malformed"),
         ("agent_account", {"agent_id": "A-1", "pin": "1234"}, "malformed"),
@@ -92,7 +87,7 @@ def test_a_bad_item_is_refused_and_the_stored_one_kept(kit):  # noqa: F811
     bad = seed_item("511500-0101-01")
     bad["version"] = 99
     bad["form"][0]["type"] = "signature"
-    with pytest.raises(CatalogueError, match=r"form\[0\]: type must be one of"):
+    with pytest.raises(CatalogueError, match=r"form\[0\]\.type: expected one of"):
         apply(kit, "catalogue_item", bad)
     assert kit.catalogue.item("511500-0101-01").version == 3
 
@@ -100,7 +95,7 @@ def test_a_bad_item_is_refused_and_the_stored_one_kept(kit):  # noqa: F811
 def test_seeding_happens_only_on_an_empty_catalogue(kit):  # noqa: F811
     apply(kit, "catalogue_item_removed", {"code": "511500-0101-01"})
     assert kit.catalogue.seed_if_empty() == 0
-    assert kit.catalogue.count() == len(load_seed_items()) - 1
+    assert kit.catalogue.count() == len(load_catalogue(seed_dir())) - 1
 
 
 def test_item_round_trips_exactly_as_the_platform_sent_it(kit):  # noqa: F811
@@ -124,6 +119,6 @@ def test_a_fresh_store_is_seeded_on_first_read_only(tmp_path):
         catalogue = Catalogue(fresh.store)
         assert catalogue.count() == 0  # counting does not seed
         assert catalogue.search("低保")[0].name == "最低生活保障审核确认"
-        assert catalogue.count() == len(load_seed_items())
+        assert catalogue.count() == len(load_catalogue(seed_dir()))
     finally:
         fresh.store.close()

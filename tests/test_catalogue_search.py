@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.catalogue import FIELD_TYPES, THEME_ORDER, MatchKind, load_seed_items
-from kiosk.core.search_text import segment_pinyin
+from kiosk.core.catalogue import FIELD_TYPES, THEME_ORDER, MatchKind, seed_dir
+from kiosk.core.catalogue.search_text import segment_pinyin
+from offline_sync.contract import load_catalogue
 from tests.cases_fixtures import kit  # noqa: F401
 
 
@@ -14,7 +15,7 @@ def names(hits):
 
 
 def test_seed_catalogue_is_realistic_and_complete():
-    items = load_seed_items()
+    items = load_catalogue(seed_dir())
     bundles = [i for i in items if i["bundle_items"]]
     assert len(items) - len(bundles) >= 40 and len(bundles) == 3
     assert {i["theme"] for i in items} == set(THEME_ORDER)

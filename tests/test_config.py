@@ -108,3 +108,69 @@ def test_the_example_documents_every_key_the_defaults_have():
     defaults = tomllib.loads((folder / "default.toml").read_text(encoding="utf-8"))
     example = tomllib.loads((folder / "example-site.toml").read_text(encoding="utf-8"))
     assert set(keys(defaults)) - set(keys(example)) == set()
+
+
+def test_defaults_are_written_only_in_default_toml():
+    import dataclasses
+
+    from kiosk import config as config_module
+
+    for cls in vars(config_module).values():
+        if dataclasses.is_dataclass(cls) and cls.__module__ == config_module.__name__:
+            for f in dataclasses.fields(cls):
+                assert f.default is dataclasses.MISSING, f"{cls.__name__}.{f.name} has a default"
+                assert f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}"
+
+
+def test_a_section_from_the_defaults_alone(site_file):
+    from kiosk.config import PrinterDevice, Sync, Ui, section_defaults
+
+    config = load_config(site_file)  # the test site sets none of these sections
+    assert section_defaults(Ui) == config.ui
+    assert section_defaults(PrinterDevice) == config.devices.printer
+    assert section_defaults(Sync) == config.sync
+    with pytest.raises(TypeError, match="not a table"):
+        section_defaults(ConfigError)
+
+
+def test_services_take_what_they_leave_out_from_service_defaults(tmp_path):
+    config = load_config(write_site(tmp_path))
+    assert config.service("social").default_service_min == 4.0  # its own
+    assert config.service("civil").default_service_min == 5.0  # from default.toml
+    site = write_site(tmp_path, "\n[service_defaults]\ndefault_service_min = 7.5\n")
+    config = load_config(site)
+    assert config.service("social").default_service_min == 4.0
+    assert config.service("hukou").default_service_min == 7.5
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragments"),
+    [
+        (
+            "\n[service_defaults]\nminutes = 3\n",
+            ["unknown key service_defaults.minutes", "default_service_min"],
+        ),
+        (
+            "\n[service_defaults]\ndefault_service_min = 0.1\n",
+            ["service_defaults.default_service_min = 0.1", "0.5 to 240"],
+        ),
+        ("\n[sync]\npull_limit = 501\n", ["sync.pull_limit = 501", "1 to 500"]),
+    ],
+)
+def test_service_defaults_and_pull_limit_are_checked(tmp_path, extra, fragments):
+    with pytest.raises(ConfigError) as err:
+        load_config(write_site(tmp_path, extra))
+    for fragment in fragments:
+        assert fragment in str(err.value)
+
+
+def test_the_sync_engine_settings_come_from_the_config_alone():
+    import dataclasses
+
+    from kiosk.config import Sync
+    from offline_sync.sync import SyncSettings
+
+    keys = {f.name for f in dataclasses.fields(Sync)}
+    for f in dataclasses.fields(SyncSettings):
+        assert f.default is dataclasses.MISSING, f"SyncSettings.{f.name} has a default"
+        assert f.name in keys, f"SyncSettings.{f.name} is not a [sync] key"

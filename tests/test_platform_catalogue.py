@@ -7,7 +7,7 @@ import json
 import pytest
 
 from kiosk.demo.platform import FIXTURE_ITEMS, ITEM
-from offline_sync.platform_server import CatalogueError, load_catalogue
+from offline_sync.contract import CatalogueError, load_catalogue
 
 TOML_ITEM = """
 [[items]]

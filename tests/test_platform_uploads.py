@@ -15,7 +15,8 @@ import uuid
 import httpx
 import pytest
 
-from offline_sync.client import CHUNK_BYTES, LinkDown, PlatformError, TooLarge
+from offline_sync.client import LinkDown, PlatformError, TooLarge
+from offline_sync.contract.protocol import MAX_CHUNK_BYTES as CHUNK_BYTES
 from tests import platform_fixtures
 
 shared_platform = platform_fixtures.shared_platform

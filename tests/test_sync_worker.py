@@ -21,6 +21,7 @@ from tests.sync_fixtures import device  # noqa: F401
 
 def _service(dev, url: str) -> SyncService:
     return SyncService(
+        store=dev.store,
         open_store=lambda: Store.open(dev.store.path, DEVICE_MIGRATIONS),
         vault=dev.vault,
         data_dir=dev.data_dir,
@@ -106,3 +107,11 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             )
         finally:
             services.close()
+
+
+def test_front_ends_read_the_sync_status_from_the_service(app):
+    status = app.sync.status()
+    assert (status.pending_records, status.link_state) == (0, "unknown")
+    app.queue.take("social")
+    assert app.sync.status().pending_records == 1  # the ticket's event waits in the outbox
+    assert app.sync.dead_letters() == [] and app.sync.rejected_changes() == []

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Ui
+from kiosk.config import Ui, section_defaults
 from kiosk.ui import kivy_env
 
 # Half the design size in each direction: the layouts scale (dp), llvmpipe draws 4x fewer pixels.
 TEST_WINDOW = (960, 540)
-kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=TEST_WINDOW)
+kivy_env.prepare(
+    section_defaults(Ui), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=TEST_WINDOW
+)
 
 from kivy.metrics import dp  # noqa: E402, F401  (for tests: sizes in design pixels)
 

@@ -21,7 +21,7 @@ from devices.printer import (
 )
 from devices.printer.virtual import Job, VirtualPrinter
 from kiosk.cli.common import ConfigFailure, Failure, emit_json, load_config, services
-from kiosk.config import PrinterDevice
+from kiosk.config import PrinterDevice, section_defaults
 from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
 from kiosk.core.queue import Ticket
@@ -42,7 +42,11 @@ def _settings(ctx: click.Context, url: str | None) -> tuple[PrinterDevice, str, 
     except ConfigFailure:
         if not url:
             raise
-        return PrinterDevice(), url, Letterhead("bianmin", ZoneInfo("Asia/Shanghai"))
+        return (
+            section_defaults(PrinterDevice),
+            url,
+            Letterhead("bianmin", ZoneInfo("Asia/Shanghai")),
+        )
     settings = config.devices.printer
     url = url or settings.url
     if not url:
@@ -204,7 +208,7 @@ def _paper_mm(ctx: click.Context) -> int:
     try:
         return load_config(ctx).devices.printer.paper_mm
     except ConfigFailure:
-        return PrinterDevice().paper_mm
+        return section_defaults(PrinterDevice).paper_mm
 
 
 def _announce(out_dir: str | None):

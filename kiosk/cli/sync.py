@@ -15,14 +15,7 @@ from kiosk.cli.common import (
     logs_to_stderr,
     services,
 )
-from offline_sync.sync import (
-    SyncNotConfigured,
-    SyncReport,
-    SyncStatus,
-    dead_letters,
-    read_status,
-    rejected_changes,
-)
+from offline_sync.sync import SyncNotConfigured, SyncReport, SyncStatus
 
 DEFAULT_DEADLINE_S = 600.0
 
@@ -153,7 +146,7 @@ def _report_text(report: SyncReport, status: SyncStatus) -> str:
 @click.pass_context
 def dead_letters_command(ctx, as_json) -> None:
     """Records the platform refused (conflict, invalid) or that cannot be sent, for staff."""
-    letters = dead_letters(services(ctx).store.conn)
+    letters = services(ctx).sync.dead_letters()
     if as_json:
         emit_json([letter.__dict__ for letter in letters])
         return
@@ -172,8 +165,7 @@ def dead_letters_command(ctx, as_json) -> None:
 @click.pass_context
 def rejected_changes_command(ctx, as_json) -> None:
     """Changes pulled from the platform that could not be applied here."""
-    app = services(ctx)
-    changes = rejected_changes(app.store.conn, app.vault)
+    changes = services(ctx).sync.rejected_changes()
     if as_json:
         emit_json([change.__dict__ for change in changes])
         return
@@ -191,7 +183,7 @@ def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link;
     first, when the site file does not load, its error (a kiosk keeps to the last good one)."""
     problem = load_running_config(ctx)
-    snapshot = read_status(services(ctx).store.conn)
+    snapshot = services(ctx).sync.status()
     if as_json:
         emit_json({**snapshot.as_dict(), "config_problem": problem or None})
         return

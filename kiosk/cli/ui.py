@@ -54,12 +54,16 @@ def tour(out: Path, width: int, height: int) -> None:
     """Drive the real kiosk offscreen through every screen and state; write PNGs."""
     import tempfile
 
-    from kiosk.config import Ui
+    from kiosk.config import Ui, section_defaults
     from kiosk.ui import kivy_env
 
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     try:
-        kivy_env.prepare(Ui(), Path(tempfile.mkdtemp(prefix="bianmin-kivy-")), size=(width, height))
+        kivy_env.prepare(
+            section_defaults(Ui),
+            Path(tempfile.mkdtemp(prefix="bianmin-kivy-")),
+            size=(width, height),
+        )
     except kivy_env.UiSetupError as exc:
         raise Failure(str(exc)) from None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.core import catalogue_schema, printing_schema, queue_schema
+from kiosk.core import printing_schema, queue_schema
 from kiosk.core.cases import schema as cases_schema
+from kiosk.core.catalogue import schema as catalogue_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
 

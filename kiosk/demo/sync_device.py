@@ -9,6 +9,7 @@ from :mod:`kiosk.demo.platform`, directly or through :mod:`kiosk.demo.fault_prox
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -21,10 +22,12 @@ from typing import Any
 
 from sqlite_utils import Migrations
 
+from kiosk.config import Sync, section_defaults
 from kiosk.demo.platform import RunningPlatform, attachment, case_body, resident_id
 from offline_sync import sync
 from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock, SystemClock
+from offline_sync.contract import CHANGE_TYPES
 from offline_sync.outbox import Outbox
 from offline_sync.outbox import migrations as outbox_migrations
 from offline_sync.store import Store
@@ -165,17 +168,7 @@ def _create_pulled(db) -> None:
     )
 
 
-FEED_TYPES = (
-    "catalogue_item",
-    "catalogue_item_removed",
-    "agent_account",
-    "calendar",
-    "notice",
-    "case_status",
-)
-
-
-def recording_appliers(types: tuple[str, ...] = FEED_TYPES) -> dict[str, Any]:
+def recording_appliers(types: tuple[str, ...] = CHANGE_TYPES) -> dict[str, Any]:
     """Appliers that keep the latest data per (type, key) in the ``pulled`` table."""
 
     def make(kind: str):
@@ -201,7 +194,13 @@ def pulled(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
 
 DEVICE_MIGRATIONS = [outbox_migrations, sync.migrations, pulled_migrations]
 
-FAST = SyncSettings(backoff_base_s=0.05, backoff_max_s=0.5, upload_workers=3, interval_s=1.0)
+
+def sync_settings(**changes: Any) -> SyncSettings:
+    """The engine's settings as the packaged config/default.toml gives them, with ``changes``."""
+    return SyncSettings.from_mapping(dataclasses.asdict(section_defaults(Sync)) | changes)
+
+
+FAST = sync_settings(backoff_base_s=0.05, backoff_max_s=0.5, upload_workers=3, interval_s=1.0)
 
 
 @dataclass

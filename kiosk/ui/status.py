@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from offline_sync.sync import read_status
-
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
@@ -35,7 +33,7 @@ class StatusBoard:
         """Ask the services for the link state and the notices (on the service thread)."""
 
         def read(services):
-            return read_status(services.store.conn), services.notices.current()
+            return services.sync.status(), services.notices.current()
 
         self.app.call(read, self._show, lambda exc: log.warning("status poll: %s", exc))
 

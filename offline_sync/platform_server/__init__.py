@@ -8,8 +8,8 @@ For tests, demos and pilots before the real platform is connected. Start it with
     url = server.start()                  # in a thread; server.stop() to end
 """
 
+from offline_sync.contract import CatalogueError
 from offline_sync.platform_server.app import create_app
-from offline_sync.platform_server.catalogue import CatalogueError, load_catalogue
 from offline_sync.platform_server.runner import PlatformServer
 from offline_sync.platform_server.service import PlatformService, StaffError
 
@@ -19,5 +19,4 @@ __all__ = [
     "PlatformService",
     "StaffError",
     "create_app",
-    "load_catalogue",
 ]

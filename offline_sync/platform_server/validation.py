@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from offline_sync.contract import AUTHORIZATION_METHODS, CHANNELS, RECORD_KINDS, TICKET_EVENTS
-
-ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+from offline_sync.contract import (
+    AUTHORIZATION_METHODS,
+    CHANNELS,
+    ID_TYPES,
+    RATING_TARGETS,
+    RECORD_KINDS,
+    TICKET_EVENTS,
+)
+from offline_sync.contract.protocol import MAX_UPLOAD_BYTES
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -88,7 +93,7 @@ def check_case(body: dict[str, Any], rules: CaseRules) -> None:
     _check_applicant(body.get("applicant"), rules)
     channel = body.get("channel")
     if channel not in CHANNELS:
-        raise Invalid("channel", "must be kiosk or agent")
+        raise Invalid("channel", "must be " + " or ".join(CHANNELS))
     attachments = _check_attachments(body.get("attachments"), materials)
     if channel == "agent":
         _check_agent(body.get("agent"), attachments, item, rules)
@@ -138,8 +143,8 @@ def _check_attachments(attachments: Any, materials: set[str]) -> set[str]:
         if not isinstance(a.get("media_type"), str) or "/" not in a["media_type"]:
             raise Invalid(f"{where}.media_type", "must be a media type such as image/jpeg")
         size = a.get("size")
-        if not _is_int(size) or not 0 <= size <= MAX_ATTACHMENT_BYTES:
-            raise Invalid(f"{where}.size", f"must be a byte count up to {MAX_ATTACHMENT_BYTES}")
+        if not _is_int(size) or not 0 <= size <= MAX_UPLOAD_BYTES:
+            raise Invalid(f"{where}.size", f"must be a byte count up to {MAX_UPLOAD_BYTES}")
         if not isinstance(a.get("sha256"), str) or not _SHA256.match(a["sha256"]):
             raise Invalid(f"{where}.sha256", "must be 64 lower-case hex characters")
     return ids
@@ -159,7 +164,7 @@ def _check_agent(agent: Any, attachments: set[str], item: dict[str, Any], rules:
         raise Invalid("agent.authorization", "must be an object")
     method = auth.get("method")
     if method not in AUTHORIZATION_METHODS:
-        raise Invalid("agent.authorization.method", "must be signature or id_card_present")
+        raise Invalid("agent.authorization.method", "must be " + " or ".join(AUTHORIZATION_METHODS))
     _timestamp(auth, "signed_at", "agent.authorization.signed_at")
     attachment = auth.get("attachment_id")
     if method == "signature" and attachment not in attachments:
@@ -215,8 +220,8 @@ def _check_value(field: dict[str, Any], value: Any, where: str, rules: CaseRules
 def check_rating(body: dict[str, Any]) -> None:
     """A rating: target, level 1..5, reasons, comment; a low level needs a reason or comment."""
     target = body.get("target")
-    if not isinstance(target, dict) or target.get("type") not in ("case", "ticket"):
-        raise Invalid("target.type", "must be case or ticket")
+    if not isinstance(target, dict) or target.get("type") not in RATING_TARGETS:
+        raise Invalid("target.type", "must be " + " or ".join(RATING_TARGETS))
     if not is_uuid(target.get("id")):
         raise Invalid("target.id", "must be a UUID")
     level = body.get("level")

@@ -1,10 +1,12 @@
 """The sync engine: push the outbox, pull the change feed, in named resumable stages."""
 
 from offline_sync.sync.backoff import BackoffPolicy, LinkState
-from offline_sync.sync.engine import Stage, SyncEngine, SyncReport, SyncSettings
+from offline_sync.sync.engine import SyncEngine
 from offline_sync.sync.pull import Applier
+from offline_sync.sync.report import Stage, SyncReport
 from offline_sync.sync.schema import migrations
 from offline_sync.sync.service import SyncNotConfigured, SyncService, platform_connector
+from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import (
     DeadLetter,
     RejectedChange,

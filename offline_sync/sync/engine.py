@@ -15,7 +15,7 @@ the store says it stood. Failures move the next try back with full-jitter
 exponential backoff (``Retry-After`` when the platform gives one); after a few
 link failures in a row the circuit breaker opens and only ``ping`` is tried until
 the platform answers. Link health and per-record attempts live in the store and
-survive restarts.
+survive restarts. What each answer does to the outbox is in :mod:`.results`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from offline_sync.client import (
     AuthRejected,
@@ -43,7 +40,10 @@ from offline_sync.client import (
 from offline_sync.clock import Clock
 from offline_sync.store import Store
 from offline_sync.sync import pull, push
-from offline_sync.sync.backoff import BackoffPolicy, LinkHealth, LinkState
+from offline_sync.sync.backoff import LinkHealth, LinkState
+from offline_sync.sync.report import Stage, SyncReport
+from offline_sync.sync.results import PushResults
+from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
 from offline_sync.vault import Vault
 
@@ -51,69 +51,6 @@ log = logging.getLogger(__name__)
 
 _MAX_CURSOR_RESETS = 3
 _TOO_LARGE = "too_large: the platform refused the record as too large"
-
-
-class Stage(StrEnum):
-    """The stages of a sync round, in order."""
-
-    PUSH_ATTACHMENTS = "push_attachments"
-    PUSH_RECORDS = "push_records"
-    PULL = "pull"
-
-
-@dataclass(frozen=True)
-class SyncSettings:
-    """Tuning of the engine (the ``[sync]`` config section maps onto it by name)."""
-
-    batch_records: int = 500
-    batch_bytes: int = 4 * 1024 * 1024
-    backoff_base_s: float = 2.0
-    backoff_max_s: float = 900.0
-    breaker_failures: int = 3
-    upload_workers: int = 4
-    pull_limit: int = 500
-    interval_s: float = 30.0
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> SyncSettings:
-        """Settings from a mapping, ignoring keys that are not settings of the engine."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in names})
-
-    @property
-    def policy(self) -> BackoffPolicy:
-        """The backoff policy these settings describe."""
-        return BackoffPolicy(self.backoff_base_s, self.backoff_max_s, self.breaker_failures)
-
-
-@dataclass
-class SyncReport:
-    """What one :meth:`SyncEngine.run_once` did and what is left."""
-
-    delivered: int = 0
-    duplicates: int = 0
-    dead: int = 0
-    resent: int = 0
-    batches: int = 0
-    attachments_uploaded: int = 0
-    attachment_bytes: int = 0
-    changes_applied: int = 0
-    changes_ignored: int = 0
-    changes_rejected: int = 0
-    cursor_resets: int = 0
-    failures: int = 0
-    errors: list[str] = field(default_factory=list)
-    stage: Stage | None = None
-    pushed_all: bool = False
-    pulled_all: bool = False
-    pending_records: int = 0
-    pending_attachments: int = 0
-    next_attempt_in_s: float | None = None
-
-    @property
-    def complete(self) -> bool:
-        """True when nothing deliverable is left and the feed was pulled to its end."""
-        return self.pushed_all and self.pulled_all and self.pending_records == 0
 
 
 class SyncEngine:
@@ -126,19 +63,20 @@ class SyncEngine:
         data_dir: Path,
         connect: Callable[[], PlatformClient],
         clock: Clock,
-        settings: SyncSettings | None = None,
+        settings: SyncSettings,
         appliers: Mapping[str, pull.Applier] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.vault = vault
         self.clock = clock
-        self.settings = settings or SyncSettings()
+        self.settings = settings
         self.appliers = dict(appliers or {})
         self.rng = rng or random.Random()
         self._connect = connect
         self._client: PlatformClient | None = None
-        self._uploader = push.Uploader(connect, vault, data_dir, self.settings.upload_workers)
+        self._uploader = push.Uploader(connect, vault, data_dir, settings.upload_workers)
+        self._results = PushResults(store, settings.policy, self.rng)
         self._interrupt = threading.Event()
         self._batch_records = self.settings.batch_records
 
@@ -220,7 +158,7 @@ class SyncEngine:
                 self.settings.batch_bytes,
             )
             if batch.unsendable:
-                self._kill(batch.unsendable, report)
+                self._results.kill(batch.unsendable, report)
             if not batch.records:
                 if batch.unsendable:
                     continue
@@ -236,10 +174,10 @@ class SyncEngine:
                 if len(records) > 1:
                     self._batch_records = max(1, len(records) // 2)
                 else:
-                    self._kill([(records[0].seq, _TOO_LARGE)], report)
+                    self._results.kill([(records[0].seq, _TOO_LARGE)], report)
                 continue
             report.batches += 1
-            self._apply_results(records, results, report)
+            self._results.apply(records, results, self._now(), self._now_text(), report)
 
     def _upload_attachments(
         self, records: list[push.Outgoing], report: SyncReport
@@ -251,27 +189,7 @@ class SyncEngine:
         if not pending:
             return records
         outcomes = self._uploader.upload_all(pending)
-        now = self._now_text()
-        broken: dict[str, str] = {}
-        with self.store.transaction() as conn:
-            for outcome in outcomes:
-                att = outcome.attachment
-                if outcome.error is None:
-                    conn.execute(
-                        "UPDATE outbox_attachment SET uploaded_at = ?, attempts = attempts + 1,"
-                        " last_error = NULL WHERE attachment_id = ?",
-                        (now, att.attachment_id),
-                    )
-                    report.attachments_uploaded += 1
-                    report.attachment_bytes += att.size
-                    continue
-                conn.execute(
-                    "UPDATE outbox_attachment SET attempts = attempts + 1, last_error = ?"
-                    " WHERE attachment_id = ?",
-                    (str(outcome.error), att.attachment_id),
-                )
-                if outcome.permanent:
-                    broken[att.attachment_id] = str(outcome.error)
+        broken = self._results.record_uploads(outcomes, self._now_text(), report)
         if broken:
             dead = []
             for record in records:
@@ -280,7 +198,7 @@ class SyncEngine:
                     dead.append(
                         (record.seq, f"attachment {hit[0]} cannot be sent: {broken[hit[0]]}")
                     )
-            self._kill(dead, report)
+            self._results.kill(dead, report)
             gone = {seq for seq, _ in dead}
             records = [r for r in records if r.seq not in gone]
         transient = [o.error for o in outcomes if o.error is not None and not o.permanent]
@@ -288,115 +206,6 @@ class SyncEngine:
             busy = [e for e in transient if isinstance(e, RetryLater)]
             raise (busy or transient)[0]
         return records
-
-    def _apply_results(
-        self, records: list[push.Outgoing], results: list[dict[str, Any]], report: SyncReport
-    ) -> None:
-        for record, result in zip(records, results, strict=True):
-            if result.get("id") != record.record_id or result.get("revision") != record.revision:
-                raise LinkDown(
-                    f"push: result for {result.get('id')} does not match record {record.record_id}"
-                )
-        now, now_text = self._now(), self._now_text()
-        with self.store.transaction() as conn:
-            for record, result in zip(records, results, strict=True):
-                status = result.get("status")
-                text = push.result_json(result)
-                if status in (push.STORED, push.DUPLICATE):
-                    conn.execute(
-                        "UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1,"
-                        " result = ?, last_error = NULL WHERE seq = ?",
-                        (now_text, text, record.seq),
-                    )
-                    self._mark_uploaded(conn, push.referenced_attachments(record.wire), now_text)
-                    report.delivered += 1
-                    report.duplicates += status == push.DUPLICATE
-                elif status in (push.CONFLICT, push.INVALID):
-                    conn.execute(
-                        "UPDATE outbox SET state = 'dead', attempts = attempts + 1, result = ?,"
-                        " last_error = ? WHERE seq = ?",
-                        (text, push.describe_error(result), record.seq),
-                    )
-                    report.dead += 1
-                    log.warning(
-                        "%s %s rev %s refused: %s",
-                        record.kind,
-                        record.record_id,
-                        record.revision,
-                        status,
-                    )
-                elif status == push.MISSING:
-                    self._missing(conn, record, result, text, now, report)
-                else:
-                    self._retry_record(
-                        conn, record.seq, text, f"unknown result status {status!r}", now
-                    )
-            conn.execute("UPDATE sync_state SET last_push_at = ? WHERE id = 1", (now_text,))
-
-    def _missing(
-        self, conn, record: push.Outgoing, result: dict[str, Any], text: str, now: float, report
-    ) -> None:
-        """missing_attachments: upload them again, then resend (backing off if it repeats)."""
-        missing = [m for m in result.get("missing") or () if isinstance(m, str)]
-        known = {
-            row[0]
-            for row in conn.execute(
-                f"SELECT attachment_id FROM outbox_attachment WHERE attachment_id IN ({','.join('?' * len(missing))})",
-                missing,
-            )
-        }
-        unknown = sorted(set(missing) - known)
-        if unknown:
-            conn.execute(
-                "UPDATE outbox SET state = 'dead', attempts = attempts + 1, result = ?, last_error = ?"
-                " WHERE seq = ?",
-                (
-                    text,
-                    f"missing_attachments: {', '.join(unknown)} not held by this device",
-                    record.seq,
-                ),
-            )
-            report.dead += 1
-            return
-        conn.executemany(
-            "UPDATE outbox_attachment SET uploaded_at = NULL WHERE attachment_id = ?",
-            [(m,) for m in missing],
-        )
-        self._retry_record(
-            conn, record.seq, text, f"missing_attachments: {', '.join(missing)}", now
-        )
-        report.resent += 1
-
-    def _retry_record(self, conn, seq: int, text: str, error: str, now: float) -> None:
-        """Keep a record pending: at once the first time, then after a jittered delay."""
-        attempts = (
-            conn.execute("SELECT attempts FROM outbox WHERE seq = ?", (seq,)).fetchone()[0] + 1
-        )
-        delay = self.settings.policy.delay(attempts - 1, self.rng)
-        conn.execute(
-            "UPDATE outbox SET attempts = ?, next_attempt_at = ?, result = ?, last_error = ? WHERE seq = ?",
-            (attempts, now + delay if attempts > 1 else 0, text, error, seq),
-        )
-
-    @staticmethod
-    def _mark_uploaded(conn, attachment_ids: set[str], now_text: str) -> None:
-        conn.executemany(
-            "UPDATE outbox_attachment SET uploaded_at = ? WHERE attachment_id = ? AND uploaded_at IS NULL",
-            [(now_text, a) for a in sorted(attachment_ids)],
-        )
-
-    def _kill(self, dead: list[tuple[int, str]], report: SyncReport) -> None:
-        """Move records to the dead letters (staff see them; the queue goes on)."""
-        if not dead:
-            return
-        with self.store.transaction() as conn:
-            conn.executemany(
-                "UPDATE outbox SET state = 'dead', last_error = ? WHERE seq = ? AND state = 'pending'",
-                [(error, seq) for seq, error in dead],
-            )
-        report.dead += len(dead)
-        for seq, error in dead:
-            log.warning("outbox record #%s moved to dead letters: %s", seq, error)
 
     def _pull(self, end: float, report: SyncReport) -> bool:
         """Stage pull: pages of the change feed until it has no more (or time is up)."""

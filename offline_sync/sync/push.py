@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
+from offline_sync.contract import canonical_json
 from offline_sync.vault import Vault, VaultError
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
@@ -32,14 +33,6 @@ _IN_TURN = (
 # ... and due at :now; a per-record wait longer than :max_wait counts as due, so a wall
 # clock set back cannot stall records.
 _SENDABLE = _IN_TURN + (" AND (o.next_attempt_at <= :now OR o.next_attempt_at > :now + :max_wait)")
-
-STORED, DUPLICATE, CONFLICT, INVALID, MISSING = (
-    "stored",
-    "duplicate",
-    "conflict",
-    "invalid",
-    "missing_attachments",
-)
 
 
 @dataclass(frozen=True)
@@ -63,7 +56,7 @@ class Batch:
 
 def wire_size(wire: dict[str, Any]) -> int:
     """Bytes of a record in the uncompressed request, as the client serialises it."""
-    return len(json.dumps(wire, ensure_ascii=False, separators=(",", ":")).encode())
+    return len(canonical_json(wire))
 
 
 def next_batch(
@@ -249,7 +242,7 @@ def _refused_for_good(exc: PlatformError) -> bool:
 
 def result_json(result: dict[str, Any]) -> str:
     """The platform's result for a record, as kept in ``outbox.result``."""
-    return json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical_json(result).decode()
 
 
 def describe_error(result: dict[str, Any]) -> str:

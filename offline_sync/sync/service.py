@@ -1,4 +1,8 @@
-"""The application's handle on sync: engines for a thread, the background worker, status."""
+"""The application's handle on sync: engines for a thread, the background worker, status.
+
+Front-ends ask :class:`SyncService` for the sync status, the dead letters and the
+rejected changes; none reads the sync tables itself.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,17 @@ from pathlib import Path
 from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock
 from offline_sync.store import Store
-from offline_sync.sync.engine import SyncEngine, SyncSettings
+from offline_sync.sync.engine import SyncEngine
 from offline_sync.sync.pull import Applier
+from offline_sync.sync.settings import SyncSettings
+from offline_sync.sync.state import (
+    DeadLetter,
+    RejectedChange,
+    SyncStatus,
+    dead_letters,
+    read_status,
+    rejected_changes,
+)
 from offline_sync.sync.worker import SyncWorker
 from offline_sync.vault import Vault
 
@@ -30,15 +43,17 @@ def platform_connector(
 
 
 class SyncService:
-    """Builds sync engines and the background worker from one set of parts.
+    """Builds sync engines and the background worker from one set of parts, and reports.
 
-    ``open_store`` opens a new connection to the site's store (the worker thread
-    needs its own); ``connect`` makes a platform client (None: not configured);
+    ``store`` is the store of the thread that owns the service (status and lists are
+    read from it); ``open_store`` opens a new connection to the same file (the worker
+    thread needs its own); ``connect`` makes a platform client (None: not configured);
     ``appliers`` apply pulled changes by type.
     """
 
     def __init__(
         self,
+        store: Store,
         open_store: Callable[[], Store],
         vault: Vault,
         data_dir: Path,
@@ -48,6 +63,7 @@ class SyncService:
         appliers: Mapping[str, Applier],
         rng: random.Random | None = None,
     ) -> None:
+        self.store = store
         self._open_store = open_store
         self.vault = vault
         self.data_dir = Path(data_dir)
@@ -62,6 +78,18 @@ class SyncService:
     def configured(self) -> bool:
         """True when the platform link is configured."""
         return self._connect is not None
+
+    def status(self) -> SyncStatus:
+        """Pending records and attachments, dead letters, last push and pull, link health."""
+        return read_status(self.store.conn)
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Records the platform refused or that cannot be sent, oldest first (for staff)."""
+        return dead_letters(self.store.conn)
+
+    def rejected_changes(self) -> list[RejectedChange]:
+        """Pulled changes that could not be applied here, with their errors unsealed."""
+        return rejected_changes(self.store.conn, self.vault)
 
     def engine(self, store: Store) -> SyncEngine:
         """An engine on ``store`` (a store of the calling thread)."""

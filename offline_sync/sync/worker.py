@@ -6,7 +6,8 @@ import logging
 import threading
 from collections.abc import Callable
 
-from offline_sync.sync.engine import SyncEngine, SyncReport
+from offline_sync.sync.engine import SyncEngine
+from offline_sync.sync.report import SyncReport
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,45 @@
+"""The platform contract's vocabulary for records and feed changes (sections 3 and 5).
+
+The device (outbox, cases, case status) and the reference platform (validation, staff
+actions) check against the same lists, so they cannot drift apart. docs/platform-api.md
+names every value (a test checks it).
+"""
+
+from __future__ import annotations
+
+RECORD_KINDS = ("case", "rating", "unsolved_report", "ticket_event")
+CHANNELS = ("kiosk", "agent")
+AUTHORIZATION_METHODS = ("signature", "id_card_present")
+ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
+RATING_TARGETS = ("case", "ticket")
+# "serving" is not in the contract's list; the queue issue asks for an event on every change,
+# so devices send it and the reference platform takes it (docs/platform-api.md).
+TICKET_EVENTS = ("issued", "called", "serving", "served", "no_show", "cancelled", "transferred")
+CASE_STATUSES = (
+    "received",
+    "accepted",
+    "in_progress",
+    "needs_correction",
+    "completed",
+    "rejected",
+    "withdrawn",
+)
+# A case takes a new revision (a supplement, 补正) only while the platform holds it in these.
+OPEN_FOR_REVISION = ("received", "needs_correction")
+
+# The status of one record's result in a push answer.
+STORED = "stored"
+DUPLICATE = "duplicate"
+CONFLICT = "conflict"
+INVALID = "invalid"
+MISSING_ATTACHMENTS = "missing_attachments"
+RESULT_STATUSES = (STORED, DUPLICATE, CONFLICT, INVALID, MISSING_ATTACHMENTS)
+
+CHANGE_TYPES = (
+    "case_status",
+    "catalogue_item",
+    "catalogue_item_removed",
+    "agent_account",
+    "calendar",
+    "notice",
+)
