@@ -155,7 +155,7 @@ def test_a_new_reader_is_found_read_saved_and_used_without_a_restart(bench):
     kiosk.wait_until(lambda: screen.state == "saved", what="the save")
     assert "无需重启" in screen.result_text
     assert load_config(bench.site).devices.idcard.port == bench.new_reader.path
-    kiosk.tap("返回")
+    kiosk.tap(id="back")
     kiosk.wait_until(lambda: kiosk.screen.name == "tech_menu", what="the menu")
     reader = app.front_end.devices.reader
     assert reader is not None and reader.port == bench.new_reader.path
@@ -181,7 +181,7 @@ def test_a_reader_that_answers_nothing_leaves_the_old_setting(bench):
     assert not screen.can_save
     kiosk.tap(id="save")  # disabled: nothing happens
     assert bench.site.read_text(encoding="utf-8") == before
-    kiosk.tap("返回")
+    kiosk.tap(id="back")
     kiosk.wait_until(lambda: kiosk.screen.name == "tech_menu", what="the menu")
     reader = app.front_end.devices.reader
     assert reader is not None and reader.simulator is not None  # the old one, "sim", again

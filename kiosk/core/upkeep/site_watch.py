@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import Config, ConfigError, default_config_path, load_config
 from kiosk.core.upkeep.site_file import SiteFile, replace_file
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,8 @@ class SiteWatch:
         self.path = Path(config.source)
         self.config = config
         self.problem = ""
-        self.keep_last_good = keep_last_good
+        # The packaged defaults are never a site file to keep a copy of.
+        self.keep_last_good = keep_last_good and self.path != default_config_path()
         self._seen: object = _NEVER
         self._text: str | None = None
 

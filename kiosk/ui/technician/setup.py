@@ -154,7 +154,9 @@ class SetupScreen(TechnicianScreen):
                     label=self.app.t(option.label_key),
                     value="" if secret else str(option.value),
                     secret=secret,
-                    placeholder=self.app.t("setup.keep_current") if secret else "",
+                    placeholder=self.app.t(
+                        "setup.keep_current" if secret else option.hint_key or "setup.type"
+                    ),
                 )
                 field.bind(on_change=lambda _w, value, n=option.name: self.set(n, value))
                 self._fields[option.name] = field

@@ -44,7 +44,7 @@ class HallSetup(SetupStep):
     def options(self) -> list[Option]:
         """The hall server's URL and key (a client's; empty keeps the key in force)."""
         return [
-            Option("url", "setup.hall.url", "text"),
+            Option("url", "setup.hall.url", "text", hint_key="setup.hall.url.hint"),
             Option("key", "setup.hall.key", "secret"),
         ]
 

@@ -102,7 +102,14 @@ class PrinterSetup(SetupStep):
             settings.paper_mm,
             choice_key="setup.printer.paper_mm",
         )
-        return [paper, Option("address", "setup.printer.address", "text", instead=True)]
+        address = Option(
+            "address",
+            "setup.printer.address",
+            "text",
+            instead=True,
+            hint_key="setup.printer.address.hint",
+        )
+        return [paper, address]
 
     @property
     def limit_s(self) -> float:

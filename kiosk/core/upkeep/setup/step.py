@@ -66,6 +66,7 @@ class Option:
     choices: tuple[Any, ...] = ()
     value: Any = ""
     choice_key: str = ""  # catalogue key of a choice, given {value}; "" shows the value
+    hint_key: str = ""  # catalogue key of what to type, shown in an empty field
     instead: bool = False
 
 
