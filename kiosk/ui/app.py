@@ -288,7 +288,7 @@ class KioskApp(App):
         open_menu(self)
 
     def technician_exit(self) -> None:
-        """The technician gave the right PIN: leave the kiosk."""
+        """退出程序 on the technician menu: leave the kiosk."""
         log.warning("technician exit with PIN")
         self._exiting = True
         self.stop()
