@@ -158,3 +158,14 @@ def test_the_front_end_reopens_only_the_devices_a_change_touches(site, clock, tm
         assert front_end.reload(front_end.config).reopened == ("reader",)
     finally:
         front_end.close()
+
+
+def test_doctor_names_the_bad_edit_without_the_secret_and_the_copy_in_force(site):
+    from kiosk.core.upkeep.doctor import DoctorContext, Status, run_checks
+
+    SiteWatch(load_config(site)).check()
+    with site.open("a", encoding="utf-8") as out:
+        out.write('\n[platform]\ndevice_secret = "0123"\n')
+    (result,) = run_checks(DoctorContext(str(site), "bianmin.sqlite3"), ["config"]).results
+    assert result.status is Status.FAIL and "device_secret = <hidden>" in result.detail
+    assert str(last_good_path(site)) in result.fix
