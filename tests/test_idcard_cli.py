@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 from devices.idcard.errors import ReaderStatusError
-from devices.idcard.simulator import CONSOLE_COMMANDS, Fault
+from devices.idcard.sim_console import CONSOLE_COMMANDS
+from devices.idcard.simulator import Fault
 from kiosk.cli.idcard import idcard, sim_idcard
 from kiosk.core.errors import explain
 from kiosk.core.messages import Messages

@@ -24,8 +24,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any, TypeVar
 
 from devices.idcard.card import IdCard
@@ -47,6 +45,8 @@ from devices.idcard.frames import (
     wire_seconds,
 )
 from devices.idcard.idnumber import mask_name
+from devices.idcard.sim_console import execute
+from devices.idcard.sim_faults import DEFAULT_TARGET, STATUS_READ_FAILED, Fault, InjectedFault
 from devices.pty import PluggablePty, line_baud
 
 log = logging.getLogger(__name__)
@@ -55,55 +55,8 @@ DEFAULT_SAM_ID = "05.01-20260101-0000000001-0123456789"
 _STATUS_BAD_CHECK = 0x10
 _STATUS_BAD_LENGTH = 0x11
 _STATUS_UNKNOWN_COMMAND = 0x21
-_STATUS_READ_FAILED = 0x41
 
 T = TypeVar("T")
-
-
-class Fault(Enum):
-    """Faults the simulator can inject into its next answers."""
-
-    NOISE = "noise"  # garbage bytes before the answer
-    TRUNCATE = "truncate"  # the answer stops halfway
-    BAD_CHECK = "bad_check"  # the answer's check byte is wrong
-    SLOW = "slow"  # the answer comes late
-    SAM_ERROR = "sam_error"  # the answer is a failure status
-    NO_CARD = "no_card"  # find card says "no card" though a card lies there
-
-
-# The answer a fault applies to when no target is given (None: any answer).
-_DEFAULT_TARGET = {
-    Fault.NOISE: Command.READ_TEXT_PHOTO,
-    Fault.TRUNCATE: Command.READ_TEXT_PHOTO,
-    Fault.BAD_CHECK: Command.READ_TEXT_PHOTO,
-    Fault.SLOW: None,
-    Fault.SAM_ERROR: Command.READ_TEXT_PHOTO,
-    Fault.NO_CARD: Command.FIND_CARD,
-}
-_TARGET_NAMES = {
-    "any": None,
-    "find": Command.FIND_CARD,
-    "select": Command.SELECT_CARD,
-    "read": Command.READ_TEXT_PHOTO,
-    "samid": Command.READ_SAM_ID,
-    "status": Command.SAM_STATUS,
-}
-
-
-@dataclass
-class InjectedFault:
-    """A fault waiting for the next ``count`` answers to ``target`` (None: any command)."""
-
-    fault: Fault
-    target: Command | None
-    count: int = 1
-    noise_bytes: int = 16
-    delay_s: float = 1.0
-    status: int = _STATUS_READ_FAILED
-
-    def describe(self) -> str:
-        target = self.target.label if self.target else "any command"
-        return f"{self.fault.value} x{self.count} on {target}"
 
 
 class SimulatedReader:
@@ -197,7 +150,7 @@ class SimulatedReader:
 
         Options: ``noise_bytes`` (NOISE), ``delay_s`` (SLOW), ``status`` (SAM_ERROR).
         """
-        chosen = _DEFAULT_TARGET[fault] if target == "default" else target
+        chosen = DEFAULT_TARGET[fault] if target == "default" else target
         item = InjectedFault(fault, chosen, count, **options)
         self._call(lambda: self.faults.append(item))
         return item
@@ -231,19 +184,8 @@ class SimulatedReader:
         return self._pty.device_path
 
     def execute(self, line: str) -> str:
-        """Run one console command; the reply starts with ``ok`` or ``error``."""
-        words = line.split()
-        if not words:
-            return "ok"
-        name, args = words[0].lower(), words[1:]
-        try:
-            handler = CONSOLE_COMMANDS[name]
-        except KeyError:
-            return f"error: unknown command {name!r}; try help"
-        try:
-            return "ok " + handler(self, args)
-        except (ValueError, IndexError, KeyError) as exc:
-            return f"error: {name}: {exc}"
+        """Run one console command (see :mod:`devices.idcard.sim_console`)."""
+        return execute(self, line)
 
     # -- the answering thread ---------------------------------------------------------
 
@@ -356,7 +298,7 @@ class SimulatedReader:
             return encode_response(STATUS_SELECT_FAILED)
         if command in (Command.READ_TEXT_PHOTO, Command.READ_TEXT_PHOTO_FINGERPRINT):
             if not self._selected or self.card is None:
-                return encode_response(_STATUS_READ_FAILED)
+                return encode_response(STATUS_READ_FAILED)
             self._found = self._selected = False
             self._halted = self.halt_after_read
             text, photo = encode_text(self.card), self.card.photo_wlt
@@ -408,108 +350,3 @@ class SimulatedReader:
 
     def _stop(self) -> None:
         self._closing = True
-
-
-# -- console commands -----------------------------------------------------------------
-
-
-def _cmd_place(sim: SimulatedReader, args: list[str]) -> str:
-    which = args[0] if args else "0"
-    if which.isdigit() and len(which) < 6:  # an index, not an ID number
-        index = int(which)
-    else:
-        matches = [i for i, c in enumerate(sim.cards) if c.id_number == which.upper()]
-        if not matches:
-            raise ValueError(f"no card with number {which}")
-        index = matches[0]
-    if not 0 <= index < len(sim.cards):
-        raise ValueError(f"no card {index}; cards are 0..{len(sim.cards) - 1}")
-    card = sim.place(index)
-    return f"placed {index} ({card.kind.value}, {mask_name(card.name)})"
-
-
-def _cmd_remove(sim: SimulatedReader, args: list[str]) -> str:
-    sim.remove()
-    return "removed"
-
-
-def _cmd_fault(sim: SimulatedReader, args: list[str]) -> str:
-    if not args:
-        raise ValueError(f"which fault? {', '.join(f.value for f in Fault)}, or unplug")
-    try:
-        fault = Fault(args[0].lower())
-    except ValueError:
-        raise ValueError(
-            f"unknown fault {args[0]!r}; {', '.join(f.value for f in Fault)}"
-        ) from None
-    options: dict[str, Any] = {}
-    target: Command | None | str = "default"
-    for word in args[1:]:
-        key, _, value = word.partition("=")
-        if key == "target":
-            if value not in _TARGET_NAMES:
-                raise ValueError(f"target {value!r}; allowed: {', '.join(_TARGET_NAMES)}")
-            target = _TARGET_NAMES[value]
-        elif key == "count":
-            options["count"] = int(value)
-        elif key == "bytes":
-            options["noise_bytes"] = int(value)
-        elif key == "seconds":
-            options["delay_s"] = float(value)
-        elif key == "status":
-            options["status"] = int(value, 16)
-        else:
-            raise ValueError(
-                f"unknown option {key!r}; allowed: target, count, bytes, seconds, status"
-            )
-    count = options.pop("count", 1)
-    return "fault " + sim.inject(fault, target, count, **options).describe()
-
-
-def _cmd_unplug(sim: SimulatedReader, args: list[str]) -> str:
-    sim.unplug()
-    return "unplugged"
-
-
-def _cmd_replug(sim: SimulatedReader, args: list[str]) -> str:
-    return f"replugged {sim.path} -> {sim.replug()}"
-
-
-def _cmd_reset(sim: SimulatedReader, args: list[str]) -> str:
-    sim.reset()
-    return f"reset {sim.path}"
-
-
-def _cmd_cards(sim: SimulatedReader, args: list[str]) -> str:
-    faces = "; ".join(f"{i} {c.kind.value} {mask_name(c.name)}" for i, c in enumerate(sim.cards))
-    return f"{len(sim.cards)} cards: {faces}"
-
-
-def _cmd_status(sim: SimulatedReader, args: list[str]) -> str:
-    port = f"plugged {sim.device_path}" if sim.plugged else "unplugged"
-    card = f"card {sim.card.kind.value} {mask_name(sim.card.name)}" if sim.card else "no card"
-    return (
-        f"{port}, {card}, {len(sim.faults)} faults pending, {sim.baud} baud, "
-        f"{sum(sim.requests.values())} requests, {sim.bytes_in} bytes in, {sim.bytes_out} out"
-    )
-
-
-def _cmd_help(sim: SimulatedReader, args: list[str]) -> str:
-    return (
-        "commands: place [N|ID_NUMBER], remove, fault KIND [target=find|select|read|any] "
-        "[count=N] [bytes=N] [seconds=S] [status=HEX], unplug, replug, reset, cards, status, help; "
-        f"faults: {', '.join(f.value for f in Fault)}"
-    )
-
-
-CONSOLE_COMMANDS: dict[str, Callable[[SimulatedReader, list[str]], str]] = {
-    "place": _cmd_place,
-    "remove": _cmd_remove,
-    "fault": _cmd_fault,
-    "unplug": _cmd_unplug,
-    "replug": _cmd_replug,
-    "reset": _cmd_reset,
-    "cards": _cmd_cards,
-    "status": _cmd_status,
-    "help": _cmd_help,
-}

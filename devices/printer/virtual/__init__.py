@@ -1,6 +1,7 @@
 """The virtual printer: an ESC/POS interpreter that renders jobs as paper would look."""
 
-from devices.printer.virtual.interpreter import Interpreter, Job, PrintedLine
+from devices.printer.virtual.interpreter import Interpreter
+from devices.printer.virtual.job import Job, PrintedLine
 from devices.printer.virtual.render import paper_image
 from devices.printer.virtual.server import VirtualPrinter, status_bytes
 

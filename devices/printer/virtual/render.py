@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from devices.printer.virtual.interpreter import Job
+from devices.printer.virtual.job import Job
 
 MARGIN = 16  # unprintable edge of the roll on each side, in dots
 

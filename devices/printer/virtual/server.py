@@ -12,7 +12,8 @@ from pathlib import Path
 
 from devices.printer.paper import Paper
 from devices.printer.status import PrinterState
-from devices.printer.virtual.interpreter import Interpreter, Job
+from devices.printer.virtual.interpreter import Interpreter
+from devices.printer.virtual.job import Job
 from devices.printer.virtual.render import paper_image
 from devices.pty import line_baud, open_raw_pty
 

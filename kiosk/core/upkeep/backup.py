@@ -18,23 +18,31 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import sqlite_utils
 from sqlite_utils import Migrations
 
 from kiosk.config import Config
 from kiosk.core.cases.files import ATTACHMENT_DIR, fsync_dir
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.upkeep.durable_files import (
+    applied_migrations,
+    checkpoint,
+    copy_durably,
+    copy_store,
+    integrity,
+    link_same,
+    migration_names,
+    sha256,
+    write_durably,
+)
 from kiosk.core.upkeep.errors import BackupError
 from kiosk.core.upkeep.keys import current_fingerprint
 from kiosk.core.upkeep.processes import holders
@@ -189,11 +197,11 @@ class Backups:
                 "key_fingerprint": current_fingerprint(self.data_dir),
                 "site": self.site,
                 "store": {"file": STORE_NAME, "bytes": store_copy.stat().st_size,
-                          "sha256": _sha256(store_copy)},
+                          "sha256": sha256(store_copy)},
                 "attachments": count,
                 "migrations": applied_migrations(store_copy),
             }  # fmt: skip
-            _write_durably(partial / MANIFEST, json.dumps(manifest, indent=2).encode())
+            write_durably(partial / MANIFEST, json.dumps(manifest, indent=2).encode())
             fsync_dir(partial)
             os.replace(partial, final)
             fsync_dir(self.dir)
@@ -222,8 +230,8 @@ class Backups:
             copy = folder / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
             earlier = previous / ATTACHMENT_DIR / relative if previous else None
-            if not (earlier and _link_same(earlier, path, copy)):
-                _copy_durably(path, copy)
+            if not (earlier and link_same(earlier, path, copy)):
+                copy_durably(path, copy)
             count += 1
         return count
 
@@ -325,71 +333,9 @@ class Backups:
             if copy.exists() and copy.stat().st_size == path.stat().st_size:
                 continue
             copy.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            _copy_durably(path, copy)
+            copy_durably(path, copy)
             count += 1
         return count
-
-
-def copy_store(source: Path, target: Path) -> None:
-    """An online copy of a SQLite file (SQLite's backup API), checked, self-contained, fsynced."""
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error as exc:
-        raise BackupError(f"{source}: cannot open the store: {exc}", path=str(source)) from None
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
-            problems = [row[0] for row in dst.execute("PRAGMA integrity_check")]
-        finally:
-            dst.close()
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{source}: the store cannot be read: {exc}", path=str(source)) from None
-    finally:
-        src.close()
-    if problems != ["ok"]:
-        target.unlink(missing_ok=True)
-        raise BackupError(f"{source}: the store is damaged ({problems[0]})", path=str(source))
-    os.chmod(target, 0o600)
-    with open(target, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def integrity(path: Path) -> list[str]:
-    """``PRAGMA integrity_check`` of a SQLite file opened read-only (a non-database says so)."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            return [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-
-
-def checkpoint(path: Path) -> None:
-    """Move everything in the WAL into the database file and empty the WAL."""
-    conn = sqlite3.connect(path, timeout=30)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-
-
-def applied_migrations(path: Path) -> dict[str, list[str]]:
-    """The migrations applied in a store file, by set (sqlite-utils' ``_sqlite_migrations``)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
-    except sqlite3.Error:
-        rows = []
-    finally:
-        conn.close()
-    found: dict[str, list[str]] = {}
-    for set_name, name in rows:
-        found.setdefault(set_name, []).append(name)
-    return found
 
 
 def resolve(path: Path) -> Path:
@@ -415,43 +361,3 @@ def read_info(folder: Path) -> BackupInfo:
         )
     except (OSError, ValueError, KeyError, TypeError):
         raise BackupError(f"{folder}: no readable {MANIFEST}", path=str(folder)) from None
-
-
-def migration_names(migrations: Migrations) -> list[str]:
-    """Every migration of a set: all of them are pending in an empty database."""
-    return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
-
-
-def _link_same(earlier: Path, path: Path, copy: Path) -> bool:
-    """Hard-link an unchanged attachment to the previous backup's copy (False: copy it)."""
-    try:
-        if earlier.stat().st_size != path.stat().st_size:
-            return False
-        os.link(earlier, copy)
-    except OSError:
-        return False
-    return True
-
-
-def _copy_durably(source: Path, target: Path) -> None:
-    shutil.copyfile(source, target)
-    os.chmod(target, 0o600)
-    with open(target, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
