@@ -17,8 +17,8 @@ import pytest
 from devices.idcard.cards_file import load_cards
 from devices.idcard.simulator import SimulatedReader
 from devices.printer import PAPER_58
+from devices.printer.paper import char_columns
 from devices.printer.virtual import VirtualPrinter
-from devices.printer.virtual.interpreter import char_columns
 from kiosk.app import assemble_front_end, sample_cards
 from kiosk.config import load_config
 from kiosk.core.upkeep.ports import PortListing
