@@ -326,3 +326,31 @@ def test_the_doctor_lists_every_check_worst_first_and_the_kiosks_reader_as_in_us
     reader = next(r for r in rows if r.name == "idcard")
     assert reader.title == "身份证阅读器" and reader.status == "ok"
     assert "in use by this kiosk" in reader.detail  # the doctor does not fight the kiosk
+
+
+def test_a_platform_link_typed_in_is_saved_and_syncs_without_a_restart(tmp_path, spoken, printer):
+    clock = ManualClock()
+    with (
+        running_platform(tmp_path / "platform", clock=clock) as platform,
+        kiosk_bench(tmp_path, clock, spoken, printer) as bench,
+    ):
+        kiosk, app = bench.kiosk, bench.app
+        assert not app.call(lambda services: services.sync.configured).result(timeout=10)
+        open_step(kiosk, "省平台连接")
+        screen = kiosk.screen
+        for label, value in (
+            ("平台地址", platform.url),
+            ("设备编号", platform.device_id),
+            ("设备密钥", platform.device_secret),
+        ):
+            typed = field(kiosk, label)
+            typed.value = value
+            typed.dispatch("on_change", value)
+        kiosk.tap(id="test")
+        kiosk.wait_until(lambda: screen.state == "passed", timeout=20, what="accepted")
+        kiosk.tap(id="save")
+        kiosk.wait_until(lambda: screen.state == "saved", what="the save")
+        assert platform.device_secret in bench.site.read_text(encoding="utf-8")
+        linked = app.call(lambda services: (services.sync.configured, services.config.platform))
+        configured, link = linked.result(timeout=30)  # the services rebuilt on their thread
+        assert configured and link.url == platform.url and link.device_id == platform.device_id
