@@ -180,7 +180,9 @@ def _choose(tour: Tour, port: str) -> None:
         return None
 
     tour.wait(choice, f"{port} in the list")
-    d.tap(choice())
+    found = choice()
+    found.parent.parent.scroll_to(found, padding=0, animate=False)  # as a finger would scroll
+    d.tap(found)
 
 
 def _field(d, label: str):
