@@ -28,6 +28,7 @@ from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueService
 from kiosk.core.schema import MIGRATION_SETS
+from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.housekeeping import Housekeeping
 from kiosk.core.upkeep.watchdog import Watchdog
@@ -67,6 +68,7 @@ class Services:
     feedback: FeedbackService
     agents: AgentDirectory
     notices: Notices
+    alerts: StaffAlerts
     sync: SyncService
     housekeeping: Housekeeping
 
@@ -109,6 +111,7 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
+    alerts = StaffAlerts(store, clock)
     return Services(
         config=config,
         clock=clock,
@@ -116,13 +119,24 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         vault=vault,
         outbox=outbox,
         queue=QueueService(store, outbox, config, clock),
-        printer=PrintService.from_config(config, store, vault, clock),
+        printer=PrintService.from_config(config, store, vault, clock, alerts=alerts),
         catalogue=catalogue,
         calendar=calendar,
-        cases=CaseService(store, vault, outbox, catalogue, calendar, clock, config.data_dir, zone),
+        cases=CaseService(
+            store,
+            vault,
+            outbox,
+            catalogue,
+            calendar,
+            clock,
+            config.data_dir,
+            zone,
+            reference_letters=config.site.letters,
+        ),
         feedback=FeedbackService(store, vault, outbox, clock, zone),
         agents=AgentDirectory(store, vault),
         notices=Notices(store, clock),
+        alerts=alerts,
         sync=sync,
         housekeeping=Housekeeping(
             [("backup", Backups.for_config(config, store.path, clock).run_if_due)]

@@ -67,6 +67,8 @@ class Site:
     name: str = field(metadata=_check(r"\S", "a non-empty name"))
     data_dir: str = field(metadata=_check(r"\S", "a directory path"))
     timezone: str
+    phone: str = field(metadata=_check(r"^(|[0-9][0-9 -]{4,18}[0-9])$", "a phone number or empty"))
+    letters: str = field(metadata=_check(r"^(|[A-Z]{1,3})$", "1 to 3 capital letters or empty"))
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Service:
     prefix: str = field(metadata=_check(r"^[A-UW-Z]$", "one capital letter A-Z except V"))
     counters: list[str] = field(metadata={"non_empty": True, "allowed": "a non-empty list"})
     default_service_min: float = field(metadata=_range(0.5, 240))
+    themes: list[str]
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,16 @@ from devices.idcard.idnumber import check_character
 from devices.printer import Document, Paper, PrinterState, open_printer
 from devices.printer.virtual import VirtualPrinter
 from kiosk.core.messages import Messages
+from kiosk.core.next_steps import Sentence
 from kiosk.core.printing import PrintService
 from kiosk.core.queue import Priority, ServiceStats, Ticket, TicketState
 from kiosk.core.receipts import (
-    AcceptanceReceipt,
+    CaseReceipt,
     DailyStats,
     Letterhead,
     Material,
     MaterialsList,
+    TicketPaper,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "printer_golden"
@@ -45,19 +47,31 @@ TICKET = Ticket(
     ahead=3,
     estimated_wait_min=12,
 )
+WAIT_LINE = (Sentence.of("next.ticket", counters="1号窗口、2号窗口", ticket_no="A012"),)
+TICKET_PAPER = TicketPaper(TICKET, WAIT_LINE)
 GREEN_TICKET = Ticket(**{**TICKET.__dict__, "priority": Priority.AGE, "ticket_no": "A013"})
+GREEN_TICKET_PAPER = TicketPaper(GREEN_TICKET, WAIT_LINE)
 
-RECEIPT = AcceptanceReceipt(
-    case_id="511502-K01-20261123-0007",
+RECEIPT = CaseReceipt(
+    case_id="3f2c8a4e-1b7d-4c55-9e0a-2b6f1d9c7e11",
+    reference="LZ-1123-007",
     case_no=None,
     item_name="城乡居民基本养老保险参保登记（含个人缴费档次选择）",
     applicant_name="𠀀明华",
     applicant_id_number=id_number(),
-    materials=["居民身份证（原件，已核验）", "户口簿首页及本人页复印件", "一寸免冠照片 1 张"],
-    accepted_at=ISSUED,
+    phone="13812345678",
+    submitted_at=ISSUED,
+    stage="saved",
     promised_days=5,
-    promised_date=date(2026, 11, 30),
-    progress_url="https://bianmin.invalid/p/511502-K01-20261123-0007",
+    promised_date=None,
+    bring=["居民身份证（原件）", "户口簿（复印件）"],
+    next_steps=(
+        Sentence.of("next.receipt.promise_after_sending", days=5),
+        Sentence.of("next.receipt.collect", counters="1号窗口、2号窗口"),
+        Sentence.of("next.receipt.progress", reference="LZ-1123-007"),
+        Sentence.of("next.phone", phone="0831-5601234"),
+    ),
+    progress_url="https://bianmin.invalid/progress/3f2c8a4e-1b7d-4c55-9e0a-2b6f1d9c7e11",
 )
 
 MATERIALS = MaterialsList(
@@ -71,7 +85,7 @@ MATERIALS = MaterialsList(
     promised_days=5,
     place="乡镇便民服务中心 1 号窗口",
     fee="不收费",
-    guide_url="https://bianmin.invalid/g/yanglao-canbao",
+    guide_qr="城乡居民基本养老保险参保登记\n县人力资源和社会保障局",
 )
 
 STATS = DailyStats.from_queue(
@@ -123,6 +137,7 @@ def virtual_printer(
 
 def print_service(app, url: str, paper: Paper, timeout: float = 1.0) -> PrintService:
     """A PrintService of the test app printing to ``url`` on ``paper``."""
+    printer = open_printer(url, paper, timeout)
     return PrintService(
-        app.store, app.vault, open_printer(url, paper, timeout), paper, SITE, app.clock, TEXT
+        app.store, app.vault, printer, paper, SITE, app.clock, TEXT, config=app.config
     )

@@ -63,44 +63,60 @@ def fill(flow, services, values: dict[str, str]):
 REFERRAL_FORM = {
     "phone": "13812345678",
     "kind": "异地转诊就医",
-    "destination": "四川省绵阳市三台县芦溪镇工农村5组17号",
+    "destination": "四川省绵阳市三台县",
     "start_date": "2026-11-24",
 }
+
+
+def tap_place(flow, name, *names):
+    """Tap province, city and county on the place field ``name``."""
+    shown = None
+    for wanted in names:
+        shown = shown or flow._field_step(flow._index(name))
+        (region,) = [r for r in shown.places if r.name == wanted]
+        shown = flow.pick_place(name, region)
+    return shown
 
 
 def test_an_application_by_card_from_item_to_printed_receipt(flows, services, printer):
     flow = flows.application()
     item = services.catalogue.item(REFERRAL)
     assert step(flow.choose_item, services, item) == CardStep(
-        item_code=REFERRAL, item_name="异地就医备案"
+        item_code=REFERRAL, item_name="异地就医备案", page=1, pages=8
     )
     confirm = step(flow.card_read, services, YOUNGER)
-    assert confirm == ConfirmStep(name="李秀芳", id_number=YOUNGER.id_number, from_card=True)
+    assert confirm == ConfirmStep(
+        name="李秀芳", id_number=YOUNGER.id_number, from_card=True, page=2, pages=8
+    )
     assert flow.case_ids == {}  # no draft until 是我本人
 
     phone = step(flow.confirm, services)
     assert isinstance(phone, FieldStep) and (phone.index, phone.total) == (0, 4)
-    assert phone.field.name == "phone" and phone.entry.max_length == 11 and phone.value == ""
+    assert (phone.page, phone.pages) == (3, 8)
+    assert phone.field.name == "phone" and phone.entry.max_length == 12 and phone.value == ""
     kind = step(flow.enter, services, "phone", "13812345678")
     assert kind.field.type == "choice" and "异地转诊就医" in kind.options and kind.entry is None
     destination = step(flow.enter, services, "kind", "异地转诊就医")
-    assert destination.options == (YOUNGER.address, "到窗口向工作人员说明")
-    start = step(flow.enter, services, "destination", YOUNGER.address)
-    assert start.field.type == "date" and start.value == "2026-11-23"  # today, in Sichuan
-    materials = step(flow.enter, services, "start_date", start.value)
-    assert isinstance(materials, MaterialsStep)
+    assert destination.picks_place and destination.options == () and destination.value == ""
+    picked = tap_place(flow, "destination", "四川省", "绵阳市", "三台县")
+    assert picked.value == "四川省绵阳市三台县"
+    start = step(flow.enter, services, "destination", picked.value)
+    assert start.field.type == "date" and start.value == ""  # nothing chosen for the villager
+    assert start.today.isoformat() == "2026-11-23"  # where the picker starts, in Sichuan
+    materials = step(flow.enter, services, "start_date", "2026-11-23")
+    assert isinstance(materials, MaterialsStep) and (materials.page, materials.pages) == (7, 8)
     assert [(m.code, m.name, m.required) for m in materials.materials] == [
         ("M01", "居民身份证", True),
         ("M23", "医院诊断证明书", False),
     ]
 
     review = step(flow.materials_done, services, {"M01"})
-    assert isinstance(review, ReviewStep)
+    assert isinstance(review, ReviewStep) and (review.page, review.pages) == (8, 8)
     assert (review.applicant_name, review.id_number) == ("李秀芳", YOUNGER.id_number)
     assert [(line.label, line.value) for line in review.lines] == [
         ("联系电话", "13812345678"),
         ("备案类型", "异地转诊就医"),
-        ("就医地（省市县）", YOUNGER.address),
+        ("就医地（省市县）", "四川省绵阳市三台县"),
         ("备案开始日期", "2026-11-23"),
     ]
     assert review.materials == ("居民身份证",)
@@ -152,16 +168,19 @@ def test_the_receipt_carries_the_stored_submission_time_and_promise(tmp_path, pr
         stored = services.cases.case(case_id).summary
     finally:
         services.close()
-    assert receipt.accepted_at == datetime.fromisoformat(stored.submitted_at)
-    assert receipt.accepted_at < clock.now() - timedelta(seconds=1)  # not a later reading
-    assert (receipt.promised_days, receipt.promised_date) == (1, stored.promised_date)
+    assert receipt.submitted_at == datetime.fromisoformat(stored.submitted_at)
+    assert receipt.submitted_at < clock.now() - timedelta(seconds=1)  # not a later reading
+    assert receipt.reference == stored.reference and stored.reference.startswith("BM-1123-")
+    # Not on the platform yet: no promised date, the promise counts from the sending.
+    assert (receipt.stage, receipt.promised_days, receipt.promised_date) == ("saved", 1, None)
 
 
 @pytest.mark.parametrize(
     ("code", "field", "value", "shown"),
     [
         (REFERRAL, "phone", "", "“联系电话”还没有填，请补上。"),
-        (REFERRAL, "phone", "1381234", "“联系电话”请填写11位手机号码，或带区号的座机号码。"),
+        (REFERRAL, "phone", "1381234", "“联系电话”还差 4 位"),
+        (REFERRAL, "phone", "02812", "“联系电话”请填写11位手机号码，或带区号的座机号码。"),
         (REFERRAL, "kind", "出国旅游", "“备案类型”请从给出的选项中选一个。"),
         (REFERRAL, "destination", "成都", "“就医地（省市县）”请写清楚乡镇、村和组。"),
         (REFERRAL, "start_date", "2026-02-30", "“备案开始日期”请选择一个日期。"),
@@ -190,7 +209,7 @@ def test_each_wrong_value_is_refused_with_a_sentence_before_the_store(
 def test_a_keyed_number_needs_its_18_characters_and_the_right_check_character(flows, services):
     flow = flows.application()
     step(flow.choose_item, services, services.catalogue.item(REFERRAL))
-    assert step(flow.key_in, services) == IdEntryStep(purpose="application")
+    assert step(flow.key_in, services) == IdEntryStep(purpose="application", page=1, pages=8)
     assert refused(step(flow.keyed_id_number, services, "5107221986")) == [
         ("id_number", "还差 8 位")
     ]
@@ -200,7 +219,7 @@ def test_a_keyed_number_needs_its_18_characters_and_the_right_check_character(fl
     assert flow.applicant is None
     confirm = step(flow.keyed_id_number, services, "510722198603052620")
     assert confirm == ConfirmStep(
-        name="待窗口核实", id_number="510722198603052620", from_card=False
+        name="待窗口核实", id_number="510722198603052620", from_card=False, page=2, pages=8
     )
     step(flow.confirm, services)
     (case_id,) = flow.case_ids.values()
@@ -212,17 +231,19 @@ def test_not_me_and_previous_go_back_the_way_the_person_came(flows, services):
     step(flow.choose_item, services, services.catalogue.item(REFERRAL))
     step(flow.card_read, services, YOUNGER)
     assert step(flow.not_me, services) == CardStep(
-        item_code=REFERRAL, item_name="异地就医备案", backwards=True
+        item_code=REFERRAL, item_name="异地就医备案", backwards=True, page=1, pages=8
     )
     step(flow.keyed_id_number, services, ELDER.id_number)
-    assert step(flow.not_me, services) == IdEntryStep(purpose="application", backwards=True)
+    assert step(flow.not_me, services) == IdEntryStep(
+        purpose="application", backwards=True, page=1, pages=8
+    )
 
     flow, phone = confirmed(flows, services)
     kind = step(flow.enter, services, "phone", "13812345678")
     back = step(flow.previous, services, kind.field.name)
     assert back.field.name == "phone" and back.value == "13812345678" and back.backwards
     assert step(flow.previous, services, "phone") == ConfirmStep(
-        name="李秀芳", id_number=YOUNGER.id_number, from_card=True, backwards=True
+        name="李秀芳", id_number=YOUNGER.id_number, from_card=True, backwards=True, page=2, pages=8
     )
     again = step(flow.confirm, services)  # 是我本人 once more: the same draft, as filled in
     assert again.field.name == "phone" and again.value == "13812345678"
@@ -302,16 +323,18 @@ def test_an_agents_application_chooses_its_applicant_and_needs_the_authorization
         flows.application(Channel.AGENT)
     flow = flows.application(Channel.AGENT, ApplicantSource.CHOSEN, agent)
     chooser = step(flow.choose_item, services, services.catalogue.item(REFERRAL))
-    assert chooser == ChooseApplicantStep(item_code=REFERRAL, item_name="异地就医备案")
+    assert chooser == ChooseApplicantStep(
+        item_code=REFERRAL, item_name="异地就医备案", page=1, pages=8
+    )
     person = Applicant(id_number(), name="王秀英", address="翠屏区李庄镇高石村3组")
     first = step(flow.choose_applicant, services, person)
     assert first.field.name == "phone"
     assert step(flow.previous, services, "phone") == ChooseApplicantStep(
-        item_code=REFERRAL, item_name="异地就医备案", backwards=True
+        item_code=REFERRAL, item_name="异地就医备案", backwards=True, page=1, pages=8
     )
     fill(flow, services, REFERRAL_FORM)
     authorization = step(flow.materials_done, services, {"M01"})
-    assert authorization == AuthorizationStep(item_name="异地就医备案")
+    assert authorization == AuthorizationStep(item_name="异地就医备案", page=7, pages=8)
     assert isinstance(step(flow.authorize, services, "id_card_present"), ReviewStep)
     step(flow.submit, services)
     (seq,) = [r[0] for r in services.store.conn.execute("SELECT seq FROM outbox")]

@@ -44,7 +44,12 @@ def test_a_service_then_the_ordinary_queue_prints_the_ticket(flows, services, pr
     ticket = step(flow.choose_priority, services, None)
     assert isinstance(ticket, TicketStep) and ticket.printed.printed
     assert ticket.ticket.display_no == "A001"
-    assert ticket.served == RatingTarget("ticket", ticket.ticket.ticket_id, "A001")
+    assert ticket.served == RatingTarget(
+        "ticket", ticket.ticket.ticket_id, "A001", "社保医保", ticket.day
+    )
+    assert [line.text(flows.messages) for line in ticket.next_steps] == [
+        "请到 1号窗口、2号窗口 前等候，叫到 A001 再去办理。"
+    ]
     (job,) = printer.wait_for_jobs(1)
     assert "A001" in job.text
 
@@ -61,7 +66,8 @@ def test_the_age_channel_waits_for_the_card_and_checks_the_age(flows, services):
         step(flow.card_read, services, YOUNGER)
     assert not flow.waiting_card and flow.issued is None
     step(flow.choose_priority, services, "age")
-    assert step(flow.card_read, services, ELDER).ticket.display_no == "VA001"
+    green = step(flow.card_read, services, ELDER)
+    assert green.ticket.display_no == "A001" and green.ticket.priority == "age"
 
 
 def test_an_appointment_checks_in_by_its_six_digits(flows, services, clock):
@@ -94,6 +100,7 @@ def test_progress_by_card_keyed_number_or_receipt_qr(flows, services):
     [found] = by_card.cases
     assert found.summary.case_id == case_id and found.timeline[0].status == "submitted"
     assert step(flow.key_in, services) == IdEntryStep(purpose="progress")
+    assert found.stage == "saved" and not found.promised_shown  # not on the platform yet
     assert refused(step(flow.keyed_id_number, services, "510722198603052621")) == [
         ("id_number", "身份证号码不对，请检查后重新输入。")
     ]
@@ -102,10 +109,17 @@ def test_progress_by_card_keyed_number_or_receipt_qr(flows, services):
     assert refused(step(flow.scanned, services, "https://example.org/x")) == [
         ("qr", "这个二维码不是受理回执上的，请扫描回执上的二维码。")
     ]
-    assert step(flow.scanned, services, f"bianmin:case:{case_id}") == by_card
+    assert step(flow.scanned, services, f"https://zwfw.example/progress/{case_id}") == by_card
+    reference = found.summary.reference
+    assert step(flow.scanned, services, reference) == by_card
+    assert step(flow.keyed_reference, services, reference[3:].replace("-", "")) == by_card
 
 
 # -- 好差评 ----------------------------------------------------------------------------------------
+
+
+def clock_day(services):
+    return services.queue.local_day()
 
 
 def ratings(services):
@@ -117,7 +131,9 @@ def ratings(services):
 
 def test_an_unhappy_rating_needs_a_reason_and_a_happy_one_none(flows, services):
     ticket = services.queue.take("social")
-    target = RatingTarget("ticket", ticket.ticket_id, ticket.display_no)
+    target = RatingTarget(
+        "ticket", ticket.ticket_id, ticket.ticket_no, ticket.service_name, clock_day(services)
+    )
     flow = flows.rating(target)
     assert step(flow.choose_level, services, 2) == RatingStep(
         target=target, level=2, asking_reasons=True
@@ -135,9 +151,10 @@ def test_a_rating_of_a_ticket_whose_number_is_typed_in(flows, services):
     flow = flows.rating()
     assert flow.current() == RatingStep(target=None)
     with pytest.raises(UnknownTicket):
-        step(flow.find_ticket, services, "B009")
-    faces = step(flow.find_ticket, services, "B001")
+        step(flow.find, services, "B009")
+    faces = step(flow.find, services, "B001")
     assert faces.target.number == "B001" and not faces.asking_reasons
+    assert (faces.target.name, faces.target.day) == ("民政救助", clock_day(services))
 
 
 # -- 办不成事 --------------------------------------------------------------------------------------
@@ -150,7 +167,8 @@ def test_an_unsolved_report_gives_a_reference_and_checks_the_phone(flows, servic
         ("contact_phone", "“联系电话”请填写11位手机号码，或带区号的座机号码。")
     ]
     done = step(flow.submit, services, "13900001111")
-    assert done == UnsolvedStep(kind="trips", reference="BC20261123-001")
+    assert (done.kind, done.reference) == ("trips", "BC20261123-001")
+    assert done.next_steps[0].key == "next.report"
     row = services.store.conn.execute("SELECT item_code, description FROM unsolved_report")
     item_code, sealed = row.fetchone()
     assert item_code == "511500-0201-03"
@@ -172,7 +190,7 @@ def test_the_guide_from_themes_and_initials_to_a_printed_materials_list(flows, s
     assert flow.all_hits().hits == found.hits and flow.all_hits().heading == "YDJY"
     page = step(flow.open_item, services, found.hits[0].code)
     assert page.item.code == "511500-0201-03"
-    assert step(flow.print_materials, services, page.item).printed
+    assert step(flow.print_materials, services, page).printed
     (job,) = printer.wait_for_jobs(1)
     assert "居民身份证" in job.text
 

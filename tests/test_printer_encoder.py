@@ -14,13 +14,14 @@ from devices.printer.fonts import font_for
 from kiosk.core.receipts import render_materials, render_receipt, render_stats, render_ticket
 from tests.conftest import REPO, cli_env
 from tests.printer_fixtures import (
-    GREEN_TICKET,
+    GREEN_TICKET_PAPER,
     MATERIALS,
     RECEIPT,
     SITE,
     STATS,
     TEXT,
     TICKET,
+    TICKET_PAPER,
     check_golden,
 )
 
@@ -112,8 +113,8 @@ def test_a_rare_character_in_large_print_makes_the_line_a_raster_image():
 
 
 TEMPLATES = {
-    "ticket": lambda doc: render_ticket(doc, TICKET, SITE, TEXT),
-    "ticket-green": lambda doc: render_ticket(doc, GREEN_TICKET, SITE, TEXT),
+    "ticket": lambda doc: render_ticket(doc, TICKET_PAPER, SITE, TEXT),
+    "ticket-green": lambda doc: render_ticket(doc, GREEN_TICKET_PAPER, SITE, TEXT),
     "receipt": lambda doc: render_receipt(doc, RECEIPT, SITE, TEXT),
     "materials": lambda doc: render_materials(doc, MATERIALS, SITE, TEXT),
     "stats": lambda doc: render_stats(doc, STATS, SITE, TEXT),
@@ -138,20 +139,21 @@ def test_the_ticket_says_what_a_villager_needs_and_no_name():
         "测试镇便民服务中心",
         "社保医保",
         "取号时间",
-        "2026-11-23 09:05",
+        "2026年11月23日 星期一 09:05",
         "3 人",
         "约 12 分钟",
     ):
         assert gb(text) in out, text
     assert b"\x1d!\x33" + b"\x1bE\x01" + b"A012\n" in out  # the number, 4x4 bold
-    assert TICKET.ticket_id.encode() in out  # the QR code's data
+    assert TICKET.ticket_id.encode() not in out  # no QR code a phone cannot open
+    assert gb("请到 1号窗口、2号窗口 前等候") in out
 
 
 def test_the_receipt_masks_the_applicant():
     out = TEMPLATES["receipt"](Document(PAPER_80))
     assert gb("5115**********") in out and RECEIPT.applicant_id_number.encode() not in out
     assert gb("明华") not in out and gb("*") in out
-    assert gb("联网后生成") in out  # no platform case number yet
+    assert gb("138****5678") in out and gb("13812345678") not in out
 
 
 def test_without_any_cjk_font_a_rare_character_is_a_box_not_a_question_mark():

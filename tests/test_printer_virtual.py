@@ -62,15 +62,18 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
 
     number = ticket.find("A012")
     assert (number.align, number.width, number.height, number.bold) == ("center", 4, 4, True)
-    assert ticket.find("社保医保").width == 2
+    assert ticket.find("社保医保").width == 2 and not ticket.find("社保医保").bold
     assert "前面等候" in ticket.text and "3 人" in ticket.find("前面等候").text
-    assert [line.text for line in ticket.lines if line.kind == "qr"] == [TICKET.ticket_id]
+    assert [line for line in ticket.lines if line.kind == "qr"] == []  # nothing to photograph
+    assert "请到 1号窗口、2号窗口 前等候" in ticket.text
     assert "明华" not in ticket.text + receipt.text
 
-    assert "受理回执" in receipt.text and "5115**********" in receipt.text
+    assert "申请回执" in receipt.text and "受理" not in receipt.text
+    assert "已保存，等待上报" in receipt.text and "5115**********" in receipt.text
+    assert receipt.find("LZ-1123-007").width == 2 and "138****5678" in receipt.text
     assert [line.text for line in receipt.lines if line.kind == "qr"] == [RECEIPT.progress_url]
-    assert "1. 居民身份证（原件，已核验）" in receipt.text
-    assert "5 个工作日（2026-11-30 前）" in receipt.text
+    assert "1. 居民身份证（原件）" in receipt.text and "已收材料" not in receipt.text
+    assert "上报后 5 个工作日内办结" in receipt.text.replace("\n", "")
     assert "材料清单" in materials.text and "复印件 1 份" in materials.text
     assert "社保医保" in stats.find("42").text and "合计" in stats.text
 
@@ -112,13 +115,12 @@ def test_every_status_state_is_reported(state, transport):
 
 
 @pytest.mark.parametrize("state", [s for s in PrinterState if not s.can_print])
-def test_a_printer_that_cannot_print_gets_no_job_and_the_screen_gets_the_qr(app, state):
+def test_a_printer_that_cannot_print_gets_no_job_and_says_why(app, state):
     with virtual_printer(PAPER_80, state=state) as (vp, pty_url, _):
         service = print_service(app, pty_url, PAPER_80, timeout=0.3)
         result = service.ticket(TICKET)
         assert not result.printed and result.state is state
-        assert result.key == "printing.result.photograph_qr"
-        assert result.qr == TICKET.ticket_id
+        assert result.key.startswith("printing.result.")
         vp.state = PrinterState.PAPER_NEAR_END
         assert service.ticket(TICKET).printed
         assert len(vp.wait_for_jobs(1)) == 1
@@ -137,7 +139,6 @@ def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app
         assert status.state is PrinterState.UNKNOWN and "no answer within 0.3 s" in status.detail
         result = print_service(app, f"serial://{path}", PAPER_58, 0.3).ticket(TICKET)
         assert not result.printed and result.state is PrinterState.UNKNOWN
-        assert result.qr == TICKET.ticket_id
     finally:
         os.close(master)
         os.close(slave)
@@ -203,10 +204,11 @@ def test_the_composition_root_prints_on_the_configured_printer(tmp_path):
     assert result.printed and ticket.ticket_no in job.text and job.paper is PAPER_58
 
 
-def test_without_a_printer_the_kiosk_still_issues_tickets_and_shows_the_qr(app, config):
+def test_without_a_printer_the_kiosk_still_issues_tickets_and_tells_staff(app, config):
     assert app.printer.status().state is PrinterState.OFFLINE
     assert config.source in app.printer.status().detail
     ticket = app.queue.take("social")
     result = app.printer.ticket(ticket)
-    assert not result.printed and result.qr == ticket.ticket_id
-    assert result.key == "printing.result.photograph_qr"
+    assert not result.printed and result.key == "printing.result.not_printed"
+    [alert] = app.alerts.raised()
+    assert alert.kind == "printer_fault" and alert.detail.startswith("offline")

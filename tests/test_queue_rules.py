@@ -50,16 +50,16 @@ def test_clock_moved_back_never_repeats_a_number(app, clock):
     assert first == ["A001", "A002", "A003"]
 
 
-def test_green_channel_is_called_first_and_marked_v(app, clock):
+def test_green_channel_is_called_first_and_keeps_its_number(app, clock):
     app.queue.take("social")
     clock.advance(minutes=1)
     elderly = app.queue.take("social", id_number=id_number("19500101"))
     clock.advance(minutes=1)
     pregnant = app.queue.take("social", "pregnancy")
-    assert elderly.priority == "age" and elderly.display_no == "VA002"
+    assert elderly.priority == "age" and elderly.display_no == "A002"
     assert elderly.ahead == 0 and pregnant.ahead == 1
     called = [app.queue.call("1号窗口").display_no for _ in range(3)]
-    assert called == ["VA002", "VA003", "A001"]
+    assert called == ["A002", "A003", "A001"]
 
 
 def test_age_priority_needs_65_years_on_the_day(app, clock):

@@ -25,7 +25,8 @@ def find_item_by_initials(kiosk, letters: str) -> None:
 
 def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, reader):
     find_item_by_initials(kiosk, "YDJY")
-    assert kiosk.shows("全省通办")
+    kiosk.tap(id="next_page")
+    assert kiosk.shows("全省通办")  # the guide's second page
     kiosk.tap(id="apply")
     assert kiosk.screen.name == "apply"
     assert kiosk.shows("请把身份证平放在感应区")
@@ -36,22 +37,27 @@ def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, 
     kiosk.tap(id="me")
     kiosk.wait_until(lambda: kiosk.screen.name == "form" and kiosk.shows("联系电话"))
 
-    pad = kiosk.find(id="editor").children[0]
-    keys = {key.value: key for key in pad.children}
+    keys = kiosk.keys("pad_place")
     for digit in "13812345678":
         kiosk.tap(keys[digit])
-    assert kiosk.find(id="shown").text == "13812345678"
+    assert kiosk.find(id="shown").text == "138 1234 5678"
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
     kiosk.tap("异地转诊就医")
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the address page")
-    kiosk.tap("四川省绵阳市三台县")
+    kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the place page")
+    assert not kiosk.shows(reader.simulator.cards[1].address)  # a place, not the home address
+    for place in ("四川省", "绵阳市", "三台县"):
+        kiosk.tap(place)
+        kiosk.wait_until(lambda p=place: p in kiosk.find(id="shown").text, what=place)
+    assert kiosk.find(id="shown").text == "四川省绵阳市三台县"
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
-    assert kiosk.find(id="shown").text == "2026-11-23"
+    assert kiosk.find(id="shown").text == "请选择"  # nothing chosen for the villager
+    kiosk.tap(id="today")
+    assert kiosk.find(id="shown").text == "2026年11月23日 星期一"
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
@@ -59,11 +65,12 @@ def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, 
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.screen.name == "review", what="the review page")
-    assert kiosk.shows("138****5678") and kiosk.shows("异地转诊就医")
+    assert kiosk.shows("138 1234 5678") and kiosk.shows("异地转诊就医")
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="submit")
     kiosk.wait_until(lambda: kiosk.screen.name == "receipt", what="the receipt")
-    assert kiosk.shows("请取走回执")
+    assert kiosk.shows("请取走回执") and kiosk.shows("已保存，等待上报")
+    assert kiosk.find(id="reference").text.startswith("BM-1123-")
     assert small_touch_targets(kiosk) == []
     (job,) = printer.wait_for_jobs(1)
     assert ITEM in job.text and "李*" in job.text
@@ -90,12 +97,12 @@ def test_manual_id_entry_checks_the_check_digit(kiosk, printer, reader):
     find_item_by_initials(kiosk, "YDJY")
     kiosk.tap(id="apply")
     kiosk.tap(id="manual")
-    pad = {key.value: key for key in kiosk.find(id="pad").children}
+    pad = kiosk.keys("pad")
     for ch in "510722198603052621":
         kiosk.tap(pad[ch])
     kiosk.tap(id="ok")
     assert kiosk.shows("身份证号码不对")
-    kiosk.tap(pad["backspace"])
+    kiosk.tap(pad["backspace"])  # 删一个
     kiosk.tap(pad["0"])
     kiosk.tap(id="ok")
     assert kiosk.screen.name == "confirm"

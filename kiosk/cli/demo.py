@@ -47,7 +47,8 @@ def queue_demo(directory: str | None) -> None:
             click.echo(f"-- {who}:\n{_ticket_text(ticket)}\n")
         for counter in ("1号窗口", "3号窗口", "1号窗口"):
             ticket = q.call(counter)
-            click.echo(f"请 {ticket.display_no} 号到 {counter} 办理")
+            mark = "（绿色通道）" if ticket.priority else ""
+            click.echo(f"请 {ticket.display_no} 号{mark}到 {counter} 办理")
             q.serve(ticket.ticket_no)
             q.done(ticket.ticket_no)
         click.echo("\n== 今日统计 ==")

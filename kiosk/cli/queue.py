@@ -12,14 +12,13 @@ from kiosk.core.queue import Priority, QueueError, Ticket
 
 def _ticket_text(ticket: Ticket) -> str:
     lines = [
-        f"{ticket.service_name}  {ticket.display_no}",
+        f"{ticket.service_name}  {ticket.display_no}"
+        + ("  【绿色通道】" if ticket.priority else ""),
         f"取号时间 {ticket.issued_at:%Y-%m-%d %H:%M}",
         f"状态 {ticket.state}" + (f"  窗口 {ticket.counter}" if ticket.counter else ""),
     ]
     if ticket.state == "waiting":
         lines.append(f"前面还有 {ticket.ahead} 人，预计等候 {ticket.estimated_wait_min} 分钟")
-    if ticket.priority:
-        lines.append("绿色通道")
     return "\n".join(lines)
 
 
@@ -131,7 +130,11 @@ def status(ctx, as_json) -> None:
         return
     for row in rows:
         at = (
-            ", ".join(f"{c['ticket_no']}@{c['counter']}({c['state']})" for c in row["at_counters"])
+            ", ".join(
+                f"{c['ticket_no']}{'【绿色通道】' if c.get('priority') else ''}"
+                f"@{c['counter']}({c['state']})"
+                for c in row["at_counters"]
+            )
             or "-"
         )
         click.echo(

@@ -76,6 +76,9 @@ def tour(out: Path, width: int, height: int) -> None:
         raise Failure(f"tour stopped: {exc} (screen kept in {out}/tour-stopped-here.png)") from None
     screens = [p for p in pictures if p.parent == out]
     click.echo(f"{len(screens)} screens and {len(pictures) - len(screens)} printouts in {out}")
+    overflow = (out / "text-overflow.txt").read_text(encoding="utf-8").splitlines()
+    if overflow:
+        click.echo(f"{len(overflow)} texts do not fit their box (see {out}/text-overflow.txt)")
     for picture in pictures:
         click.echo(f"  {picture}")
 

@@ -260,7 +260,9 @@ class KeyedEntry:
 ID_NUMBER_ENTRY = KeyedEntry("id", 18, exact=True)
 # How long a keyed form value may get, by field type (choices, dates, addresses: no pad).
 _FIELD_ENTRIES = {
-    "phone": KeyedEntry("digits", 11),
+    "phone": KeyedEntry(
+        "digits", 12
+    ),  # a mobile has 11 digits; a landline with its area code 11-12
     "number": KeyedEntry("digits", 9),
     "id_number": ID_NUMBER_ENTRY,
     "text": KeyedEntry("digits", 30),
@@ -287,3 +289,32 @@ def check_keyed_id_number(text: str, field: str = "id_number") -> FieldError | N
 def required_missing(f: FormField, value: Any) -> FieldError | None:
     """``form.missing`` when a required field is left blank, else None."""
     return FieldError(f.name, f.label, "form.missing") if f.required and _blank(value) else None
+
+
+MOBILE_DIGITS = 11
+
+
+def keyed_short(f: FormField, value: Any) -> FieldError | None:
+    """``form.short`` (“联系电话”还差 4 位) when digits keyed on a pad are too few for the
+    field: a mobile number (starting with 1) short of 11, an ID number short of 18."""
+    if not isinstance(value, str) or _blank(value):
+        return None
+    text = value.strip()
+    if f.type == "phone" and text.startswith("1") and text.isdigit():
+        missing = MOBILE_DIGITS - len(text)
+    elif f.type == "id_number":
+        missing = ID_NUMBER_ENTRY.missing(text)
+    else:
+        return None
+    return FieldError(f.name, f.label, "form.short", (("count", missing),)) if missing > 0 else None
+
+
+# Address fields that are the applicant's own address: only these may offer the address
+# on the ID card (never ticked for them). Every other address field names a place (就医地,
+# 迁入地, 承包地...), picked province → city → county.
+APPLICANT_ADDRESS_FIELDS = frozenset({"address", "from_address", "mail_address"})
+
+
+def is_applicant_address(f: FormField) -> bool:
+    """True when the address field is where the applicant lives or is registered."""
+    return f.type == "address" and f.name in APPLICANT_ADDRESS_FIELDS

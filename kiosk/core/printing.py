@@ -1,5 +1,5 @@
-"""Printing for the kiosk: status before every job, the job journal, reprints, and a result
-the UI can turn into "please photograph this QR code on the screen" when paper fails.
+"""Printing for the kiosk: status before every job, the job journal, reprints, a result the
+UI turns into plain words when paper fails, and the printer's faults raised for staff.
 
 Each job is journalled in ``print_job`` (queued -> sent -> done | failed) with its bytes
 sealed by the vault, so a crash mid-job leaves a visible ``sent`` row and ``reprint``
@@ -25,22 +25,30 @@ from devices.printer import (
 from devices.printer.paper import Paper
 from kiosk.config import Config
 from kiosk.core.messages import Messages, messages_for
+from kiosk.core.next_steps import after_ticket
 from kiosk.core.queue import Ticket
 from kiosk.core.receipts import (
-    AcceptanceReceipt,
+    CaseReceipt,
     DailyStats,
     Letterhead,
     MaterialsList,
+    TicketPaper,
     render_materials,
     render_receipt,
     render_stats,
     render_ticket,
 )
+from kiosk.core.staff_alerts import PRINTER_FAULT, StaffAlerts
 from offline_sync.clock import Clock
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
 NO_PRINTER_URL = "none:"
+# Why no paper came out, in a villager's words.
+NOT_PRINTED = {
+    PrinterState.PAPER_OUT: "printing.result.paper_out",
+    PrinterState.COVER_OPEN: "printing.result.cover_open",
+}
 # Finished jobs are kept this long for reprints, then dropped with their bytes; jobs
 # left queued or sent (a crash mid-job) stay as evidence.
 KEEP_DAYS = 30
@@ -55,16 +63,16 @@ class PrintResult:
     """What became of one print job.
 
     ``key`` and ``params`` are the sentence for the villager, in the shape of an error's (see
-    :mod:`kiosk.core.errors`). ``printed`` False means nothing (or not all) came out: the UI
-    shows ``key`` (``printing.result.photograph_qr``) with ``qr`` drawn on the screen, so the
-    villager photographs it instead. ``detail`` is for a technician.
+    :mod:`kiosk.core.errors`). ``printed`` False means nothing (or not all) came out: ``key``
+    says why in a villager's words (no paper, the cover is open...); the front-end keeps
+    what the paper would have said on the screen and offers 重新打印
+    (:meth:`PrintService.reprint`). ``detail`` is for a technician.
     """
 
     job_id: int
     printed: bool
     state: PrinterState
     key: str
-    qr: str | None
     detail: str
     params: dict[str, object] = field(default_factory=dict)
 
@@ -99,8 +107,12 @@ class PrintService:
         clock: Clock,
         messages: Messages | None = None,
         why_no_printer: str = "no printer configured ([devices.printer] url)",
+        alerts: StaffAlerts | None = None,
+        config: Config | None = None,
     ) -> None:
         self.why_no_printer = why_no_printer
+        self.alerts = alerts
+        self.config = config
         self.store = store
         self.vault = vault
         self.printer = printer
@@ -111,7 +123,13 @@ class PrintService:
 
     @classmethod
     def from_config(
-        cls, config: Config, store: Store, vault: Vault, clock: Clock, url: str | None = None
+        cls,
+        config: Config,
+        store: Store,
+        vault: Vault,
+        clock: Clock,
+        url: str | None = None,
+        alerts: StaffAlerts | None = None,
     ) -> PrintService:
         """The service for ``[devices.printer]`` (or the printer at ``url``).
 
@@ -128,40 +146,54 @@ class PrintService:
                 printer = open_printer(url, paper, settings.status_timeout_s)
             except PrinterUrlError as exc:
                 why = f"{config.source}: [devices.printer] url: {exc}"
-        return cls(store, vault, printer, paper, site, clock, why_no_printer=why)
+        return cls(
+            store,
+            vault,
+            printer,
+            paper,
+            site,
+            clock,
+            why_no_printer=why,
+            alerts=alerts,
+            config=config,
+        )
 
     # -- what the kiosk prints ----------------------------------------------------
 
     def ticket(self, ticket: Ticket) -> PrintResult:
-        """Print a queue ticket; the fallback QR holds the ticket id."""
-        data = render_ticket(self._document(), ticket, self.site, self.text)
-        return self._print("ticket", ticket.ticket_no, data, ticket.ticket_id)
+        """Print a queue ticket, with where to wait (the service's counters, when the
+        service knows the site's configuration)."""
+        wait = ()
+        if self.config is not None:
+            wait = (after_ticket(self.config, ticket.service_code, ticket.ticket_no),)
+        paper = TicketPaper(ticket, wait)
+        data = render_ticket(self._document(), paper, self.site, self.text)
+        return self._print("ticket", ticket.ticket_no, data)
 
-    def receipt(self, receipt: AcceptanceReceipt) -> PrintResult:
-        """Print an acceptance receipt; the fallback QR is the progress link."""
+    def receipt(self, receipt: CaseReceipt) -> PrintResult:
+        """Print a case's receipt."""
         data = render_receipt(self._document(), receipt, self.site, self.text)
-        return self._print("receipt", receipt.case_id, data, receipt.progress_url)
+        return self._print("receipt", receipt.case_id, data)
 
     def materials(self, guide: MaterialsList) -> PrintResult:
         """Print the materials list of a service guide."""
         data = render_materials(self._document(), guide, self.site, self.text)
-        return self._print("materials", guide.item_name, data, guide.guide_url or None)
+        return self._print("materials", guide.item_name, data)
 
     def daily_stats(self, stats: DailyStats) -> PrintResult:
         """Print the daily statistics slip for staff."""
         data = render_stats(self._document(), stats, self.site, self.text)
-        return self._print("stats", stats.day.isoformat(), data, None)
+        return self._print("stats", stats.day.isoformat(), data)
 
     def reprint(self, job_id: int) -> PrintResult:
         """Send the bytes of an earlier job again, as a new job that names the old one."""
         row = self.store.conn.execute(
-            "SELECT kind, ref, payload, fallback_qr FROM print_job WHERE job_id = ?", (job_id,)
+            "SELECT kind, ref, payload FROM print_job WHERE job_id = ?", (job_id,)
         ).fetchone()
         if row is None:
             raise UnknownPrintJob(job_id)
         data = self.vault.unseal_bytes(row["payload"])
-        qr = self.vault.unseal(row["fallback_qr"]) if row["fallback_qr"] is not None else None
-        return self._print(row["kind"], row["ref"], data, qr, reprint_of=job_id)
+        return self._print(row["kind"], row["ref"], data, reprint_of=job_id)
 
     def close(self) -> None:
         """Release the printer's port."""
@@ -191,7 +223,7 @@ class PrintService:
         return Document(self.paper)
 
     def _print(
-        self, kind: str, ref: str, data: bytes, qr: str | None, reprint_of: int | None = None
+        self, kind: str, ref: str, data: bytes, reprint_of: int | None = None
     ) -> PrintResult:
         url = self.printer.url if self.printer is not None else NO_PRINTER_URL
         with self.store.transaction() as conn:
@@ -204,35 +236,45 @@ class PrintService:
                 ),
             )
             job_id = conn.execute(
-                "INSERT INTO print_job (kind, ref, state, printer_url, size, payload, fallback_qr,"
-                " reprint_of, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO print_job (kind, ref, state, printer_url, size, payload,"
+                " reprint_of, created_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)",
                 (
                     kind,
                     ref,
                     url,
                     len(data),
                     self.vault.seal_bytes(data),
-                    self.vault.seal(qr) if qr is not None else None,
                     reprint_of,
                     self._now(),
                 ),
             ).lastrowid
         status = self.status()
         if not status.state.can_print:
-            return self._failed(
-                job_id, status.state, f"printer {status.state}: {status.detail}", qr
-            )
+            return self._failed(job_id, status.state, f"printer {status.state}: {status.detail}")
         self._mark(job_id, "sent", status.state, None, "sent_at")
         try:
             self.printer.send(data)
         except PrinterError as exc:
-            return self._failed(job_id, PrinterState.OFFLINE, str(exc), qr)
+            return self._failed(job_id, PrinterState.OFFLINE, str(exc))
         self._mark(job_id, "done", status.state, None, "finished_at")
-        return PrintResult(job_id, True, status.state, "printing.result.printed", qr, status.detail)
+        self._tell_staff(status.state, status.detail)
+        return PrintResult(job_id, True, status.state, "printing.result.printed", status.detail)
 
-    def _failed(self, job_id: int, state: PrinterState, error: str, qr: str | None) -> PrintResult:
+    def _failed(self, job_id: int, state: PrinterState, error: str) -> PrintResult:
         self._mark(job_id, "failed", state, error, "finished_at")
-        return PrintResult(job_id, False, state, "printing.result.photograph_qr", qr, error)
+        self._tell_staff(state, error)
+        key = NOT_PRINTED.get(state, "printing.result.not_printed")
+        return PrintResult(job_id, False, state, key, error)
+
+    def _tell_staff(self, state: PrinterState, detail: str) -> None:
+        """Raise the printer's fault for staff (paper near its end too); clear it once the
+        printer is ready again."""
+        if self.alerts is None:
+            return
+        if state is PrinterState.READY:
+            self.alerts.clear(PRINTER_FAULT)
+        else:
+            self.alerts.raise_alert(PRINTER_FAULT, f"{state}: {detail}"[:200])
 
     def _mark(
         self, job_id: int, state: str, printer_state: PrinterState, error: str | None, stamp: str

@@ -118,8 +118,10 @@ class Ticket:
 
     @property
     def display_no(self) -> str:
-        """The number as printed and called: ``VA003`` for the green channel, else ``A003``."""
-        return PRIORITY_MARK + self.ticket_no if self.priority else self.ticket_no
+        """The number as printed, shown, spoken and called: as issued (``A003``). A green
+        channel ticket is marked beside it (绿色通道, from ``priority``), never by a letter
+        added to the number."""
+        return self.ticket_no
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON form of ``bianmin queue take --json``."""
@@ -435,9 +437,15 @@ class QueueService:
                 (day, service.code),
             ).fetchone()[0]
             current = [
-                {"ticket_no": r["ticket_no"], "state": r["state"], "counter": r["counter"]}
+                {
+                    "ticket_no": r["ticket_no"],
+                    "state": r["state"],
+                    "counter": r["counter"],
+                    "priority": r["priority"] is not None,
+                }
                 for r in conn.execute(
-                    "SELECT ticket_no, state, counter FROM ticket WHERE day = ? AND service_code = ?"
+                    "SELECT ticket_no, state, counter, priority FROM ticket"
+                    " WHERE day = ? AND service_code = ?"
                     " AND state IN ('called', 'serving') ORDER BY called_at",
                     (day, service.code),
                 )

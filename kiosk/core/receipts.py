@@ -1,9 +1,12 @@
-"""What goes on paper: the queue ticket, the acceptance receipt (受理回执), the materials list
-of a service guide and the daily statistics slip, built from plain dataclasses.
+"""What goes on paper: the queue ticket, a case's receipt (申请回执), the materials list of a
+service guide and the daily statistics slip, built from plain dataclasses.
 
-Every sentence comes from the message catalogue (``printing.*`` keys). Names and ID
-numbers are masked before they reach paper (``张*``, ``5115**********001X``); a ticket
-carries no name at all.
+Every sentence comes from the message catalogue (``printing.*`` keys, and the ``next.*``
+lines the screen and the voice say too). Names, ID numbers and phone numbers are masked
+before they reach paper (``张*``, ``5115**********001X``, ``138****5678``); a ticket
+carries no name at all. Titles in double size are never emboldened (a bold double-size
+Chinese character smears on a thermal head), and a QR code is printed only where a phone
+can open it.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from devices.idcard.idnumber import mask_id_number, mask_name
+from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
 from devices.printer import Document
 from devices.printer.paper import text_columns
 from kiosk.core.messages import Messages
+from kiosk.core.next_steps import Sentence
 from kiosk.core.queue import ServiceStats, Ticket
+from kiosk.core.wording import long_date
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -30,24 +35,43 @@ class Letterhead:
     zone: ZoneInfo
 
     def local(self, moment: datetime) -> str:
-        """``moment`` as local time for paper."""
+        """``moment`` as local time for paper (staff slips)."""
         return moment.astimezone(self.zone).strftime(TIME_FORMAT)
+
+    def spoken(self, moment: datetime, text: Messages) -> str:
+        """``2026年11月23日 星期一 09:30``: a villager's paper says dates as the screen does."""
+        local = moment.astimezone(self.zone)
+        return f"{long_date(local.date(), text)} {local:%H:%M}"
 
 
 @dataclass(frozen=True)
-class AcceptanceReceipt:
-    """An accepted application, as the case service hands it over for its receipt."""
+class TicketPaper:
+    """A queue ticket and the line telling where to wait (the screen says the same)."""
+
+    ticket: Ticket
+    next_steps: Sequence[Sentence] = ()
+
+
+@dataclass(frozen=True)
+class CaseReceipt:
+    """A submitted case's receipt: its short reference, what was applied for, by whom (masked
+    on paper), where it stands (``stage``: saved until the platform has it), what to bring
+    and what happens next. ``progress_url`` is a link a phone opens (empty: no QR)."""
 
     case_id: str
+    reference: str
     case_no: str | None
     item_name: str
     applicant_name: str
     applicant_id_number: str
-    materials: Sequence[str]
-    accepted_at: datetime
+    phone: str | None
+    submitted_at: datetime
+    stage: str
     promised_days: int
-    promised_date: date
-    progress_url: str
+    promised_date: date | None
+    bring: Sequence[str]
+    next_steps: Sequence[Sentence]
+    progress_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +94,7 @@ class MaterialsList:
     promised_days: int | None = None
     place: str = ""
     fee: str = ""
-    guide_url: str = ""
+    guide_qr: str = ""  # the same QR code as the guide page on screen (empty: none promised)
 
 
 @dataclass(frozen=True)
@@ -111,7 +135,7 @@ class DailyStats:
 
 
 def _header(doc: Document, site: Letterhead) -> None:
-    doc.line(site.site_name, align="center", bold=True)
+    doc.line(site.site_name, align="center")
 
 
 def _field(doc: Document, label: str, value: str) -> None:
@@ -126,61 +150,70 @@ def _field(doc: Document, label: str, value: str) -> None:
         doc.line(f"{label}：{value}")
 
 
-def render_ticket(doc: Document, ticket: Ticket, site: Letterhead, text: Messages) -> bytes:
-    """The queue ticket: service, the number in large print, time, people ahead, estimated
-    wait and a QR code of the ticket id. No name."""
+def _next_steps(doc: Document, lines: Sequence[Sentence], text: Messages) -> None:
+    for sentence in lines:
+        doc.line(sentence.text(text))
+
+
+def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Messages) -> bytes:
+    """The queue ticket: service, the number in large print as issued (B001) with the green
+    channel's mark on its own line, time, people ahead, estimated wait, where to wait. No
+    name, no QR code."""
+    ticket = paper.ticket
     _header(doc, site)
     doc.line(ticket.service_name, align="center", width=2, height=2)
-    doc.line(ticket.display_no, align="center", width=4, height=4, bold=True)
+    doc.line(ticket.ticket_no, align="center", width=4, height=4, bold=True)
     if ticket.priority:
-        doc.line(text("printing.ticket.green_channel"), align="center", bold=True)
+        doc.line(text("printing.ticket.green_channel"), align="center", width=2, height=1)
     doc.rule()
-    doc.pair(text("printing.ticket.issued_at"), site.local(ticket.issued_at))
+    _field(doc, text("printing.ticket.issued_at"), site.spoken(ticket.issued_at, text))
     doc.pair(text("printing.ticket.ahead"), text("printing.ticket.ahead_value", count=ticket.ahead))
     doc.pair(
         text("printing.ticket.wait"),
         text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
     )
-    doc.qr(ticket.ticket_id)
-    doc.line(text("printing.ticket.footer"), align="center")
+    doc.rule()
+    _next_steps(doc, paper.next_steps, text)
+    doc.line(text("printing.ticket.footer"))
     doc.cut()
     return doc.to_bytes()
 
 
-def render_receipt(
-    doc: Document, receipt: AcceptanceReceipt, site: Letterhead, text: Messages
-) -> bytes:
-    """The acceptance receipt (受理回执) with the applicant masked and a progress QR code."""
+def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: Messages) -> bytes:
+    """The case's receipt (申请回执): where it stands in words (已保存，等待上报 until the
+    platform has it), the short reference in large print, the applicant masked, what to
+    bring, what happens next; a QR code only when it is a link a phone opens."""
     _header(doc, site)
-    doc.line(text("printing.receipt.title"), align="center", width=2, height=2, bold=True)
+    doc.line(text("printing.receipt.title"), align="center", width=2, height=2)
+    doc.line(text(f"case.stage.{receipt.stage}"), align="center", bold=True)
     doc.rule()
-    _field(doc, text("printing.receipt.case_id"), receipt.case_id)
-    _field(
-        doc,
-        text("printing.receipt.case_no"),
-        receipt.case_no or text("printing.receipt.case_no_pending"),
-    )
+    doc.line(text("printing.receipt.reference"), align="center")
+    doc.line(receipt.reference, align="center", width=2, height=2, bold=True)
+    if receipt.case_no:
+        _field(doc, text("printing.receipt.case_no"), receipt.case_no)
     _field(doc, text("printing.receipt.item"), receipt.item_name)
     _field(doc, text("printing.receipt.applicant"), mask_name(receipt.applicant_name))
     _field(doc, text("printing.receipt.id_number"), mask_id_number(receipt.applicant_id_number))
-    _field(doc, text("printing.receipt.accepted_at"), site.local(receipt.accepted_at))
-    _field(
-        doc,
-        text("printing.receipt.promise"),
-        text(
-            "printing.receipt.promise_value",
-            days=receipt.promised_days,
-            date=receipt.promised_date.isoformat(),
-        ),
-    )
-    doc.line(text("printing.receipt.materials"))
-    for n, name in enumerate(receipt.materials, start=1):
-        doc.line(f"{n}. {name}")
-    if not receipt.materials:
-        doc.line(text("printing.receipt.no_materials"))
+    if receipt.phone:
+        _field(doc, text("printing.receipt.phone"), mask_phone(receipt.phone))
+    _field(doc, text("printing.receipt.submitted_at"), site.spoken(receipt.submitted_at, text))
+    if receipt.promised_date is not None:
+        _field(
+            doc,
+            text("printing.receipt.promise"),
+            text("printing.receipt.promise_value", date=long_date(receipt.promised_date, text)),
+        )
     doc.rule()
-    doc.line(text("printing.receipt.qr_hint"), align="center")
-    doc.qr(receipt.progress_url)
+    if receipt.bring:
+        doc.line(text("printing.receipt.bring"))
+        for n, name in enumerate(receipt.bring, start=1):
+            doc.line(f"{n}. {name}")
+        doc.rule()
+    _next_steps(doc, receipt.next_steps, text)
+    if receipt.progress_url:
+        doc.rule()
+        doc.line(text("printing.receipt.qr_hint"), align="center")
+        doc.qr(receipt.progress_url)
     doc.line(text("printing.receipt.footer"), align="center")
     doc.cut()
     return doc.to_bytes()
@@ -189,9 +222,10 @@ def render_receipt(
 def render_materials(
     doc: Document, guide: MaterialsList, site: Letterhead, text: Messages
 ) -> bytes:
-    """The materials list of a service guide, to take home."""
+    """The materials list of a service guide, to take home, with the guide's QR code when
+    the screen showed one."""
     _header(doc, site)
-    doc.line(guide.item_name, align="center", width=1, height=2, bold=True)
+    doc.line(guide.item_name, align="center", width=1, height=2)
     doc.line(text("printing.materials.title"), align="center", bold=True)
     doc.rule()
     for n, material in enumerate(guide.materials, start=1):
@@ -208,9 +242,9 @@ def render_materials(
         _field(doc, text("printing.materials.place"), guide.place)
     if guide.fee:
         _field(doc, text("printing.materials.fee"), guide.fee)
-    if guide.guide_url:
+    if guide.guide_qr:
         doc.line(text("printing.materials.qr_hint"), align="center")
-        doc.qr(guide.guide_url)
+        doc.qr(guide.guide_qr)
     doc.cut()
     return doc.to_bytes()
 
@@ -275,7 +309,7 @@ def render_test_page(doc: Document, site: Letterhead, text: Messages, now: datet
     """The technician's test page: Chinese, full-width punctuation, a rare character, every
     size, alignment, a QR code and the cut."""
     _header(doc, site)
-    doc.line(text("printing.test.title"), align="center", width=2, height=2, bold=True)
+    doc.line(text("printing.test.title"), align="center", width=2, height=2)
     doc.line(f"{doc.paper.mm}mm  {doc.paper.columns} cols  {doc.paper.dots} dots  {doc.profile}")
     doc.line(text("printing.test.punctuation"))
     doc.line(f"{text('printing.test.rare')}：𠀀 𪚥")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.core import printing_schema, queue_schema
+from kiosk.core import printing_schema, queue_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
 from offline_sync import outbox
@@ -15,4 +15,5 @@ MIGRATION_SETS = [
     printing_schema.migrations,
     catalogue_schema.migrations,
     cases_schema.migrations,
+    staff_alerts.migrations,
 ]

@@ -119,6 +119,14 @@ class KioskDriver:
                 return widget
         raise LookupError(f"no button with text {text!r} on {self.screen.name}")
 
+    def keys(self, pad_id: str) -> dict[str, Widget]:
+        """The keys of the keypad with this kv id (or inside the box with it), by value."""
+        return {
+            key.value: key
+            for key in self.find(id=pad_id).walk()
+            if getattr(key, "value", None) and hasattr(key, "on_press")
+        }
+
     def texts(self) -> list[str]:
         """Every text shown now (top overlay, else screen): what a villager can read."""
         return [w.text for w in self.visible_widgets() if getattr(w, "text", "")]

@@ -32,8 +32,36 @@ from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
 
-ELDER, YOUNGER = 0, 1  # 王建国 (1958) and 李秀芳 (1986) in the sample cards
+ELDER, YOUNGER, RESIDENCE_PERMIT = 0, 1, 4  # 王建国 (1958), 李秀芳 (1986), 陈家明 (居住证)
 ITEM = "异地就医备案"
+OVERFLOW_REPORT = "text-overflow.txt"  # texts bigger than their box, per picture (none: empty)
+
+
+def overflowing(root) -> list[str]:
+    """Texts drawn bigger than their box (cut, or spilling over a neighbour) among the
+    widgets under ``root`` that show: what a test of the layouts looks for on every screen."""
+    from kivy.uix.label import Label
+
+    found = []
+    for widget in root.walk():
+        if not isinstance(widget, Label) or not widget.text or not _showing(widget, root):
+            continue
+        tw, th = widget.texture_size
+        if tw > widget.width + 2 or th > widget.height + 2:
+            found.append(
+                f"{widget.text[:24]!r}: text {tw}x{th} in a box {widget.width:.0f}x{widget.height:.0f}"
+            )
+    return found
+
+
+def _showing(widget, root) -> bool:
+    while widget is not None:
+        if widget.opacity == 0 or widget.width < 2 or widget.height < 2:
+            return False
+        if widget is root:
+            return True
+        widget = widget.parent
+    return True
 
 
 class TourClock:
@@ -68,6 +96,7 @@ class Tour:
     reader: object
     clock: TourClock
     shots: list[Path] = field(default_factory=list)
+    overflows: list[str] = field(default_factory=list)
 
     @property
     def app(self) -> KioskApp:
@@ -78,6 +107,9 @@ class Tour:
         path = self.out / f"{len(self.shots) + 1:02d}-{name}.png"
         self.driver.screenshot(path)
         self.shots.append(path)
+        top = self.driver.overlays()
+        for problem in overflowing(top[0] if top else self.driver.screen):
+            self.overflows.append(f"{path.name}: {problem}")
         log.info("tour: %s", path.name)
         return path
 
@@ -136,6 +168,8 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
         driver.stop()
         stack.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        report = "".join(f"{line}\n" for line in tour.overflows)
+        (out / OVERFLOW_REPORT).write_text(report, encoding="utf-8")
     return tour.shots + sorted(paper.glob("*.png"))
 
 
@@ -167,7 +201,7 @@ def _play(tour: Tour, config: Config) -> None:
     tour.wait(lambda: app.notices, "the notice")
     tour.shot("home")
 
-    # 取号: three taps, a printed ticket.
+    # 取号: three taps, a printed ticket that says where to wait.
     d.tap(id="take_number")
     tour.on("queue")
     tour.wait(lambda: d.shows("等候"), "waiting counts")
@@ -180,7 +214,7 @@ def _play(tour: Tour, config: Config) -> None:
     tour.printer.wait_for_jobs(1)
     tour.shot("queue-ticket-printed")
 
-    # The green channel for a villager over 65, by ID card.
+    # The green channel for a villager over 65, by ID card: B001 with a green mark.
     tour.home()
     d.tap(id="take_number")
     d.tap("民政救助")
@@ -191,22 +225,33 @@ def _play(tour: Tour, config: Config) -> None:
     tour.on("ticket")
     tour.shot("queue-ticket-green-channel")
 
-    # Out of paper: the number and a QR on screen.
-    tour.printer.state = PrinterState.PAPER_OUT
-    tour.home()
-    d.tap(id="take_number")
-    d.tap("户籍办理")
-    d.tap(id="ordinary")
-    tour.on("ticket")
-    tour.shot("queue-ticket-out-of-paper-qr")
+    # The printer: paper near its end (still prints; staff are told), cover open, out of
+    # paper (the number stays, said and shown, 重新打印), and the fault on staff's list.
+    for state, name in (
+        (PrinterState.PAPER_NEAR_END, "queue-ticket-paper-near-end"),
+        (PrinterState.COVER_OPEN, "queue-ticket-cover-open"),
+        (PrinterState.PAPER_OUT, "queue-ticket-out-of-paper"),
+    ):
+        tour.printer.state = state
+        tour.home()
+        d.tap(id="take_number")
+        d.tap("户籍办理")
+        d.tap(id="ordinary")
+        tour.on("ticket")
+        tour.shot(name)
     tour.printer.state = PrinterState.READY
+    jobs = len(tour.printer.jobs)
+    d.tap(id="reprint")
+    tour.printer.wait_for_jobs(jobs + 1)
+    tour.wait(lambda: d.shows("请取走小票"), "the reprint")
+    tour.shot("queue-ticket-reprinted")
 
     # Appointment check-in on the numeric pad.
     tour.home()
     d.tap(id="take_number")
     d.tap(id="appointment")
     tour.on("appointment")
-    pad = {key.value: key for key in d.find(id="pad").children}
+    pad = d.keys("pad")
     for digit in "9" * 6:
         d.tap(pad[digit])
     d.tap(id="check_in")
@@ -220,22 +265,36 @@ def _play(tour: Tour, config: Config) -> None:
     tour.on("ticket")
     tour.shot("appointment-ticket")
 
-    # 办事指南: themes, a theme's items, search by initials, an item page.
+    # 办事指南: 常办事项 and life events, a list and its second page, search, an item's pages.
     tour.home()
     d.tap(id="guide")
     tour.on("guide")
-    tour.wait(lambda: d.shows("社会保障"), "the themes")
+    tour.wait(lambda: d.shows("养老"), "the guide's life events")
+    tour.shot("guide-start")
+    d.tap(id="show_themes")
     tour.shot("guide-themes")
     d.tap("医疗保障")
     tour.on("items")
     tour.wait(lambda: d.shows(ITEM), "the items")
     tour.shot("guide-items")
-    d.tap(id="previous")  # disabled on the first page: nothing happens
-    app.back()
+    d.tap(id="next")
+    tour.shot("guide-items-page-2")
+    tour.home()
+    d.tap(id="guide")
     tour.on("guide")
+    d.tap("养老")
+    tour.on("items")
+    tour.shot("guide-life-event-old-age")
+    tour.home()
+    d.tap(id="guide")
     d.tap(id="search")
     tour.on("search")
     tour.shot("guide-search-keyboard")
+    for letter in "QQX":
+        d.tap(letter)
+    tour.wait(lambda: d.shows("没有找到"), "no results")
+    tour.shot("guide-search-no-results")
+    d.tap(d.keys("letters")["clear"])
     for letter in "YDJY":
         d.tap(letter)
     tour.wait(lambda: d.shows(ITEM), "the search result")
@@ -244,13 +303,15 @@ def _play(tour: Tour, config: Config) -> None:
     tour.on("item")
     tour.wait(lambda: d.shows("所需材料"), "the item page")
     tour.shot("guide-item")
+    d.tap(id="next_page")
+    tour.shot("guide-item-page-2")
     d.tap(id="print_materials")
     tour.wait(lambda: d.overlays(), "the printed message")
     tour.printer.wait_for_jobs(len(tour.printer.jobs) or 1)
     tour.shot("guide-item-materials-printed")
     d.tap(id="ok")
 
-    # 我要办: the card (waiting, reading, error), confirm, the form, materials, review, receipt.
+    # 我要办: the card (waiting, reading, error), confirm, 不是我, the form, materials, review.
     d.tap(id="apply")
     tour.on("apply")
     tour.shot("apply-card-waiting")
@@ -258,6 +319,12 @@ def _play(tour: Tour, config: Config) -> None:
     tour.place_card(YOUNGER)
     tour.wait(lambda: app.screen("apply").card_state == "error", "the read error")
     tour.shot("apply-card-error")
+    tour.place_card(RESIDENCE_PERMIT)
+    tour.on("confirm")
+    tour.shot("apply-confirm-residence-permit")
+    d.tap(id="not_me")
+    tour.on("apply")
+    tour.shot("apply-not-me")
     tour.reader.simulator.inject(Fault.SLOW, delay_s=2.0)
     tour.place_card(YOUNGER)
     tour.wait(lambda: app.screen("apply").card_state == "reading", "the card being read")
@@ -267,12 +334,15 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="me")
     tour.on("form")
     tour.wait(lambda: d.shows("联系电话"), "the phone page")
-    keys = {key.value: key for key in d.find(id="editor").children[0].children}
+    d.tap(id="next")
+    tour.wait(lambda: d.find(id="problem").text, "the empty field refused")
+    tour.shot("apply-form-required-empty")
+    keys = d.keys("pad_place")
     for digit in "1381234":
         d.tap(keys[digit])
     d.tap(id="next")
-    tour.wait(lambda: d.find(id="problem").text, "the phone number refused")
-    tour.shot("apply-form-phone-invalid")
+    tour.wait(lambda: d.find(id="problem").text, "the short phone number refused")
+    tour.shot("apply-form-phone-short")
     for digit in "5678":
         d.tap(keys[digit])
     tour.shot("apply-form-phone-pad")
@@ -281,26 +351,49 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap("异地转诊就医")
     tour.shot("apply-form-choice")
     d.tap(id="next")
-    tour.wait(lambda: d.shows("就医地"), "the address page")
+    tour.wait(lambda: d.shows("就医地"), "the place page")
+    tour.shot("apply-form-place-provinces")
     d.tap("四川省")
-    tour.shot("apply-form-address-from-card")
+    tour.wait(lambda: d.shows("绵阳市"), "the cities")
+    tour.shot("apply-form-place-cities")
+    d.tap("绵阳市")
+    tour.wait(lambda: d.shows("三台县"), "the counties")
+    d.tap("三台县")
+    tour.shot("apply-form-place-chosen")
     d.tap(id="next")
     tour.wait(lambda: d.shows("备案开始日期"), "the date page")
-    picker = d.find(id="editor").children[0]
-    d.tap(picker.ids.day.children[-1])  # + one day
-    tour.shot("apply-form-date-picker")
+    tour.shot("apply-form-date-empty")
+    d.tap(id="today")
+    d.tap(id="later_day")
+    tour.shot("apply-form-date-picked")
     d.tap(id="next")
     tour.on("materials")
     d.tap("居民身份证")
     tour.shot("apply-materials")
+    tour.clock.advance(config.ui.idle_s + 1)
+    tour.wait(lambda: d.overlays(), "the idle countdown over the form")
+    tour.shot("idle-countdown-over-a-form")
+    d.tap(id="keep")
     d.tap(id="next")
     tour.on("review")
     tour.shot("apply-review")
+    # Printing fails: the reference stays on the screen, 重新打印, staff are told.
+    tour.printer.state = PrinterState.PAPER_OUT
     d.tap(id="submit")
     tour.on("receipt")
+    tour.shot("apply-receipt-not-printed")
+    tour.printer.state = PrinterState.READY
+    jobs = len(tour.printer.jobs)
+    d.tap(id="reprint")
+    tour.printer.wait_for_jobs(jobs + 1)
+    tour.wait(lambda: d.shows("请取走回执"), "the reprinted receipt")
     tour.shot("apply-receipt")
+    tour.clock.advance(config.ui.idle_s + 1)
+    tour.wait(lambda: d.overlays(), "the idle countdown over the receipt")
+    tour.shot("idle-countdown-over-the-receipt")
+    d.tap(id="keep")
 
-    # 好差评 for the case just submitted: five faces, reasons at 1-2.
+    # 好差评 for the case just submitted: named by the service and the day; reasons at 1-2.
     d.tap(id="rate")
     tour.on("rating")
     tour.shot("rating-faces")
@@ -315,13 +408,24 @@ def _play(tour: Tour, config: Config) -> None:
     tour.shot("rating-thanks")
     d.tap(id="ok")
 
-    # Manual ID entry with the check digit, then 进度查询 by card.
-    d.tap(id="progress")
-    tour.on("progress")
-    tour.shot("progress-prompt")
+    # 好差评 of a ticket typed in on the pad.
+    d.tap(id="rating")
+    tour.on("rating")
+    d.tap("A")
+    for digit in "001":
+        d.tap(d.keys("ticket_pad")[digit])
+    tour.shot("rating-ticket-typed")
+    d.tap(id="find_ticket")
+    tour.wait(lambda: app.screen("rating").has_target, "the faces of the ticket")
+    tour.shot("rating-ticket-faces")
+
+    # Submit failing: a required material left unticked is told plainly.
+    tour.home()
+    d.tap(id="apply")
+    app.screen("apply").start("511500-0201-03")
     d.tap(id="manual")
     tour.on("id_entry")
-    pad = {key.value: key for key in d.find(id="pad").children}
+    pad = d.keys("pad")
     for ch in "510722198603052621":
         d.tap(pad[ch])
     d.tap(id="ok")
@@ -329,23 +433,94 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(pad["backspace"])
     d.tap(pad["0"])
     d.tap(id="ok")
+    tour.on("confirm")
+    tour.shot("id-entry-confirm-unverified")
+    d.tap(id="me")
+    tour.on("form")
+    for digit in "13912345678":
+        d.tap(d.keys("pad_place")[digit])
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("备案类型"), "the choice page")
+    d.tap("临时外出就医")
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("就医地"), "the place page")
+    d.tap("重庆市")
+    tour.wait(lambda: d.shows("渝中区"), "the districts")
+    tour.shot("apply-form-place-municipality")
+    d.tap("渝中区")
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("备案开始日期"), "the date page")
+    d.tap(id="today")
+    d.tap(id="next")
+    tour.on("materials")
+    d.tap(id="next")
+    tour.on("review")
+    d.tap(id="submit")
+    tour.wait(lambda: d.overlays(), "the refusal")
+    tour.shot("apply-submit-refused-materials")
+    d.tap(id="ok")
+    d.tap(id="back")
+    tour.on("materials")
+    d.tap("居民身份证")
+    d.tap(id="next")
+    tour.on("review")
+    d.tap(id="submit")
+    tour.on("receipt")
+    tour.shot("id-entry-receipt")
+
+    # 进度查询: none, then a person's cases as the platform moved them on.
+    tour.home()
+    d.tap(id="progress")
     tour.on("progress")
+    tour.shot("progress-prompt")
+    d.tap(id="manual")
+    pad = d.keys("pad")
+    for ch in "11010519491231002X":
+        d.tap(pad[ch])
+    d.tap(id="ok")
+    tour.on("progress")
+    tour.wait(lambda: app.screen("progress").searched, "no cases")
+    tour.shot("progress-none")
+    app.call(lambda s: _platform_moves_on(s, tour.clock)).result(timeout=30)
+    tour.home()
+    d.tap(id="progress")
+    tour.place_card(YOUNGER)
     tour.wait(lambda: app.screen("progress").searched, "the cases")
     tour.shot("progress-cases")
+    if app.screen("progress").pages > 1:
+        d.tap(id="next_page")
+        tour.shot("progress-cases-page-2")
+    tour.home()
+    d.tap(id="progress")
+    d.tap(id="reference")
+    tour.on("id_entry")
+    pad = d.keys("pad")
+    for ch in "1123001":
+        d.tap(pad[ch])
+    tour.shot("progress-reference-typed")
+    d.tap(id="ok")
+    tour.on("progress")
+    tour.shot("progress-by-reference")
 
-    # 办不成事: the problem, a phone number, a reference number.
+    # 办不成事: the problem, a phone number, a reference number and what happens next.
     tour.home()
     d.tap(id="unsolved")
     tour.on("unsolved")
     tour.shot("unsolved-kinds")
     d.tap(id="kind_materials")
-    pad = {key.value: key for key in d.find(id="pad").children}
+    pad = d.keys("pad")
     for digit in "13900001111":
         d.tap(pad[digit])
     tour.shot("unsolved-phone")
     d.tap(id="submit")
     tour.wait(lambda: app.screen("unsolved").reference, "the reference number")
     tour.shot("unsolved-reference")
+
+    # 找工作人员 from any screen: staff are told, the villager where to find them.
+    d.tap(id="call_staff")
+    tour.wait(lambda: d.overlays(), "the help message")
+    tour.shot("call-staff")
+    d.tap(id="ok")
 
     # Idle: the countdown, then home with everything wiped.
     tour.home()
@@ -360,7 +535,7 @@ def _play(tour: Tour, config: Config) -> None:
     tour.wait(lambda: d.screen.name == "home" and not d.overlays(), "the wipe")
     tour.shot("idle-wiped-home")
 
-    # 大字模式: large text, high contrast.
+    # 字大一点: large text and high contrast on the main screens, forms, pads and results.
     d.tap(id="large_font")
     tour.shot("large-font-home")
     d.tap(id="take_number")
@@ -369,14 +544,66 @@ def _play(tour: Tour, config: Config) -> None:
     tour.shot("large-font-queue")
     d.tap("社保医保")
     tour.shot("large-font-priority")
+    d.tap(id="disability")
+    tour.on("ticket")
+    tour.shot("large-font-ticket")
     tour.home()
     d.tap(id="guide")
     tour.on("guide")
+    tour.shot("large-font-guide")
     d.tap(id="search")
     for letter in "SB":
         d.tap(letter)
     tour.wait(lambda: app.screen("search").hits, "results")
     tour.shot("large-font-search")
     tour.home()
+    d.tap(id="apply")
+    app.screen("apply").start("511500-0201-03")
+    tour.place_card(YOUNGER)
+    tour.on("confirm")
+    tour.shot("large-font-confirm")
+    d.tap(id="me")
+    tour.on("form")
+    tour.wait(lambda: d.shows("联系电话"), "the phone page")
+    tour.shot("large-font-form-keypad")
+    for digit in "13812345678":
+        d.tap(d.keys("pad_place")[digit])
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("备案类型"), "the choice page")
+    tour.shot("large-font-form-choice")
+    tour.home()
+    d.tap(id="rating")
+    tour.on("rating")
+    tour.shot("large-font-rating-pad")
+    tour.home()
     d.tap(id="large_font")
     tour.reader.simulator.remove()
+
+
+def _platform_moves_on(services, clock) -> None:
+    """The platform's word on 李秀芳's cases (as its change feed brings it): one completed,
+    one to correct, one refused; and two more applications saved on the kiosk."""
+    from kiosk.core.cases import apply_case_status
+
+    cases = services.cases.cases_of_person("510722198603052620")
+    moves = [
+        ("completed", None),
+        ("needs_correction", "请补交医院诊断证明书"),
+        ("rejected", "不符合备案条件"),
+    ]
+    with services.store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'delivered' WHERE kind = 'case'")
+        for step, (summary, (status, reason)) in enumerate(zip(cases, moves, strict=False), 1):
+            apply_case_status(
+                conn,
+                {
+                    "case_id": summary.case_id,
+                    "case_no": f"SC511502-2026-{step:05d}",
+                    "step": step,
+                    "status": status,
+                    "reason": reason,
+                    "result": None,
+                    "at": clock.now().isoformat(timespec="seconds"),
+                },
+                vault=services.vault,
+            )

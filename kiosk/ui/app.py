@@ -31,7 +31,9 @@ from kivy.utils import get_color_from_hex
 
 from kiosk.app import FrontEnd
 from kiosk.core.flows import Flows
+from kiosk.core.next_steps import staff_called
 from kiosk.core.session import KioskSession
+from kiosk.core.staff_alerts import HELP_WANTED
 from kiosk.ui.device_dispatch import DeviceDispatch
 from kiosk.ui.edge import ErrorEdge
 from kiosk.ui.idle import IDLE_CHECK_S, IdleWatch
@@ -62,6 +64,7 @@ class KioskApp(App):
     link_text = StringProperty("")
     notices = ListProperty()
     reader_state = StringProperty("stopped")
+    last_said = StringProperty("")
     config_problem = StringProperty("")  # the site file's error while the kiosk runs without it
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
@@ -182,9 +185,23 @@ class KioskApp(App):
         return self.messages.get(key, **values)
 
     def say(self, text: str) -> None:
-        """Speak ``text`` in the background when the voice is on."""
+        """Speak ``text`` in the background when the voice is on (再听一遍 says it again)."""
+        self.last_said = text
         if self.voice_on:
             self.voice.speak(text)
+
+    def say_again(self) -> None:
+        """再听一遍: the last sentence once more."""
+        if self.last_said:
+            self.say(self.last_said)
+
+    def call_staff(self) -> None:
+        """找工作人员: staff are alerted (the help-wanted alert in core) and the villager is
+        told where to find them meanwhile."""
+        screen = self.current_screen_name
+        self.call(lambda services: services.alerts.raise_alert(HELP_WANTED, screen))
+        lines = staff_called(self.site)
+        self.edge.show_text("\n".join(line.text(self.messages) for line in lines), "primary")
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -205,6 +222,12 @@ class KioskApp(App):
     def go(self, name: str) -> None:
         """Show the screen ``name``; the current one is remembered for 返回."""
         self.nav.go(name)
+
+    def back_pressed(self) -> None:
+        """The header's 返回: the screen's own way back (a form's previous field), else the
+        previous screen."""
+        screen = self.nav.manager.current_screen
+        self.guard(getattr(screen, "go_back", self.back))
 
     def back(self) -> None:
         """Show the previous screen (home when there is none)."""

@@ -81,7 +81,10 @@ class ErrorEdge:
 
     def show_message(self, key: str, role: str = "danger", **values: object) -> None:
         """Show (and say) the sentence ``key`` over the current screen."""
-        text = self.app.t(key, **values)
+        self.show_text(self.app.t(key, **values), role)
+
+    def show_text(self, text: str, role: str = "danger") -> None:
+        """Show (and say) ``text`` (sentences of the catalogue) over the current screen."""
         if self._view is None:
             self._view = MessageView()
         self._view.text = text

@@ -27,7 +27,9 @@ class StatusBoard:
         local = app.clock.now().astimezone(app.zone)
         app.time_text = local.strftime("%H:%M")
         weekday = app.t(f"weekday.{local.isoweekday()}")
-        app.date_text = app.t("home.date", month=local.month, day=local.day, weekday=weekday)
+        app.date_text = app.t(
+            "home.date", year=local.year, month=local.month, day=local.day, weekday=weekday
+        )
 
     def poll(self, _dt: float = 0) -> None:
         """Ask the services for the link state and the notices (on the service thread)."""

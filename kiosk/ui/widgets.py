@@ -1,18 +1,31 @@
-"""The kiosk's building blocks: big buttons, choice buttons, keypads. Looks are in widgets.kv."""
+"""The kiosk's building blocks: big buttons, choice buttons, keypads, the header, the date
+picker. Looks are in widgets.kv.
+
+Every keypad has one layout: digits as on a phone (1 2 3 at the top, 0 below 8), 删一个
+and 全删 in the right-hand column, and on the ID pad an X key of its own with its label.
+"""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
-BACKSPACE = "backspace"
-CLEAR = "clear"
+BACKSPACE = "backspace"  # 删一个
+CLEAR = "clear"  # 全删
+GAP = ""  # an empty place on a keypad: no key
 
 
 class KButton(ButtonBehavior, Label):
@@ -89,9 +102,12 @@ class Keypad(GridLayout):
         self._rebuild()
 
     def _rebuild(self, *_args: object) -> None:
-        """Make the buttons for the key list."""
+        """Make the buttons for the key list (an empty place for :data:`GAP`)."""
         self.clear_widgets()
         for value in self.keys:
+            if value == GAP:
+                self.add_widget(Widget())
+                continue
             button = KeypadKey(value=value)
             button.bind(on_release=lambda b: self.dispatch("on_key", b.value))
             self.add_widget(button)
@@ -106,9 +122,12 @@ class KeypadKey(KButton):
     value = StringProperty("")
 
 
-DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE]
-ID_DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", BACKSPACE]
-LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [BACKSPACE, CLEAR]  # A-Z, as taught
+# Four columns: digits as on a phone, 删一个 and 全删 on the right, X (the ID pad only) below.
+DIGITS = ["1", "2", "3", BACKSPACE, "4", "5", "6", CLEAR, "7", "8", "9", GAP, GAP, "0", GAP, GAP]
+ID_DIGITS = ["1", "2", "3", BACKSPACE, "4", "5", "6", CLEAR, "7", "8", "9", "X", GAP, "0", GAP, GAP]
+PAD_COLUMNS = 4
+# Ten columns: A-Z as taught, then 删一个 and 全删 at the right-hand end.
+LETTERS = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [GAP, GAP, BACKSPACE, CLEAR]
 
 
 def apply_key(text: str, key: str, max_length: int) -> str:
@@ -120,31 +139,25 @@ def apply_key(text: str, key: str, max_length: int) -> str:
     return text + key if len(text) < max_length else text
 
 
-class DatePicker(GridLayout):
-    """Year, month and day, each with big 加/减 buttons; the day is kept valid for the month."""
+class DatePicker(BoxLayout):
+    """A date, as 2026年11月24日 星期二, moved with big buttons: 早一天 / 今天 / 晚一天, a
+    month and a year either way. Nothing is chosen until a button is tapped (``value`` None);
+    the buttons count from ``today`` until then."""
 
-    year = NumericProperty(2000)
-    month = NumericProperty(1)
-    day = NumericProperty(1)
+    value = ObjectProperty(None, allownone=True)
+    today = ObjectProperty(date(2000, 1, 1))
 
-    def step(self, part: str, delta: int) -> None:
-        """Move ``part`` (year, month, day) by ``delta``, wrapping months and days."""
-        if part == "year":
-            self.year = max(1900, min(2100, self.year + delta))
-        elif part == "month":
-            self.month = (self.month - 1 + delta) % 12 + 1
-        else:
-            self.day = (self.day - 1 + delta) % days_in_month(self.year, self.month) + 1
-        self.day = min(self.day, days_in_month(self.year, self.month))
-
-    @property
-    def value(self) -> date:
-        """The date shown."""
-        return date(int(self.year), int(self.month), int(self.day))
-
-    def set(self, value: date) -> None:
-        """Show ``value``."""
-        self.year, self.month, self.day = value.year, value.month, value.day
+    def move(self, days: int = 0, months: int = 0, years: int = 0) -> None:
+        """Move the date (from today while none is chosen); 0, 0, 0 is 今天."""
+        start = self.value or self.today
+        if months or years:
+            month = start.month - 1 + months + 12 * years
+            year = max(1900, min(2100, start.year + month // 12))
+            month = month % 12 + 1
+            start = date(year, month, min(start.day, days_in_month(year, month)))
+        if not (days or months or years):
+            start = self.today
+        self.value = start + timedelta(days=days)
 
 
 def days_in_month(year: int, month: int) -> int:

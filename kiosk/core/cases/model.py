@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.core.cases.stage import stage_of
 from kiosk.core.cases.status import TimelineEntry
 from kiosk.core.catalogue import Bundle
 
@@ -68,6 +69,14 @@ class CaseSummary:
     submitted_at: str | None
     promised_days: int
     promised_date: date | None
+    reference: str | None = None
+    delivery: str | None = None  # the outbox state of its latest revision
+
+    @property
+    def stage(self) -> str:
+        """Where the case stands, as a villager is told (``case.stage.<stage>``): see
+        :func:`kiosk.core.cases.stage.stage_of`."""
+        return stage_of(self.state, self.delivery, self.status)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from kiosk.core.cases import status
 from kiosk.core.cases.errors import ItemUnavailable, NotADraft, UnknownCase
 from kiosk.core.cases.files import SealedFiles
 from kiosk.core.cases.model import Attachment, Case, CaseSummary, MaterialCheck
+from kiosk.core.cases.reference import DEFAULT_LETTERS, parse_reference
 from kiosk.core.cases.status import TimelineEntry
 from kiosk.core.catalogue import Catalogue, Item, UnknownItem
 from offline_sync.clock import Clock
@@ -41,6 +42,7 @@ class CaseRecords:
         clock: Clock,
         data_dir: Path,
         timezone: str = "Asia/Shanghai",
+        reference_letters: str = "",
     ) -> None:
         self.store = store
         self.vault = vault
@@ -50,6 +52,7 @@ class CaseRecords:
         self.clock = clock
         self.files = SealedFiles(vault, Path(data_dir))
         self.zone = ZoneInfo(timezone)
+        self.reference_letters = reference_letters or DEFAULT_LETTERS
 
     def _now(self) -> str:
         return self.clock.now().astimezone(self.zone).isoformat(timespec="seconds")
@@ -115,7 +118,17 @@ class CaseRecords:
             submitted_at=row["submitted_at"],
             promised_days=row["promised_days"],
             promised_date=self.promised_date(row["submitted_at"], row["promised_days"]),
+            reference=row["reference"],
+            delivery=self._delivery(row["case_id"]),
         )
+
+    def _delivery(self, case_id: str) -> str | None:
+        row = self.store.conn.execute(
+            "SELECT state FROM outbox WHERE kind = 'case' AND record_id = ?"
+            " ORDER BY revision DESC LIMIT 1",
+            (case_id,),
+        ).fetchone()
+        return row[0] if row else None
 
     def _case_no_from_outbox(self, case_id: str) -> str | None:
         rows = self.store.conn.execute(
@@ -141,12 +154,9 @@ class CaseRecords:
         """Everything about one case; UnknownCase if there is none."""
         conn = self.store.conn
         row = self._row(conn, case_id)
-        delivery = conn.execute(
-            "SELECT state FROM outbox WHERE kind = 'case' AND record_id = ? ORDER BY revision DESC LIMIT 1",
-            (case_id,),
-        ).fetchone()
+        summary = self._summary(row)
         return Case(
-            summary=self._summary(row),
+            summary=summary,
             bundle_id=row["bundle_id"],
             applicant=self.vault.unseal_json(row["applicant"]),
             agent=self.vault.unseal_json(row["agent"]) if row["agent"] else None,
@@ -154,12 +164,16 @@ class CaseRecords:
             materials=tuple(self._materials(conn, case_id)),
             attachments=tuple(self._attachments(conn, case_id)),
             timeline=tuple(self.timeline(case_id)),
-            delivery=delivery[0] if delivery else None,
+            delivery=summary.delivery,
         )
 
     def find(self, reference: str) -> Case:
-        """The case with this case id or platform case number (from a receipt's QR code)."""
+        """The case with this case id, platform case number (from a receipt's QR code) or
+        short reference (``LZ-1123-007``, or its digits as typed on a pad)."""
         reference = reference.strip()
+        short = self.find_reference(reference)
+        if short is not None:
+            return short
         row = self.store.conn.execute(
             "SELECT case_id FROM case_record WHERE case_id = ? OR case_no = ?"
             " UNION SELECT record_id FROM outbox WHERE kind = 'case'"
@@ -169,6 +183,28 @@ class CaseRecords:
         if row is None:
             raise UnknownCase(reference)
         return self.case(row[0])
+
+    def find_reference(self, text: str) -> Case | None:
+        """The newest case whose short reference this is (letters optional), or None."""
+        parsed = parse_reference(text)
+        if parsed is None:
+            return None
+        month, day, seq = parsed
+        row = self.store.conn.execute(
+            "SELECT case_id FROM case_record WHERE substr(reference_day, 6, 5) = ?"
+            " AND reference_seq = ? ORDER BY reference_day DESC LIMIT 1",
+            (f"{month:02d}-{day:02d}", seq),
+        ).fetchone()
+        return self.case(row[0]) if row else None
+
+    def popular_items(self, limit: int = 6) -> list[str]:
+        """The item codes most applied for at this kiosk (submitted cases), most first."""
+        rows = self.store.conn.execute(
+            "SELECT item_code FROM case_record WHERE state = 'submitted'"
+            " GROUP BY item_code ORDER BY count(*) DESC, max(submitted_at) DESC LIMIT ?",
+            (limit,),
+        )
+        return [r[0] for r in rows]
 
     def timeline(self, case_id: str) -> list[TimelineEntry]:
         """Local submissions and platform statuses of a case, oldest first."""

@@ -123,3 +123,15 @@ def create_cases(db) -> None:
         )
         """
     )
+
+
+@migrations()
+def add_case_reference(db) -> None:
+    # The short reference a villager reads, says and types (LZ-1123-007): the kiosk's
+    # letters, the local day and that day's sequence, given at submission.
+    db.execute("ALTER TABLE case_record ADD COLUMN reference TEXT")
+    db.execute("ALTER TABLE case_record ADD COLUMN reference_day TEXT")
+    db.execute("ALTER TABLE case_record ADD COLUMN reference_seq INTEGER")
+    db.execute(
+        "CREATE UNIQUE INDEX case_record_reference ON case_record (reference_day, reference_seq)"
+    )

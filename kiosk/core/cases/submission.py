@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from kiosk.core.cases.errors import AgentNotAllowed, AuthorizationMissing, MaterialsMissing
 from kiosk.core.cases.model import Case
 from kiosk.core.cases.records import CaseRecords
+from kiosk.core.cases.reference import next_reference
 from kiosk.core.forms import validate_applicant, validate_form
 
 
@@ -41,6 +43,11 @@ class Submission(CaseRecords):
         attachments = self._attachments(conn, case_id)
         now = self._now()
         revision = row["revision"] + 1
+        reference, day, seq = row["reference"], row["reference_day"], row["reference_seq"]
+        if reference is None:  # the first submission gives the case its short reference
+            day = datetime.fromisoformat(now).date()
+            reference, seq = next_reference(conn, self.reference_letters, day)
+            day = day.isoformat()
         body = {
             "item_code": item.code,
             "item_version": item.version,
@@ -73,8 +80,8 @@ class Submission(CaseRecords):
                 )
         conn.execute(
             "UPDATE case_record SET state = 'submitted', revision = ?, item_version = ?,"
-            " item_name = ?, promised_days = ?, form = ?, submitted_at = ?, updated_at = ?"
-            " WHERE case_id = ?",
+            " item_name = ?, promised_days = ?, form = ?, submitted_at = ?, updated_at = ?,"
+            " reference = ?, reference_day = ?, reference_seq = ? WHERE case_id = ?",
             (
                 revision,
                 item.version,
@@ -83,6 +90,9 @@ class Submission(CaseRecords):
                 self.vault.seal_json(form),
                 now,
                 now,
+                reference,
+                day,
+                seq,
                 case_id,
             ),
         )

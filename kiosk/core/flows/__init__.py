@@ -7,7 +7,7 @@ back, or the :class:`FieldErrors` to fix; see ``docs/architecture.md``. Methods 
 
 - ``application``: 我要办 (item or bundle, applicant, form, materials, review, receipt)
 - ``take_number``: 取号 (service, priority or appointment, ticket)
-- ``progress``: 进度查询 (card, keyed number or receipt QR, cases)
+- ``progress``: 进度查询 (card, keyed ID number, the receipt's reference or QR, cases)
 - ``rating``: 好差评 (target, level, reasons)
 - ``unsolved``: 办不成事 (kind, phone, reference)
 - ``guide``: 办事指南 (themes, search, items, an item's page)
@@ -42,7 +42,14 @@ from kiosk.core.flows.base import (
     quick_answer,
     uses_services,
 )
-from kiosk.core.flows.guide import GuideFlow, ItemsStep, ItemStep, SearchStep, ThemesStep
+from kiosk.core.flows.guide import (
+    EventTile,
+    GuideFlow,
+    ItemsStep,
+    ItemStep,
+    SearchStep,
+    ThemesStep,
+)
 from kiosk.core.flows.progress import CaseProgress, CasesStep, ProgressFlow, case_id_from_scan
 from kiosk.core.flows.rating import RatingFlow, RatingStep, RatingTarget
 from kiosk.core.flows.take_number import (
@@ -53,6 +60,7 @@ from kiosk.core.flows.take_number import (
 )
 from kiosk.core.flows.unsolved import UnsolvedFlow, UnsolvedStep
 from kiosk.core.messages import Messages
+from kiosk.core.regions import RegionTable
 from offline_sync.clock import Clock
 
 
@@ -63,6 +71,14 @@ class Flows:
         self.config = config
         self.messages = messages
         self.clock = clock
+        self._regions: RegionTable | None = None
+
+    @property
+    def regions(self) -> RegionTable:
+        """The region table place fields are picked from (read once, on first use)."""
+        if self._regions is None:
+            self._regions = RegionTable.load()
+        return self._regions
 
     def application(
         self,
@@ -72,7 +88,13 @@ class Flows:
     ) -> ApplicationFlow:
         """我要办, at the kiosk by default (an agent's: ``Channel.AGENT``, ``CHOSEN``, the agent)."""
         return ApplicationFlow(
-            self.config, self.messages, self.clock, channel=channel, source=source, agent=agent
+            self.config,
+            self.messages,
+            self.clock,
+            channel=channel,
+            source=source,
+            agent=agent,
+            regions=self.regions,
         )
 
     def take_number(self) -> TakeNumberFlow:
@@ -106,6 +128,7 @@ __all__ = [
     "Channel",
     "ChooseApplicantStep",
     "ConfirmStep",
+    "EventTile",
     "FieldErrors",
     "FieldStep",
     "Finished",

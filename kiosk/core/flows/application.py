@@ -51,12 +51,19 @@ from kiosk.core.flows.base import (
 from kiosk.core.forms import (
     FormInvalid,
     check_keyed_id_number,
+    is_applicant_address,
     keyed_entry,
+    keyed_short,
     required_missing,
     validate_form,
 )
 from kiosk.core.messages import Messages
+from kiosk.core.regions import Region, RegionTable, place_name
 from offline_sync.clock import Clock
+
+# Pages a person sees before the form (the card or the keyed number; 是我本人) and after it
+# (the materials; the review): the step count counts them all.
+PAGES_BEFORE_FORM = 2
 
 
 class ApplicantSource(StrEnum):
@@ -78,6 +85,7 @@ class ApplicationFlow:
         channel: Channel = Channel.KIOSK,
         source: ApplicantSource = ApplicantSource.PERSON,
         agent: AgentRef | None = None,
+        regions: RegionTable | None = None,
     ) -> None:
         if (channel is Channel.AGENT) != (agent is not None):
             raise ValueError("an agent's application names its agent; a kiosk's names none")
@@ -88,7 +96,15 @@ class ApplicationFlow:
         self.channel = channel
         self.source = source
         self.agent = agent
+        self._regions = regions
         self._start(None)
+
+    @property
+    def regions(self) -> RegionTable:
+        """The places a place field is picked from (loaded on first use)."""
+        if self._regions is None:
+            self._regions = RegionTable.load()
+        return self._regions
 
     def _start(self, item: Item | None) -> None:
         self.item = item
@@ -102,6 +118,7 @@ class ApplicationFlow:
         self.bundle_id: str | None = None
         self.fields: tuple[FormField, ...] = ()
         self.values: dict[str, Any] = {}
+        self.place_paths: dict[str, tuple[Region, ...]] = {}  # a place field's taps so far
         self.drafted_for: Applicant | None = None
         self.authorized = False
         self.submitted: ReceiptStep | None = None
@@ -128,13 +145,34 @@ class ApplicationFlow:
         """Apply for the catalogue item ``code``."""
         return self.choose_item(services.catalogue.item(code))
 
+    @property
+    def pages(self) -> int:
+        """Every page of the application a person sees: who applies (2 pages at the kiosk:
+        the card, 是我本人; 1 for an agent), each field, the materials, (an agent's case)
+        the authorization, the review; 0 before an item is chosen."""
+        if self.item is None:
+            return 0
+        fields = len(self.item.form) if not self.case_ids else len(self.fields)
+        before = PAGES_BEFORE_FORM if self.source is ApplicantSource.PERSON else 1
+        return before + fields + 2 + (self.channel is Channel.AGENT)
+
+    def _page(self, after_form: int = 0, field: int | None = None) -> dict[str, int]:
+        """``page`` and ``pages`` of a step: a field's page, or the ``after_form``-th page
+        after the form (1: materials...)."""
+        before = PAGES_BEFORE_FORM if self.source is ApplicantSource.PERSON else 1
+        page = before + (field + 1 if field is not None else len(self.fields) + after_form)
+        return {"page": page, "pages": self.pages}
+
     def _applicant_step(self, backwards: bool = False) -> Step:
         assert self.item is not None, "choose the item first"
+        pages = {"page": 1, "pages": self.pages}
         if self.source is ApplicantSource.CHOSEN:
             return ChooseApplicantStep(
-                item_code=self.item.code, item_name=self.item.name, backwards=backwards
+                item_code=self.item.code, item_name=self.item.name, backwards=backwards, **pages
             )
-        return CardStep(item_code=self.item.code, item_name=self.item.name, backwards=backwards)
+        return CardStep(
+            item_code=self.item.code, item_name=self.item.name, backwards=backwards, **pages
+        )
 
     def card_read(self, card: IdCard) -> ConfirmStep:
         """An ID card was read: is this you?"""
@@ -143,7 +181,7 @@ class ApplicationFlow:
 
     def key_in(self) -> IdEntryStep:
         """No card can be read: key the ID number instead."""
-        return IdEntryStep(purpose="application")
+        return IdEntryStep(purpose="application", page=1, pages=self.pages)
 
     def keyed_id_number(self, text: str) -> Result:
         """A keyed ID number, checked (还差 N 位, the check character): is this you?"""
@@ -160,6 +198,8 @@ class ApplicationFlow:
             id_number=self.applicant.id_number,
             from_card=self.applicant.from_card,
             backwards=backwards,
+            page=2,
+            pages=self.pages,
         )
 
     def _unverified_name(self) -> str:
@@ -169,7 +209,7 @@ class ApplicationFlow:
         """不是我: forget the applicant; the card (or the pad) again."""
         self.applicant = None
         if self.keyed:
-            return IdEntryStep(purpose="application", backwards=True)
+            return IdEntryStep(purpose="application", backwards=True, page=1, pages=self.pages)
         return self._applicant_step(backwards=True)
 
     @uses_services()
@@ -212,27 +252,67 @@ class ApplicationFlow:
         assert self.item is not None
         f = self.fields[index]
         value = self.values.get(f.name)
-        shown = "" if value is None else str(value)
-        if f.type == "date" and not shown:
-            shown = self.clock.now().astimezone(self.zone).date().isoformat()
         at_counter = self.messages.get("form.at_counter")
         options: tuple[str, ...] = ()
+        places: tuple[Region, ...] = ()
         if f.type == "choice":
             options = f.options
-        elif f.type == "address":
+        elif is_applicant_address(f):
+            # The applicant's own address: the card's address is offered, never chosen.
             on_card = (self.applicant.address,) if self.applicant and self.applicant.address else ()
             options = (*on_card, at_counter)
+        elif f.type == "address":
+            places = self._places(f.name)
         return FieldStep(
             item_name=self.item.name,
             field=f,
             index=index,
             total=len(self.fields),
-            value=shown,
+            value="" if value is None else str(value),
             options=options,
             entry=keyed_entry(f),
             at_counter=at_counter if f.type == "text" else "",
+            today=self.clock.now().astimezone(self.zone).date(),
+            places=places,
+            place_path=self.place_paths.get(f.name, ()),
             backwards=backwards,
+            **self._page(field=index),
         )
+
+    def _places(self, name: str) -> tuple[Region, ...]:
+        """The buttons of a place field: the provinces, or the children of the last tap (the
+        counties again once a county is chosen, to change it)."""
+        path = self.place_paths.get(name, ())
+        if not path:
+            return self.regions.provinces()
+        last = path[-1]
+        if last.level == "county":
+            return self.regions.children(path[-2])
+        return self.regions.children(last)
+
+    def pick_place(self, name: str, region: Region) -> FieldStep:
+        """A province, city or county was tapped on the place field ``name``: the next level,
+        or (a county) the place chosen, shown as 四川省绵阳市三台县."""
+        index = self._index(name)
+        path = self.place_paths.get(name, ())
+        if path and path[-1].level == region.level:
+            path = path[:-1]  # another county (or city) of the same parent
+        path = (*path, region)
+        cities = self.regions.children(region) if region.level == "province" else ()
+        if len(cities) == 1:  # a municipality (重庆市): its districts straight away
+            path = (*path, cities[0])
+        self.place_paths[name] = path
+        if region.level == "county":
+            self.values[name] = place_name(path)
+        else:
+            self.values.pop(name, None)
+        return self._field_step(index)
+
+    def place_again(self, name: str) -> FieldStep:
+        """重新选择: the place field ``name`` from the provinces again."""
+        self.place_paths.pop(name, None)
+        self.values.pop(name, None)
+        return self._field_step(self._index(name))
 
     def _index(self, name: str) -> int:
         for index, f in enumerate(self.fields):
@@ -241,7 +321,8 @@ class ApplicationFlow:
         raise KeyError(f"the form has no field {name!r}")
 
     def _value_wrong(self, name: str, value: Any) -> Result | None:
-        missing = required_missing(self.fields[self._index(name)], value)
+        f = self.fields[self._index(name)]
+        missing = required_missing(f, value) or keyed_short(f, value)
         if missing:
             return FieldErrors((missing,))
         try:
@@ -295,7 +376,9 @@ class ApplicationFlow:
     def _materials(self, services: FlowServices) -> MaterialsStep:
         assert self.item is not None
         return MaterialsStep(
-            item_name=self.item.name, materials=self._checklist(self._cases(services))
+            item_name=self.item.name,
+            materials=self._checklist(self._cases(services)),
+            **self._page(after_form=1),
         )
 
     def _checklist(self, cases: list[Case]) -> tuple[MaterialCheck, ...]:
@@ -332,7 +415,7 @@ class ApplicationFlow:
                 services.cases.check_bundle_material(self.bundle_id, m, str(i) in ticked)
         if self.channel is Channel.AGENT and not self.authorized:
             assert self.item is not None
-            return AuthorizationStep(item_name=self.item.name)
+            return AuthorizationStep(item_name=self.item.name, **self._page(after_form=2))
         return self._review(services)
 
     @uses_services()
@@ -359,6 +442,7 @@ class ApplicationFlow:
             id_number=first.summary.id_number,
             lines=lines,
             materials=ticked,
+            **self._page(after_form=self.pages - PAGES_BEFORE_FORM - len(self.fields)),
         )
 
     @uses_services()
@@ -370,7 +454,20 @@ class ApplicationFlow:
         else:
             (case_id,) = self.case_ids.values()
             cases = [services.cases.submit(case_id)]
-        receipts = tuple(receipt_for(case, services.config) for case in cases)
+        words = (self.messages.get("guide.item.original"), self.messages.get("guide.item.copy"))
+        receipts = tuple(
+            receipt_for(case, services.config, services.catalogue.item(case.item_code).theme, words)
+            for case in cases
+        )
         prints = tuple(services.printer.receipt(receipt) for receipt in receipts)
         self.submitted = ReceiptStep(receipts=receipts, prints=prints)
+        return self.submitted
+
+    @uses_services()
+    def reprint(self, services: FlowServices) -> Result:
+        """重新打印: the receipts' paper again (never a second submission)."""
+        if self.submitted is None:
+            raise ValueError("nothing was submitted in this visit")
+        prints = tuple(services.printer.reprint(p.job_id) for p in self.submitted.prints)
+        self.submitted = ReceiptStep(receipts=self.submitted.receipts, prints=prints)
         return self.submitted

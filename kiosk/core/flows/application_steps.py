@@ -4,17 +4,20 @@ and the receipt built from a submitted case."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from kiosk.config import Config
 from kiosk.core.cases import Case, MaterialCheck
+from kiosk.core.cases.stage import on_platform
 from kiosk.core.catalogue import FormField
 from kiosk.core.flows.base import Step
 from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
+from kiosk.core.next_steps import after_receipt
 from kiosk.core.printing import PrintResult
-from kiosk.core.receipts import AcceptanceReceipt
+from kiosk.core.receipts import CaseReceipt
+from kiosk.core.regions import Region
 from offline_sync.contract import AUTHORIZATION_METHODS
 
 
@@ -45,12 +48,15 @@ class ConfirmStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class FieldStep(Step):
-    """One field of the form, ``index`` of ``total``.
+    """One field of the form, ``index`` of ``total`` fields (its page of ``pages``).
 
-    ``value`` is what the field holds (a date field: today until changed). ``options``:
-    a choice field's options, or an address field's choices (the card's address, then
-    ``at_counter``). ``entry``: the keypad of a keyed field; ``at_counter``: offered
-    instead of keying (a text field), else empty.
+    ``value`` is what the field holds: empty until the person chooses or keys something
+    (nothing is chosen for them). ``options``: a choice field's options, or the choices of
+    a field that is the applicant's own address (the card's address, then
+    ``at_counter``). A field naming a place is picked province → city → county:
+    ``places`` are the buttons of the level reached and ``place_path`` what was tapped so
+    far. ``entry``: the keypad of a keyed field; ``at_counter``: offered instead of keying
+    (a text field), else empty. ``today``: where a date picker starts.
     """
 
     item_name: str
@@ -61,6 +67,14 @@ class FieldStep(Step):
     options: tuple[str, ...]
     entry: KeyedEntry | None
     at_counter: str
+    today: date
+    places: tuple[Region, ...] = ()
+    place_path: tuple[Region, ...] = ()
+
+    @property
+    def picks_place(self) -> bool:
+        """True for a field naming a place (picked 省 → 市 → 县)."""
+        return self.field.type == "address" and not self.options
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,11 +117,11 @@ class ReviewStep(Step):
 class ReceiptStep(Step):
     """Submitted: a receipt per case (one, or each item of a bundle) and its print result."""
 
-    receipts: tuple[AcceptanceReceipt, ...]
+    receipts: tuple[CaseReceipt, ...]
     prints: tuple[PrintResult, ...]
 
     @property
-    def receipt(self) -> AcceptanceReceipt:
+    def receipt(self) -> CaseReceipt:
         """The (first) receipt."""
         return self.receipts[0]
 
@@ -118,27 +132,46 @@ class ReceiptStep(Step):
 
     @property
     def served(self) -> RatingTarget:
-        """The (first) case, as a rating's target: its case number, or the start of its id."""
+        """The (first) case, as a rating's target: the service and the day it was applied for."""
         receipt = self.receipt
-        return RatingTarget("case", receipt.case_id, receipt.case_no or receipt.case_id[:8])
+        return RatingTarget(
+            "case",
+            receipt.case_id,
+            receipt.reference,
+            receipt.item_name,
+            receipt.submitted_at.date(),
+        )
 
 
-def receipt_for(case: Case, config: Config) -> AcceptanceReceipt:
-    """The acceptance receipt (受理回执) of a submitted case, from what was stored: its
-    submission time, the item's promised working days and the date they give."""
+def _to_bring(m: MaterialCheck, original: str, copy: str) -> str:
+    kinds = [original] * bool(m.originals) + [copy] * bool(m.copies)
+    return f"{m.name}（{'、'.join(kinds)}）" if kinds else m.name
+
+
+def receipt_for(case: Case, config: Config, theme: str, words: tuple[str, str]) -> CaseReceipt:
+    """The receipt (申请回执) of a submitted case, from what was stored: its short reference,
+    its submission time, where it stands (saved until the platform has it), the promised
+    date once the platform has it, what to bring to the counter (the materials needed or
+    ticked: the kiosk took none) and the next steps for the item's ``theme``. ``words``:
+    how the catalogue says 原件 and 复印件."""
     summary = case.summary
-    if summary.submitted_at is None:
+    if summary.submitted_at is None or summary.reference is None:
         raise ValueError(f"case {summary.case_id} is not submitted: it has no receipt")
-    accepted_at = datetime.fromisoformat(summary.submitted_at)
-    return AcceptanceReceipt(
+    stage = summary.stage
+    sent = on_platform(stage)
+    return CaseReceipt(
         case_id=summary.case_id,
+        reference=summary.reference,
         case_no=summary.case_no,
         item_name=summary.item_name,
         applicant_name=summary.applicant_name,
         applicant_id_number=summary.id_number,
-        materials=[m.name for m in case.materials if m.checked or m.attachments],
-        accepted_at=accepted_at,
+        phone=case.form.get("phone") or case.applicant.get("phone"),
+        submitted_at=datetime.fromisoformat(summary.submitted_at),
+        stage=stage,
         promised_days=summary.promised_days,
-        promised_date=summary.promised_date or accepted_at.date(),
+        promised_date=summary.promised_date if sent else None,
+        bring=[_to_bring(m, *words) for m in case.materials if m.required or m.checked],
+        next_steps=after_receipt(config, theme, summary.reference, sent, summary.promised_days),
         progress_url=progress_link(config, summary.case_id),
     )

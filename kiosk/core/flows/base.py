@@ -51,9 +51,13 @@ class FlowServices(Protocol):
 @dataclass(frozen=True, kw_only=True)
 class Step:
     """A step a front-end shows. ``backwards`` marks a step that returns to where the person
-    came from (a front-end goes back to it, as its 返回 does, instead of stacking it again)."""
+    came from (a front-end goes back to it, as its 返回 does, instead of stacking it again).
+    ``page`` of ``pages``: where the step is in a flow of counted pages (第 3 步，共 7 步),
+    counting every page the person sees; 0 when the flow counts none."""
 
     backwards: bool = False
+    page: int = 0
+    pages: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,11 +70,13 @@ class Finished(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class IdEntryStep(Step):
-    """Key an ID number on a pad (the reader failed, or there is no card); the number goes
-    back to the flow called ``purpose`` (``application`` or ``progress``)."""
+    """Key a number on a pad: an ID number (the reader failed, or there is no card) or a
+    receipt's reference; it goes to the step method ``answer`` of the flow called
+    ``purpose`` (``application`` or ``progress``)."""
 
     purpose: str
     entry: KeyedEntry = ID_NUMBER_ENTRY
+    answer: str = "keyed_id_number"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""进度查询: the ID card, a keyed ID number or a receipt's QR code → the cases and their steps.
+"""进度查询: the ID card, a keyed ID number, the receipt's short reference (typed or scanned)
+or the receipt's QR code → the cases, where each stands in true words, and what to do next.
 
-The receipt QR carries a progress link ``<platform url>/progress/<case id>`` (or
-``bianmin:case:<case id>`` on a site without a platform URL); a scan of either finds the case.
+A receipt's QR code is a link a phone opens, ``<platform url>/progress/<case id>``,
+printed only when the site has a platform URL; the kiosk's scanner finds the case from
+it too, and from a scanned or typed short reference (``LZ-1123-007``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass
 
 from devices.idcard.card import IdCard
 from kiosk.config import Config
-from kiosk.core.cases import CaseSummary, TimelineEntry
+from kiosk.core.cases import CaseSummary, TimelineEntry, UnknownCase
+from kiosk.core.cases.reference import parse_reference
+from kiosk.core.cases.stage import on_platform
 from kiosk.core.flows.base import (
     FieldErrors,
     FlowServices,
@@ -20,17 +24,22 @@ from kiosk.core.flows.base import (
     Step,
     uses_services,
 )
-from kiosk.core.forms import check_keyed_id_number
+from kiosk.core.forms import KeyedEntry, check_keyed_id_number
+from kiosk.core.next_steps import Sentence, phone_line, service_for_theme
+from kiosk.core.wording import listed
 
 _CASE_LINK = re.compile(
-    r"(?:/progress/|^bianmin:case:)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+    r"/progress/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
+# A short reference as typed on a pad: the month, the day and the day's number (1123007).
+REFERENCE_ENTRY = KeyedEntry("reference", 7, exact=True)
 
 
 def progress_link(config: Config, case_id: str) -> str:
-    """The link in a receipt's QR code that finds the case again."""
+    """The link in a receipt's QR code, which a phone opens; empty without a platform URL
+    (then the receipt has no QR code)."""
     base = config.platform.url.rstrip("/")
-    return f"{base}/progress/{case_id}" if base else f"bianmin:case:{case_id}"
+    return f"{base}/progress/{case_id}" if base else ""
 
 
 def case_id_from_scan(text: str) -> str | None:
@@ -41,10 +50,22 @@ def case_id_from_scan(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class CaseProgress:
-    """One case as 进度查询 shows it: its summary and its steps, oldest first."""
+    """One case as 进度查询 shows it: its summary, its steps (oldest first), and what to do
+    next where there is something to do."""
 
     summary: CaseSummary
     timeline: tuple[TimelineEntry, ...]
+    next_steps: tuple[Sentence, ...] = ()
+
+    @property
+    def stage(self) -> str:
+        """Where it stands (``case.stage.<stage>``)."""
+        return self.summary.stage
+
+    @property
+    def promised_shown(self) -> bool:
+        """The promised date counts only once the platform has the case."""
+        return on_platform(self.stage) and self.summary.promised_date is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +73,22 @@ class CasesStep(Step):
     """The cases found (none: nothing was submitted for this person)."""
 
     cases: tuple[CaseProgress, ...]
+
+
+def _next_steps(config: Config, summary: CaseSummary, theme: str) -> tuple[Sentence, ...]:
+    counters = listed(service_for_theme(config, theme).counters)
+    stage = summary.stage
+    if stage == "saved":
+        line = Sentence.of("next.progress.saved", days=summary.promised_days)
+    elif stage == "needs_correction":
+        line = Sentence.of("next.progress.correct", counters=counters)
+    elif stage == "completed":
+        line = Sentence.of("next.progress.collect", counters=counters)
+    elif stage in ("rejected", "stuck"):
+        line = Sentence.of("next.progress.ask", counters=counters)
+    else:
+        return ()
+    return (line, *phone_line(config))
 
 
 class ProgressFlow:
@@ -68,6 +105,10 @@ class ProgressFlow:
     def key_in(self) -> IdEntryStep:
         """No card at hand: key the ID number."""
         return IdEntryStep(purpose="progress")
+
+    def key_reference(self) -> IdEntryStep:
+        """Key the reference on the receipt (LZ-1123-007: its digits)."""
+        return IdEntryStep(purpose="progress", entry=REFERENCE_ENTRY, answer="keyed_reference")
 
     def _number_wrong(self, text: str) -> Result | None:
         error = check_keyed_id_number(text)
@@ -87,19 +128,53 @@ class ProgressFlow:
         found = services.cases.cases_of_person(id_number)
         return self._show(services, [c for c in found if c.state == "submitted"])
 
+    def _reference_short(self, digits: str) -> Result | None:
+        missing = REFERENCE_ENTRY.missing(digits)
+        if missing:
+            return FieldErrors.one("reference", "id_entry.short", count=missing)
+        return None
+
+    @uses_services(_reference_short)
+    def keyed_reference(self, services: FlowServices, digits: str) -> Result:
+        """The case with the reference whose digits were typed (none found: say so)."""
+        case = services.cases.find_reference(digits)
+        if case is None:
+            return FieldErrors.one("reference", "progress.unknown_reference")
+        return self._show(services, [case.summary])
+
     def _not_a_receipt(self, text: str) -> Result | None:
-        return None if case_id_from_scan(text) else FieldErrors.one("qr", "progress.bad_qr")
+        if case_id_from_scan(text) or parse_reference(text):
+            return None
+        return FieldErrors.one("qr", "progress.bad_qr")
 
     @uses_services(_not_a_receipt)
     def scanned(self, services: FlowServices, text: str) -> Result:
-        """The case of a scanned receipt QR (UnknownCase if this kiosk does not hold it)."""
+        """The case of a scanned receipt QR or reference (UnknownCase if this kiosk does not
+        hold it)."""
         case_id = case_id_from_scan(text)
-        return self._show(services, [services.cases.case(case_id).summary])
+        if case_id is not None:
+            return self._show(services, [services.cases.case(case_id).summary])
+        case = services.cases.find_reference(text)
+        if case is None:
+            raise UnknownCase(text)
+        return self._show(services, [case.summary])
 
     def _show(self, services: FlowServices, found: list[CaseSummary]) -> CasesStep:
         cases = tuple(
-            CaseProgress(summary, tuple(services.cases.timeline(summary.case_id)))
+            CaseProgress(
+                summary,
+                tuple(services.cases.timeline(summary.case_id)),
+                _next_steps(services.config, summary, _theme(services, summary.item_code)),
+            )
             for summary in found
         )
         self.found = CasesStep(cases=cases)
         return self.found
+
+
+def _theme(services: FlowServices, item_code: str) -> str:
+    """The item's theme (empty when the catalogue no longer has it)."""
+    try:
+        return services.catalogue.item(item_code).theme
+    except KeyError:
+        return ""

@@ -1,31 +1,37 @@
-"""好差评: rate what was just served (a queue ticket or a case), or a ticket whose number is
-typed in: a level of five faces, reasons at 1 or 2, then thanks."""
+"""好差评: rate what was just served (a queue ticket or a case), or a ticket or a case whose
+number is typed in (the ticket's A003, or the digits of the receipt's LZ-1123-007): a
+level of five faces, reasons at 1 or 2, then thanks. The faces name the service and the
+day, never a code."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from kiosk.core.feedback import RATING_REASONS
 from kiosk.core.flows.base import FieldErrors, Finished, FlowServices, Result, Step, uses_services
 from kiosk.core.forms import FormInvalid, KeyedEntry
 
-TICKET_ENTRY = KeyedEntry("ticket", 5, min_length=2)  # a service letter and digits: B001
+# A service letter and digits (B001), or the seven digits of a case's reference (1123007).
+TICKET_ENTRY = KeyedEntry("ticket", 7, min_length=2)
 NEEDS_REASONS = 2  # levels at or below this need a reason
 
 
 @dataclass(frozen=True)
 class RatingTarget:
-    """What a rating is about: a ticket or a case, and the number the person knows it by
-    (the ticket's A001, the case number)."""
+    """What a rating is about: a ticket or a case, the number the person knows it by (the
+    ticket's A001, the case's reference), the service's name and the day it was served."""
 
     kind: str  # "ticket" or "case"
     id: str
     number: str
+    name: str
+    day: date
 
 
 @dataclass(frozen=True, kw_only=True)
 class RatingStep(Step):
-    """The faces (with the target named), or the ticket pad when there is no target yet;
+    """The faces (with the target named), or the number pad when there is no target yet;
     ``asking_reasons`` when the level chosen needs a reason."""
 
     target: RatingTarget | None
@@ -36,7 +42,7 @@ class RatingStep(Step):
 
 
 class RatingFlow:
-    """One rating, of ``target`` (or of a ticket typed in when there is none)."""
+    """One rating, of ``target`` (or of a ticket or case typed in when there is none)."""
 
     def __init__(self, target: RatingTarget | None = None) -> None:
         self.target = target
@@ -48,14 +54,36 @@ class RatingFlow:
         return self.target is not None
 
     def current(self) -> RatingStep:
-        """The step to show on arrival: the faces (or the ticket pad)."""
+        """The step to show on arrival: the faces (or the number pad)."""
         return RatingStep(target=self.target, level=self.level)
 
-    @uses_services()
-    def find_ticket(self, services: FlowServices, number: str) -> Result:
-        """Rate today's ticket with this number (UnknownTicket if there is none)."""
-        ticket = services.queue.get(number)
-        self.target = RatingTarget("ticket", ticket.ticket_id, ticket.display_no)
+    def _not_a_number(self, typed: str) -> Result | None:
+        if typed[:1].isalpha() or len(typed) == TICKET_ENTRY.max_length:
+            return None
+        return FieldErrors.one("number", "rating.number")
+
+    @uses_services(_not_a_number)
+    def find(self, services: FlowServices, typed: str) -> Result:
+        """Rate today's ticket ``typed`` (A003), or the case whose reference has these digits;
+        a number that is neither is told plainly."""
+        if typed[:1].isalpha():
+            ticket = services.queue.get(typed)
+            self.target = RatingTarget(
+                "ticket",
+                ticket.ticket_id,
+                ticket.ticket_no,
+                ticket.service_name,
+                services.queue.local_day(ticket.issued_at),
+            )
+            return self.current()
+        case = services.cases.find_reference(typed)
+        if case is None:
+            return FieldErrors.one("number", "progress.unknown_reference")
+        summary = case.summary
+        day = date.fromisoformat((summary.submitted_at or summary.created_at)[:10])
+        self.target = RatingTarget(
+            "case", summary.case_id, summary.reference or "", summary.item_name, day
+        )
         return self.current()
 
     def _reasons_first(self, level: int) -> Result | None:

@@ -1,14 +1,18 @@
 """取号: a service, then the ordinary queue or a green-channel reason (65+ shows the ID card
-first), or an appointment's code; the ticket is printed, or shown with a QR when paper fails."""
+first), or an appointment's code; the ticket is printed. When no paper comes out the
+number stays on the screen with where to wait (请记住您的号码 A001，到 3号窗口 前等候),
+and 重新打印 tries the same ticket again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from devices.idcard.card import IdCard
 from kiosk.core.flows.base import FieldErrors, FlowServices, Result, Step, uses_services
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
+from kiosk.core.next_steps import Sentence, after_ticket, remember_ticket
 from kiosk.core.printing import PrintResult
 from kiosk.core.queue import Ticket, UnknownAppointment
 
@@ -35,15 +39,22 @@ class PriorityStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class TicketStep(Step):
-    """The ticket just issued and what became of its paper."""
+    """The ticket just issued, what became of its paper and where to wait (the number as
+    issued, B001; a green-channel ticket is marked by ``ticket.priority``, never by a
+    letter added to the number)."""
 
     ticket: Ticket
     printed: PrintResult
+    next_steps: tuple[Sentence, ...]
+    day: date  # the local day it was taken
 
     @property
     def served(self) -> RatingTarget:
         """The ticket, as a rating's target."""
-        return RatingTarget("ticket", self.ticket.ticket_id, self.ticket.display_no)
+        ticket = self.ticket
+        return RatingTarget(
+            "ticket", ticket.ticket_id, ticket.ticket_no, ticket.service_name, self.day
+        )
 
 
 class TakeNumberFlow:
@@ -112,5 +123,21 @@ class TakeNumberFlow:
         return FieldErrors.one("code", UnknownAppointment.key)
 
     def _issue(self, services: FlowServices, ticket: Ticket) -> TicketStep:
-        self.issued = TicketStep(ticket=ticket, printed=services.printer.ticket(ticket))
+        return self._shown(services, ticket, services.printer.ticket(ticket))
+
+    def _shown(self, services: FlowServices, ticket: Ticket, printed: PrintResult) -> TicketStep:
+        config, number = services.config, ticket.ticket_no
+        line = (after_ticket if printed.printed else remember_ticket)(
+            config, ticket.service_code, number
+        )
+        day = services.queue.local_day(ticket.issued_at)
+        self.issued = TicketStep(ticket=ticket, printed=printed, next_steps=(line,), day=day)
         return self.issued
+
+    @uses_services()
+    def reprint(self, services: FlowServices) -> Result:
+        """重新打印: the same ticket's paper again (the number stays on screen meanwhile)."""
+        if self.issued is None:
+            raise ValueError("no ticket was issued in this visit")
+        printed = services.printer.reprint(self.issued.printed.job_id)
+        return self._shown(services, self.issued.ticket, printed)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from kiosk.core.flows.base import FieldErrors, FlowServices, Result, Step, uses_services
 from kiosk.core.forms import FormInvalid, KeyedEntry
 from kiosk.core.messages import Messages
+from kiosk.core.next_steps import Sentence, after_report
 
 UNSOLVED_KINDS = ("who", "materials", "trips", "system", "nobody", "other")
 PHONE_ENTRY = KeyedEntry("digits", 11)
@@ -21,6 +22,7 @@ class UnsolvedStep(Step):
     reference: str = ""
     kinds: tuple[str, ...] = UNSOLVED_KINDS
     phone_entry: KeyedEntry = PHONE_ENTRY
+    next_steps: tuple[Sentence, ...] = ()
 
 
 class UnsolvedFlow:
@@ -34,10 +36,11 @@ class UnsolvedFlow:
         self.item_code = item_code
         self.kind = ""
         self.reference = ""
+        self.next_steps: tuple[Sentence, ...] = ()
 
     def current(self) -> UnsolvedStep:
         """Where the report stands."""
-        return UnsolvedStep(kind=self.kind, reference=self.reference)
+        return UnsolvedStep(kind=self.kind, reference=self.reference, next_steps=self.next_steps)
 
     def choose_kind(self, kind: str) -> UnsolvedStep:
         """What went wrong (one of :data:`UNSOLVED_KINDS`); a phone number next."""
@@ -57,4 +60,5 @@ class UnsolvedFlow:
         except FormInvalid as exc:
             return FieldErrors.of(exc)
         self.reference = report.reference_no
+        self.next_steps = after_report(services.config)
         return self.current()

@@ -1,28 +1,60 @@
-"""办事指南: themes of the catalogue, and the way into the pinyin-initials search."""
+"""办事指南: 常办事项 (what this kiosk's cases were most for), life events with pictures for
+those who cannot spell pinyin, the catalogue's themes a tap away, and the pinyin search."""
 
 from __future__ import annotations
 
+from kivy.core.image import Image as CoreImage
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+
+from kiosk.resources import data_path
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton
 
 
+class EventTile(KButton):
+    """A life event's button: its picture and its name."""
+
+    picture = ObjectProperty(None, allownone=True)
+    icon = NumericProperty(100)
+
+
 class GuideScreen(KioskScreen):
-    """One button per theme, with its number of items."""
+    """The guide's first page (a :class:`ThemesStep`)."""
 
     kv_name = "guide"
     voice_key = "voice.guide"
+    showing_themes = BooleanProperty(False)
 
     def refresh(self) -> None:
+        self.showing_themes = False
         self.forward(self.session.guide.themes, done=self.render)  # not a move: stay here
 
     def render(self, step) -> None:
-        """One button per theme (a :class:`ThemesStep`)."""
+        """常办事项, life events and themes."""
         super().render(step)
+        size = self.app.fs["small"]
+        popular = self.ids.popular
+        popular.clear_widgets()
+        for hit in step.popular:
+            button = KButton(role="surface", text=hit.name)
+            button.font_size = self.app.fs["button"] * (0.7 if len(hit.name) > 8 else 0.85)
+            button.code = hit.code
+            button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
+            popular.add_widget(button)
+        events = self.ids.events
+        events.clear_widgets()
+        for i, tile in enumerate(step.events):
+            picture = CoreImage(str(data_path("assets") / "pictograms" / f"{tile.key}.png"))
+            button = EventTile(
+                role=f"tile{i % 6}", text=self.app.t(f"life.{tile.key}"), picture=picture.texture
+            )
+            button.key = tile.key
+            button.bind(on_release=lambda b: self.forward(self.session.guide.open_event, b.key))
+            events.add_widget(button)
         grid = self.ids.themes
         grid.clear_widgets()
         for i, theme in enumerate(step.themes):
             count = self.app.t("guide.items.count", count=theme.count)
-            size = self.app.fs["small"]
             button = KButton(
                 role=f"tile{i % 6}", text=f"[b]{theme.name}[/b]\n[size={size}]{count}[/size]"
             )
@@ -33,3 +65,10 @@ class GuideScreen(KioskScreen):
     def open_theme(self, theme: str) -> None:
         """Show the items of one theme."""
         self.forward(self.session.guide.open_theme, theme)
+
+    def go_back(self) -> None:
+        """返回: from the themes to the first page, else the previous screen."""
+        if self.showing_themes:
+            self.showing_themes = False
+        else:
+            self.app.back()

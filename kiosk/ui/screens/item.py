@@ -1,89 +1,62 @@
-"""An item's guide page: conditions, materials, time limits, fee, 通办; a QR; print the list."""
+"""An item's guide: conditions, materials, time limits, fee, 通办, in pages turned with
+上一页 / 下一页; a QR code of the guide (the printed materials list carries the same)."""
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.ui.qr import qr_texture
 from kiosk.ui.screens.base import KioskScreen
 
 
 class ItemScreen(KioskScreen):
-    """What to bring and what to expect, for one item."""
+    """What to bring and what to expect, for one item (an :class:`ItemStep`)."""
 
     kv_name = "item"
     item = ObjectProperty(None, allownone=True)
     body = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
     printing = BooleanProperty(False)
+    page = NumericProperty(1)
+    pages = NumericProperty(1)
 
     def render(self, step) -> None:
-        """The guide page of ``step.item`` (an :class:`ItemStep`)."""
+        """The guide of ``step.item``, from its first page."""
         super().render(step)
-        item = step.item
-        self.item = item
-        self.body = self._body(item)
-        self.qr = qr_texture(self._guide_text(item), box_px=6)
-        self.ids.scroll.scroll_y = 1
+        self.item = step.item
+        self.pages = len(step.sections_by_page)
+        self.page = 1
+        self._fill()
+        self.qr = qr_texture(step.qr_text, box_px=6)
 
-    def _material_line(self, m) -> str:
-        t = self.app.t
-        parts = []
-        if m.originals:
-            parts.append(f"{t('guide.item.original')} {t('guide.item.copies', count=m.originals)}")
-        if m.copies:
-            parts.append(f"{t('guide.item.copy')} {t('guide.item.copies', count=m.copies)}")
-        optional = f"（{t('guide.item.optional')}）" if not m.required else ""
-        return f"{m.name}{optional}：{'，'.join(parts)}"
+    def turn(self, delta: int) -> None:
+        """上一页 / 下一页."""
+        self.page = min(self.pages, max(1, self.page + delta))
+        self._fill()
 
-    def _time_limit(self, item) -> str:
-        t = self.app.t
-        if item.promised_days == 0:
-            return t("guide.item.time_limit.instant")
-        promised = t("guide.item.time_limit.days", days=item.promised_days)
-        legal = t("guide.item.time_limit.legal", days=item.legal_days)
-        return f"{promised}（{legal}）"
-
-    def _where(self, item) -> str:
-        t = self.app.t
-        if not item.reach:
-            return t("guide.item.where.none")
-        return "、".join(t(f"guide.reach.{code}") for code in item.reach)
-
-    def _body(self, item) -> str:
-        t = self.app.t
+    def _fill(self) -> None:
         big = self.app.fs["title"]
-
-        def section(key: str, lines: list[str]) -> str:
-            listed = "\n".join(f"  · {line}" for line in lines)
-            return f"[size={big}][b]{t(key)}[/b][/size]\n{listed}"
-
-        return "\n\n".join(
-            [
-                section("guide.item.conditions", list(item.conditions)),
-                section("guide.item.materials", [self._material_line(m) for m in item.materials]),
-                section("guide.item.time_limit", [self._time_limit(item)]),
-                section("guide.item.fee", [item.fee or t("guide.item.fee.free")]),
-                section("guide.item.where", [self._where(item)]),
-            ]
+        sections = self.step.sections_by_page[self.page - 1]
+        self.body = "\n\n".join(
+            f"[size={big}][b]{s.heading}[/b][/size]\n"
+            + "\n".join(f"  · {line}" for line in s.lines)
+            for s in sections
         )
 
-    def _guide_text(self, item) -> str:
-        t = self.app.t
-        lines = [item.name, item.department, "", t("guide.item.materials")]
-        lines += [f"{i}. {self._material_line(m)}" for i, m in enumerate(item.materials, 1)]
-        lines += ["", f"{t('guide.item.time_limit')}：{self._time_limit(item)}"]
-        lines += [f"{t('guide.item.fee')}：{item.fee}", self.app.site_name]
-        return "\n".join(lines)
+    def on_enter(self, *_args: object) -> None:
+        """Read the page aloud (the voice says what is written)."""
+        if self.step is not None:
+            sections = self.step.sections_by_page[self.page - 1]
+            self.app.say("。".join(f"{s.heading}：{'；'.join(s.lines)}" for s in sections))
 
     def print_materials(self) -> None:
-        """Print the materials list; when paper fails, point at the QR on screen."""
-        if self.item is None or self.printing:
+        """Print the materials list (with the guide's QR code)."""
+        if self.step is None or self.printing:
             return
         self.printing = True
         self.forward(
             self.session.guide.print_materials,
-            self.item,
+            self.step,
             done=self._printed,
             failed=self._print_failed,
         )
@@ -109,3 +82,4 @@ class ItemScreen(KioskScreen):
         self.item = None
         self.body = ""
         self.qr = None
+        self.page = self.pages = 1

@@ -1,15 +1,20 @@
-"""进度查询: the card, a typed ID number or the receipt's QR -> that person's cases and steps."""
+"""进度查询: the card, a typed ID number, the receipt's reference (typed or scanned) or its QR
+-> the cases, where each stands in true words, its steps and what to do next."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from kivy.graphics import Color, RoundedRectangle
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ListProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
+from kiosk.core.wording import long_date
 from kiosk.ui.screens.base import KioskScreen
 
-SHOWN_CASES = 3
+SHOWN_CASES = 2
 
 
 class ProgressScreen(KioskScreen):
@@ -19,6 +24,8 @@ class ProgressScreen(KioskScreen):
     voice_key = "voice.progress"
     cases = ListProperty()
     searched = BooleanProperty(False)
+    page = NumericProperty(0)
+    pages = NumericProperty(1)
     _count_on_entry = False
 
     def on_card(self, card) -> None:
@@ -33,18 +40,33 @@ class ProgressScreen(KioskScreen):
         """手动输入: key the ID number instead of the card."""
         self.forward(self.session.progress.key_in)
 
+    def key_reference(self) -> None:
+        """输入回执编号: key the reference on the receipt."""
+        self.forward(self.session.progress.key_reference)
+
     def render(self, step) -> None:
         """The cases found (a :class:`CasesStep`), with their steps."""
         super().render(step)
         self.cases = list(step.cases)
         self.searched = True
-        box = self.ids.cases
-        box.clear_widgets()
-        for case in step.cases[:SHOWN_CASES]:
-            box.add_widget(self._case_panel(case.summary, case.timeline))
+        self.page = 0
+        self.pages = max(1, -(-len(self.cases) // SHOWN_CASES))
+        self._fill()
         self._count_on_entry = self.app.manager.current != self.name
         if not self._count_on_entry:
             self._say_count()
+
+    def turn(self, delta: int) -> None:
+        """上一页 / 下一页 of the cases found."""
+        self.page = min(self.pages - 1, max(0, self.page + delta))
+        self._fill()
+
+    def _fill(self) -> None:
+        box = self.ids.cases
+        box.clear_widgets()
+        start = self.page * SHOWN_CASES
+        for case in self.cases[start : start + SHOWN_CASES]:
+            box.add_widget(self._case_panel(case))
 
     def on_enter(self, *_args: object) -> None:
         super().on_enter()
@@ -58,32 +80,47 @@ class ProgressScreen(KioskScreen):
             self.app.t("progress.count", count=count) if count else self.app.t("progress.none")
         )
 
-    def _case_panel(self, summary, timeline) -> BoxLayout:
-        t = self.app.t
-        status = t(f"case.status.{summary.status or 'submitted'}")
+    def _case_panel(self, case) -> BoxLayout:
+        t, messages = self.app.t, self.app.messages
+        summary = case.summary
+        stage = t(f"case.stage.{case.stage}")
         title = self.app.fs["title"]
         lines = [
             f"[size={title}][b]{summary.item_name}[/b]   "
-            f"[color={self._hex('primary')}]{status}[/color][/size]"
+            f"[color={self._hex('primary')}]{stage}[/color][/size]"
         ]
-        if summary.case_no:
-            lines.append(t("receipt.case_no", case_no=summary.case_no))
-        if summary.promised_date:
-            lines.append(t("progress.promised", date=summary.promised_date.isoformat()))
-        steps = "  →  ".join(f"{t(f'case.status.{e.status}')} {e.at[5:10]}" for e in timeline)
+        if summary.reference:
+            lines.append(t("progress.reference", reference=summary.reference))
+        if case.promised_shown:
+            lines.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
+        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
         lines.append(steps)
-        panel = BoxLayout(orientation="vertical", padding=dp(24))
+        lines += [line.text(messages) for line in case.next_steps]
+        panel = BoxLayout(orientation="vertical", padding=dp(20))
+        with panel.canvas.before:
+            Color(*self.app.pal["surface"])
+            panel._bg = RoundedRectangle(radius=[dp(20)])
+        panel.bind(
+            pos=lambda w, pos: setattr(w._bg, "pos", pos),
+            size=lambda w, size: setattr(w._bg, "size", size),
+        )
         label = Label(
             text="\n".join(lines),
             markup=True,
             color=self.app.pal["on_surface"],
-            font_size=self.app.fs["body"],
+            font_size=self.app.fs["small"],
             halign="left",
             valign="top",
         )
         label.bind(size=lambda w, size: setattr(w, "text_size", size))
         panel.add_widget(label)
         return panel
+
+    def _step(self, status: str, at: str) -> str:
+        moment, t = datetime.fromisoformat(at), self.app.t
+        return t(
+            "progress.step", month=moment.month, day=moment.day, status=t(f"case.status.{status}")
+        )
 
     def _hex(self, role: str) -> str:
         r, g, b, _a = self.app.pal[role]
@@ -93,4 +130,5 @@ class ProgressScreen(KioskScreen):
         super().wipe()
         self.cases = []
         self.searched = False
+        self.page, self.pages = 0, 1
         self.ids.cases.clear_widgets()

@@ -1,36 +1,65 @@
-"""我要办 done: the case number, the promised date; a QR of the receipt when paper failed."""
+"""我要办 done: where the application stands in true words (已保存，等待上报 until the
+platform has it), the short reference to keep, and what happens next; 重新打印 when no
+paper came out (the reference stays on the screen meanwhile). No QR code to photograph."""
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.ui.qr import qr_texture
+from kiosk.core.cases.stage import on_platform
 from kiosk.ui.screens.base import KioskScreen
 
 
 class ReceiptScreen(KioskScreen):
-    """申请已受理."""
+    """The receipt of the application just submitted (a :class:`ReceiptStep`)."""
 
     kv_name = "receipt"
-    voice_key = "voice.receipt"
-    case_no = StringProperty("")
-    promised = StringProperty("")
+    reference = StringProperty("")
+    item_name = StringProperty("")
+    stage_text = StringProperty("")
+    on_platform = BooleanProperty(False)
+    next_text = StringProperty("")
     printed = BooleanProperty(True)
+    busy = BooleanProperty(False)
     print_message = StringProperty("")
-    qr = ObjectProperty(None, allownone=True)
 
     def render(self, step) -> None:
-        """Fill the screen from the receipt and its print result (a :class:`ReceiptStep`)."""
+        """Fill the screen from the receipts and their print results."""
         super().render(step)
-        t = self.app.t
+        t, messages = self.app.t, self.app.messages
         receipt, result = step.receipt, step.printed
-        self.case_no = receipt.case_no or receipt.case_id  # as on the paper receipt
-        self.promised = t("receipt.promised", date=receipt.promised_date.isoformat())
-        self.printed = result.printed
-        self.print_message = t("receipt.take") if result.printed else t(result.key, **result.params)
-        self.qr = None if result.printed else qr_texture(result.qr or receipt.progress_url)
+        self.reference = "\n".join(r.reference for r in step.receipts)
+        self.item_name = "、".join(r.item_name for r in step.receipts)
+        self.stage_text = t(f"case.stage.{receipt.stage}")
+        self.on_platform = on_platform(receipt.stage)
+        self.next_text = "\n".join(line.text(messages) for line in receipt.next_steps)
+        self.printed = all(p.printed for p in step.prints)
+        self.print_message = t("receipt.take") if self.printed else t(result.key, **result.params)
+        if self.app.manager.current == self.name:
+            self.on_enter()
+
+    def on_enter(self, *_args: object) -> None:
+        t = self.app.t
+        said = t("voice.receipt", stage=self.stage_text, reference=self.reference)
+        self.app.say(f"{said}{self.print_message}{self.next_text}")
+
+    def reprint(self) -> None:
+        """重新打印: the same receipts again (never a second submission)."""
+        if self.busy:
+            return
+        self.busy = True
+        self.forward(self.session.application.reprint, done=self._reprinted, failed=self._failed)
+
+    def _reprinted(self, step) -> None:
+        self.busy = False
+        self.render(step)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.app.show_problem(exc)
 
     def wipe(self) -> None:
         super().wipe()
-        self.case_no = self.promised = self.print_message = ""
-        self.qr = None
+        self.reference = self.item_name = self.stage_text = self.next_text = ""
+        self.print_message = ""
+        self.busy = False

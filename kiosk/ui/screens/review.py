@@ -1,10 +1,13 @@
-"""我要办 step 5: everything once more, then submit; the receipt prints (or shows as a QR)."""
+"""我要办: everything once more (the phone in full, grouped), then submit; the receipt prints."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from kivy.properties import BooleanProperty, StringProperty
 
-from devices.idcard.idnumber import mask_id_number, mask_phone
+from devices.idcard.idnumber import mask_id_number
+from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -26,10 +29,18 @@ class ReviewScreen(KioskScreen):
             f"{t('confirm.id_number')}：{mask_id_number(step.id_number)}",
         ]
         for line in step.lines:
-            value = mask_phone(line.value) if line.type == "phone" else line.value
-            lines.append(f"{line.label}：{value}")
+            lines.append(f"{line.label}：{self._readable(line)}")
         lines.append(f"{t('guide.item.materials')}：{'、'.join(step.materials)}")
         self.body = "\n".join(lines)
+
+    def _readable(self, line) -> str:
+        """A phone in full, grouped (the villager checks it here; paper masks it); a date in
+        words."""
+        if line.type == "phone":
+            return group_phone(line.value)
+        if line.type == "date" and line.value:
+            return long_date(date.fromisoformat(line.value), self.app.messages)
+        return line.value
 
     def edit(self) -> None:
         """修改: the form again from its first field."""

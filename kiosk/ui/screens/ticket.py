@@ -1,10 +1,11 @@
-"""取号 step 3: the number, big, with people ahead and the wait; a QR when paper failed."""
+"""取号 done: the number as issued, big (a green 绿色通道 mark beside it), people ahead, the
+wait and where to wait. When no paper came out the number stays here until 完成, is said
+aloud with where to wait, and 重新打印 tries again; no QR code to photograph."""
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.ui.qr import qr_texture
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -18,11 +19,12 @@ class TicketScreen(KioskScreen):
     wait_min = NumericProperty(0)
     priority = BooleanProperty(False)
     printed = BooleanProperty(True)
+    busy = BooleanProperty(False)
     print_message = StringProperty("")
-    qr = ObjectProperty(None, allownone=True)
+    next_text = StringProperty("")
 
     def render(self, step) -> None:
-        """Fill the screen from the queue ticket and its print result."""
+        """Fill the screen from the queue ticket, its print result and where to wait."""
         super().render(step)
         ticket, result = step.ticket, step.printed
         self.number = ticket.display_no
@@ -31,14 +33,40 @@ class TicketScreen(KioskScreen):
         self.wait_min = ticket.estimated_wait_min
         self.priority = ticket.priority is not None
         self.printed = result.printed
-        self.print_message = self.app.t(result.key, **result.params)
-        self.qr = qr_texture(result.qr) if not result.printed and result.qr else None
+        t = self.app.t
+        self.print_message = (
+            t("queue.ticket.take") if result.printed else t(result.key, **result.params)
+        )
+        self.next_text = "\n".join(line.text(self.app.messages) for line in step.next_steps)
+        if self.app.manager.current == self.name:
+            self._say()
 
     def on_enter(self, *_args: object) -> None:
-        key = "voice.ticket" if self.printed else "voice.ticket.no_print"
-        self.app.say(self.app.t(key, ticket_no=self.number, count=self.ahead))
+        self._say()
+
+    def _say(self) -> None:
+        t = self.app.t
+        spoken = t("voice.ticket", ticket_no=self.number, count=self.ahead)
+        mark = t("queue.priority.mark") + "，" if self.priority else ""
+        extra = self.print_message
+        self.app.say(f"{mark}{spoken}{extra}{self.next_text}")
+
+    def reprint(self) -> None:
+        """重新打印: the same ticket again."""
+        if self.busy:
+            return
+        self.busy = True
+        self.forward(self.session.take_number.reprint, done=self._reprinted, failed=self._failed)
+
+    def _reprinted(self, step) -> None:
+        self.busy = False
+        self.render(step)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.app.show_problem(exc)
 
     def wipe(self) -> None:
         super().wipe()
-        self.number = self.service_name = self.print_message = ""
-        self.qr = None
+        self.number = self.service_name = self.print_message = self.next_text = ""
+        self.busy = False

@@ -19,15 +19,18 @@ class UnsolvedScreen(KioskScreen):
     kind = StringProperty("")
     phone = StringProperty("")
     reference = StringProperty("")
+    next_text = StringProperty("")
     problem = StringProperty("")
 
     def render(self, step) -> None:
         """The section of the step: the kinds, the phone pad, or the reference number."""
         super().render(step)
         self.kind = step.kind
+        self.next_text = "\n".join(line.text(self.app.messages) for line in step.next_steps)
         if step.reference and step.reference != self.reference:
             self.phone = ""
-            self.app.say(self.app.t("unsolved.done", ref=step.reference))
+            said = self.app.t("unsolved.done", ref=step.reference)
+            self.app.say(f"{said}{self.next_text}")
         elif step.kind and not step.reference:
             self.app.say(self.app.t("unsolved.phone"))
         self.reference = step.reference
@@ -47,4 +50,4 @@ class UnsolvedScreen(KioskScreen):
 
     def wipe(self) -> None:
         super().wipe()
-        self.kind = self.phone = self.reference = self.problem = ""
+        self.kind = self.phone = self.reference = self.problem = self.next_text = ""

@@ -1,0 +1,69 @@
+"""Places picked by tapping (省 → 市 → 县), from the region table shipped with the program.
+
+A form field that names a place (就医地, 迁入地, 承包地所在村组...) is never filled from
+the applicant's ID card: the villager picks the province, the city and the county with
+big buttons. The table (``assets/regions/southwest.json``, GB/T 2260 codes and names)
+holds Sichuan and its neighbours and is found in the installed package's data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.resources import data_path
+
+TABLE = "southwest.json"
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A province, city (or prefecture) or county, by its 6-digit code."""
+
+    code: str
+    name: str
+    level: str
+
+
+class RegionTable:
+    """The provinces, their cities and the cities' counties."""
+
+    def __init__(self, provinces: list[dict]) -> None:
+        self._children: dict[Region, tuple[Region, ...]] = {}
+        tops = []
+        for p in provinces:
+            province = Region(p["code"], p["name"], "province")
+            cities = []
+            for c in p["cities"]:
+                city = Region(c["code"], c["name"], "city")
+                counties = tuple(Region(k["code"], k["name"], "county") for k in c["counties"])
+                self._children[city] = counties
+                cities.append(city)
+            self._children[province] = tuple(cities)
+            tops.append(province)
+        self._provinces = tuple(tops)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RegionTable:
+        """The table shipped with the program (or the one at ``path``)."""
+        path = path or data_path("assets") / "regions" / TABLE
+        return cls(json.loads(path.read_text(encoding="utf-8"))["provinces"])
+
+    def provinces(self) -> tuple[Region, ...]:
+        """Sichuan first, then its neighbours."""
+        return self._provinces
+
+    def children(self, region: Region) -> tuple[Region, ...]:
+        """The cities of a province, the counties of a city; nothing below a county."""
+        return self._children.get(region, ())
+
+
+def place_name(chosen: tuple[Region, ...]) -> str:
+    """``四川省绵阳市三台县``; a municipality's name once (``重庆市渝中区``)."""
+    names: list[str] = []
+    for region in chosen:
+        if not names or names[-1] != region.name:
+            names.append(region.name)
+    return "".join(names)
