@@ -110,6 +110,8 @@ class SiteReload:
 
     def _rebuilt(self, done: Any, before: Config) -> None:
         """The services' rebuild ended; if the new configuration cannot run them, go back."""
+        if self.app.services.closed:
+            return  # the kiosk stopped meanwhile
         error = done.exception()
         if error is None or self._retreating:
             self._retreating = False

@@ -49,12 +49,16 @@ def in_background(
     seconds on ports and links), then ``done(result)`` or ``failed(exc)`` on the UI thread."""
     app = App.get_running_app()
 
+    def answer(handler: Callable[[Any], None], value: Any) -> None:
+        if App.get_running_app() is app:  # an answer after the kiosk stopped changes nothing
+            app.guard(handler, value)
+
     def run() -> None:
         try:
             result = work()
         except Exception as exc:  # handed to the screen, which says what failed
-            Clock.schedule_once(lambda _dt, error=exc: app.guard(failed, error))
+            Clock.schedule_once(lambda _dt, error=exc: answer(failed, error))
             return
-        Clock.schedule_once(lambda _dt: app.guard(done, result))
+        Clock.schedule_once(lambda _dt: answer(done, result))
 
     threading.Thread(target=run, name=name, daemon=True).start()
