@@ -57,3 +57,14 @@ def test_status_on_a_bad_site_file_says_why_and_reads_the_last_good_store(tmp_pa
         json.loads(bianmin("--config", str(site), "status", "--json").output)["config_problem"]
         is None
     )
+
+
+def test_config_check_and_the_last_good_copy_are_documented():
+    from tests.conftest import REPO
+
+    install = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    kiosk = (REPO / "docs" / "kiosk.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "bianmin config check" in install and "bianmin config check [FILE]" in readme
+    assert "site.toml.last-good" in install and "last-good" in kiosk
+    assert "`config_problem`" in (REPO / "docs" / "sync.md").read_text(encoding="utf-8")
