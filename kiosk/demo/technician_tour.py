@@ -134,11 +134,17 @@ def play_technician(tour: Tour, bench: Bench) -> None:
     tour.shot("tech-platform-accepted")
     app.back()
 
-    # Sound, and the hall (its set-up comes with the hall server).
+    # Sound, then the hall: this box keeps the queue (its hall server not started here).
     _open(tour, "声音")
     d.tap(id="test")
     tour.wait(lambda: setup.state in ("passed", "failed"), "the test sentence")
     tour.shot("tech-sound")
+    app.back()
+    _open(tour, "大厅叫号")
+    tour.wait(lambda: setup.chosen == "server", "the role in force chosen")
+    d.tap(id="test")
+    tour.wait(lambda: setup.state == "passed", "the hall's answer")
+    tour.shot("tech-hall")
     app.back()
 
     # 体检: every doctor check, worst first.

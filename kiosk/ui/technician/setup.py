@@ -44,6 +44,8 @@ class SetupScreen(TechnicianScreen):
     can_save = BooleanProperty(False)
     empty = BooleanProperty(False)
     pick = BooleanProperty(True)  # the step's candidates are to choose from (else only shown)
+    pick_text = StringProperty("")
+    notes_text = StringProperty("")  # further sentences of a finding (a warning on the side)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -64,6 +66,7 @@ class SetupScreen(TechnicianScreen):
         self.step = step
         self.title = self.app.t(step.title_key)
         self.pick = step.pick
+        self.pick_text = self.app.t(step.pick_key)
         self.values = {option.name: option.value for option in step.options()}
         self._forget()
         self.chosen = ""
@@ -127,7 +130,8 @@ class SetupScreen(TechnicianScreen):
             tags.append(self.app.t("setup.not_present"))
         small = "  ".join([escape_markup(candidate.detail)] + [f"[b]{t}[/b]" for t in tags])
         size = round(self.app.fs["small"] * 0.8)
-        return f"[b]{escape_markup(candidate.label)}[/b]\n[size={size}]{small.strip()}[/size]"
+        label = self.app.t(candidate.label_key) if candidate.label_key else candidate.label
+        return f"[b]{escape_markup(label)}[/b]\n[size={size}]{small.strip()}[/size]"
 
     def _build_options(self, options: list[Any]) -> None:
         box = self.ids.options
@@ -190,6 +194,7 @@ class SetupScreen(TechnicianScreen):
         self.state = "testing"
         self.result_text = ""
         self.detail_text = ""
+        self.notes_text = ""
         self.progress_text = self.app.t("common.loading")
         self._started = self.app.clock.monotonic()
         self._ticker = Clock.schedule_interval(self._tick, TICK_S)
@@ -241,9 +246,8 @@ class SetupScreen(TechnicianScreen):
         self._stop_ticker()
         self.finding = finding
         t = self.app.t
-        lines = [t(finding.key, **finding.params)]
-        lines += [t(key, **params) for key, params in finding.notes]
-        self._show(finding.ok, "\n".join(lines), finding.detail)
+        self._show(finding.ok, t(finding.key, **finding.params), finding.detail)
+        self.notes_text = "\n".join(t(key, **params) for key, params in finding.notes)
 
     def _test_failed(self, run: object, exc: BaseException) -> None:
         if run is self._run:
@@ -260,6 +264,7 @@ class SetupScreen(TechnicianScreen):
         self.finding = None
         self.state = "saved"
         self.result_text = "\n".join(lines)
+        self.notes_text = ""
         self.list_candidates()
 
     def _save_failed(self, exc: BaseException) -> None:
@@ -274,6 +279,7 @@ class SetupScreen(TechnicianScreen):
         self.state = "passed" if ok else "failed"
         self.result_text = words
         self.detail_text = detail
+        self.notes_text = ""
         self.progress_text = ""
         self.fraction = 0
         self._update()
@@ -285,6 +291,7 @@ class SetupScreen(TechnicianScreen):
             self.state = "idle"
             self.result_text = ""
             self.detail_text = ""
+            self.notes_text = ""
             self.progress_text = ""
         self._update()
 

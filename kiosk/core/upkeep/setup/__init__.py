@@ -37,7 +37,7 @@ def setup_steps(
         PrinterSetup(site, clock, ports),
         ScannerSetup(site, ports),
         PlatformSetup(site, clock),
-        HallSetup(site),
+        HallSetup(site, clock),
         SoundSetup(site),
     ]
     return {step.name: step for step in steps}

@@ -48,6 +48,7 @@ class Candidate:
     detail: str = ""  # the device behind it, USB id, description
     current: bool = False  # the setting in force now
     present: bool = True  # False: the setting in force names something not there now
+    label_key: str = ""  # a catalogue sentence shown instead of ``label`` (a role, not a port)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class SetupStep:
     name: ClassVar[str] = ""
     title_key: ClassVar[str] = ""
     pick: ClassVar[bool] = True  # a candidate must be picked to test (else options suffice)
+    pick_key: ClassVar[str] = "setup.pick"  # what the list of candidates is headed
 
     def __init__(self, site: SiteFile) -> None:
         self.site = site
