@@ -85,7 +85,8 @@ def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> No
         left = (
             f"{status.pending_records} records and {status.pending_attachments} attachments pending"
         )
-        why = f"; last error: {status.last_error}" if status.last_error else ""
+        last = status.last_error or (report.errors[-1] if report.errors else None)
+        why = f"; last error: {last}" if last else ""
         raise Failure(f"sync not finished within {deadline_s:g} s: {left}{why}")
 
 
@@ -183,9 +184,11 @@ def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link;
     first, when the site file does not load, its error (a kiosk keeps to the last good one)."""
     problem = load_running_config(ctx)
-    snapshot = services(ctx).sync.status()
+    app = services(ctx)
+    snapshot = app.sync.status()
+    privacy = app.privacy.totals()
     if as_json:
-        emit_json({**snapshot.as_dict(), "config_problem": problem or None})
+        emit_json({**snapshot.as_dict(), "privacy": privacy, "config_problem": problem or None})
         return
     if problem:
         from kiosk.core.upkeep.site_watch import last_good_path
@@ -206,5 +209,13 @@ def status(ctx, as_json) -> None:
     if snapshot.last_error:
         rows.append(("last error", f"{snapshot.last_error} (at {snapshot.last_error_at})"))
         rows.append(("next try", snapshot.next_attempt_at or "now"))
+    purged = privacy["purged"]
+    rows.append(
+        (
+            "purged (PIPL)",
+            f"{purged['cases']} cases, {purged['drafts']} drafts, {purged['attachments']} files"
+            f" after {privacy['retain_days']} days (last {privacy['last_purge_at'] or 'never'})",
+        )
+    )
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")

@@ -46,6 +46,7 @@ class DemoSite:
     path: Path
     printer: VirtualPrinter | None = None
     platform_url: str | None = None
+    platform: PlatformService | None = None
     _closers: list = field(default_factory=list, repr=False)
 
     @property
@@ -88,6 +89,7 @@ def open_demo_site(
         if platform:
             service = PlatformService.open(folder / "platform.sqlite3", is_valid_id_number, clock)
             site._closers.append(service.close)
+            site.platform = service
             secret = service.enroll(DEMO_DEVICE_ID)
             server = PlatformServer(service)
             site.platform_url = server.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
 from kiosk.core.cases import Case, MaterialCheck
@@ -15,10 +16,12 @@ from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
 from kiosk.core.next_steps import after_receipt
-from kiosk.core.printing import PrintResult
 from kiosk.core.receipts import CaseReceipt
 from kiosk.core.regions import Region
 from offline_sync.contract import AUTHORIZATION_METHODS
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,7 +118,8 @@ class ReviewStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class ReceiptStep(Step):
-    """Submitted: a receipt per case (one, or each item of a bundle) and its print result."""
+    """Submitted: a receipt per case (one, or each item of a bundle) and its print result
+    (none for an agent's application: a tablet has no receipt printer)."""
 
     receipts: tuple[CaseReceipt, ...]
     prints: tuple[PrintResult, ...]
