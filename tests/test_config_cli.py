@@ -1,17 +1,20 @@
 """A technician's site file: `bianmin config check`, secrets never echoed, URL typos refused
-before anything is opened, and a command with no site file saying how to give one."""
+before anything is opened, a command with no site file saying how to give one, and `bianmin
+status` on a bad site file showing its error and reading the last good configuration's store."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import typing
 import uuid
 from pathlib import Path
 
 import pytest
 
-from kiosk.config import Config, is_secret_key
-from tests.conftest import bianmin, write_site
+from kiosk.config import Config, is_secret_key, load_config
+from kiosk.core.upkeep.site_watch import SiteWatch, last_good_path
+from tests.conftest import REPO, bianmin, write_site
 from tests.platform_fixtures import platform_server  # noqa: F401
 
 SECRET = "Zq7SECRETvalue"  # matches no check of any key: every key refuses it
@@ -140,3 +143,31 @@ def test_https_against_a_plain_http_platform_says_to_write_http(tmp_path, platfo
     assert result.exit_code == 1
     assert f"write {p.url!r} in [platform] url" in result.stderr
     assert f"write {p.url!r} in [platform] url" in bianmin("status", site_file=site).stdout
+
+
+def test_status_on_a_bad_site_file_says_why_and_reads_the_last_good_store(tmp_path):
+    site = write_site(tmp_path)
+    SiteWatch(load_config(site)).check()  # the kiosk ran on it: its last good copy is kept
+    assert last_good_path(site).exists()
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text.replace('data_dir = "', 'data_dir = 7 #"'), encoding="utf-8")
+    shown = bianmin("status", site_file=site)
+    assert shown.exit_code == 0, shown.stdout
+    lines = shown.stdout.splitlines()
+    assert lines[0].startswith("config problem:") and "site.data_dir = 7" in lines[0]
+    assert lines[1].startswith("running on:") and str(last_good_path(site)) in lines[1]
+    assert any(line.startswith("pending records:") for line in lines)
+    as_json = json.loads(bianmin("status", "--json", site_file=site).stdout)
+    assert "site.data_dir = 7" in as_json["config_problem"]
+    assert (tmp_path / "data" / "bianmin.sqlite3").exists()  # the last good data directory
+    site.write_text(text, encoding="utf-8")
+    assert json.loads(bianmin("status", "--json", site_file=site).stdout)["config_problem"] is None
+
+
+def test_config_check_and_the_last_good_copy_are_documented():
+    install = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    kiosk = (REPO / "docs" / "kiosk.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "bianmin config check" in install and "bianmin config check [FILE]" in readme
+    assert "site.toml.last-good" in install and "last-good" in kiosk
+    assert "`config_problem`" in (REPO / "docs" / "sync.md").read_text(encoding="utf-8")

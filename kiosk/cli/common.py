@@ -70,6 +70,27 @@ def load_config(ctx: click.Context) -> Config:
     return root.obj["config"]
 
 
+def load_running_config(ctx: click.Context) -> str:
+    """Load the configuration a kiosk runs on: the site file, or while it does not load,
+    its last good copy (``site.toml.last-good``). Returns the site file's error line
+    ("" when it loads); later :func:`load_config` and :func:`services` use what was loaded.
+    """
+    from kiosk.core.upkeep.site_watch import load_running_config as load_running
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    path = root.params.get("config_path")
+    if "config" in root.obj or not path:
+        load_config(ctx)
+        return ""
+    try:
+        state = load_running(path)
+    except ConfigError as exc:
+        raise ConfigFailure(str(exc)) from None
+    root.obj["config"] = state.config
+    return state.problem
+
+
 def services(ctx: click.Context):
     """The composition root's services for this invocation, built once, closed at exit."""
     from kiosk.app import build_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.common import ConfigFailure
-from kiosk.config import Config, ConfigError, load_config
+from kiosk.config import ENV_VAR, Config, ConfigError, load_config
 
 
 @click.group("config")
@@ -21,11 +21,12 @@ def check(ctx: click.Context, file: str | None) -> None:
     in force, or the one line that is wrong.
 
     Exit status 0 when it loads, 2 when it does not. Nothing is opened: no device, no
-    store, no network. Values of secrets are never printed.
+    store, no network. Values of secrets are never printed. A running kiosk takes a good
+    edit in by itself and keeps to its last good configuration while the file is bad.
     """
     path = file or ctx.find_root().params.get("config_path")
     if not path:
-        raise click.UsageError("give FILE, --config FILE or $BIANMIN_CONFIG")
+        raise ConfigFailure(f"no site file to check: name FILE, or give --config or {ENV_VAR}")
     try:
         config = load_config(path)
     except ConfigError as exc:

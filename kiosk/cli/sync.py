@@ -7,7 +7,14 @@ import signal
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, logs_to_stderr, services
+from kiosk.cli.common import (
+    Failure,
+    emit_json,
+    load_config,
+    load_running_config,
+    logs_to_stderr,
+    services,
+)
 from kiosk.core.local_time import CLOCK_WARN_S, local_text, offset_words
 from offline_sync.sync import (
     SyncBusy,
@@ -232,7 +239,9 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link,
-    the clock against the platform's, which process runs sync, and what privacy purged."""
+    the clock against the platform's, which process runs sync, and what privacy purged;
+    first, when the site file does not load, its error (a kiosk keeps to the last good one)."""
+    problem = load_running_config(ctx)
     app = services(ctx)
     snapshot = app.sync.status()
     holder = app.sync.holder()
@@ -243,9 +252,16 @@ def status(ctx, as_json) -> None:
                 **snapshot.as_dict(),
                 "sync_holder": holder.__dict__ if holder else None,
                 "privacy": privacy,
+                "config_problem": problem or None,
             }
         )
         return
+    if problem:
+        from kiosk.core.upkeep.site_watch import last_good_path
+
+        kept = last_good_path(load_config(ctx).source)
+        click.echo(f"{'config problem:':22}{problem}")
+        click.echo(f"{'running on:':22}{kept} (the last configuration the kiosk accepted)")
     zone = app.config.site.timezone
     rows = [
         ("pending records", snapshot.pending_records),
