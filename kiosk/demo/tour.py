@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from kiosk.core.notices import apply_notice
 from kiosk.core.voice import Voice, espeak_synthesiser
 from kiosk.demo.driver import DriverTimeout, KioskDriver
 from kiosk.demo.site import open_demo_site
+from kiosk.demo.technician_tour import SITE_TOML, play_technician, technician_bench
 from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
@@ -139,20 +141,32 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     workdir = Path(tempfile.mkdtemp(prefix="bianmin-tour-"))
     paper = out / "paper"
     shutil.rmtree(paper, ignore_errors=True)
-    site = open_demo_site(workdir, printer=True, paper_dir=paper, reader=True)
-    config = site.config
     # 09:30 in Sichuan on a Monday.
     clock = TourClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    stack = ExitStack()
+    site = open_demo_site(
+        workdir,
+        platform=True,
+        printer=True,
+        paper_dir=paper,
+        reader=True,
+        extra=SITE_TOML,
+        clock=clock,
+    )
+    stack.callback(site.close)
+    bench = technician_bench(stack, workdir)
+    config = site.config
     voice = Voice(config.data_dir / "voice", player=None, synthesiser=_synthesiser())
-    app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
-    driver = KioskDriver(app)
+    front_end = assemble_front_end(config, clock, voice=voice, background=False, ports=bench.ports)
+    driver = KioskDriver(KioskApp(front_end))
     driver.start()
-    tour = Tour(out, driver, site.printer, app.front_end.devices.reader, clock)
+    tour = Tour(out, driver, site.printer, front_end.devices.reader, clock)
     try:
         _play(tour, config)
+        play_technician(tour, bench)
     finally:
         driver.stop()
-        site.close()
+        stack.close()
         shutil.rmtree(workdir, ignore_errors=True)
         report = "".join(f"{line}\n" for line in tour.overflows)
         (out / OVERFLOW_REPORT).write_text(report, encoding="utf-8")

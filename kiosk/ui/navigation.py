@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from kiosk.ui.screens import SCREENS
 
@@ -17,11 +18,11 @@ HOME = SCREENS[0].kv_name
 class Navigator:
     """The screen manager with a history for 返回."""
 
-    def __init__(self) -> None:
+    def __init__(self, screens: Sequence[type[Screen]] = SCREENS) -> None:
         self.manager = ScreenManager(transition=NoTransition())
         self.manager.add_widget(SCREENS[0](name=HOME))
         self._history: list[str] = []
-        self._classes = {s.kv_name: s for s in SCREENS}
+        self._classes = {s.kv_name: s for s in screens}
 
     @property
     def current(self) -> str:

@@ -1,4 +1,4 @@
-"""Views over any screen: the idle countdown, a message for the villager, the technician exit."""
+"""Views over any screen: the idle countdown, a message for the villager, the technician's PIN."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ class MessageView(ModalView):
     role = StringProperty("danger")
 
 
-class TechnicianExit(ModalView):
-    """The PIN pad that lets a technician quit a locked-down kiosk."""
+class TechnicianPin(ModalView):
+    """The PIN pad in front of the technician menu (set-up, 体检, leaving a locked kiosk)."""
 
     pin = StringProperty("")
     problem = StringProperty("")
@@ -37,7 +37,7 @@ class TechnicianExit(ModalView):
         if expected and len(self.pin) >= len(expected):
             if self.pin == expected:
                 self.dismiss()
-                app.technician_exit()
+                app.technician_menu()
             else:
                 self.pin = ""
                 self.problem = app.t("tech.wrong")

@@ -15,6 +15,7 @@ from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock
 from offline_sync.store import Store
 from offline_sync.sync.engine import SyncEngine
+from offline_sync.sync.lock import SyncHolder, SyncLock, sync_holder
 from offline_sync.sync.pull import Applier
 from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import (
@@ -104,12 +105,25 @@ class SyncService:
             self._rng,
         )
 
-    def worker(self) -> SyncWorker:
-        """The background worker (one per service; it opens its own store)."""
+    def lock(self) -> SyncLock:
+        """The store's sync lock (not taken yet): hold it while running an engine, so that
+        one store has one sync (:mod:`offline_sync.sync.lock`)."""
+        return SyncLock(self.data_dir, self.clock)
+
+    def holder(self) -> SyncHolder | None:
+        """Who runs sync on this store now (this process or another), or None."""
+        return sync_holder(self.data_dir)
+
+    def worker(self, lock: SyncLock | None = None) -> SyncWorker:
+        """The background worker (one per service; it opens its own store). It loops only
+        while it holds the store's sync lock (``lock``, default a new one), waiting while
+        another process syncs."""
         if self._worker is None:
             self._require_connect()
             self._worker = SyncWorker(
-                lambda: self.engine(self._open_store()), self.settings.interval_s
+                lambda: self.engine(self._open_store()),
+                self.settings.interval_s,
+                lock or self.lock(),
             )
         return self._worker
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from offline_sync.sync.engine import SyncEngine
+from offline_sync.sync.lock import SyncBusy, SyncLock
 from offline_sync.sync.report import SyncReport
 
 log = logging.getLogger(__name__)
@@ -19,11 +20,21 @@ class SyncWorker:
     the engine and its store belong to the worker, which closes both when it ends.
     Between runs the worker sleeps for ``interval_s`` (to pull news), or until the
     engine's next try when it had to back off, or until :meth:`notify`.
+
+    With a ``lock`` the loop runs only while it holds the store's sync lock: while
+    another process syncs the store (a ``bianmin sync --forever`` unit beside the kiosk),
+    the worker says so once in the log and tries again every ``interval_s``.
     """
 
-    def __init__(self, make_engine: Callable[[], SyncEngine], interval_s: float) -> None:
+    def __init__(
+        self,
+        make_engine: Callable[[], SyncEngine],
+        interval_s: float,
+        lock: SyncLock | None = None,
+    ) -> None:
         self._make_engine = make_engine
         self._interval_s = interval_s
+        self._sync_lock = lock
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -66,6 +77,32 @@ class SyncWorker:
 
     def run(self) -> None:
         """The loop itself (the thread's target; ``bianmin sync --forever`` calls it directly)."""
+        if not self._claim():
+            return
+        try:
+            self._loop()
+        finally:
+            if self._sync_lock is not None:
+                self._sync_lock.release()
+
+    def _claim(self) -> bool:
+        """Wait for the store's sync lock (no lock: at once); False when stopped first."""
+        told = False
+        while self._sync_lock is not None and not self._stopping.is_set():
+            try:
+                self._sync_lock.acquire()
+                if told:
+                    log.info("the other sync ended; this one takes over")
+                return True
+            except SyncBusy as exc:
+                if not told:
+                    log.warning("%s; this one waits and tries every %g s", exc, self._interval_s)
+                    told = True
+            self._wake.wait(self._interval_s)
+            self._wake.clear()
+        return not self._stopping.is_set()
+
+    def _loop(self) -> None:
         engine = self._make_engine()
         with self._lock:
             self._engine = engine

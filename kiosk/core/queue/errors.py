@@ -87,6 +87,12 @@ class ReasonRequired(QueueError):
     key = "queue.reason_required"
 
 
+class SlotPassed(QueueError):
+    """An appointment was asked for a time already gone."""
+
+    key = "queue.slot_passed"
+
+
 class UnknownAppointment(QueueError):
     """The appointment code is unknown, used, or for another day."""
 

@@ -23,6 +23,8 @@ def _absent_or_held(port: str, what: str, ctx: DoctorContext):
             f"{what} {port} is not there (unplugged, or in another USB socket)",
             "plug it back into the socket it was set up on, or set it up again",
         )
+    if os.path.realpath(port) in {os.path.realpath(p) for p in ctx.own_ports}:
+        return ok(f"{port} is in use by this kiosk: not disturbed")
     held = holders(port, ctx.proc)
     bad = [h for h in held if h.name in INTRUDERS]
     if bad:
