@@ -529,12 +529,15 @@ class AgentFrontEnd:
     camera: Camera | None
     messages: Messages
     build_services: Callable[[], AgentServices]
+    watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
 
     def close(self) -> None:
-        """Stop the card reader and the camera."""
+        """Stop the card reader and the camera; tell systemd the tablet is stopping."""
+        self.watchdog.stopping()
         self.devices.close()
         if self.camera is not None:
             self.camera.stop()
+        self.watchdog.close()
 
 
 def assemble_agent(

@@ -41,7 +41,7 @@ CONCRETE = list({tuple(e.argv()): e for e in EXAMPLES if e.concrete}.values())
 # Concrete examples not run here, each with the reason and the test that runs it instead.
 NOT_RUN = {
     ("ui",): "opens the kiosk's window or plays the whole tour: tests/test_ui_*.py",
-    ("agent",): "opens the tablet's window (Kivy, never in this process): tests/test_agent_ui.py",
+    ("agent",): "opens the tablet's window (Kivy, never in this process): tests/test_main_job.py",
     ("hall", "serve"): "a server runs until interrupted: tests/hall_fixtures.py starts it",
     ("sim",): "a simulator's console runs until interrupted: tests/test_*_cli.py run it",
     ("platform", "serve"): "a server runs until interrupted: tests/test_platform_cli.py",
