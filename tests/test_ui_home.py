@@ -24,14 +24,14 @@ def test_home_shows_six_big_tiles_site_name_and_clock(kiosk, tmp_path):
 
 
 def test_large_font_mode_scales_text_and_switches_to_high_contrast(kiosk):
-    site_name = kiosk.find(id="site_name")
-    before = site_name.font_size
+    notice = kiosk.find(id="notice")
+    before = notice.font_size
     kiosk.tap(id="large_font")
     assert kiosk.app.large
-    assert site_name.font_size >= before * 1.29
+    assert notice.font_size >= before * 1.29
     assert kiosk.app.pal["background"][:3] == [0, 0, 0]
     kiosk.tap(id="large_font")
-    assert site_name.font_size == before
+    assert notice.font_size == before
 
 
 def test_voice_toggle_silences_the_prompts(kiosk, spoken):

@@ -75,10 +75,12 @@ def kiosk_fixture(request, tmp_path, clock, spoken, printer):
     config = load_config(site)
     voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
     app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
-    driver = KioskDriver(app)
+    driver = KioskDriver(app, check_fit=True)
     driver.start()
     yield driver
+    driver.note_misfits()
     driver.stop()
+    assert driver.misfits == [], "texts that do not fit their box:\n" + "\n".join(driver.misfits)
 
 
 @pytest.fixture(name="reader")

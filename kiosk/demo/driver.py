@@ -47,8 +47,12 @@ class DriverTimeout(AssertionError):
 class KioskDriver:
     """Starts a built app in the current window and drives it like a villager would."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, check_fit: bool = False) -> None:
         self.app = app
+        # With ``check_fit``, every screen touched is checked for texts that do not fit
+        # (kiosk.demo.fit) before the touch; what was found is kept in ``misfits``.
+        self.check_fit = check_fit
+        self.misfits: list[str] = []
 
     # -- life --------------------------------------------------------------------------------
 
@@ -141,7 +145,24 @@ class KioskDriver:
         """Touch down and up at the centre of a widget (or the button showing ``target``)."""
         self.pump(1)  # lay out a screen that has just been switched to
         widget = target if isinstance(target, Widget) else self.find(target, id=id)
-        self.tap_at(*self._settled_centre(widget))
+        centre = self._settled_centre(widget)
+        if self.check_fit:
+            self.note_misfits()
+        self.tap_at(*centre)
+
+    def note_misfits(self) -> list[str]:
+        """Check the view on show (top overlay, else the screen) for texts that do not fit
+        their box; new findings are added to ``misfits`` and returned."""
+        from kiosk.demo.fit import misfits
+
+        top = self.overlays()
+        view = top[0] if top else self.screen
+        where = getattr(view, "name", "") or type(view).__name__
+        large = " (large text)" if getattr(self.app, "large", False) else ""
+        new = [f"{where}{large}: {problem}" for problem in misfits(view)]
+        new = [problem for problem in new if problem not in self.misfits]
+        self.misfits.extend(new)
+        return new
 
     def _settled_centre(self, widget: Widget) -> tuple[float, float]:
         """The widget's centre in the window once layouts stop moving it (a few frames)."""

@@ -25,6 +25,7 @@ from kiosk.config import Config
 from kiosk.core.notices import apply_notice
 from kiosk.core.voice import Voice, espeak_synthesiser
 from kiosk.demo.driver import DriverTimeout, KioskDriver
+from kiosk.demo.fit import misfits
 from kiosk.demo.site import open_demo_site
 from kiosk.ui.app import KioskApp
 
@@ -32,34 +33,7 @@ log = logging.getLogger(__name__)
 
 ELDER, YOUNGER, RESIDENCE_PERMIT = 0, 1, 4  # 王建国 (1958), 李秀芳 (1986), 陈家明 (居住证)
 ITEM = "异地就医备案"
-OVERFLOW_REPORT = "text-overflow.txt"  # texts bigger than their box, per picture (none: empty)
-
-
-def overflowing(root) -> list[str]:
-    """Texts drawn bigger than their box (cut, or spilling over a neighbour) among the
-    widgets under ``root`` that show: what a test of the layouts looks for on every screen."""
-    from kivy.uix.label import Label
-
-    found = []
-    for widget in root.walk():
-        if not isinstance(widget, Label) or not widget.text or not _showing(widget, root):
-            continue
-        tw, th = widget.texture_size
-        if tw > widget.width + 2 or th > widget.height + 2:
-            found.append(
-                f"{widget.text[:24]!r}: text {tw}x{th} in a box {widget.width:.0f}x{widget.height:.0f}"
-            )
-    return found
-
-
-def _showing(widget, root) -> bool:
-    while widget is not None:
-        if widget.opacity == 0 or widget.width < 2 or widget.height < 2:
-            return False
-        if widget is root:
-            return True
-        widget = widget.parent
-    return True
+OVERFLOW_REPORT = "text-overflow.txt"  # texts that do not fit their box, per picture (none: empty)
 
 
 class TourClock:
@@ -106,7 +80,7 @@ class Tour:
         self.driver.screenshot(path)
         self.shots.append(path)
         top = self.driver.overlays()
-        for problem in overflowing(top[0] if top else self.driver.screen):
+        for problem in misfits(top[0] if top else self.driver.screen):
             self.overflows.append(f"{path.name}: {problem}")
         log.info("tour: %s", path.name)
         return path

@@ -10,6 +10,9 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.core.text.markup import MarkupLabel
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -22,16 +25,100 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
+from kivy.utils import get_hex_from_color
+
+from kiosk.core.line_breaks import break_lines
 
 BACKSPACE = "backspace"  # 删一个
 CLEAR = "clear"  # 全删
 GAP = ""  # an empty place on a keypad: no key
 
 
-class KButton(ButtonBehavior, Label):
+class LineBreaking:
+    """A label whose lines break where Chinese allows (after 、，。, see
+    :mod:`kiosk.core.line_breaks`), not wherever Kivy's wrap runs out of room. The widget's
+    ``text`` stays as given; only what is drawn gets the line breaks. ``splits_a_word`` is
+    True when a word or a short phrase did not fit on a line of its own."""
+
+    splits_a_word = BooleanProperty(False)
+
+    def texture_update(self, *largs: object) -> None:
+        core = self._label
+        width = self.text_size[0]
+        text = self.text
+        if width and text and not (self.markup and "[" in text):
+            room = width - self.padding[0] - self.padding[2] + 1
+            extents = core.get_cached_extents()
+            broken = break_lines(text, lambda line: extents(line)[0] <= room)
+            text = "\n".join(broken.lines)
+            self.splits_a_word = broken.splits_a_word
+        else:
+            self.splits_a_word = False
+        if not isinstance(core, MarkupLabel):
+            core.text = text
+            super().texture_update(*largs)
+            return
+        # Kivy's markup branch rebuilds the core text from ``self.text``: do it with ours.
+        if self.halign == "justify" or self.strip:
+            text = text.strip()
+        if not text:
+            super().texture_update(*largs)
+            return
+        self.texture = None
+        colour = get_hex_from_color(self.disabled_color if self.disabled else self.color)
+        core.text = f"[color={colour}]{text}[/color]"
+        core.refresh()
+        if core.texture:
+            core.texture.bind()
+        self.refs, self.anchors = core.refs, core.anchors
+        if core.texture is not None:
+            self.texture = core.texture
+            self.texture_size = list(core.texture.size)
+        self.is_shortened = core.is_shortened
+
+
+class KLabel(LineBreaking, Label):
+    """A text of a screen that wraps to its width (looks in widgets.kv)."""
+
+
+class FitLabel(LineBreaking, Label):
+    """A text that always fits its box: at ``max_size`` when it can, else the largest size
+    at which its lines break only where Chinese allows and fit the box (never cut)."""
+
+    max_size = NumericProperty(40)
+    min_size = NumericProperty(12)
+
+    def __init__(self, **kwargs: object) -> None:
+        self._refit = Clock.create_trigger(self._fit, -1)
+        super().__init__(**kwargs)
+        self.fbind("text", self._refit)
+        self.fbind("size", self._refit)
+        self.fbind("max_size", self._refit)
+        self.fbind("bold", self._refit)
+
+    def _fit(self, *_args: object) -> None:
+        width, height = self.width - self.padding[0] - self.padding[2], self.height
+        size = int(self.max_size)
+        while size > self.min_size:
+            probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
+            extents = probe.get_cached_extents()
+            broken = break_lines(self.text, lambda line, e=extents: e(line)[0] <= width)
+            tall = sum(extents(line or " ")[1] for line in broken.lines)
+            if not broken.forced and tall <= height:
+                break
+            size -= 2
+        self.font_size = size
+
+
+class KButton(ButtonBehavior, LineBreaking, Label):
     """A large button coloured by its palette ``role`` (primary, secondary, danger, tile0...)."""
 
     role = StringProperty("primary")
+
+
+class NameButton(KButton):
+    """A button showing a name (a service item): on at most two lines, made smaller
+    rather than broken into more."""
 
 
 class Tile(KButton):
@@ -49,7 +136,7 @@ class FaceButton(KButton):
     face = NumericProperty(180)  # the face's diameter, fitted to the button in widgets.kv
 
 
-class Choice(ToggleButtonBehavior, Label):
+class Choice(ToggleButtonBehavior, LineBreaking, Label):
     """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
 
     value = StringProperty("")
@@ -59,6 +146,10 @@ class Choice(ToggleButtonBehavior, Label):
         if self.group is not None and self.state == "down" and not self.allow_no_selection:
             return
         super()._do_press()
+
+
+class FitChoice(Choice):
+    """A choice whose name stays on one line, made smaller rather than broken (a place)."""
 
 
 class Hideable:

@@ -19,11 +19,20 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.core.regions import place_name
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import DIGITS, ID_DIGITS, Choice, DatePicker, KButton, Keypad, apply_key
+from kiosk.ui.widgets import (
+    DIGITS,
+    ID_DIGITS,
+    Choice,
+    DatePicker,
+    FitChoice,
+    KButton,
+    Keypad,
+    apply_key,
+)
 
 PADS = {"digits": DIGITS, "id": ID_DIGITS}
 CHOICE_COLUMNS = 4
-PLACE_COLUMNS, PLACE_ROWS = 5, 2
+PLACE_COLUMNS, PLACE_ROWS = 4, 2
 
 
 class FormScreen(KioskScreen):
@@ -117,7 +126,7 @@ class FormScreen(KioskScreen):
             box.add_widget(BoxLayout())
 
     def _place_picker(self) -> BoxLayout:
-        """The places of the level reached, a page of ten, with 重新选择 and the pages."""
+        """The places of the level reached, a page of eight, with 重新选择 and the pages."""
         step, t = self.step, self.app.t
         per_page = PLACE_COLUMNS * PLACE_ROWS
         pages = max(1, -(-len(step.places) // per_page))
@@ -126,8 +135,7 @@ class FormScreen(KioskScreen):
         chosen = {r.code for r in step.place_path}
         grid = GridLayout(cols=PLACE_COLUMNS, rows=PLACE_ROWS, spacing=dp(14))
         for region in step.places[start : start + per_page]:
-            button = Choice(text=region.name, value=region.code)
-            button.font_size = self.app.fs["button"] * (0.8 if len(region.name) > 5 else 1)
+            button = FitChoice(text=region.name, value=region.code)
             button.state = "down" if region.code in chosen else "normal"
             button.region = region
             button.bind(on_release=lambda b: self._pick(b.region))

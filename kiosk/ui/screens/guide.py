@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 
 from kiosk.resources import data_path
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton
+from kiosk.ui.widgets import KButton, NameButton
 
 
 class EventTile(KButton):
@@ -36,8 +36,7 @@ class GuideScreen(KioskScreen):
         popular = self.ids.popular
         popular.clear_widgets()
         for hit in step.popular:
-            button = KButton(role="surface", text=hit.name)
-            button.font_size = self.app.fs["button"] * (0.7 if len(hit.name) > 8 else 0.85)
+            button = NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
             popular.add_widget(button)
