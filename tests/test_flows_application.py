@@ -218,12 +218,12 @@ def test_a_keyed_number_needs_its_18_characters_and_the_right_check_character(fl
     ]
     assert flow.applicant is None
     confirm = step(flow.keyed_id_number, services, "510722198603052620")
-    assert confirm == ConfirmStep(
-        name="待窗口核实", id_number="510722198603052620", from_card=False, page=2, pages=8
+    assert confirm == ConfirmStep(  # no name is known until staff check the card
+        name="", id_number="510722198603052620", from_card=False, page=2, pages=8
     )
     step(flow.confirm, services)
     (case_id,) = flow.case_ids.values()
-    assert services.cases.case(case_id).applicant["name"] == "待窗口核实"
+    assert services.cases.case(case_id).applicant["name"] == "待窗口核实"  # for the platform
 
 
 def test_not_me_and_previous_go_back_the_way_the_person_came(flows, services):

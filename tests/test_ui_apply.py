@@ -106,4 +106,7 @@ def test_manual_id_entry_checks_the_check_digit(kiosk, printer, reader):
     kiosk.tap(pad["0"])
     kiosk.tap(id="ok")
     assert kiosk.screen.name == "confirm"
-    assert kiosk.find(id="name").text == "待窗口核实"
+    assert (
+        kiosk.find(id="name").text == "没有读身份证，名字到窗口再核对"
+    )  # no name in the name slot
+    assert kiosk.shows("这个身份证号是您的吗？")

@@ -64,17 +64,26 @@ def remember_ticket(config: Config, service_code: str, number: str) -> Sentence:
 
 
 def after_receipt(
-    config: Config, theme: str, reference: str, on_platform: bool, promised_days: int
+    config: Config,
+    theme: str,
+    reference: str,
+    on_platform: bool,
+    promised_days: int,
+    *,
+    card_read: bool = True,
 ) -> tuple[Sentence, ...]:
-    """The receipt's lines: when it is done (from the sending, while offline), where to
-    collect the result, how to check progress here, the phone number."""
+    """The receipt's lines: (no card read) the card is checked at the counter first; when
+    it is done (from the sending, while offline), where to collect the result, how to
+    check progress here, the phone number."""
     counters = listed(service_for_theme(config, theme).counters)
+    check = () if card_read else (Sentence.of("next.receipt.check_card", counters=counters),)
     when = (
         Sentence.of("next.receipt.promise", days=promised_days)
         if on_platform
         else Sentence.of("next.receipt.promise_after_sending", days=promised_days)
     )
     return (
+        *check,
         when,
         Sentence.of("next.receipt.collect", counters=counters),
         Sentence.of("next.receipt.progress", reference=reference),

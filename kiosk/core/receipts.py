@@ -3,8 +3,9 @@ service guide and the daily statistics slip, built from plain dataclasses.
 
 Every sentence comes from the message catalogue (``printing.*`` keys, and the ``next.*``
 lines the screen and the voice say too). Names, ID numbers and phone numbers are masked
-before they reach paper (``张*``, ``5115**********001X``, ``138****5678``); a ticket
-carries no name at all. Titles in double size are never emboldened (a bold double-size
+before they reach paper (``张*``, ``5115**********001X``, ``138****5678``); the stand-in
+name of a number keyed without a card (待窗口核实) is no name and prints as it is; a
+ticket carries no name at all. Titles in double size are never emboldened (a bold double-size
 Chinese character smears on a thermal head), and a QR code is printed only where a phone
 can open it.
 """
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
+from devices.idcard.idnumber import mask_id_number, mask_phone
 from devices.printer import Document
 from devices.printer.paper import text_columns
 from kiosk.core.messages import Messages
 from kiosk.core.next_steps import Sentence
 from kiosk.core.queue import ServiceStats, Ticket
-from kiosk.core.wording import long_date
+from kiosk.core.wording import long_date, masked_name
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -192,7 +193,7 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     if receipt.case_no:
         _field(doc, text("printing.receipt.case_no"), receipt.case_no)
     _field(doc, text("printing.receipt.item"), receipt.item_name)
-    _field(doc, text("printing.receipt.applicant"), mask_name(receipt.applicant_name))
+    _field(doc, text("printing.receipt.applicant"), masked_name(receipt.applicant_name, text))
     _field(doc, text("printing.receipt.id_number"), mask_id_number(receipt.applicant_id_number))
     if receipt.phone:
         _field(doc, text("printing.receipt.phone"), mask_phone(receipt.phone))

@@ -81,9 +81,11 @@ class KLabel(LineBreaking, Label):
     """A text of a screen that wraps to its width (looks in widgets.kv)."""
 
 
-class FitLabel(LineBreaking, Label):
+class Fitting(LineBreaking):
     """A text that always fits its box: at ``max_size`` when it can, else the largest size
-    at which its lines break only where Chinese allows and fit the box (never cut)."""
+    at which it fits, its lines breaking only where Chinese allows (a long name, with no
+    pause in it, is broken into even lines only if it must be). Never cut. Markup with
+    tags is shown at ``max_size``."""
 
     max_size = NumericProperty(40)
     min_size = NumericProperty(12)
@@ -91,23 +93,33 @@ class FitLabel(LineBreaking, Label):
     def __init__(self, **kwargs: object) -> None:
         self._refit = Clock.create_trigger(self._fit, -1)
         super().__init__(**kwargs)
-        self.fbind("text", self._refit)
-        self.fbind("size", self._refit)
-        self.fbind("max_size", self._refit)
-        self.fbind("bold", self._refit)
+        for name in ("text", "size", "text_size", "max_size", "min_size", "bold"):
+            self.fbind(name, self._refit)
 
     def _fit(self, *_args: object) -> None:
-        width, height = self.width - self.padding[0] - self.padding[2], self.height
-        size = int(self.max_size)
-        while size > self.min_size:
-            probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
-            extents = probe.get_cached_extents()
-            broken = break_lines(self.text, lambda line, e=extents: e(line)[0] <= width)
-            tall = sum(extents(line or " ")[1] for line in broken.lines)
-            if not broken.forced and tall <= height:
-                break
-            size -= 2
-        self.font_size = size
+        if self.markup and "[" in self.text:
+            self.font_size = self.max_size
+            return
+        pad_l, pad_t, pad_r, pad_b = self.padding
+        width = (self.text_size[0] or self.width) - pad_l - pad_r
+        height = (self.text_size[1] or self.height) - pad_t - pad_b
+        sizes = list(range(int(self.max_size), int(self.min_size), -2)) or [int(self.min_size)]
+        layouts = [(size, self._layout(size, width)) for size in sizes]
+        whole = [size for size, (broken, tall) in layouts if not broken.forced and tall <= height]
+        kept = [size for size, (b, tall) in layouts if not b.splits_a_word and tall <= height]
+        unbroken = [size for size in whole if size >= 0.7 * self.max_size]
+        self.font_size = (unbroken or kept or whole or [sizes[-1]])[0]
+
+    def _layout(self, size: int, width: float):
+        probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
+        extents = probe.get_cached_extents()
+        broken = break_lines(self.text, lambda line: extents(line)[0] <= width)
+        line = extents("国")[1] * self.line_height
+        return broken, line * len(broken.lines)
+
+
+class FitLabel(Fitting, Label):
+    """A label that always fits its box (see :class:`Fitting`)."""
 
 
 class KButton(ButtonBehavior, LineBreaking, Label):
@@ -116,9 +128,10 @@ class KButton(ButtonBehavior, LineBreaking, Label):
     role = StringProperty("primary")
 
 
-class NameButton(KButton):
-    """A button showing a name (a service item): on at most two lines, made smaller
-    rather than broken into more."""
+class FitButton(ButtonBehavior, Fitting, Label):
+    """A button whose text always fits it (see :class:`Fitting`); looks as KButton's."""
+
+    role = StringProperty("primary")
 
 
 class Tile(KButton):
@@ -136,20 +149,24 @@ class FaceButton(KButton):
     face = NumericProperty(180)  # the face's diameter, fitted to the button in widgets.kv
 
 
-class Choice(ToggleButtonBehavior, LineBreaking, Label):
-    """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
+class Choosing(ToggleButtonBehavior):
+    """Stays selected once tapped; tapping the selected choice of a group keeps it, a lone
+    choice toggles. ``value`` is what it stands for."""
 
     value = StringProperty("")
 
     def _do_press(self) -> None:
-        # Tapping a selected choice of a group keeps it; a lone choice toggles.
         if self.group is not None and self.state == "down" and not self.allow_no_selection:
             return
         super()._do_press()
 
 
-class FitChoice(Choice):
-    """A choice whose name stays on one line, made smaller rather than broken (a place)."""
+class Choice(Choosing, LineBreaking, Label):
+    """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
+
+
+class FitChoice(Choosing, Fitting, Label):
+    """A choice whose name always fits it (a place; see :class:`Fitting`)."""
 
 
 class Hideable:
@@ -207,7 +224,7 @@ class Keypad(GridLayout):
         """Default handler: nothing."""
 
 
-class KeypadKey(KButton):
+class KeypadKey(FitButton):
     """One key of a :class:`Keypad`."""
 
     value = StringProperty("")

@@ -59,6 +59,7 @@ from kiosk.core.forms import (
 )
 from kiosk.core.messages import Messages
 from kiosk.core.regions import Region, RegionTable, place_name
+from kiosk.core.wording import UNCHECKED_NAME, name_checked
 from offline_sync.clock import Clock
 
 # Pages a person sees before the form (the card or the keyed number; 是我本人) and after it
@@ -194,7 +195,7 @@ class ApplicationFlow:
     def _confirm_step(self, backwards: bool = False) -> ConfirmStep:
         assert self.applicant is not None
         return ConfirmStep(
-            name=self.applicant.name or self._unverified_name(),
+            name=self.applicant.name,
             id_number=self.applicant.id_number,
             from_card=self.applicant.from_card,
             backwards=backwards,
@@ -203,7 +204,11 @@ class ApplicationFlow:
         )
 
     def _unverified_name(self) -> str:
-        return self.messages.get("id_entry.unverified_name")
+        return self.messages.get(UNCHECKED_NAME)
+
+    def _shown_name(self, stored: str) -> str:
+        """The stored name, or nothing for the stand-in of a number keyed without a card."""
+        return stored if name_checked(stored, self.messages) else ""
 
     def not_me(self) -> Step:
         """不是我: forget the applicant; the card (or the pad) again."""
@@ -438,7 +443,7 @@ class ApplicationFlow:
         first = cases[0]
         return ReviewStep(
             item_name=self.item.name,
-            applicant_name=first.applicant.get("name", ""),
+            applicant_name=self._shown_name(first.applicant.get("name", "")),
             id_number=first.summary.id_number,
             lines=lines,
             materials=ticked,
@@ -454,9 +459,10 @@ class ApplicationFlow:
         else:
             (case_id,) = self.case_ids.values()
             cases = [services.cases.submit(case_id)]
-        words = (self.messages.get("guide.item.original"), self.messages.get("guide.item.copy"))
         receipts = tuple(
-            receipt_for(case, services.config, services.catalogue.item(case.item_code).theme, words)
+            receipt_for(
+                case, services.config, services.catalogue.item(case.item_code).theme, self.messages
+            )
             for case in cases
         )
         prints = tuple(services.printer.receipt(receipt) for receipt in receipts)

@@ -4,11 +4,12 @@ those who cannot spell pinyin, the catalogue's themes a tap away, and the pinyin
 from __future__ import annotations
 
 from kivy.core.image import Image as CoreImage
+from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 
 from kiosk.resources import data_path
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton, NameButton
+from kiosk.ui.widgets import KButton
 
 
 class EventTile(KButton):
@@ -36,7 +37,7 @@ class GuideScreen(KioskScreen):
         popular = self.ids.popular
         popular.clear_widgets()
         for hit in step.popular:
-            button = NameButton(text=hit.name)
+            button = Factory.NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
             popular.add_widget(button)

@@ -9,12 +9,14 @@ from kivy.graphics import Color, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 from kiosk.core.wording import long_date
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import KLabel
 
-SHOWN_CASES = 2
+SHOWN_CASES = 1  # a case a page, in print large enough to read
+ACTION_STAGES = ("needs_correction", "rejected")  # the villager must do something
 
 
 class ProgressScreen(KioskScreen):
@@ -81,22 +83,11 @@ class ProgressScreen(KioskScreen):
         )
 
     def _case_panel(self, case) -> BoxLayout:
-        t, messages = self.app.t, self.app.messages
+        """One case: its item, where it stands (a case needing the villager's action in
+        red), its reference and promise, its steps, and what to do next in bold."""
+        t, messages, fs = self.app.t, self.app.messages, self.app.fs
         summary = case.summary
-        stage = t(f"case.stage.{case.stage}")
-        title = self.app.fs["title"]
-        lines = [
-            f"[size={title}][b]{summary.item_name}[/b]   "
-            f"[color={self._hex('primary')}]{stage}[/color][/size]"
-        ]
-        if summary.reference:
-            lines.append(t("progress.reference", reference=summary.reference))
-        if case.promised_shown:
-            lines.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
-        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
-        lines.append(steps)
-        lines += [line.text(messages) for line in case.next_steps]
-        panel = BoxLayout(orientation="vertical", padding=dp(20))
+        panel = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(8))
         with panel.canvas.before:
             Color(*self.app.pal["surface"])
             panel._bg = RoundedRectangle(radius=[dp(20)])
@@ -104,27 +95,46 @@ class ProgressScreen(KioskScreen):
             pos=lambda w, pos: setattr(w._bg, "pos", pos),
             size=lambda w, size: setattr(w._bg, "size", size),
         )
-        label = Label(
-            text="\n".join(lines),
-            markup=True,
-            color=self.app.pal["on_surface"],
-            font_size=self.app.fs["small"],
-            halign="left",
-            valign="top",
-        )
-        label.bind(size=lambda w, size: setattr(w, "text_size", size))
-        panel.add_widget(label)
+        facts = []
+        if summary.reference:
+            facts.append(t("progress.reference", reference=summary.reference))
+        if case.promised_shown:
+            facts.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
+        rows = [
+            (summary.item_name, fs["title"], "on_surface", True),
+            (t(f"case.stage.{case.stage}"), fs["title"] * 0.85, self._stage_colour(case), True),
+            ("   ".join(facts), fs["small"], "muted", False),
+            (
+                "  →  ".join(self._step(e.status, e.at) for e in case.timeline),
+                fs["small"],
+                "on_surface",
+                False,
+            ),
+            (
+                "\n".join(line.text(messages) for line in case.next_steps),
+                fs["body"],
+                "on_surface",
+                True,
+            ),
+        ]
+        for text, size, colour, bold in rows:
+            if text:
+                label = KLabel(text=text)
+                label.font_size, label.bold = size, bold
+                label.color = self.app.pal[colour]
+                panel.add_widget(label)
+        panel.add_widget(Widget())
         return panel
+
+    @staticmethod
+    def _stage_colour(case) -> str:
+        return "danger" if case.stage in ACTION_STAGES else "primary"
 
     def _step(self, status: str, at: str) -> str:
         moment, t = datetime.fromisoformat(at), self.app.t
         return t(
             "progress.step", month=moment.month, day=moment.day, status=t(f"case.status.{status}")
         )
-
-    def _hex(self, role: str) -> str:
-        r, g, b, _a = self.app.pal[role]
-        return f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
     def wipe(self) -> None:
         super().wipe()

@@ -6,7 +6,6 @@ from datetime import date
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from devices.idcard.idnumber import mask_id_number
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
 
@@ -25,8 +24,8 @@ class ReviewScreen(KioskScreen):
         t = self.app.t
         lines = [
             f"[b]{step.item_name}[/b]",
-            f"{t('confirm.name')}：{step.applicant_name}",
-            f"{t('confirm.id_number')}：{mask_id_number(step.id_number)}",
+            f"{t('confirm.name')}：{step.applicant_name or t('confirm.name_unchecked')}",
+            f"{t('confirm.id_number')}：{step.masked_id_number}",
         ]
         for line in step.lines:
             lines.append(f"{line.label}：{self._readable(line)}")

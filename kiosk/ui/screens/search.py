@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.core.flows.guide import SEARCH_ENTRY
@@ -32,7 +33,7 @@ class SearchScreen(KioskScreen):
         row = self.ids.results
         row.clear_widgets()
         for hit in step.hits[:SHOWN]:
-            button = KButton(role="surface", text=f"[b]{hit.name}[/b]")
+            button = Factory.NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
             row.add_widget(button)
