@@ -167,7 +167,7 @@ def test_an_unsolved_report_gives_a_reference_and_checks_the_phone(flows, servic
         ("contact_phone", "“联系电话”请填写11位手机号码，或带区号的座机号码。")
     ]
     done = step(flow.submit, services, "13900001111")
-    assert (done.kind, done.reference) == ("trips", "BC20261123-001")
+    assert (done.kind, done.reference) == ("trips", "BC-1123-001")
     assert done.next_steps[0].key == "next.report"
     row = services.store.conn.execute("SELECT item_code, description FROM unsolved_report")
     item_code, sealed = row.fetchone()

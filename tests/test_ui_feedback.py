@@ -99,7 +99,7 @@ def test_unsolved_report_with_a_phone_gives_a_reference_number(kiosk, printer):
     kiosk.wait_until(lambda: kiosk.find(id="problem").text, what="the short number refused")
     kiosk.tap(pad["1"])
     kiosk.tap(id="submit")
-    kiosk.wait_until(lambda: kiosk.shows("BC20261123-001"), what="the reference number")
+    kiosk.wait_until(lambda: kiosk.shows("BC-1123-001"), what="the reference number")
     kiosk.tap(id="done")
     assert kiosk.screen.name == "home"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kivy.app import App
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.core.flows import FieldErrors, needs_services, quick_answer
@@ -27,6 +27,8 @@ class KioskScreen(Screen):
     voice_key: ClassVar[str] = ""
     speak_problems: ClassVar[bool] = True
     step = ObjectProperty(None, allownone=True)
+    # True while a tap's work is on its way (submitting, printing, issuing): see forward_once.
+    busy = BooleanProperty(False)
 
     @classmethod
     def kv_path(cls) -> Path:
@@ -60,6 +62,7 @@ class KioskScreen(Screen):
     def wipe(self) -> None:
         """Forget anything personal shown on this screen (called on the way home)."""
         self.step = None
+        self.busy = False
 
     # -- taps to flows -----------------------------------------------------------------------
 
@@ -84,6 +87,30 @@ class KioskScreen(Screen):
             follow(quick)
             return
         self.app.call(lambda services: method(services, *args), follow, failed)
+
+    def forward_once(
+        self,
+        method: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """:meth:`forward` a tap whose work must not run twice (submit, print, reprint,
+        issue a number): while it is on its way ``busy`` is True (buttons bound to it are
+        disabled) and further taps are ignored; a failure is told plainly."""
+        if self.busy:
+            return
+        self.busy = True
+        follow = done or self.follow
+
+        def answered(result: Any) -> None:
+            self.busy = False
+            follow(result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.app.show_problem(exc)
+
+        self.forward(method, *args, done=answered, failed=failed)
 
     def follow(self, result: Any) -> None:
         """Field errors are told on this screen; a step is shown on its own screen."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.core.text.markup import MarkupLabel
 from kivy.properties import (
-    BooleanProperty,
     ListProperty,
     NumericProperty,
     ObjectProperty,
@@ -27,7 +26,6 @@ class ItemScreen(KioskScreen):
     item = ObjectProperty(None, allownone=True)
     body = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
-    printing = BooleanProperty(False)
     page = NumericProperty(1)
     pages = NumericProperty(1)
     sheets = ListProperty()  # the sections on each page
@@ -91,26 +89,14 @@ class ItemScreen(KioskScreen):
 
     def print_materials(self) -> None:
         """Print the materials list (with the guide's QR code)."""
-        if self.step is None or self.printing:
-            return
-        self.printing = True
-        self.forward(
-            self.session.guide.print_materials,
-            self.step,
-            done=self._printed,
-            failed=self._print_failed,
-        )
+        if self.step is not None:
+            self.forward_once(self.session.guide.print_materials, self.step, done=self._printed)
 
     def _printed(self, result) -> None:
-        self.printing = False
         if result.printed:
             self.app.show_message("guide.item.printed", role="success")
         else:
             self.app.show_message("guide.item.no_print")
-
-    def _print_failed(self, exc: BaseException) -> None:
-        self.printing = False
-        self.app.show_problem(exc)
 
     def apply(self) -> None:
         """我要办这件事: start the application for this item."""

@@ -20,7 +20,6 @@ class ReceiptScreen(KioskScreen):
     on_platform = BooleanProperty(False)
     next_text = StringProperty("")
     printed = BooleanProperty(True)
-    busy = BooleanProperty(False)
     print_message = StringProperty("")
 
     def render(self, step) -> None:
@@ -45,21 +44,9 @@ class ReceiptScreen(KioskScreen):
 
     def reprint(self) -> None:
         """重新打印: the same receipts again (never a second submission)."""
-        if self.busy:
-            return
-        self.busy = True
-        self.forward(self.session.application.reprint, done=self._reprinted, failed=self._failed)
-
-    def _reprinted(self, step) -> None:
-        self.busy = False
-        self.render(step)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.app.show_problem(exc)
+        self.forward_once(self.session.application.reprint, done=self.render)
 
     def wipe(self) -> None:
         super().wipe()
         self.reference = self.item_name = self.stage_text = self.next_text = ""
         self.print_message = ""
-        self.busy = False

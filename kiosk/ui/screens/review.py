@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import StringProperty
 
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
@@ -16,7 +16,6 @@ class ReviewScreen(KioskScreen):
     kv_name = "review"
     voice_key = "voice.review"
     body = StringProperty("")
-    submitting = BooleanProperty(False)
 
     def render(self, step) -> None:
         """The application as it will be submitted (a :class:`ReviewStep`)."""
@@ -47,20 +46,9 @@ class ReviewScreen(KioskScreen):
 
     def submit(self) -> None:
         """Submit the application; its receipt prints."""
-        if self.submitting or self.step is None:
-            return
-        self.submitting = True
-        self.forward(self.session.application.submit, done=self._submitted, failed=self._failed)
-
-    def _submitted(self, result) -> None:
-        self.submitting = False
-        self.follow(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.submitting = False
-        self.app.show_problem(exc)
+        if self.step is not None:
+            self.forward_once(self.session.application.submit)
 
     def wipe(self) -> None:
         super().wipe()
         self.body = ""
-        self.submitting = False
