@@ -9,11 +9,10 @@ from kivy.graphics import Color, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.widget import Widget
 
 from kiosk.core.wording import long_date
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KLabel
+from kiosk.ui.widgets import FitLabel
 
 SHOWN_CASES = 1  # a case a page, in print large enough to read
 ACTION_STAGES = ("needs_correction", "rejected")  # the villager must do something
@@ -83,8 +82,9 @@ class ProgressScreen(KioskScreen):
         )
 
     def _case_panel(self, case) -> BoxLayout:
-        """One case: its item, where it stands (a case needing the villager's action in
-        red), its reference and promise, its steps, and what to do next in bold."""
+        """One case: its item and where it stands (a case needing the villager's action in
+        red), its reference, promise and steps, then what to do next in bold; every text
+        as large as its part of the page holds."""
         t, messages, fs = self.app.t, self.app.messages, self.app.fs
         summary = case.summary
         panel = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(8))
@@ -100,31 +100,25 @@ class ProgressScreen(KioskScreen):
             facts.append(t("progress.reference", reference=summary.reference))
         if case.promised_shown:
             facts.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
-        rows = [
-            (summary.item_name, fs["title"], "on_surface", True),
-            (t(f"case.stage.{case.stage}"), fs["title"] * 0.85, self._stage_colour(case), True),
-            ("   ".join(facts), fs["small"], "muted", False),
-            (
-                "  →  ".join(self._step(e.status, e.at) for e in case.timeline),
-                fs["small"],
-                "on_surface",
-                False,
-            ),
-            (
-                "\n".join(line.text(messages) for line in case.next_steps),
-                fs["body"],
-                "on_surface",
-                True,
-            ),
-        ]
-        for text, size, colour, bold in rows:
-            if text:
-                label = KLabel(text=text)
-                label.font_size, label.bold = size, bold
-                label.color = self.app.pal[colour]
-                panel.add_widget(label)
-        panel.add_widget(Widget())
+        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
+        heading = BoxLayout(size_hint_y=None, height=dp(90), spacing=dp(24))
+        heading.add_widget(self._text(summary.item_name, fs["title"], "on_surface", True))
+        stage = self._text(t(f"case.stage.{case.stage}"), fs["title"], self._stage_colour(case))
+        stage.bold, stage.halign = True, "right"
+        heading.add_widget(stage)
+        panel.add_widget(heading)
+        details = self._text("\n".join([*filter(None, ["   ".join(facts), steps])]), fs["small"])
+        details.size_hint_y = 0.6
+        panel.add_widget(details)
+        panel.add_widget(
+            self._text("\n".join(s.text(messages) for s in case.next_steps), fs["body"], bold=True)
+        )
         return panel
+
+    def _text(self, text: str, size: float, colour: str = "on_surface", bold: bool = False):
+        label = FitLabel(text=text, max_size=size, bold=bold, halign="left")
+        label.color = self.app.pal[colour]
+        return label
 
     @staticmethod
     def _stage_colour(case) -> str:
