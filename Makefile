@@ -8,7 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := python3-venv libgl1 libegl1 libmtdev1 fonts-wqy-microhei fonts-hanazono espeak-ng
+SYSTEM_PACKAGES := python3-venv libgl1 libegl1 libmtdev1 fonts-wqy-microhei fonts-hanazono espeak-ng \
+	chromium chromium-driver
 
 export KIVY_NO_ARGS := 1
 export SDL_AUDIODRIVER ?= dummy

@@ -23,10 +23,11 @@ from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
+from kiosk.core.hall.client import HallClient
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
 from kiosk.core.printing import PrintService
-from kiosk.core.queue import QueueService
+from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
@@ -58,7 +59,7 @@ class Services:
     store: Store
     vault: Vault
     outbox: Outbox
-    queue: QueueService
+    queue: QueueApi
     printer: PrintService
     catalogue: Catalogue
     calendar: WorkCalendar
@@ -71,9 +72,11 @@ class Services:
     housekeeping: Housekeeping
 
     def close(self) -> None:
-        """Stop background sync and chores, release the printer's port and the store."""
+        """Stop background sync and chores, release the printer's port, the hall link and the store."""
         self.sync.stop()
         self.housekeeping.stop()
+        if isinstance(self.queue, HallClient):
+            self.queue.close()
         self.printer.close()
         self.store.close()
 
@@ -116,7 +119,10 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         store=store,
         vault=vault,
         outbox=outbox,
-        queue=QueueService(store, outbox, config, clock),
+        # A kiosk of a hall with a hall server takes its numbers there ([hall] url).
+        queue=HallClient(config, clock)
+        if config.hall.url
+        else QueueService(store, outbox, config, clock),
         printer=PrintService.from_config(config, store, vault, clock, alerts=alerts),
         catalogue=catalogue,
         calendar=calendar,

@@ -164,6 +164,24 @@ class Ui:
 
 
 @dataclass(frozen=True)
+class Hall:
+    url: str = field(metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    key: str = field(metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters"))
+    listen: str = field(
+        metadata=_check(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$", "HOST:PORT")
+    )
+    request_timeout_s: float = field(metadata=_range(0.2, 60))
+    speaker: bool
+    chime: bool
+    voice: bool
+    repeats: int = field(metadata=_range(1, 5))
+    min_show_s: float = field(metadata=_range(5, 60))
+    session_hours: float = field(metadata=_range(0.5, 24))
+    pin_attempts: int = field(metadata=_range(2, 20))
+    lockout_min: float = field(metadata=_range(1, 1440))
+
+
+@dataclass(frozen=True)
 class Backup:
     dir: str
     keep: int = field(metadata=_range(1, 365))
@@ -181,6 +199,7 @@ class Config:
     sync: Sync
     devices: Devices
     ui: Ui
+    hall: Hall
     backup: Backup
     source: str = field(metadata={"internal": True})
 
@@ -294,6 +313,11 @@ def _build(cls: type, raw: Any, source: str, where: str) -> Any:
     if cls is Config:
         _check_services(values["services"], source)
         values["source"] = source
+    if cls is Hall and raw.get("url") and not raw.get("key"):
+        raise ConfigError(
+            f"{source}: {_join(where, 'url')} is set but {_join(where, 'key')} is empty;"
+            " allowed: the 64-hex key the hall server uses"
+        )
     return cls(**values)
 
 

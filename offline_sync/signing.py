@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 
 from offline_sync.sm3 import hmac_sm3, sm3_hex
 
@@ -84,3 +85,22 @@ def sign_headers(
 def signature_matches(expected_hex: str, given_hex: str) -> bool:
     """Constant-time comparison of two hex signatures or digests."""
     return hmac.compare_digest(expected_hex.encode(), given_hex.encode("utf-8", "replace"))
+
+
+def signature_problem(
+    key: bytes, method: str, path_and_query: str, headers: Mapping[str, str], body: bytes
+) -> str | None:
+    """Why a request's signature headers do not hold under ``key`` (None when they do).
+
+    Checks the shape of the timestamp and nonce, the body's digest and the signature;
+    the caller checks the clock skew and the nonce's freshness with its own policy.
+    """
+    stamp, nonce = headers.get(HEADER_TIMESTAMP, ""), headers.get(HEADER_NONCE, "")
+    digest, given = headers.get(HEADER_CONTENT_SM3, ""), headers.get(HEADER_SIGNATURE, "")
+    if not stamp.isdigit() or not is_nonce(nonce):
+        return f"{HEADER_TIMESTAMP} or {HEADER_NONCE} is missing or malformed"
+    if not signature_matches(sm3_hex(body), digest):
+        return f"{HEADER_CONTENT_SM3} does not match the body"
+    if not signature_matches(signature(key, method, path_and_query, stamp, nonce, digest), given):
+        return "the signature does not match"
+    return None

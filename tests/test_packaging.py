@@ -33,6 +33,8 @@ def test_wheel_ships_config_and_assets_and_runs_from_anywhere(tmp_path):
     assert "kiosk/_data/config/example-site.toml" in names
     assert any(n.startswith("kiosk/_data/assets/") for n in names)
     assert any(n.endswith("entry_points.txt") for n in names)
+    # the hall's pages are package data, found from the package's own location
+    assert {"kiosk/hall/templates/board.html", "kiosk/hall/static/board.js"} <= set(names)
     site = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"

@@ -93,6 +93,10 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             services.queue.done(second)
             services.queue.call("1号窗口")
             services.queue.no_show(first)
+            services.queue.restore(first)
+            services.queue.call_chosen(first, "2号窗口", "补交材料后回来")
+            services.queue.hold(first)
+            services.queue.call_back(first, "2号窗口")
             services.queue.transfer(third, "civil")
             engine = services.sync.engine(services.store)
             try:
@@ -104,6 +108,7 @@ def test_every_change_of_a_ticket_reaches_the_platform_once(tmp_path):
             assert sorted(r["event"] for r in stored) == sorted(
                 ["issued"] * 3
                 + ["called", "called", "serving", "served", "called", "no_show", "transferred"]
+                + ["restored", "called", "held", "called"]
             )
         finally:
             services.close()

@@ -75,6 +75,7 @@ COMMANDS = {
     "catalogue": "kiosk.cli.cases:catalogue",
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
+    "hall": "kiosk.cli.hall:hall",
     "doctor": "kiosk.cli.doctor:doctor",
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.common import Failure, cause_and_sentence, emit_json, services
 from kiosk.core.queue import Priority, QueueError, Ticket
 
 
@@ -26,7 +26,7 @@ def _run(ctx: click.Context, action, as_json: bool = False):
     try:
         ticket = action(services(ctx).queue)
     except QueueError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     if as_json:
         emit_json(ticket.as_json())
     else:
@@ -93,6 +93,52 @@ _move_command("done", "done", "Service of TICKET_NO is finished.")
 _move_command("no-show", "no_show", "Nobody came for TICKET_NO.")
 _move_command("recall", "recall", "Call TICKET_NO again.")
 _move_command("cancel", "cancel", "Cancel TICKET_NO.")
+_move_command("hold", "hold", "Put TICKET_NO aside at its counter (挂起).")
+_move_command("restore", "restore", "Put today's no-show TICKET_NO back in line (恢复).")
+
+
+@queue.command("call-back")
+@click.argument("ticket_no")
+@click.argument("counter")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def call_back(ctx, ticket_no, counter, as_json) -> None:
+    """Call the held TICKET_NO back to COUNTER (回呼)."""
+    _run(ctx, lambda q: q.call_back(ticket_no, counter), as_json)
+
+
+@queue.command("call-chosen")
+@click.argument("ticket_no")
+@click.argument("counter")
+@click.option("--reason", required=True, help="Why it is called out of turn (logged).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def call_chosen(ctx, ticket_no, counter, reason, as_json) -> None:
+    """Call TICKET_NO to COUNTER out of turn (指定叫号)."""
+    _run(ctx, lambda q: q.call_chosen(ticket_no, counter, reason), as_json)
+
+
+def _pause_command(name: str, method: str, summary: str, counter: bool) -> click.Command:
+    @click.pass_context
+    def command(ctx, **args) -> None:
+        target = args["counter"] if counter else list(args["services"]) or None
+        try:
+            getattr(services(ctx).queue, method)(target)
+        except QueueError as exc:
+            raise Failure(cause_and_sentence(exc)) from None
+        click.echo(f"{name}: done")
+
+    command.__doc__ = summary
+    argument = click.argument("counter") if counter else click.argument("services", nargs=-1)
+    return queue.command(name)(argument(command))
+
+
+_pause_command("pause", "pause_counter", "COUNTER stops calling for a while (暂停服务).", True)
+_pause_command("resume", "resume_counter", "COUNTER serves again.", True)
+_pause_command(
+    "pause-issuing", "pause_issuing", "Stop issuing numbers for SERVICES (all when none).", False
+)
+_pause_command("resume-issuing", "resume_issuing", "Issue numbers again for SERVICES.", False)
 
 
 @queue.command()
@@ -115,7 +161,7 @@ def book(ctx, service, at: datetime) -> None:
     try:
         code = app.queue.book(service, at.replace(tzinfo=app.queue.zone))
     except QueueError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(cause_and_sentence(exc)) from None
     click.echo(code)
 
 
@@ -151,22 +197,7 @@ def stats(ctx, day, as_json) -> None:
     the_day: date | None = day.date() if day else None
     rows = services(ctx).queue.stats(the_day)
     if as_json:
-        emit_json(
-            [
-                {
-                    "service": s.service_code,
-                    "tickets": s.tickets,
-                    "called": s.called,
-                    "served": s.served,
-                    "no_show": s.no_show,
-                    "mean_wait_min": _round(s.mean_wait_min),
-                    "p90_wait_min": _round(s.p90_wait_min),
-                    "mean_service_min": _round(s.mean_service_min),
-                    "no_show_rate": _round(s.no_show_rate, 3),
-                }
-                for s in rows
-            ]
-        )
+        emit_json([s.as_json() for s in rows])
         return
     for s in rows:
         click.echo(
@@ -174,10 +205,6 @@ def stats(ctx, day, as_json) -> None:
             f"  平均等候 {_fmt(s.mean_wait_min)}  90%等候 {_fmt(s.p90_wait_min)}"
             f"  平均办理 {_fmt(s.mean_service_min)}  过号率 {_fmt(s.no_show_rate, pct=True)}"
         )
-
-
-def _round(value: float | None, digits: int = 1) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 def _fmt(value: float | None, pct: bool = False) -> str:

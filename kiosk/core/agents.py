@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.core.pins import pin_matches
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
@@ -80,19 +78,8 @@ class AgentDirectory:
         ).fetchone()
         if row is None or not row["active"]:
             return False
-        spec = json.loads(row["pin"])
         try:
-            expected = base64.b64decode(spec["hash"])
-            digest = hashlib.scrypt(
-                pin.encode(),
-                salt=base64.b64decode(spec["salt"]),
-                n=int(spec["n"]),
-                r=int(spec["r"]),
-                p=int(spec["p"]),
-                dklen=len(expected),
-                maxmem=256 * 1024 * 1024,
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            log.warning("agent %s: PIN record unusable: %s", agent_id, exc)
+            return pin_matches(json.loads(row["pin"]), pin)
+        except ValueError as exc:
+            log.warning("agent %s: %s", agent_id, exc)
             return False
-        return hmac.compare_digest(digest, expected)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from kiosk.core import printing_schema, queue_schema, staff_alerts
+from kiosk.core import printing_schema, staff_alerts
 from kiosk.core.cases import schema as cases_schema
 from kiosk.core.catalogue import schema as catalogue_schema
+from kiosk.core.hall import schema as hall_schema
+from kiosk.core.queue import schema as queue_schema
 from offline_sync import outbox
 from offline_sync.sync import schema as sync_schema
 
@@ -16,4 +18,5 @@ MIGRATION_SETS = [
     catalogue_schema.migrations,
     cases_schema.migrations,
     staff_alerts.migrations,
+    hall_schema.migrations,
 ]

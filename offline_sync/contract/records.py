@@ -12,9 +12,20 @@ CHANNELS = ("kiosk", "agent")
 AUTHORIZATION_METHODS = ("signature", "id_card_present")
 ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
 RATING_TARGETS = ("case", "ticket")
-# "serving" is not in the contract's list; the queue issue asks for an event on every change,
-# so devices send it and the reference platform takes it (docs/platform-api.md).
-TICKET_EVENTS = ("issued", "called", "serving", "served", "no_show", "cancelled", "transferred")
+# "serving", "held" and "restored" are not in the contract's list; the queue sends an event on
+# every change (a counter starts serving, puts a ticket aside 挂起, restores a no-show 恢复), so
+# devices send them and the reference platform takes them (docs/platform-api.md).
+TICKET_EVENTS = (
+    "issued",
+    "called",
+    "serving",
+    "served",
+    "no_show",
+    "cancelled",
+    "transferred",
+    "held",
+    "restored",
+)
 CASE_STATUSES = (
     "received",
     "accepted",

@@ -9,15 +9,28 @@ import threading
 from collections.abc import Callable
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from offline_sync.platform_server.app import create_app
 from offline_sync.platform_server.service import PlatformService
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[], None],
+        on_stopping: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(config)
         self._on_started = on_started
+        self._on_stopping = on_stopping
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Long answers (event streams) are told to end before uvicorn waits for them.
+        if self._on_stopping is not None:
+            self._on_stopping()
+        await super().shutdown(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
@@ -42,8 +55,8 @@ class _Server(uvicorn.Server):
                 loop.call_soon_threadsafe(self._wake.set)
 
 
-class PlatformServer:
-    """The platform's HTTP server on a socket bound when it is made (port 0: a free one).
+class AsgiServer:
+    """An ASGI application served by uvicorn on a socket bound when it is made (port 0: a free one).
 
     ``url`` is known at once; :meth:`serve_forever` runs in the calling (main) thread
     and stops on SIGINT/SIGTERM; :meth:`start` and :meth:`stop` run it in a thread.
@@ -53,11 +66,15 @@ class PlatformServer:
 
     def __init__(
         self,
-        service: PlatformService,
+        app: ASGIApp,
         host: str = "127.0.0.1",
         port: int = 0,
         on_started: Callable[[], None] | None = None,
+        name: str = "asgi-server",
+        on_stopping: Callable[[], None] | None = None,
     ) -> None:
+        """``on_stopping`` runs on the serving loop when shutdown begins (end long answers)."""
+        self.name = name
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -71,10 +88,9 @@ class PlatformServer:
         self.port = self._socket.getsockname()[1]
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         self.url = f"http://{shown}:{self.port}"
-        self.service = service
         self.started = threading.Event()
         config = uvicorn.Config(
-            create_app(service),
+            app,
             log_config=None,
             date_header=False,
             server_header=False,
@@ -82,7 +98,7 @@ class PlatformServer:
             timeout_graceful_shutdown=2,
         )
         self._on_started = on_started
-        self._server = _Server(config, self._started)
+        self._server = _Server(config, self._started, on_stopping)
         self._thread: threading.Thread | None = None
 
     def _started(self) -> None:
@@ -99,13 +115,11 @@ class PlatformServer:
 
     def start(self, timeout_s: float = 10.0) -> str:
         """Serve in a background thread; the URL once it is listening."""
-        self._thread = threading.Thread(
-            target=self.serve_forever, name="platform-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self.serve_forever, name=self.name, daemon=True)
         self._thread.start()
         if not self.started.wait(timeout_s):
             self.stop()
-            raise RuntimeError(f"the platform server did not start within {timeout_s} s")
+            raise RuntimeError(f"the {self.name} did not start within {timeout_s} s")
         return self.url
 
     def stop(self) -> None:
@@ -115,3 +129,17 @@ class PlatformServer:
         if self._thread is not None:
             self._thread.join(10)
             self._thread = None
+
+
+class PlatformServer(AsgiServer):
+    """The reference platform's HTTP server (see :class:`AsgiServer`)."""
+
+    def __init__(
+        self,
+        service: PlatformService,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_started: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(create_app(service), host, port, on_started, name="platform server")
+        self.service = service

@@ -25,7 +25,7 @@ from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from kiosk.core.forms import ID_NUMBER_ENTRY, FieldError, KeyedEntry
 from kiosk.core.printing import PrintService
-from kiosk.core.queue import QueueService
+from kiosk.core.queue import QueueApi
 from offline_sync.clock import Clock
 
 
@@ -44,7 +44,7 @@ class FlowServices(Protocol):
     cases: CaseService
     catalogue: Catalogue
     printer: PrintService
-    queue: QueueService
+    queue: QueueApi
     feedback: FeedbackService
 
 

@@ -1,9 +1,16 @@
-"""取号 step 1: pick the service (with how many are waiting), or check in an appointment."""
+"""取号 step 1: pick the service (with how many are waiting), or check in an appointment.
+
+While numbers cannot be taken (the hall server is away: 取号暂停) the screen says what
+to do instead and asks again every few seconds; a service whose issuing staff paused
+shows 暂停取号 on its button.
+"""
 
 from __future__ import annotations
 
-from kivy.properties import DictProperty
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
+from kiosk.core.queue.issuing import IssuingState, issuing_state
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton
 
@@ -14,8 +21,13 @@ class QueueScreen(KioskScreen):
     kv_name = "queue"
     voice_key = "voice.queue"
     waiting = DictProperty()
+    paused = BooleanProperty(False)
+    paused_text = StringProperty("")
+    _state = IssuingState()
+    _retry = None
 
     def refresh(self) -> None:
+        self._state = IssuingState()
         grid = self.ids.services
         grid.clear_widgets()
         for i, service in enumerate(self.app.site.services):
@@ -24,18 +36,38 @@ class QueueScreen(KioskScreen):
             button.bind(on_release=lambda b: self.pick(b.service_code))
             grid.add_widget(button)
         self._label_buttons()
-        self.app.call(lambda s: s.queue.status(), self._show_waiting)
+        self._ask()
 
-    def _show_waiting(self, status: list[dict]) -> None:
-        self.waiting = {row["service"]: row["waiting"] for row in status}
+    def _ask(self, *_args: object) -> None:
+        self.app.call(lambda s: issuing_state(s.queue), self._show_state)
+
+    def _show_state(self, state: IssuingState) -> None:
+        newly_paused = state.paused and not self.paused
+        self._state = state
+        self.waiting = state.waiting
+        self.paused = state.paused
+        self.paused_text = self.app.t(state.paused_key) if state.paused else ""
         self._label_buttons()
+        if newly_paused:
+            self.app.say(self.paused_text)
+        if state.paused and self.manager and self.manager.current == self.name:
+            self._retry = Clock.schedule_once(self._ask, state.retry_s)
+
+    def on_leave(self, *_args: object) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
 
     def _label_buttons(self) -> None:
         names = {s.code: s.name for s in self.app.site.services}
         for button in self.ids.services.children:
             code = button.service_code
             line = ""
-            if code in self.waiting:
+            button.disabled = not self._state.can_take(code)
+            if code in self._state.paused_services:
+                paused = self.app.t("queue.service_paused")
+                line = f"\n[size={self.app.fs['body']}]{paused}[/size]"
+            elif code in self.waiting:
                 count = self.app.t("queue.waiting", count=self.waiting[code])
                 line = f"\n[size={self.app.fs['body']}]{count}[/size]"
             button.text = f"[b]{names[code]}[/b]{line}"

@@ -1,0 +1,187 @@
+"""What a counter does with tickets beyond calling the next one, and what the hall reads."""
+
+from __future__ import annotations
+
+import pytest
+from sqlite_utils import Database
+
+from kiosk.app import build_app, open_store
+from kiosk.config import load_config
+from kiosk.core.queue import (
+    BadTransition,
+    CounterBusy,
+    IssuingPaused,
+    LogAction,
+    ReasonRequired,
+    UnknownCounter,
+)
+from kiosk.core.queue import schema as queue_schema
+from tests.conftest import write_site
+from tests.test_queue_rules import events
+
+
+def test_a_desk_calls_the_next_only_when_its_ticket_is_finished(app):
+    first, second = app.queue.take("social"), app.queue.take("social")
+    assert app.queue.call("1号窗口", only_if_idle=True).ticket_no == first.ticket_no
+    with pytest.raises(CounterBusy) as busy:
+        app.queue.call("1号窗口", only_if_idle=True)
+    assert busy.value.params == {"counter": "1号窗口", "ticket_no": "A001"}
+    app.queue.serve(first.ticket_no)
+    with pytest.raises(CounterBusy):
+        app.queue.call("1号窗口", only_if_idle=True)
+    app.queue.done(first.ticket_no)
+    assert app.queue.call("1号窗口", only_if_idle=True).ticket_no == second.ticket_no
+
+
+def test_hold_and_call_back_keep_the_ticket_at_its_counter(app, clock):
+    ticket = app.queue.take("social")
+    app.queue.take("social")
+    app.queue.call("2号窗口", only_if_idle=True)
+    clock.advance(minutes=3)
+    held = app.queue.hold(ticket.ticket_no)
+    assert held.state == "held" and held.counter == "2号窗口"
+    view = app.queue.counter_view("2号窗口")
+    assert view.current is None and [t.ticket_no for t in view.held] == ["A001"]
+    # the counter is free for the next villager while A001 fetches a paper
+    assert app.queue.call("2号窗口", only_if_idle=True).ticket_no == "A002"
+    with pytest.raises(CounterBusy):
+        app.queue.call_back("A001", "2号窗口")
+    app.queue.done("A002")
+    back = app.queue.call_back("A001", "2号窗口")
+    assert back.state == "called" and back.counter == "2号窗口"
+    assert [e for no, e in events(app) if no == "A001"] == ["issued", "called", "held", "called"]
+
+
+def test_a_no_show_of_today_is_restored_to_its_place(app, clock):
+    first = app.queue.take("civil")
+    clock.advance(minutes=1)
+    app.queue.take("civil")
+    app.queue.call("3号窗口", "civil")
+    app.queue.no_show(first.ticket_no)
+    assert [t.ticket_no for t in app.queue.counter_view("3号窗口").no_shows] == ["B001"]
+    restored = app.queue.restore("B001")
+    assert restored.state == "waiting" and restored.counter is None
+    assert restored.ahead == 0  # issued before B002, so first in line again
+    with pytest.raises(BadTransition):
+        app.queue.restore("B001")
+    assert app.queue.call("3号窗口", "civil").ticket_no == "B001"
+
+
+def test_a_chosen_ticket_is_called_out_of_turn_with_its_reason_logged(app):
+    for _ in range(3):
+        app.queue.take("social")
+    with pytest.raises(ReasonRequired):
+        app.queue.call_chosen("A003", "1号窗口", "  ")
+    called = app.queue.call_chosen("a003", "1号窗口", "预约到号", actor="staff:1001")
+    assert called.ticket_no == "A003" and called.state == "called"
+    row = app.store.conn.execute(
+        "SELECT action, reason, actor FROM queue_log ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    assert tuple(row) == ("called_chosen", "预约到号", "staff:1001")
+    with pytest.raises(UnknownCounter):
+        app.queue.call_chosen("A001", "9号窗口", "预约到号")
+
+
+def test_paused_issuing_refuses_numbers_until_resumed(app):
+    app.queue.pause_issuing(["civil"], actor="staff:1001")
+    with pytest.raises(IssuingPaused) as paused:
+        app.queue.take("civil")
+    assert paused.value.params == {"service": "民政救助"}
+    assert app.queue.take("social").ticket_no == "A001"
+    app.queue.pause_issuing()
+    view = app.queue.hall_view()
+    assert view.issuing_paused and all(line.paused for line in view.lines)
+    app.queue.resume_issuing()
+    assert app.queue.take("civil").ticket_no == "B001"
+    assert not app.queue.hall_view().issuing_paused
+
+
+def test_a_paused_counter_does_not_count_for_the_wait_until_it_calls_again(app):
+    for _ in range(4):
+        app.queue.take("social")
+    t = app.queue.call("1号窗口")
+    app.queue.call("2号窗口")
+    app.queue.done(t.ticket_no)
+    assert app.queue.take("social").estimated_wait_min == 4  # 2 ahead * 4 min / 2 open
+    app.queue.pause_counter("2号窗口")
+    assert app.queue.counter_view("2号窗口").paused
+    assert app.queue.hall_view().paused_counters == ["2号窗口"]
+    app.queue.done("A002")  # finishing its ticket keeps the pause
+    assert app.queue.counter_view("2号窗口").paused
+    assert app.queue.take("social").estimated_wait_min == 12  # 3 ahead * 4 min / 1 open
+    app.queue.call("2号窗口")
+    assert not app.queue.counter_view("2号窗口").paused
+
+
+def test_a_repeated_request_changes_nothing_twice(app):
+    first = app.queue.take("social", request_id="r-1")
+    again = app.queue.take("social", request_id="r-1")
+    assert again.ticket_id == first.ticket_id
+    called = app.queue.call("1号窗口", request_id="r-2")
+    assert app.queue.call("1号窗口", request_id="r-2").ticket_id == called.ticket_id
+    assert app.queue.status()[0]["waiting"] == 0
+    assert [e for _, e in events(app)] == ["issued", "called"]
+
+
+def test_the_board_reads_the_last_six_calls_and_every_line(app):
+    for _ in range(8):
+        app.queue.take("social")
+    app.queue.take("hukou", "disability")
+    for _ in range(7):
+        t = app.queue.call("1号窗口")
+        app.queue.done(t.ticket_no)
+    app.queue.call("4号窗口")
+    app.queue.recall("C001")
+    view = app.queue.hall_view()
+    assert [c.display_no for c in view.recent_calls] == [
+        "C001",
+        "C001",
+        "A007",
+        "A006",
+        "A005",
+        "A004",
+    ]
+    assert [c.action for c in view.recent_calls[:2]] == [LogAction.RECALLED, LogAction.CALLED]
+    assert view.recent_calls[0].priority and view.recent_calls[0].counter == "4号窗口"
+    assert {line.service_code: line.waiting for line in view.lines} == {
+        "social": 1,
+        "civil": 0,
+        "hukou": 0,
+    }
+    assert view.served_today == 7
+    assert app.queue.reader.changes_since(app.store.conn, view.recent_calls[1].seq) == [
+        view.recent_calls[0]
+    ]
+    assert view.seq == app.queue.reader.last_seq(app.store.conn)
+
+
+def test_a_store_from_before_the_hall_keeps_its_tickets_and_appointments(tmp_path, clock):
+    config = load_config(write_site(tmp_path))
+    store = open_store(config)  # everything applied; make an old store beside it instead
+    store.close()
+    old = tmp_path / "old.sqlite3"
+    db = Database(old)
+    queue_schema.migrations.apply(db, stop_before="hall_queue")
+    db.execute(
+        "INSERT INTO ticket (ticket_id, day, prefix, number, ticket_no, service_code, order_at,"
+        " state, issued_at) VALUES ('t1', '2026-11-23', 'A', 1, 'A001', 'social',"
+        " '2026-11-23T01:00:00+00:00', 'waiting', '2026-11-23T01:00:00+00:00')"
+    )
+    db.execute(
+        "INSERT INTO appointment (code, service_code, slot_at, ticket_id, created_at)"
+        " VALUES ('123456', 'social', '2026-11-23T01:00:00+00:00', 't1', '2026-11-22')"
+    )
+    db.conn.commit()
+    db.close()
+    (config.data_dir / "bianmin.sqlite3").unlink()
+    old.rename(config.data_dir / "bianmin.sqlite3")
+    app = build_app(config, clock)
+    try:
+        assert app.queue.get("A001").state == "waiting"
+        app.queue.call("1号窗口")
+        assert app.queue.hold("A001").state == "held"
+        fk = app.store.conn.execute("PRAGMA foreign_key_list(appointment)").fetchone()
+        assert fk["table"] == "ticket"
+        assert app.store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        app.close()
