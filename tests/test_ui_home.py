@@ -75,8 +75,9 @@ def test_an_exception_at_the_screen_edge_shows_plain_chinese_not_a_traceback(kio
     assert not kiosk.shows("ZeroDivisionError") and not kiosk.shows("Traceback")
     kiosk.tap(id="ok")
     assert not kiosk.overlays()
-    kiosk.app.guard(lambda: (_ for _ in ()).throw(QueueClosed("outside 08:30-17:30")))
-    assert kiosk.shows("现在不在办公时间")
+    closed = QueueClosed("outside 08:30-17:30", open="08:30", close="17:30")
+    kiosk.app.guard(lambda: (_ for _ in ()).throw(closed))
+    assert kiosk.shows("办公时间是 08:30 到 17:30")
 
 
 def shown(widget) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
+from kiosk.core.queue import QueueClosed
 from kiosk.core.queue.issuing import IssuingState, issuing_state
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton
@@ -22,8 +23,10 @@ class QueueScreen(KioskScreen):
     voice_key = "voice.queue"
     waiting = DictProperty()
     paused = BooleanProperty(False)
+    paused_title = StringProperty("")
     paused_text = StringProperty("")
     _state = IssuingState()
+    _spoken = ""
     _retry = None
 
     def refresh(self) -> None:
@@ -46,12 +49,28 @@ class QueueScreen(KioskScreen):
         self._state = state
         self.waiting = state.waiting
         self.paused = state.paused
-        self.paused_text = self.app.t(state.paused_key) if state.paused else ""
+        self._paused_words(state.paused_key)
         self._label_buttons()
         if newly_paused:
-            self.app.say(self.paused_text)
+            self.app.say(self._spoken)
         if state.paused and self.manager and self.manager.current == self.name:
             self._retry = Clock.schedule_once(self._ask, state.retry_s)
+
+    def _paused_words(self, key: str | None) -> None:
+        """What the screen says while no number can be taken: outside opening hours, the
+        hours; the hall server away, to ask at a counter (asked again meanwhile)."""
+        t = self.app.t
+        if key is None:
+            self.paused_title = self.paused_text = self._spoken = ""
+        elif key == QueueClosed.key:
+            hours = self.app.site.hours
+            self.paused_title = t("queue.closed.title")
+            self.paused_text = t(key, open=hours.open, close=hours.close)
+            self._spoken = f"{self.paused_title}。{self.paused_text}"
+        else:
+            self.paused_title = t("queue.paused.title")
+            self.paused_text = f"{t('queue.paused.hint')}\n{t('queue.paused.retrying')}"
+            self._spoken = t(key)
 
     def on_leave(self, *_args: object) -> None:
         if self._retry is not None:
