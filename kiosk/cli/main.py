@@ -80,6 +80,7 @@ COMMANDS = {
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",
     "key": "kiosk.cli.key:key",
+    "alerts": "kiosk.cli.alerts:alerts",
 }
 
 

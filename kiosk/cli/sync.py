@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from dataclasses import asdict
 
 import click
 
@@ -173,10 +174,13 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def status(ctx, as_json) -> None:
-    """Sync status: pending records and attachments, dead letters, last push and pull, link."""
-    snapshot = services(ctx).sync.status()
+    """Sync status: pending records and attachments, dead letters, last push and pull, link;
+    and the staff alerts the kiosk raised (help wanted, printer faults)."""
+    app = services(ctx)
+    snapshot = app.sync.status()
+    alerts = app.alerts.raised()
     if as_json:
-        emit_json(snapshot.as_dict())
+        emit_json({**snapshot.as_dict(), "staff_alerts": [asdict(a) for a in alerts]})
         return
     rows = [
         ("pending records", snapshot.pending_records),
@@ -191,5 +195,6 @@ def status(ctx, as_json) -> None:
     if snapshot.last_error:
         rows.append(("last error", f"{snapshot.last_error} (at {snapshot.last_error_at})"))
         rows.append(("next try", snapshot.next_attempt_at or "now"))
+    rows.append(("staff alerts", "; ".join(a.describe() for a in alerts) or "none"))
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")

@@ -98,6 +98,8 @@ def after_report(config: Config) -> tuple[Sentence, ...]:
 
 
 def staff_called(config: Config) -> tuple[Sentence, ...]:
-    """After 找工作人员: staff are told; where to find them meanwhile; the phone."""
+    """After 找工作人员: where to find staff, the phone. The help-wanted alert shows only
+    in the technicians' tools (bianmin status, doctor, alerts) until the hall shows it, so
+    the villager is not told that anyone is coming."""
     counters = listed(help_counters(config))
     return (Sentence.of("next.help", counters=counters), *phone_line(config))

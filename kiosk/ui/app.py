@@ -186,8 +186,8 @@ class KioskApp(App):
             self.say(self.last_said)
 
     def call_staff(self) -> None:
-        """找工作人员: staff are alerted (the help-wanted alert in core) and the villager is
-        told where to find them meanwhile."""
+        """找工作人员: the help-wanted alert is raised (kiosk.core.staff_alerts) and the
+        villager is told where to find staff."""
         screen = self.current_screen_name
         self.call(lambda services: services.alerts.raise_alert(HELP_WANTED, screen))
         lines = staff_called(self.site)
