@@ -146,3 +146,19 @@ def test_the_guide_opens_on_popular_items_and_life_events(flows, services):
     assert {"birth", "old_age", "disability", "death"} <= {e.key for e in start.events}
     items = step(flows.guide().open_event, services, "death")
     assert "死亡人员户口注销" in [h.name for h in items.hits]
+
+
+def test_every_mainland_province_can_be_picked_the_sites_own_city_first(flows, services):
+    flow, _ = confirmed(flows, services)
+    step(flow.enter, services, "phone", "13812345678")
+    place = step(flow.enter, services, "kind", "异地转诊就医")
+    assert len(place.places) == 31 and {"广东省", "浙江省", "北京市"} <= {
+        p.name for p in place.places
+    }
+    sichuan = flow.pick_place("destination", place.places[0])
+    assert sichuan.places[0].name == "宜宾市"  # the site (511502, 翠屏区) is in 宜宾
+    guangdong = next(p for p in place.places if p.name == "广东省")
+    cities = flow.pick_place("destination", guangdong)
+    dongguan = next(c for c in cities.places if c.name == "东莞市")
+    chosen = flow.pick_place("destination", dongguan)  # a city with no counties of its own
+    assert chosen.value == "广东省东莞市"

@@ -44,6 +44,10 @@ class DriverTimeout(AssertionError):
     """What the driver waited for did not happen in time."""
 
 
+class TapSwallowed(AssertionError):
+    """A tap never reached the widget it was meant for (a villager's finger would not)."""
+
+
 class KioskDriver:
     """Starts a built app in the current window and drives it like a villager would."""
 
@@ -148,7 +152,23 @@ class KioskDriver:
         centre = self._settled_centre(widget)
         if self.check_fit:
             self.note_misfits()
-        self.tap_at(*centre)
+        reached: list[object] = []
+
+        def touched(w: Widget, touch: MotionEvent) -> None:
+            if w.collide_point(*touch.pos):
+                reached.append(touch)
+
+        widget.fbind("on_touch_down", touched)
+        try:
+            self.tap_at(*centre)
+        finally:
+            widget.funbind("on_touch_down", touched)
+        if not reached:
+            raise TapSwallowed(
+                f"a finger on {target if isinstance(target, str) else id or widget!r} at"
+                f" {centre[0]:.0f},{centre[1]:.0f} never reached it: something over it took"
+                f" the touch ({self.screen.name})"
+            )
 
     def note_misfits(self) -> list[str]:
         """Check the view on show (top overlay, else the screen) for texts that do not fit

@@ -47,7 +47,7 @@ class LineBreaking:
         width = self.text_size[0]
         text = self.text
         if width and text and not (self.markup and "[" in text):
-            room = width - self.padding[0] - self.padding[2] + 1
+            room = width - self.padding[0] - self.padding[2]  # as Kivy wraps: not a dot more
             extents = core.get_cached_extents()
             broken = break_lines(text, lambda line: extents(line)[0] <= room)
             text = "\n".join(broken.lines)
@@ -79,6 +79,10 @@ class LineBreaking:
 
 class KLabel(LineBreaking, Label):
     """A text of a screen that wraps to its width (looks in widgets.kv)."""
+
+
+class WrapLabel(LineBreaking, Label):
+    """A label breaking its lines where Chinese allows, with no looks of its own."""
 
 
 class Fitting(LineBreaking):

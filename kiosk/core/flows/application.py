@@ -286,18 +286,24 @@ class ApplicationFlow:
 
     def _places(self, name: str) -> tuple[Region, ...]:
         """The buttons of a place field: the provinces, or the children of the last tap (the
-        counties again once a county is chosen, to change it)."""
+        same level again once the place is chosen, to change it); the site's own city and
+        county first."""
         path = self.place_paths.get(name, ())
+        home = self.config.site.code
         if not path:
             return self.regions.provinces()
+        if self._complete(path):
+            return self.regions.children(path[-2], home) if len(path) > 1 else ()
+        return self.regions.children(path[-1], home)
+
+    def _complete(self, path: tuple[Region, ...]) -> bool:
+        """True once a county is tapped, or a city that has no counties (东莞市)."""
         last = path[-1]
-        if last.level == "county":
-            return self.regions.children(path[-2])
-        return self.regions.children(last)
+        return last.level == "county" or (last.level == "city" and not self.regions.children(last))
 
     def pick_place(self, name: str, region: Region) -> FieldStep:
         """A province, city or county was tapped on the place field ``name``: the next level,
-        or (a county) the place chosen, shown as 四川省绵阳市三台县."""
+        or (a county, a city without counties) the place chosen, shown as 四川省绵阳市三台县."""
         index = self._index(name)
         path = self.place_paths.get(name, ())
         if path and path[-1].level == region.level:
@@ -307,7 +313,7 @@ class ApplicationFlow:
         if len(cities) == 1:  # a municipality (重庆市): its districts straight away
             path = (*path, cities[0])
         self.place_paths[name] = path
-        if region.level == "county":
+        if self._complete(path):
             self.values[name] = place_name(path)
         else:
             self.values.pop(name, None)

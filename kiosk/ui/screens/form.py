@@ -150,10 +150,11 @@ class FormScreen(KioskScreen):
                 self.session.application.place_again, step.field.name
             )
         )
-        earlier = KButton(role="secondary", text=t("common.previous_page"))
+        # Not 上一页 / 下一页: beside 下一步 they differ by one character.
+        earlier = KButton(role="secondary", text=t("form.place.earlier"))
         earlier.disabled = self.place_page == 0
         earlier.bind(on_release=lambda _b: self._turn(-1))
-        later = KButton(role="secondary", text=t("common.next_page"))
+        later = KButton(role="secondary", text=t("form.place.later"))
         later.disabled = self.place_page >= pages - 1
         later.bind(on_release=lambda _b: self._turn(1))
         row.add_widget(again)
