@@ -68,7 +68,7 @@ RECEIPT = CaseReceipt(
     next_steps=(
         Sentence.of("next.receipt.promise_after_sending", days=5),
         Sentence.of("next.receipt.collect", counters="1号窗口、2号窗口"),
-        Sentence.of("next.receipt.progress", reference="LZ-1123-007"),
+        Sentence.of("next.receipt.progress", digits="1123007"),
         Sentence.of("next.phone", phone="0831-5601234"),
     ),
     progress_url="https://bianmin.invalid/progress/3f2c8a4e-1b7d-4c55-9e0a-2b6f1d9c7e11",

@@ -259,15 +259,16 @@ def test_review_edit_returns_to_the_first_field_with_the_stored_values(flows, se
     assert first.index == 0 and first.value == "13812345678"
 
 
-def test_a_required_material_left_unticked_stops_the_submission(flows, services):
+def test_a_required_material_left_unticked_stops_on_the_checklist(flows, services):
     flow, _phone = confirmed(flows, services)
     fill(flow, services, REFERRAL_FORM)
-    review = step(flow.materials_done, services, set())
-    assert review.materials == ()
-    with pytest.raises(MaterialsMissing) as caught:
+    again = step(flow.materials_done, services, set())  # nothing can be attached at a kiosk
+    assert isinstance(again, MaterialsStep) and again.missing == ("居民身份证",)
+    with pytest.raises(MaterialsMissing) as caught:  # and the case refuses it all the same
         step(flow.submit, services)
     assert caught.value.names == ("居民身份证",)
     assert outbox_cases(services) == []
+    assert isinstance(step(flow.materials_done, services, {"M01"}), ReviewStep)
 
 
 def test_a_bundle_is_one_form_one_checklist_and_a_receipt_per_item(flows, services, printer):

@@ -26,10 +26,10 @@ def find_item_by_initials(kiosk, letters: str) -> None:
 def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, reader):
     find_item_by_initials(kiosk, "YDJY")
     kiosk.tap(id="next_page")
-    assert kiosk.shows("全省通办")  # the guide's second page
+    assert kiosk.shows("四川各地都能办")  # the guide's second page
     kiosk.tap(id="apply")
     assert kiosk.screen.name == "apply"
-    assert kiosk.shows("请把身份证平放在感应区")
+    assert kiosk.shows("请把身份证平放在屏幕下方亮灯的地方")
     reader.simulator.place(1)  # 李秀芳
     kiosk.wait_until(lambda: kiosk.screen.name == "confirm", what="the confirm screen")
     assert kiosk.find(id="name").text == "李秀芳"

@@ -47,7 +47,7 @@ def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
     kiosk.app.session.application.keyed_id_number("11010519491231002X")
     clock.advance(seconds=60)
     kiosk.wait_until(lambda: kiosk.shows("10 秒后回到首页"), what="the idle countdown")
-    assert kiosk.shows("您还在使用吗")
+    assert kiosk.shows("您还要接着办吗")
     clock.advance(seconds=5)
     kiosk.wait_until(lambda: kiosk.shows("5 秒后回到首页"), what="the countdown moving")
     clock.advance(seconds=5)

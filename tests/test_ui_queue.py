@@ -54,7 +54,7 @@ def test_age_green_channel_reads_the_card_of_a_villager_over_65(kiosk, printer, 
     kiosk.tap(id="take_number")
     kiosk.tap("社保医保")
     kiosk.tap(id="age")
-    assert kiosk.shows("请把身份证放在感应区")
+    assert kiosk.shows("请把身份证平放在屏幕下方亮灯的地方")
     reader.simulator.place(0)  # 王建国, born 1958
     kiosk.wait_until(lambda: kiosk.screen.name == "ticket", what="the ticket after the card")
     assert kiosk.find(id="number").text == "A001"

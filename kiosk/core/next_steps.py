@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config import Config, Service
+from kiosk.core.cases.reference import typed_digits
 from kiosk.core.messages import Messages
 from kiosk.core.wording import listed
 
@@ -86,7 +87,7 @@ def after_receipt(
         *check,
         when,
         Sentence.of("next.receipt.collect", counters=counters),
-        Sentence.of("next.receipt.progress", reference=reference),
+        Sentence.of("next.receipt.progress", digits=typed_digits(reference)),
         *phone_line(config),
     )
 

@@ -368,7 +368,7 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="submit")
     tour.wait(lambda: app.screen("rating").problem, "a reason asked for")
     tour.shot("rating-reason-required")
-    d.tap("等待时间太长")
+    d.tap("等候时间太长")
     d.tap(id="submit")
     tour.on("home")
     tour.shot("rating-thanks")
@@ -385,7 +385,7 @@ def _play(tour: Tour, config: Config) -> None:
     tour.wait(lambda: app.screen("rating").has_target, "the faces of the ticket")
     tour.shot("rating-ticket-faces")
 
-    # Submit failing: a required material left unticked is told plainly.
+    # A required material left unticked is told plainly; manual ID entry to the receipt.
     tour.home()
     d.tap(id="apply")
     app.screen("apply").start("511500-0201-03")
@@ -419,14 +419,9 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="today")
     d.tap(id="next")
     tour.on("materials")
-    d.tap(id="next")
-    tour.on("review")
-    d.tap(id="submit")
-    tour.wait(lambda: d.overlays(), "the refusal")
-    tour.shot("apply-submit-refused-materials")
-    d.tap(id="ok")
-    d.tap(id="back")
-    tour.on("materials")
+    d.tap(id="next")  # a required paper not ticked: told on the checklist, what to do
+    tour.wait(lambda: app.screen("materials").problem, "the missing material")
+    tour.shot("apply-materials-missing")
     d.tap("居民身份证")
     d.tap(id="next")
     tour.on("review")

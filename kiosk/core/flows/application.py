@@ -11,6 +11,7 @@ front-end's 返回 between screens never leaves the flow somewhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
@@ -424,6 +425,13 @@ class ApplicationFlow:
             assert self.bundle_id is not None
             for i, m in enumerate(self.bundle.materials):
                 services.cases.check_bundle_material(self.bundle_id, m, str(i) in ticked)
+        if self.channel is Channel.KIOSK:
+            # At the kiosk nothing can be attached: a required paper not brought stops here,
+            # on the page where it can be ticked, not at 确认提交.
+            step = self._materials(services)
+            missing = tuple(m.name for m in step.materials if not m.satisfied)
+            if missing:
+                return dataclasses.replace(step, missing=missing)
         if self.channel is Channel.AGENT and not self.authorized:
             assert self.item is not None
             return AuthorizationStep(item_name=self.item.name, **self._page(after_form=2))

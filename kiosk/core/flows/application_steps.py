@@ -88,10 +88,12 @@ class FieldStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class MaterialsStep(Step):
-    """Tick the materials brought along (a line's ``code`` is what to send back ticked)."""
+    """Tick the materials brought along (a line's ``code`` is what to send back ticked);
+    ``missing``: the required ones not ticked when 下一步 or 确认提交 was tapped."""
 
     item_name: str
     materials: tuple[MaterialCheck, ...]
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

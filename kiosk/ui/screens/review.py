@@ -28,7 +28,7 @@ class ReviewScreen(KioskScreen):
         ]
         for line in step.lines:
             lines.append(f"{line.label}：{self._readable(line)}")
-        lines.append(f"{t('guide.item.materials')}：{'、'.join(step.materials)}")
+        lines.append(f"{t('review.brought')}：{'、'.join(step.materials)}")
         self.body = "\n".join(lines)
 
     def _readable(self, line) -> str:
