@@ -35,11 +35,9 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 def showing(widget, root) -> bool:
     """True when nothing between ``widget`` and ``root`` is invisible or squeezed to nothing."""
-    while widget is not None:
+    while widget is not None and widget != root:
         if widget.opacity == 0 or widget.width < 2 or widget.height < 2:
             return False
-        if widget is root:
-            return True
         widget = widget.parent
     return True
 
@@ -91,11 +89,18 @@ def tap_if_there(kiosk, *, id: str) -> bool:
 # -- a villager's ways through -------------------------------------------------------------------
 
 
-def to_the_form(kiosk, reader) -> None:
-    """我要办 异地就医备案 with 李秀芳's card, up to the first field (the phone)."""
+def start_applying(kiosk) -> None:
+    """我要办 异地就医备案: the card screen, the item chosen."""
     kiosk.tap(id="apply")
     kiosk.app.screen("apply").start(REFERRAL)
-    kiosk.wait_until(lambda: kiosk.screen.name == "apply", what="the card screen")
+    kiosk.wait_until(
+        lambda: kiosk.screen.name == "apply" and sees(kiosk, "异地就医备案"), what="the card screen"
+    )
+
+
+def to_the_form(kiosk, reader) -> None:
+    """我要办 异地就医备案 with 李秀芳's card, up to the first field (the phone)."""
+    start_applying(kiosk)
     reader.simulator.place(YOUNGER)
     kiosk.wait_until(lambda: kiosk.screen.name == "confirm", what="the confirm screen")
     kiosk.tap(id="me")
@@ -103,6 +108,7 @@ def to_the_form(kiosk, reader) -> None:
 
 
 def type_digits(kiosk, digits: str) -> None:
+    kiosk.wait_until(lambda: digits[0] in keys(kiosk), what="the keypad")
     pad = keys(kiosk)
     for digit in digits:
         kiosk.tap(pad[digit])
@@ -119,10 +125,11 @@ def to_the_place(kiosk, reader) -> None:
 
 
 def pick_a_place(kiosk) -> None:
-    """三台县 in 绵阳市, 四川省: by province, city and county, or (as it was) the one offered."""
-    if sees(kiosk, "四川省绵阳市三台县"):
-        kiosk.tap("四川省绵阳市三台县")
-        return
+    """三台县 in 绵阳市, 四川省: by province, city and county, or (as it was) what was offered."""
+    for offered in ("四川省绵阳市三台县", "到窗口向工作人员说明"):
+        if sees(kiosk, offered) and not sees(kiosk, "四川省"):
+            kiosk.tap(offered)
+            return
     for place, then in (("四川省", "绵阳市"), ("绵阳市", "三台县"), ("三台县", "")):
         kiosk.tap(place)
         if then:
@@ -205,8 +212,7 @@ def test_the_reference_is_short_shown_printed_and_found_again(kiosk, printer, re
 
 
 def test_a_number_keyed_without_a_card_prints_no_masked_stand_in_name(kiosk, printer, reader):
-    kiosk.tap(id="apply")
-    kiosk.app.screen("apply").start(REFERRAL)
+    start_applying(kiosk)
     kiosk.tap(id="manual")
     type_digits(kiosk, "510722198603052620")
     kiosk.tap(id="ok")
@@ -315,10 +321,9 @@ def test_one_keypad_everywhere_with_words_that_say_what_a_key_does(kiosk, printe
         ys = sorted({round(k.y) for k in pad.values()}, reverse=True)
         return {v: (xs.index(round(k.x)), ys.index(round(k.y))) for v, k in pad.items()}, pad
 
-    kiosk.tap(id="apply")
-    kiosk.app.screen("apply").start(REFERRAL)
+    start_applying(kiosk)
     kiosk.tap(id="manual")
-    kiosk.wait_until(lambda: kiosk.screen.name == "id_entry", what="the ID pad")
+    kiosk.wait_until(lambda: "X" in keys(kiosk), what="the ID pad")
     id_pad, pad = layout()
     labels = " ".join(k.text for k in pad.values())
     assert "删一个" in labels and "全删" in labels and "退格" not in labels
@@ -326,7 +331,7 @@ def test_one_keypad_everywhere_with_words_that_say_what_a_key_does(kiosk, printe
     kiosk.app.go_home()
     kiosk.tap(id="take_number")
     kiosk.tap(id="appointment")
-    kiosk.wait_until(lambda: kiosk.screen.name == "appointment", what="the code pad")
+    kiosk.wait_until(lambda: "0" in keys(kiosk) and "X" not in keys(kiosk), what="the code pad")
     code_pad, _ = layout()
     shared = set(code_pad) & set(id_pad)
     assert shared >= set("0123456789") and all(code_pad[v] == id_pad[v] for v in shared)

@@ -101,7 +101,7 @@ def test_appointment_check_in_on_the_numeric_pad(kiosk, printer, clock):
     for digit in "999999":
         kiosk.tap(pad[digit])
     kiosk.tap(id="check_in")
-    kiosk.wait_until(lambda: kiosk.shows("没有找到这个预约"), what="a wrong code refused")
+    kiosk.wait_until(lambda: kiosk.shows("没找到这个预约码"), what="a wrong code refused")
     kiosk.tap(pad["clear"])
     for digit in code:
         kiosk.tap(pad[digit])

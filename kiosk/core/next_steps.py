@@ -73,18 +73,22 @@ def after_receipt(
     *,
     card_read: bool = True,
 ) -> tuple[Sentence, ...]:
-    """The receipt's lines: (no card read) the card is checked at the counter first; when
-    it is done (from the sending, while offline), where to collect the result, how to
-    check progress here, the phone number."""
+    """The receipt's lines: whether to go to a window now (no: or, no card read, to have
+    the card checked first); when it is done (from the sending, while offline), where to
+    collect the result, how to check progress here, the phone number."""
     counters = listed(service_for_theme(config, theme).counters)
-    check = () if card_read else (Sentence.of("next.receipt.check_card", counters=counters),)
+    now = (
+        Sentence.of("next.receipt.now")
+        if card_read
+        else Sentence.of("next.receipt.check_card", counters=counters)
+    )
     when = (
         Sentence.of("next.receipt.promise", days=promised_days)
         if on_platform
         else Sentence.of("next.receipt.promise_after_sending", days=promised_days)
     )
     return (
-        *check,
+        now,
         when,
         Sentence.of("next.receipt.collect", counters=counters),
         Sentence.of("next.receipt.progress", digits=typed_digits(reference)),

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from devices.idcard.idnumber import mask_id_number, mask_phone
 from devices.printer import Document
 from devices.printer.paper import text_columns
+from kiosk.core.line_breaks import break_lines
 from kiosk.core.messages import Messages
 from kiosk.core.next_steps import Sentence
 from kiosk.core.queue import ServiceStats, Ticket
@@ -151,9 +152,19 @@ def _field(doc: Document, label: str, value: str) -> None:
         doc.line(f"{label}：{value}")
 
 
-def _next_steps(doc: Document, lines: Sequence[Sentence], text: Messages) -> None:
+def _sentence(doc: Document, sentence: str, *, width: int = 1, height: int = 1) -> None:
+    """A sentence broken where Chinese allows (after 、，。: 2号窗口 stays whole), not
+    wherever the paper's columns run out."""
+    columns = doc.paper.columns // width
+    for line in break_lines(sentence, lambda part: text_columns(part) <= columns).lines:
+        doc.line(line, width=width, height=height)
+
+
+def _next_steps(
+    doc: Document, lines: Sequence[Sentence], text: Messages, *, height: int = 1
+) -> None:
     for sentence in lines:
-        doc.line(sentence.text(text))
+        _sentence(doc, sentence.text(text), height=height)
 
 
 def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Messages) -> bytes:
@@ -174,8 +185,8 @@ def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Mes
         text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
     )
     doc.rule()
-    _next_steps(doc, paper.next_steps, text)
-    doc.line(text("printing.ticket.footer"))
+    _next_steps(doc, paper.next_steps, text, height=2)  # where to wait: what she acts on
+    _sentence(doc, text("printing.ticket.footer"))
     doc.cut()
     return doc.to_bytes()
 
@@ -208,7 +219,7 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     if receipt.bring:
         doc.line(text("printing.receipt.bring"))
         for n, name in enumerate(receipt.bring, start=1):
-            doc.line(f"{n}. {name}")
+            _sentence(doc, f"{n}. {name}")
         doc.rule()
     _next_steps(doc, receipt.next_steps, text)
     if receipt.progress_url:
@@ -230,7 +241,7 @@ def render_materials(
     doc.line(text("printing.materials.title"), align="center", bold=True)
     doc.rule()
     for n, material in enumerate(guide.materials, start=1):
-        doc.line(f"{n}. {material.name}")
+        _sentence(doc, f"{n}. {material.name}", height=2)  # what to gather at home: large
         detail = text("printing.materials.copies", kind=material.kind, copies=material.copies)
         doc.line(f"   {detail}" + (f"；{material.note}" if material.note else ""))
     doc.rule()

@@ -33,7 +33,11 @@ class ReceiptScreen(KioskScreen):
         self.on_platform = on_platform(receipt.stage)
         self.next_text = "\n".join(line.text(messages) for line in receipt.next_steps)
         self.printed = all(p.printed for p in step.prints)
-        self.print_message = t("receipt.take") if self.printed else t(result.key, **result.params)
+        self.print_message = (
+            t("receipt.take")
+            if self.printed
+            else f"{t(result.key, **result.params)}{t('receipt.no_paper_ok')}"
+        )
         if self.app.manager.current == self.name:
             self.on_enter()
 
