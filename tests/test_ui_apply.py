@@ -55,7 +55,7 @@ def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, 
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
-    assert kiosk.find(id="shown").text == "请选择"  # nothing chosen for the villager
+    assert kiosk.find(id="shown").text == "先点“今天”，再往前或往后调"  # nothing chosen for her
     kiosk.tap(id="today")
     assert kiosk.find(id="shown").text == "2026年11月23日 星期一"
     assert small_touch_targets(kiosk) == []

@@ -43,6 +43,7 @@ class FormScreen(KioskScreen):
     label = StringProperty("")
     shown = StringProperty("")
     shown_text = StringProperty("")
+    empty_text = StringProperty("")  # what the empty field says to do
     problem = StringProperty("")
     keyed = BooleanProperty(False)
     place_page = NumericProperty(0)
@@ -101,6 +102,7 @@ class FormScreen(KioskScreen):
         box.clear_widgets()
         side.clear_widgets()
         self.keyed = step.entry is not None
+        self.empty_text = self._empty_text(step)
         if f.type == "choice":
             box.add_widget(self._choices(step.options, CHOICE_COLUMNS))
         elif f.type == "date":
@@ -124,6 +126,15 @@ class FormScreen(KioskScreen):
                 counter.bind(on_release=lambda _b: self._set(step.at_counter))
                 box.add_widget(counter)
             box.add_widget(BoxLayout())
+
+    def _empty_text(self, step) -> str:
+        """Type on the pad (a phone: a relative's will do); tap 今天 first; else choose."""
+        t = self.app.t
+        if step.entry is not None:
+            return t("form.type.phone") if step.field.type == "phone" else t("form.type")
+        if step.field.type == "date":
+            return t("form.date.first")
+        return t("form.choose")
 
     def _place_picker(self) -> BoxLayout:
         """The places of the level reached, a page of eight, with 重新选择 and the pages."""

@@ -22,12 +22,16 @@ class ProgressScreen(KioskScreen):
     """A person's cases with their status timeline and promised dates."""
 
     kv_name = "progress"
-    voice_key = "voice.progress"
     cases = ListProperty()
     searched = BooleanProperty(False)
     page = NumericProperty(0)
     pages = NumericProperty(1)
     _count_on_entry = False
+
+    @property
+    def voice_key(self) -> str:
+        """The prompt: 扫描回执 only when receipts carry a code to scan (a platform link)."""
+        return "voice.progress" if self.app.site.platform.url else "voice.progress.no_qr"
 
     def on_card(self, card) -> None:
         """A card was read: look up that person."""

@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
 from kiosk.core.queue import QueueClosed
 from kiosk.core.queue.issuing import IssuingState, issuing_state
+from kiosk.core.staff_alerts import PRINTER_FAULT
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton
 
@@ -23,6 +24,7 @@ class QueueScreen(KioskScreen):
     voice_key = "voice.queue"
     waiting = DictProperty()
     paused = BooleanProperty(False)
+    printer_note = StringProperty("")  # the printer cannot print: remember the number
     paused_title = StringProperty("")
     paused_text = StringProperty("")
     _state = IssuingState()
@@ -42,9 +44,14 @@ class QueueScreen(KioskScreen):
         self._ask()
 
     def _ask(self, *_args: object) -> None:
-        self.app.call(lambda s: issuing_state(s.queue), self._show_state)
+        self.app.call(
+            lambda s: (issuing_state(s.queue), [a.kind for a in s.alerts.raised()]),
+            self._show_state,
+        )
 
-    def _show_state(self, state: IssuingState) -> None:
+    def _show_state(self, answer: tuple[IssuingState, list[str]]) -> None:
+        state, alerts = answer
+        self.printer_note = self.app.t("queue.printer_down") if PRINTER_FAULT in alerts else ""
         newly_paused = state.paused and not self.paused
         self._state = state
         self.waiting = state.waiting

@@ -36,7 +36,9 @@ class ReceiptScreen(KioskScreen):
         self.print_message = (
             t("receipt.take")
             if self.printed
-            else f"{t(result.key, **result.params)}{t('receipt.no_paper_ok')}"
+            else t("receipt.not_printed")
+            + t(result.key, **result.params)
+            + t("receipt.no_paper_ok")
         )
         if self.app.manager.current == self.name:
             self.on_enter()

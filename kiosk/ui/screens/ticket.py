@@ -34,7 +34,9 @@ class TicketScreen(KioskScreen):
         self.printed = result.printed
         t = self.app.t
         self.print_message = (
-            t("queue.ticket.take") if result.printed else t(result.key, **result.params)
+            t("queue.ticket.take")
+            if result.printed
+            else t("queue.ticket.not_printed") + t(result.key, **result.params)
         )
         self.next_text = "\n".join(line.text(self.app.messages) for line in step.next_steps)
         if self.app.manager.current == self.name:
