@@ -10,8 +10,10 @@ from devices.printer.paper import PAPER_80
 from kiosk.core.cases.reference import parse_reference
 from kiosk.core.flows import FieldStep
 from kiosk.core.forms import is_applicant_address
+from kiosk.core.line_breaks import break_lines, pieces
 from kiosk.core.receipts import render_materials, render_receipt, render_ticket
 from kiosk.core.wording import group_phone, long_date
+from tests.conftest import bianmin
 from tests.flows_fixtures import (  # noqa: F401
     MESSAGES,
     YOUNGER,
@@ -165,3 +167,24 @@ def test_every_mainland_province_can_be_picked_the_sites_own_city_first(flows, s
     dongguan = next(c for c in cities.places if c.name == "东莞市")
     chosen = flow.pick_place("destination", dongguan)  # a city with no counties of its own
     assert chosen.value == "广东省东莞市"
+
+
+def test_chinese_lines_break_after_a_pause_never_inside_a_word():
+    sentence = "请到 1号窗口、2号窗口 前等候，叫到 A001 再去办理。"
+    assert pieces(sentence) == ["请到 1号窗口、", "2号窗口 前等候，", "叫到 A001 再去办理。"]
+    within = break_lines(sentence, lambda line: len(line) <= 12)
+    assert within.lines[:2] == ("请到 1号窗口、", "2号窗口 前等候，") and not within.splits_a_word
+    word = break_lines("找工作人员", lambda line: len(line) <= 3)  # a box too small for it
+    assert word.splits_a_word
+    name = break_lines("事实无人抚养儿童认定", lambda line: len(line) <= 7)
+    assert name.lines == ("事实无人抚", "养儿童认定") and not name.splits_a_word  # even, no widow
+
+
+def test_staff_alerts_show_in_status_and_doctor_and_are_cleared(services, tmp_path):
+    site_file = tmp_path / "site.toml"  # the services' own site
+    services.alerts.raise_alert("help_wanted", "form")
+    assert "help_wanted since" in bianmin("status", site_file=site_file).stdout
+    assert "WARN  staff_alerts" in bianmin("doctor", "staff_alerts", site_file=site_file).stdout
+    assert bianmin("alerts", "clear", "help_wanted", site_file=site_file).exit_code == 0
+    assert "no open alerts" in bianmin("alerts", site_file=site_file).stdout
+    assert bianmin("alerts", "clear", "help_wanted", site_file=site_file).exit_code == 1
