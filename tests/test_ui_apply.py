@@ -109,4 +109,4 @@ def test_manual_id_entry_checks_the_check_digit(kiosk, printer, reader):
     assert (
         kiosk.find(id="name").text == "没有读身份证，名字到窗口再核对"
     )  # no name in the name slot
-    assert kiosk.shows("这个身份证号是您的吗？")
+    assert kiosk.shows("这个号码是您的吗？")

@@ -111,7 +111,7 @@ class Fitting(LineBreaking):
         layouts = [(size, self._layout(size, width)) for size in sizes]
         whole = [size for size, (broken, tall) in layouts if not broken.forced and tall <= height]
         kept = [size for size, (b, tall) in layouts if not b.splits_a_word and tall <= height]
-        unbroken = [size for size in whole if size >= 0.7 * self.max_size]
+        unbroken = [size for size in whole if size >= 0.5 * self.max_size]
         self.font_size = (unbroken or kept or whole or [sizes[-1]])[0]
 
     def _layout(self, size: int, width: float):
