@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config
-from kiosk.core.agents import AgentDirectory
+from kiosk.core.agents.accounts import AgentDirectory
+from kiosk.core.agents.keys import KeyRing
 from kiosk.core.appliers import appliers
+from kiosk.core.audit import AuditLog
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import CaseService
 from kiosk.core.catalogue import Catalogue
@@ -26,24 +28,31 @@ from kiosk.core.feedback import FeedbackService
 from kiosk.core.hall.client import HallClient
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notices
-from kiosk.core.printing import PrintService
+from kiosk.core.privacy.files import prepare_data_dir
+from kiosk.core.privacy.retention import Retention
 from kiosk.core.queue import QueueApi, QueueService
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.staff_alerts import StaffAlerts
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.housekeeping import Housekeeping
 from kiosk.core.upkeep.watchdog import Watchdog
-from kiosk.core.voice import Voice, system_player
 from kiosk.resources import data_path
 from offline_sync.clock import Clock, SystemClock
 from offline_sync.outbox import Outbox
 from offline_sync.store import Store
-from offline_sync.sync import SyncService, SyncSettings, platform_connector
-from offline_sync.vault import Vault
+from offline_sync.sync import SyncReport, SyncService, SyncSettings, platform_connector
+from offline_sync.vault import Vault, open_vault
 
 if TYPE_CHECKING:
+    # Imported where they are built: an agent's tablet has no printer, scanner or voice, and
+    # its front-end must not import pyserial or the espeak-ng subprocess (docs/android.md).
+    from devices.camera import Camera
     from devices.idcard import CardReader
     from devices.scanner import Scanner
+    from kiosk.core.agents.desk import AgentDesk
+    from kiosk.core.agents.login import AgentLogin, AgentSession
+    from kiosk.core.printing import PrintService
+    from kiosk.core.voice import Voice
 
 STORE_FILE = "bianmin.sqlite3"
 
@@ -69,6 +78,8 @@ class Services:
     notices: Notices
     alerts: StaffAlerts
     sync: SyncService
+    audit: AuditLog
+    privacy: Retention
     housekeeping: Housekeeping
 
     def close(self) -> None:
@@ -86,12 +97,37 @@ def open_store(config: Config) -> Store:
     return Store.open(config.data_dir / STORE_FILE, MIGRATION_SETS)
 
 
-def build_app(config: Config, clock: Clock | None = None) -> Services:
-    """Build the services of one process from its configuration."""
-    clock = clock or SystemClock()
-    vault = Vault.load_or_create(config.data_dir)
+def open_site(config: Config) -> tuple[Store, Vault]:
+    """The site's store and the key ring of the vault that sealed it, in a private data directory.
+
+    Raises DataDirError, StoreError or VaultError (KeyMissing, WrongKey) with one line
+    that names the file and what to do; a store is never given a new key it cannot read.
+    """
+    tidied = prepare_data_dir(config.data_dir)
+    if tidied.modes_fixed or tidied.leftovers_removed:
+        log.info(
+            "data directory %s: %d modes made private, %d leftover temporary files removed",
+            config.data_dir,
+            tidied.modes_fixed,
+            tidied.leftovers_removed,
+        )
     store = open_store(config)
-    sync = SyncService(
+    try:
+        # The key ring opens agents' values too, while they are logged in.
+        return store, open_vault(config.data_dir, store, KeyRing)
+    except BaseException:
+        store.close()
+        raise
+
+
+def check_site(config: Config) -> None:
+    """Refuse to start early, before a window opens: the checks of :func:`open_site`."""
+    store, _vault = open_site(config)
+    store.close()
+
+
+def _sync_service(config: Config, clock: Clock, vault: Vault, store: Store) -> SyncService:
+    return SyncService(
         store=store,
         open_store=lambda: open_store(config),
         vault=vault,
@@ -107,12 +143,22 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         settings=SyncSettings.from_mapping(dataclasses.asdict(config.sync)),
         appliers=appliers(vault),
     )
+
+
+def build_app(config: Config, clock: Clock | None = None) -> Services:
+    """Build the services of one process from its configuration."""
+    from kiosk.core.printing import PrintService
+
+    clock = clock or SystemClock()
+    store, vault = open_site(config)
+    sync = _sync_service(config, clock, vault, store)
     # Every committed record nudges the sync worker, so it leaves now, not at the next interval.
     outbox = Outbox(store, vault, on_queued=sync.notify)
     catalogue = Catalogue(store)
     calendar = WorkCalendar(store)
     zone = config.site.timezone
     alerts = StaffAlerts(store, clock)
+    audit = AuditLog(store, outbox, clock)
     return Services(
         config=config,
         clock=clock,
@@ -142,18 +188,41 @@ def build_app(config: Config, clock: Clock | None = None) -> Services:
         notices=Notices(store, clock),
         alerts=alerts,
         sync=sync,
+        audit=audit,
+        privacy=Retention(store, clock, config.data_dir, config.privacy.retain_days, audit),
         housekeeping=Housekeeping(
-            [("backup", Backups.for_config(config, store.path, clock).run_if_due)]
+            [
+                ("backup", Backups.for_config(config, store.path, clock).run_if_due),
+                ("privacy purge", _privacy_chore(config, clock, vault, sync.notify)),
+            ]
         ),
     )
+
+
+def _privacy_chore(
+    config: Config, clock: Clock, vault: Vault, notify: Callable[[], None]
+) -> Callable[[], object]:
+    """The daily privacy purge as a chore: on the chores' thread, with a store of its own."""
+
+    def chore() -> object:
+        store = open_store(config)
+        try:
+            audit = AuditLog(store, Outbox(store, vault, on_queued=notify), clock)
+            retention = Retention(store, clock, config.data_dir, config.privacy.retain_days, audit)
+            return retention.purge_if_due("kiosk")
+        finally:
+            store.close()
+
+    return chore
 
 
 def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     """The services of a kiosk or tablet at start-up: built, tidied and running.
 
     Deletes attachment files a crash left without their row, starts background sync
-    when the platform link is configured and the chores (the nightly backup), and loads
-    the pinyin tables so that the first search a villager makes is as fast as the others.
+    when the platform link is configured and the chores (the nightly backup, the daily
+    privacy purge), and loads the pinyin tables so that the first search a villager makes
+    is as fast as the others.
     """
     services = build_app(config, clock)
     removed = services.cases.sweep_orphan_files()
@@ -256,6 +325,8 @@ def assemble_front_end(
     would be said); ``background`` False builds the services without starting sync and
     the start-up tidying (:func:`start_kiosk`), for tests.
     """
+    from kiosk.core.voice import Voice, system_player
+
     clock = clock or SystemClock()
     if voice is None:
         voice = Voice(config.data_dir / "voice", player=system_player(), enabled=config.ui.voice)
@@ -267,4 +338,130 @@ def assemble_front_end(
         voice=voice,
         messages=Messages(config.ui.language),
         build_services=lambda: start(config, clock),
+    )
+
+
+# -- the proxy agent's tablet (docs/agent.md) -------------------------------------------------
+
+
+@dataclass
+class AgentServices:
+    """What an agent's tablet runs on: the site's store, key ring, catalogue, calendar, sync
+    and the agents' login. No printer, queue or voice."""
+
+    config: Config
+    clock: Clock
+    store: Store
+    vault: KeyRing
+    catalogue: Catalogue
+    calendar: WorkCalendar
+    notices: Notices
+    sync: SyncService
+    login: AgentLogin
+
+    def desk(self, session: AgentSession) -> AgentDesk:
+        """The logged-in agent's desk (their cases, villagers, lists), sealed under their key."""
+        from kiosk.core.agents.desk import AgentDesk
+
+        return AgentDesk(
+            session,
+            store=self.store,
+            config=self.config,
+            catalogue=self.catalogue,
+            calendar=self.calendar,
+            clock=self.clock,
+            on_queued=self.sync.notify,
+        )
+
+    def sync_once(self, deadline_s: float = 120.0) -> SyncReport:
+        """Sync now (the sync button), on the calling thread with its own store connection,
+        so the service thread stays free to show progress. SyncNotConfigured without a link."""
+        store = open_store(self.config)
+        engine = self.sync.engine(store)
+        try:
+            engine.retry_now()
+            return engine.run_once(deadline_s, wait=False)
+        finally:
+            engine.close()
+            store.close()
+
+    def close(self) -> None:
+        """Stop background sync and close the store."""
+        self.sync.stop()
+        self.store.close()
+
+
+def build_agent(
+    config: Config, clock: Clock | None = None, *, background: bool = True
+) -> AgentServices:
+    """The services of an agent's tablet; ``background`` starts sync and the start-up tidying."""
+    from kiosk.core.agents.login import AgentLogin
+
+    clock = clock or SystemClock()
+    store, vault = open_site(config)
+    sync = _sync_service(config, clock, vault, store)
+    catalogue = Catalogue(store)
+    services = AgentServices(
+        config=config,
+        clock=clock,
+        store=store,
+        vault=vault,
+        catalogue=catalogue,
+        calendar=WorkCalendar(store),
+        notices=Notices(store, clock),
+        sync=sync,
+        login=AgentLogin(store, vault, clock, config.agent, on_unlock=sync.notify),
+    )
+    catalogue.seed_if_empty()
+    if background:
+        cases = CaseService(
+            store, vault, Outbox(store, vault), catalogue, services.calendar, clock, config.data_dir
+        )
+        removed = cases.sweep_orphan_files()
+        if removed:
+            log.info("removed %d attachment files left by an interrupted write", removed)
+        if sync.configured:
+            sync.start()
+        catalogue.warm_up()
+    return services
+
+
+def sample_photos() -> Path:
+    """The packaged made-up photos of materials a simulated camera (``camera = "sim"``) gives."""
+    return data_path("assets") / "sim" / "camera"
+
+
+@dataclass
+class AgentFrontEnd:
+    """What the agent's tablet front-end is made of; it owns it and closes it."""
+
+    config: Config
+    clock: Clock
+    devices: Devices
+    camera: Camera | None
+    messages: Messages
+    build_services: Callable[[], AgentServices]
+
+    def close(self) -> None:
+        """Stop the card reader and the camera."""
+        self.devices.close()
+        if self.camera is not None:
+            self.camera.stop()
+
+
+def assemble_agent(
+    config: Config, clock: Clock | None = None, *, background: bool = True
+) -> AgentFrontEnd:
+    """Everything the agent's tablet needs, from the configuration (``[agent] camera = "kivy"``
+    leaves the camera to the front-end, which may use Kivy)."""
+    from devices.camera import open_camera
+
+    clock = clock or SystemClock()
+    return AgentFrontEnd(
+        config=config,
+        clock=clock,
+        devices=open_devices(config),
+        camera=open_camera(config.agent.camera, sample_photos(), clock.now),
+        messages=Messages(config.ui.language),
+        build_services=lambda: build_agent(config, clock, background=background),
     )

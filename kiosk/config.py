@@ -37,6 +37,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.resources import data_path
 from offline_sync.contract.protocol import MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PULL_LIMIT
@@ -161,6 +162,28 @@ class Ui:
     countdown_s: int = field(metadata=_range(1, 120))
     technician_pin: str = field(metadata=_check(r"^(|\d{4,12})$", "4 to 12 digits or empty"))
     language: Literal["zh_CN"]
+    mode: Literal["kiosk", "agent"]
+
+
+_POWERS_OF_TWO = tuple(2**k for k in range(10, 21))
+
+
+@dataclass(frozen=True)
+class Agent:
+    photo_max_px: int = field(metadata=_range(640, 4096))
+    photo_quality: int = field(metadata=_range(50, 95))
+    idle_lock_s: int = field(metadata=_range(30, 3600))
+    pin_attempts: int = field(metadata=_range(3, 10))
+    lockout_min: int = field(metadata=_range(1, 1440))
+    erase_after: int = field(metadata=_range(5, 30))
+    key_scrypt_n: int = field(metadata={"choices": _POWERS_OF_TWO, "allowed": "a power of 2"})
+    due_soon_days: int = field(metadata=_range(0, 30))
+    stale_draft_days: int = field(metadata=_range(1, 90))
+    camera: str = field(
+        metadata=_check(
+            r"^(|sim|sim:.+|kivy|opencv(:\d+)?)$", "empty, sim, sim:DIR, kivy or opencv:N"
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -189,6 +212,11 @@ class Backup:
 
 
 @dataclass(frozen=True)
+class Privacy:
+    retain_days: int = field(metadata=_range(1, 3650))
+
+
+@dataclass(frozen=True)
 class Config:
     site: Site
     # Every entry starts from the [service_defaults] table and overrides it key by key.
@@ -200,7 +228,9 @@ class Config:
     devices: Devices
     ui: Ui
     hall: Hall
+    agent: Agent
     backup: Backup
+    privacy: Privacy
     source: str = field(metadata={"internal": True})
 
     @property
@@ -282,6 +312,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start});"
+            " save the file as UTF-8"
+        ) from None
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -313,6 +348,10 @@ def _build(cls: type, raw: Any, source: str, where: str) -> Any:
     if cls is Config:
         _check_services(values["services"], source)
         values["source"] = source
+    if cls is Site:
+        _check_timezone(values.get("timezone"), source)
+    if cls is Hours:
+        _check_hours(values, source)
     if cls is Hall and raw.get("url") and not raw.get("key"):
         raise ConfigError(
             f"{source}: {_join(where, 'url')} is set but {_join(where, 'key')} is empty;"
@@ -420,3 +459,32 @@ def _check_services(services: list[Service], source: str) -> None:
             )
         seen_codes.add(service.code)
         seen_prefixes[service.prefix] = service.code
+
+
+def _check_timezone(zone: str | None, source: str) -> None:
+    if zone is None:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{source}: site.timezone = {zone!r} is not a known time zone;"
+            " allowed: an IANA name such as 'Asia/Shanghai'"
+        ) from None
+
+
+def _check_hours(values: dict[str, Any], source: str) -> None:
+    days = values.get("days")
+    if days is not None:
+        bad = [d for d in days if not 1 <= d <= 7]
+        if bad or not days or len(set(days)) != len(days):
+            raise ConfigError(
+                f"{source}: hours.days = {days!r}; allowed: weekdays 1 (Monday) to 7 (Sunday),"
+                " each once, at least one"
+            )
+    opens, closes = values.get("open"), values.get("close")
+    if opens is not None and closes is not None and opens >= closes:
+        raise ConfigError(
+            f"{source}: hours.open = {opens!r} is not before hours.close = {closes!r};"
+            " allowed: an opening time earlier than the closing time"
+        )

@@ -114,14 +114,34 @@ def type_digits(kiosk, digits: str) -> None:
         kiosk.tap(pad[digit])
 
 
-def to_the_place(kiosk, reader) -> None:
-    to_the_form(kiosk, reader)
-    type_digits(kiosk, "13812345678")
+def from_the_phone_to_the_place(kiosk) -> None:
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
     kiosk.tap("异地转诊就医")
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the place page")
+
+
+def from_the_place_to_the_date(kiosk) -> None:
+    pick_a_place(kiosk)
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
+
+
+def from_the_date_to_submitted(kiosk) -> None:
+    tap_if_there(kiosk, id="today")
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
+    kiosk.tap("居民身份证")
+    kiosk.tap(id="next")
+    kiosk.wait_until(lambda: kiosk.screen.name == "review", what="the review page")
+    kiosk.tap(id="submit")
+
+
+def to_the_place(kiosk, reader) -> None:
+    to_the_form(kiosk, reader)
+    type_digits(kiosk, "13812345678")
+    from_the_phone_to_the_place(kiosk)
 
 
 def pick_a_place(kiosk) -> None:
@@ -136,23 +156,11 @@ def pick_a_place(kiosk) -> None:
             kiosk.wait_until(lambda t=then: sees(kiosk, t), what=then)
 
 
-def to_the_date(kiosk, reader) -> None:
-    to_the_place(kiosk, reader)
-    pick_a_place(kiosk)
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
-
-
 def to_the_receipt(kiosk, reader) -> None:
     """The whole application, submitted: the receipt screen."""
-    to_the_date(kiosk, reader)
-    tap_if_there(kiosk, id="today")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
-    kiosk.tap("居民身份证")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.screen.name == "review", what="the review page")
-    kiosk.tap(id="submit")
+    to_the_place(kiosk, reader)
+    from_the_place_to_the_date(kiosk)
+    from_the_date_to_submitted(kiosk)
     kiosk.wait_until(lambda: kiosk.screen.name == "receipt", what="the receipt")
 
 
@@ -221,21 +229,9 @@ def test_a_number_keyed_without_a_card_prints_no_masked_stand_in_name(kiosk, pri
     kiosk.tap(id="me")
     kiosk.wait_until(lambda: kiosk.screen.name == "form", what="the form")
     type_digits(kiosk, "13812345678")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
-    kiosk.tap("异地转诊就医")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the place page")
-    pick_a_place(kiosk)
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
-    tap_if_there(kiosk, id="today")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.screen.name == "materials", what="the materials page")
-    kiosk.tap("居民身份证")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.screen.name == "review", what="the review page")
-    kiosk.tap(id="submit")
+    from_the_phone_to_the_place(kiosk)
+    from_the_place_to_the_date(kiosk)
+    from_the_date_to_submitted(kiosk)
     (job,) = printer.wait_for_jobs(1)
     text = paper(job)
     assert "待*" not in text  # the stand-in 待窗口核实 is nobody's name: never masked as one
@@ -347,14 +343,8 @@ def test_forms_count_every_page_say_what_is_missing_and_read_dates_and_phones(
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: sees(kiosk, "还差 4 位"), what="what is missing")
     type_digits(kiosk, "5678")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("备案类型"), what="the choice page")
-    kiosk.tap("异地转诊就医")
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("就医地"), what="the place page")
-    pick_a_place(kiosk)
-    kiosk.tap(id="next")
-    kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
+    from_the_phone_to_the_place(kiosk)
+    from_the_place_to_the_date(kiosk)
     assert not re.search(r"\d{4}", kiosk.find(id="shown").text)  # no date chosen for her
     kiosk.tap("今天")
     assert kiosk.find(id="shown").text == "2026年11月23日 星期一"

@@ -35,7 +35,7 @@ def test_every_value_of_the_contract_is_named(name):
 
 def test_what_goes_beyond_the_contract_is_said():
     beyond = DOC[DOC.index("## Beyond and against the contract") :]
-    assert "`serving`" in beyond and "511500-0001-05" in beyond
+    assert "`serving`" in beyond and "511500-0001-05" in beyond and "`audit_event`" in beyond
 
 
 def test_the_platform_docs_and_the_readme_link_to_it():

@@ -44,11 +44,12 @@ def test_voice_toggle_silences_the_prompts(kiosk, spoken):
 
 
 def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
+    countdown = kiosk.app.site.ui.countdown_s  # 30: time to find a paper in a bag
     kiosk.app.session.application.keyed_id_number("11010519491231002X")
     clock.advance(seconds=60)
-    kiosk.wait_until(lambda: kiosk.shows("10 秒后回到首页"), what="the idle countdown")
+    kiosk.wait_until(lambda: kiosk.shows(f"{countdown} 秒后回到首页"), what="the idle countdown")
     assert kiosk.shows("您还要接着办吗")
-    clock.advance(seconds=5)
+    clock.advance(seconds=countdown - 5)
     kiosk.wait_until(lambda: kiosk.shows("5 秒后回到首页"), what="the countdown moving")
     clock.advance(seconds=5)
     kiosk.wait_until(lambda: not kiosk.overlays(), what="the countdown closing")

@@ -38,6 +38,11 @@ def test_locked_kiosk_refuses_to_close_and_exits_only_with_the_pin(kiosk, monkey
         kiosk.tap(pad[digit])
     assert stopped == [True]
     assert not Window.dispatch("on_request_close")  # the technician is leaving
+    audited = kiosk.app.services.submit(lambda s: [(e.actor, e.action) for e in s.audit.entries()])
+    assert audited.result(timeout=10) == [
+        ("technician", "kiosk.technician_pin_refused"),
+        ("technician", "kiosk.technician_exit"),
+    ]
 
 
 def test_an_unlocked_kiosk_closes_normally_and_has_no_pin_pad(kiosk):

@@ -7,6 +7,7 @@ rest is for the technician commands and tests.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devices.idcard.card import CardKind, CardType, IdCard
 from devices.idcard.cards_file import load_cards
@@ -28,9 +29,23 @@ from devices.idcard.reader import (
     ReadFailed,
     StateChanged,
 )
-from devices.idcard.serial_reader import SerialCardReader, Timeouts
 from devices.idcard.simulator import SimulatedReader
 from devices.pty import SIM_PORT
+
+if TYPE_CHECKING:
+    from devices.idcard.serial_reader import SerialCardReader, Timeouts
+
+# The serial driver needs pyserial: it is imported when a reader is opened, not with the
+# package, so a front-end without a serial port (a tablet's, Android) imports no pyserial.
+_SERIAL_NAMES = ("SerialCardReader", "Timeouts")
+
+
+def __getattr__(name: str) -> object:
+    if name in _SERIAL_NAMES:
+        from devices.idcard import serial_reader
+
+        return getattr(serial_reader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_reader(
@@ -45,6 +60,8 @@ def open_reader(
     reader on a pty and returns the same serial driver connected to it; the simulator
     is reachable as ``reader.simulator`` and stops with the reader.
     """
+    from devices.idcard.serial_reader import SerialCardReader
+
     if port != SIM_PORT and not port.startswith(SIM_PORT + ":"):
         return SerialCardReader(port, baud, poll_interval)
     cards_path = Path(port[len(SIM_PORT) + 1 :]) if ":" in port else sim_cards

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from devices.idcard.card import GENDERS, CardKind, IdCard
-from devices.idcard.cardtext import LONG_TERM, encode_text
+from devices.idcard.cardtext import LONG_TERM, PHOTO_SIZE, encode_text
 from devices.idcard.nations import NATIONS, nation_code
 
-PHOTO_SIZE = 1024
 _TEXT_KEYS = (
     "name",
     "address",

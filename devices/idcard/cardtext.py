@@ -12,10 +12,16 @@ from datetime import date
 
 from devices.idcard.card import CardKind, IdCard
 from devices.idcard.errors import CardDataError
-from devices.idcard.idnumber import birth_date, check_character, mask_id_number
+from devices.idcard.idnumber import (
+    birth_date,
+    check_character,
+    has_unsafe_characters,
+    mask_id_number,
+)
 from devices.idcard.nations import nation_code, nation_name
 
 TEXT_SIZE = 256
+PHOTO_SIZE = 1024  # the WLT photo after the text, as the protocol gives it
 KIND_OFFSET = 248
 LONG_TERM = "长期"
 
@@ -67,8 +73,8 @@ _GENDER_CODES = {"未知": "0", "男": "1", "女": "2"}
 # Issuing authority codes of the ``I`` card, as printed on its face.
 _AUTHORITIES = {"1500": "公安部"}
 _AUTHORITY_CODES = {name: code for code, name in _AUTHORITIES.items()}
-_NUMBER_18 = re.compile(r"^\d{17}[\dX]$")
-_NUMBER_I = re.compile(r"^[A-Z]{3}\d{12}$")
+_NUMBER_18 = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only, whole field (fullmatch)
+_NUMBER_I = re.compile(r"[A-Z]{3}[0-9]{12}")
 
 
 def card_kind(text: bytes) -> CardKind:
@@ -91,7 +97,10 @@ def split_fields(text: bytes) -> tuple[CardKind, dict[str, str]]:
             value = text[offset : offset + size].decode("utf-16-le")
         except UnicodeDecodeError:
             raise CardDataError(f"{kind.value} card: field {name} is not valid UCS-2") from None
-        fields[name] = value.rstrip(" \x00")
+        value = value.rstrip(" \x00")
+        if has_unsafe_characters(value):
+            raise CardDataError(f"{kind.value} card: field {name} holds a control character")
+        fields[name] = value
     return kind, fields
 
 
@@ -126,10 +135,10 @@ def verify(card: IdCard) -> None:
     number = card.id_number
     masked = mask_id_number(number)
     if card.kind is CardKind.I:
-        if not _NUMBER_I.match(number):
+        if not _NUMBER_I.fullmatch(number):
             raise CardDataError(f"I card: number {masked} is not 3 letters and 12 digits")
     else:
-        if not _NUMBER_18.match(number):
+        if not _NUMBER_18.fullmatch(number):
             raise CardDataError(f"{card.kind.value} card: number {masked} is not 18 characters")
         if card.kind is CardKind.Y and not number.startswith("9"):
             raise CardDataError(f"Y card: number {masked} does not start with 9")

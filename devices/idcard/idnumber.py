@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # ASCII only, whole string (fullmatch)
+# Control, format (bidi overrides, zero-width), separator, private and unassigned characters:
+# never on a card or in a name, and able to reorder or hide text on a screen, in a log or
+# on paper.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
 
 def check_character(first17: str) -> str:
@@ -16,9 +21,12 @@ def check_character(first17: str) -> str:
 
 
 def is_valid_id_number(number: str) -> bool:
-    """True when ``number`` has 18 characters, a real birth date and the right check character."""
+    """True when ``number`` is 17 ASCII digits and a digit or ``X`` (``x`` is taken as ``X``),
+    with a real birth date and the right check character; nothing before or after it."""
+    if not isinstance(number, str):
+        return False
     number = number.upper()
-    if not _SHAPE.match(number):
+    if not _SHAPE.fullmatch(number):
         return False
     try:
         birth_date(number)
@@ -43,8 +51,28 @@ def years_between(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def has_unsafe_characters(text: str) -> bool:
+    """True when ``text`` holds a control, format (U+202E ...), separator or unassigned character."""
+    if text.isprintable():  # at C speed: no character of those categories (nor a Zs space)
+        return False
+    return any(unicodedata.category(ch) in _UNSAFE_CATEGORIES for ch in text)
+
+
+def plain_text(text: str, *, newlines: bool = False) -> str:
+    """``text`` without control, format, separator and unassigned characters (``newlines``:
+    keep ``\n``), so it cannot reorder, hide or break a screen, a log line or paper."""
+    if not has_unsafe_characters(text):
+        return text
+    return "".join(
+        ch
+        for ch in text
+        if unicodedata.category(ch) not in _UNSAFE_CATEGORIES or (newlines and ch == "\n")
+    )
+
+
 def mask_id_number(number: str | None) -> str:
     """``5115**********001X``: the region prefix and the last four characters, nothing else."""
+    number = plain_text(number) if number else number
     if not number:
         return ""
     if len(number) <= 8:
@@ -54,6 +82,7 @@ def mask_id_number(number: str | None) -> str:
 
 def mask_name(name: str | None) -> str:
     """``张*``: the first character of a name, the rest starred."""
+    name = plain_text(name) if name else name
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
@@ -61,6 +90,7 @@ def mask_name(name: str | None) -> str:
 
 def mask_phone(phone: str | None) -> str:
     """``138****0000``."""
+    phone = plain_text(phone) if phone else phone
     if not phone:
         return ""
     if len(phone) < 7:

@@ -22,7 +22,7 @@ from typing import Any
 import serial
 
 from devices.idcard.card import IdCard
-from devices.idcard.cardtext import TEXT_SIZE, parse_text
+from devices.idcard.cardtext import PHOTO_SIZE, TEXT_SIZE, parse_text
 from devices.idcard.errors import (
     CardDataError,
     CardReadError,
@@ -460,9 +460,13 @@ def parse_read_answer(data: bytes, port: str = "") -> IdCard:
         raise UnexpectedResponse(f"{port}: read answer of {len(data)} bytes has no lengths")
     text_size = int.from_bytes(data[0:2], "big")
     photo_size = int.from_bytes(data[2:4], "big")
-    if text_size != TEXT_SIZE or len(data) != 4 + text_size + photo_size:
+    if (
+        text_size != TEXT_SIZE
+        or photo_size != PHOTO_SIZE
+        or len(data) != 4 + text_size + photo_size
+    ):
         raise UnexpectedResponse(
             f"{port}: read answer of {len(data)} bytes does not match text {text_size} "
-            f"and photo {photo_size}"
+            f"and photo {photo_size} (the protocol gives {TEXT_SIZE} and {PHOTO_SIZE})"
         )
     return parse_text(data[4 : 4 + text_size], data[4 + text_size :])

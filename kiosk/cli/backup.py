@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, load_config
+from kiosk.cli.common import Failure, audit, emit_json, load_config
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.errors import UpkeepError
 from offline_sync.clock import SystemClock
@@ -33,6 +33,8 @@ def now(ctx: click.Context, if_due: bool, as_json: bool) -> None:
         info = backups.run_if_due() if if_due else backups.run()
     except UpkeepError as exc:
         raise Failure(str(exc)) from None
+    if info is not None:
+        audit(ctx, "backup.run", {"path": str(info.path)})
     if as_json:
         emit_json(info.as_dict() if info else None)
     elif info is None:
@@ -102,3 +104,4 @@ def restore(ctx: click.Context, path: str, yes: bool) -> None:
         f"restored from {report.restored_from} ({report.attachments_copied} attachments "
         f"copied){kept}"
     )
+    audit(ctx, "backup.restore", {"from": str(report.restored_from)})

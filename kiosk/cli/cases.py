@@ -10,6 +10,7 @@ import click
 
 from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
 from kiosk.cli.common import Failure, emit_json, services
+from kiosk.core.audit import shell_actor
 from kiosk.core.cases import Case, CaseError, CaseSummary, UnknownCase
 from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
@@ -105,6 +106,9 @@ def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
         rows = [r for r in rows if state is None or r.state == state]
     else:
         rows = app.cases.list_cases(state=state, limit=limit)
+    if reveal:
+        detail = {"cases": len(rows), "by_id_number": bool(id_number), "state": state}
+        app.audit.record(shell_actor(), "case.reveal", detail)
     if as_json:
         emit_json([_summary_dict(r, reveal) for r in rows])
         return
@@ -135,6 +139,8 @@ def case_show(ctx, case_id, reveal, as_json) -> None:
             f"case {case_id}: no such case on this device (see: bianmin case list)"
         ) from None
     d = _case_dict(found, reveal)
+    if reveal:
+        app.audit.record(shell_actor(), "case.reveal", {"case_id": found.case_id})
     if as_json:
         emit_json(d)
         return

@@ -66,6 +66,7 @@ def load_config(ctx: click.Context) -> Config:
 def services(ctx: click.Context):
     """The composition root's services for this invocation, built once, closed at exit."""
     from kiosk.app import build_app
+    from kiosk.core.privacy.files import DataDirError
     from offline_sync.store import StoreError
     from offline_sync.vault import VaultError
 
@@ -75,11 +76,28 @@ def services(ctx: click.Context):
         config = load_config(ctx)
         try:
             built = build_app(config)
-        except (StoreError, VaultError) as exc:
+        except (DataDirError, StoreError, VaultError) as exc:
             raise Failure(str(exc)) from None
         root.obj["services"] = built
         root.call_on_close(built.close)
     return root.obj["services"]
+
+
+def audit(ctx: click.Context, action: str, detail: dict | None = None) -> None:
+    """Record in the audit log what was done from the shell (actor ``shell:<user>``).
+
+    A technician's tool also runs on a box whose store cannot be opened (a missing key, a
+    broken site file): then it says on stderr that the action is not in the log, and the
+    command still succeeds.
+    """
+    from kiosk.core.audit import shell_actor
+
+    try:
+        log = services(ctx).audit
+    except click.ClickException as exc:
+        click.echo(f"bianmin: note: not in the audit log ({exc.format_message()})", err=True)
+        return
+    log.record(shell_actor(), action, detail)
 
 
 def emit_json(value) -> None:

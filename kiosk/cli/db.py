@@ -44,4 +44,5 @@ def check(ctx, as_json) -> None:
                 f"migrations {m['set']}: {len(m['applied'])} applied, {len(m['pending'])} pending"
             )
     if not ok:
-        raise Failure(f"{store.path}: store check failed")
+        why = "the file is damaged; restore it from a backup" if integrity != ["ok"] else ""
+        raise Failure(f"{store.path}: store check failed" + (f": {why}" if why else ""))

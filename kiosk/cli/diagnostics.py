@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kiosk.cli.common import audit
 from kiosk.cli.doctor import doctor_context
 
 
@@ -42,3 +43,4 @@ def diagnostics(ctx: click.Context, out: Path | None, since: str, logs: tuple[Pa
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot write: {exc.strerror}") from None
     click.echo(f"wrote {out}: {', '.join(members)}")
+    audit(ctx, "diagnostics.export", {"path": str(out)})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.common import Failure, load_config
+from kiosk.cli.common import Failure, audit, load_config
 from kiosk.core.upkeep.errors import UpkeepError
 from kiosk.core.upkeep.keys import WRAPPED_SUFFIX, export_key, import_key
 
@@ -55,6 +55,7 @@ def export_command(ctx: click.Context, out: Path | None) -> None:
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"{target}: cannot write: {exc.strerror}") from None
+    audit(ctx, "key.export", {"to": str(target)})
     click.echo(f"key written to {target}; keep the passphrase apart from it")
 
 
@@ -74,3 +75,4 @@ def import_command(ctx: click.Context, path: Path, replace: bool) -> None:
         return
     kept = f"; the key it replaced is kept in {result.replaced}" if result.replaced else ""
     click.echo(f"key {result.fingerprint} imported{kept}")
+    audit(ctx, "key.import", {"key": result.fingerprint, "replaced": bool(result.replaced)})

@@ -50,6 +50,21 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a fault of this machine (full disk, damaged store) is one line."""
+        import sqlite3
+
+        try:
+            return super().invoke(ctx)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            from kiosk.cli.common import Failure
+            from kiosk.core.local_faults import describe_local_fault
+
+            line = describe_local_fault(exc)
+            if line is None:
+                raise
+            raise Failure(line) from None
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy and name not in self.commands:
             module, attribute = self.lazy[name].split(":")
@@ -76,11 +91,14 @@ COMMANDS = {
     "scanner": "kiosk.cli.scanner:scanner",
     "ui": "kiosk.cli.ui:ui",
     "hall": "kiosk.cli.hall:hall",
+    "agent": "kiosk.cli.agent:agent",
     "doctor": "kiosk.cli.doctor:doctor",
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",
     "key": "kiosk.cli.key:key",
     "alerts": "kiosk.cli.alerts:alerts",
+    "audit": "kiosk.cli.audit:audit",
+    "privacy": "kiosk.cli.privacy:privacy",
 }
 
 

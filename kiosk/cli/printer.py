@@ -22,6 +22,7 @@ from devices.printer import (
 from devices.printer.virtual import Job, VirtualPrinter
 from kiosk.cli.common import ConfigFailure, Failure, emit_json, load_config, services
 from kiosk.config import PrinterDevice, section_defaults
+from kiosk.core.audit import shell_actor
 from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
 from kiosk.core.queue import Ticket
@@ -146,6 +147,8 @@ def reprint(ctx: click.Context, job_id: int, url: str | None) -> None:
         result = _service(ctx, url).reprint(job_id)
     except UnknownPrintJob:
         raise Failure(f"no print job {job_id}; see `bianmin printer jobs`") from None
+    detail = {"job_id": job_id, "new_job_id": result.job_id, "printed": result.printed}
+    services(ctx).audit.record(shell_actor(), "print.reprint", detail)
     _report(result, f"reprint of job {job_id}")
 
 

@@ -79,7 +79,8 @@ def _once(ctx: click.Context, deadline_s: float, as_json: bool, now: bool) -> No
         left = (
             f"{status.pending_records} records and {status.pending_attachments} attachments pending"
         )
-        why = f"; last error: {status.last_error}" if status.last_error else ""
+        last = status.last_error or (report.errors[-1] if report.errors else None)
+        why = f"; last error: {last}" if last else ""
         raise Failure(f"sync not finished within {deadline_s:g} s: {left}{why}")
 
 
@@ -175,12 +176,20 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link;
-    and the staff alerts the kiosk raised (help wanted, printer faults)."""
+    what the privacy purge removed; the staff alerts the kiosk raised (help wanted, printer
+    faults)."""
     app = services(ctx)
     snapshot = app.sync.status()
+    privacy = app.privacy.totals()
     alerts = app.alerts.raised()
     if as_json:
-        emit_json({**snapshot.as_dict(), "staff_alerts": [asdict(a) for a in alerts]})
+        emit_json(
+            {
+                **snapshot.as_dict(),
+                "privacy": privacy,
+                "staff_alerts": [asdict(a) for a in alerts],
+            }
+        )
         return
     rows = [
         ("pending records", snapshot.pending_records),
@@ -195,6 +204,14 @@ def status(ctx, as_json) -> None:
     if snapshot.last_error:
         rows.append(("last error", f"{snapshot.last_error} (at {snapshot.last_error_at})"))
         rows.append(("next try", snapshot.next_attempt_at or "now"))
+    purged = privacy["purged"]
+    rows.append(
+        (
+            "purged (PIPL)",
+            f"{purged['cases']} cases, {purged['drafts']} drafts, {purged['attachments']} files"
+            f" after {privacy['retain_days']} days (last {privacy['last_purge_at'] or 'never'})",
+        )
+    )
     rows.append(("staff alerts", "; ".join(a.describe() for a in alerts) or "none"))
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")

@@ -26,9 +26,23 @@ def run(ctx: click.Context, windowed: bool) -> None:
     config = load_config(ctx)
     if windowed:
         config = dataclasses.replace(config, ui=dataclasses.replace(config.ui, fullscreen=False))
+    from kiosk.app import check_site
+    from kiosk.core.privacy.files import DataDirError
     from kiosk.ui.kivy_env import UiSetupError
+    from offline_sync.store import StoreError
+    from offline_sync.vault import VaultError
+
+    try:  # a store without its key must not get as far as a window
+        check_site(config)
+    except (DataDirError, StoreError, VaultError) as exc:
+        raise Failure(str(exc)) from None
 
     try:
+        if config.ui.mode == "agent":  # the proxy agent's tablet (docs/agent.md)
+            from kiosk.agent.launch import run_agent, tablet_config
+
+            run_agent(tablet_config(config, windowed=windowed))
+            return
         from kiosk.ui.launch import run_kiosk
 
         run_kiosk(config)
@@ -46,7 +60,22 @@ def run(ctx: click.Context, windowed: bool) -> None:
 )
 @click.option("--width", default=1920, show_default=True, help="Window width in pixels.")
 @click.option("--height", default=1080, show_default=True, help="Window height in pixels.")
-def tour(out: Path, width: int, height: int) -> None:
+@click.option(
+    "--mode",
+    type=click.Choice(["kiosk", "agent"]),
+    default="kiosk",
+    show_default=True,
+    help="agent: the proxy agent's tablet, in landscape (1280x800) and portrait (800x1280).",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(["landscape", "portrait"]),
+    default=None,
+    help="agent: only this orientation (by default each runs in its own process).",
+)
+def tour(
+    out: Path, width: int, height: int, mode: str = "kiosk", orientation: str | None = None
+) -> None:
     """Drive the real kiosk offscreen through every screen and state; write PNGs."""
     import tempfile
 
@@ -54,6 +83,9 @@ def tour(out: Path, width: int, height: int) -> None:
     from kiosk.ui import kivy_env
 
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    if mode == "agent":
+        _agent_tour(out, orientation)
+        return
     try:
         kivy_env.prepare(
             section_defaults(Ui),
@@ -75,6 +107,43 @@ def tour(out: Path, width: int, height: int) -> None:
     overflow = (out / "text-overflow.txt").read_text(encoding="utf-8").splitlines()
     if overflow:
         click.echo(f"{len(overflow)} texts do not fit their box (see {out}/text-overflow.txt)")
+    for picture in pictures:
+        click.echo(f"  {picture}")
+
+
+def _agent_tour(out: Path, orientation: str | None) -> None:
+    """The agent tablet's tour; each orientation in a process of its own (Kivy's window
+    keeps the size it was opened with)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if orientation is None:
+        for each in ("landscape", "portrait"):
+            args = ["ui", "tour", "--mode", "agent", "--orientation", each, "--out", str(out)]
+            if subprocess.run([sys.executable, "-m", "kiosk", *args], check=False).returncode:
+                raise Failure(f"the agent tour stopped in {each} (screen kept in {out})")
+        return
+    from kiosk.agent.launch import prepare_tablet
+    from kiosk.config import load_config
+    from kiosk.demo.site import write_demo_site
+    from kiosk.ui import kivy_env
+
+    size = (1280, 800) if orientation == "landscape" else (800, 1280)
+    site = write_demo_site(Path(tempfile.mkdtemp(prefix="bianmin-kivy-")))
+    try:
+        prepare_tablet(load_config(site), site.parent / "kivy", size=size)
+    except kivy_env.UiSetupError as exc:
+        raise Failure(str(exc)) from None
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from kiosk.demo.agent_tour import run_agent_tour
+    from kiosk.demo.driver import DriverTimeout
+
+    try:
+        pictures = run_agent_tour(out, (orientation,))
+    except (DriverTimeout, LookupError) as exc:
+        raise Failure(f"tour stopped: {exc} (screen kept in {out})") from None
+    click.echo(f"{len(pictures)} agent screens ({orientation}) in {out}")
     for picture in pictures:
         click.echo(f"  {picture}")
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from devices.idcard import CardPlaced, CardReader, IdCard, ReaderState, ReadFailed, StateChanged
-from devices.scanner import Scanner
+
+if TYPE_CHECKING:  # the scanner's driver needs pyserial; a tablet has no scanner
+    from devices.scanner import Scanner
 
 log = logging.getLogger(__name__)
 

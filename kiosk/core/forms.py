@@ -15,18 +15,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from devices.idcard.idnumber import is_valid_id_number
+from devices.idcard.idnumber import has_unsafe_characters, is_valid_id_number
 from kiosk.core.catalogue import FormField
 
 ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")
 TEXT_MAX = 200
 ADDRESS_MIN, ADDRESS_MAX = 5, 100
 NAME_MAX = 40
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_FOREIGN_2017 = re.compile(r"^[A-Z]{3}\d{12}$")
+_FOREIGN_2017 = re.compile(r"[A-Z]{3}[0-9]{12}")
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,9 @@ class FormInvalid(Exception):
 def normalise_phone(value: str) -> str | None:
     """The phone number without spaces (mobile) or None if it is not a phone number."""
     text = re.sub(r"[\s()]", "", value)
-    if _MOBILE.match(text.replace("-", "")):
+    if _MOBILE.fullmatch(text.replace("-", "")):
         return text.replace("-", "")
-    return text if _LANDLINE.match(text) else None
+    return text if _LANDLINE.fullmatch(text) else None
 
 
 def _number(value: Any) -> int | float | None:
@@ -99,7 +98,7 @@ def check_value(f: FormField, value: Any) -> tuple[Any, str | None]:
     text = value.strip()
     match f.type:
         case "text":
-            if _CONTROL.search(text):
+            if has_unsafe_characters(text):
                 return value, "field.text"
             return (text, None) if len(text) <= TEXT_MAX else (value, "field.text_too_long")
         case "phone":
@@ -117,7 +116,9 @@ def check_value(f: FormField, value: Any) -> tuple[Any, str | None]:
             return (number, None) if is_valid_id_number(number) else (value, "field.id_number")
         case "address":
             ok = ADDRESS_MIN <= len(text) <= ADDRESS_MAX and _CJK.search(text)
-            return (text, None) if ok and not _CONTROL.search(text) else (value, "field.address")
+            return (
+                (text, None) if ok and not has_unsafe_characters(text) else (value, "field.address")
+            )
     return value, "field.type"
 
 
@@ -168,7 +169,7 @@ def is_valid_document_number(id_type: str, number: str) -> bool:
     if id_type == "hk_mo_tw_residence":
         return number[:6] in ("810000", "820000", "830000") and is_valid_id_number(number)
     if id_type == "foreign_permanent":
-        if _FOREIGN_2017.match(number):
+        if _FOREIGN_2017.fullmatch(number):
             return True
         return number.startswith("9") and is_valid_id_number(number)
     return False
@@ -194,7 +195,7 @@ def validate_applicant(data: Mapping[str, Any]) -> dict[str, Any]:
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if not isinstance(value, str) or _CONTROL.search(value):
+        if not isinstance(value, str) or has_unsafe_characters(value):
             err(name, wrong)
             return None
         return value.strip()

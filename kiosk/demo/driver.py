@@ -175,6 +175,7 @@ class KioskDriver:
         their box; new findings are added to ``misfits`` and returned."""
         from kiosk.demo.fit import misfits
 
+        self.pump(2)  # a view just opened is laid out, as a villager would see it
         top = self.overlays()
         view = top[0] if top else self.screen
         where = getattr(view, "name", "") or type(view).__name__
@@ -193,6 +194,25 @@ class KioskDriver:
                 break
             self.pump(1)
         return seen[-1][0]
+
+    def stroke(self, widget: Widget, points: list[tuple[float, float]]) -> None:
+        """Draw with a finger across ``widget``: down at the first point, moving through the
+        rest, up at the last (points from 0 to 1 across the widget, y upwards)."""
+        self.pump(1)
+        finger: _Finger | None = None
+        for i, (u, v) in enumerate(points):
+            x, y = widget.to_window(widget.x + u * widget.width, widget.y + v * widget.height)
+            if finger is None:
+                finger = _Finger(x, y)
+                EventLoop.post_dispatch_input("begin", finger)
+            else:
+                finger.move({"x": x / (Window.width - 1.0), "y": y / (Window.height - 1.0)})
+                EventLoop.post_dispatch_input("update", finger)
+            if i % 4 == 3:
+                self.pump(1)
+        if finger is not None:
+            EventLoop.post_dispatch_input("end", finger)
+        self.pump(2)
 
     def tap_at(self, x: float, y: float) -> None:
         """Touch down and up at window position (x, y)."""

@@ -47,6 +47,7 @@ class DemoSite:
     path: Path
     printer: VirtualPrinter | None = None
     platform_url: str | None = None
+    platform: PlatformService | None = None
     _closers: list = field(default_factory=list, repr=False)
 
     @property
@@ -92,6 +93,7 @@ def open_demo_site(
                 folder / "platform.sqlite3", is_valid_id_number, clock=clock
             )
             site._closers.append(service.close)
+            site.platform = service
             service.load_catalogue(seed_dir())  # the items the kiosk ships, so cases arrive
             secret = service.enroll(DEMO_DEVICE_ID)
             server = PlatformServer(service)

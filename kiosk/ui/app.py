@@ -254,18 +254,12 @@ class KioskApp(App):
     ) -> Future[Any]:
         """Run ``work(services)`` on the service thread; then ``done(result)`` or
         ``failed(exc)`` (default: a plain message) on the UI thread."""
-        future = self.services.submit(work)
-
-        def finished(f: Future[Any]) -> None:
-            error = f.exception()
-            if error is not None:
-                handler = failed or self.show_problem
-                Clock.schedule_once(lambda _dt: self.guard(handler, error))
-            elif done is not None:
-                Clock.schedule_once(lambda _dt: self.guard(done, f.result()))
-
-        future.add_done_callback(finished)
-        return future
+        return self.services.call(
+            work,
+            done,
+            failed or self.show_problem,
+            lambda handler, value: Clock.schedule_once(lambda _dt: self.guard(handler, value)),
+        )
 
     def on_main_thread(self, action: Callable[..., Any], *args: Any) -> None:
         """Run ``action(*args)`` on the UI thread (for device threads' events)."""
@@ -298,5 +292,6 @@ class KioskApp(App):
     def technician_exit(self) -> None:
         """The technician gave the right PIN: leave the kiosk."""
         log.warning("technician exit with PIN")
+        self.call(lambda services: services.audit.record("technician", "kiosk.technician_exit"))
         self._exiting = True
         self.stop()

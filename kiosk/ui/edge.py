@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kivy.base import ExceptionHandler, ExceptionManager
 
 from kiosk.core.errors import explain
+from kiosk.core.local_faults import describe_local_fault
 from kiosk.core.messages import Messages
 from kiosk.ui.overlays import MessageView
 
@@ -75,7 +76,11 @@ class ErrorEdge:
     def show_problem(self, exc: BaseException) -> None:
         """Log ``exc`` for the technician; tell the villager what to do in one sentence."""
         app = self.app
-        log.error("kiosk screen %s: %s", app.current_screen_name, exc, exc_info=exc)
+        fault = describe_local_fault(exc)  # a full disk is one line, not a traceback
+        if fault is not None:
+            log.error("kiosk screen %s: %s", app.current_screen_name, fault)
+        else:
+            log.error("kiosk screen %s: %s", app.current_screen_name, exc, exc_info=exc)
         key, values = problem_message(exc, app.messages)
         self.show_message(key, **values)
 

@@ -40,7 +40,9 @@ def find_cjk_font() -> Path:
     )
 
 
-def prepare(ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None) -> Path:
+def prepare(
+    ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None, design_px: int | None = None
+) -> Path:
     """Configure Kivy for the kiosk; returns the registered font. Call before importing Kivy.
 
     ``kivy_home`` holds Kivy's own config and logs (inside the data directory, not ``~``).
@@ -52,8 +54,10 @@ def prepare(ui: Ui, kivy_home: Path, *, size: tuple[int, int] | None = None) -> 
     font = find_cjk_font()
     width, height = size or (ui.width, ui.height)
     kivy_home.mkdir(parents=True, exist_ok=True)
-    # Layouts are drawn for 1080 px of height; other screens scale everything with it.
-    os.environ["KIVY_METRICS_DENSITY"] = f"{height / DESIGN_HEIGHT_PX:.4f}"
+    # Layouts are drawn for 1080 px of height; other screens scale everything with it. A
+    # front-end drawn for another size (the agent's tablet: 800 px on its short side) says so.
+    scale = height / DESIGN_HEIGHT_PX if design_px is None else min(width, height) / design_px
+    os.environ["KIVY_METRICS_DENSITY"] = f"{scale:.4f}"
     os.environ["KIVY_HOME"] = str(kivy_home)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     # Kivy logs through Python's logging like the rest of the program, and leaves stderr alone.

@@ -41,6 +41,7 @@ class TechnicianExit(ModalView):
             else:
                 self.pin = ""
                 self.problem = app.t("tech.wrong")
+                app.call(lambda s: s.audit.record("technician", "kiosk.technician_pin_refused"))
 
 
 class CardPrompt(ModalView):

@@ -31,6 +31,27 @@ class ServiceThread:
         """Queue ``work``; it receives the services and its result comes back in the future."""
         return self._executor.submit(lambda: work(self._services.result()))
 
+    def call(
+        self,
+        work: Callable[[Any], T],
+        done: Callable[[T], None] | None,
+        failed: Callable[[BaseException], None],
+        on_ui: Callable[[Callable[[Any], None], Any], None],
+    ) -> Future[T]:
+        """Queue ``work``; then hand ``done(result)`` or ``failed(exc)`` to ``on_ui``, which
+        runs it on the UI thread (a front-end's ``Clock.schedule_once`` and error edge)."""
+        future = self.submit(work)
+
+        def finished(f: Future[T]) -> None:
+            error = f.exception()
+            if error is not None:
+                on_ui(failed, error)
+            elif done is not None:
+                on_ui(done, f.result())
+
+        future.add_done_callback(finished)
+        return future
+
     def close(self) -> None:
         """Finish queued work, close the services and stop the thread (again: nothing)."""
         if self._closed:

@@ -17,6 +17,7 @@ device clock corrected by :attr:`PlatformClient.clock_offset`, estimated from th
 ``Date`` header of every response.
 """
 
+from offline_sync.client.bounded import MAX_ANSWER_BYTES, MAX_CURSOR_CHARS, MAX_RETRY_AFTER_S
 from offline_sync.client.errors import (
     AuthRejected,
     CursorExpired,
@@ -28,6 +29,9 @@ from offline_sync.client.errors import (
 from offline_sync.client.platform_client import ChangesPage, PlatformClient
 
 __all__ = [
+    "MAX_ANSWER_BYTES",
+    "MAX_CURSOR_CHARS",
+    "MAX_RETRY_AFTER_S",
     "AuthRejected",
     "ChangesPage",
     "CursorExpired",

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 
-from offline_sync.client.errors import LinkDown
+from offline_sync.client.bounded import MAX_CURSOR_CHARS
+from offline_sync.client.errors import LinkDown, PlatformError
 from offline_sync.client.signed import SignedHttp
 from offline_sync.client.tus import TusUploader
 from offline_sync.clock import Clock
@@ -54,6 +55,11 @@ class PlatformClient:
     def clock_offset(self) -> float:
         """Seconds to add to the device clock to get the platform's (from ``Date`` headers)."""
         return self._http.clock_offset
+
+    def set_deadline(self, seconds: float | None) -> None:
+        """Every request from now on ends within ``seconds`` (the sync run's deadline), the
+        whole answer included; None: each within the request timeout alone."""
+        self._http.set_deadline(seconds)
 
     def close(self) -> None:
         """Close the connections."""
@@ -119,6 +125,16 @@ class PlatformClient:
             or not all(isinstance(c, dict) for c in changes)
         ):
             raise LinkDown("changes: the answer is not a change feed page", 200)
+        if len(new_cursor) > MAX_CURSOR_CHARS or not (
+            new_cursor.isascii() and new_cursor.isprintable()
+        ):
+            shown = f"{len(new_cursor)} characters" if new_cursor.isascii() else "not ASCII"
+            raise PlatformError(
+                200,
+                "bad_cursor",
+                f"changes: the feed's cursor ({shown}) is not one this device keeps (printable"
+                f" ASCII, at most {MAX_CURSOR_CHARS} characters); the feed is refused",
+            )
         return ChangesPage(changes, new_cursor, has_more)
 
     def upload(

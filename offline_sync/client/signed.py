@@ -6,12 +6,24 @@ every answer that is not what the contract promises becomes one of the client's 
 from __future__ import annotations
 
 import functools
+import math
 import ssl
+import time
 from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
 
 import httpx
 
+from offline_sync.client.bounded import (
+    MAX_ANSWER_BYTES,
+    AnswerTooLarge,
+    AnswerTooSlow,
+    DeadlineTransport,
+    UnreadableEncoding,
+    answered,
+    capped_retry_after,
+    read_body,
+)
 from offline_sync.client.errors import (
     AuthRejected,
     CursorExpired,
@@ -40,15 +52,24 @@ class SignedHttp:
         self.device_id = device_id
         self.clock_offset = 0.0
         """Seconds to add to the device clock to get the platform's (from ``Date`` headers)."""
+        self.max_answer_bytes = MAX_ANSWER_BYTES
         self._key = secret_key(device_secret_hex)
         self._clock = clock
+        self._timeout_s = timeout_s
+        self._deadline: float | None = None  # time.monotonic() by which requests must end
+        self._request_end = math.inf
         self._http = httpx.Client(
             timeout=timeout_s,
-            transport=transport,
+            transport=transport or DeadlineTransport(_tls_context(), lambda: self._request_end),
             verify=_tls_context(),
             follow_redirects=False,
             headers={"Accept-Encoding": "gzip", "User-Agent": "bianmin"},
         )
+
+    def set_deadline(self, seconds: float | None) -> None:
+        """Every request from now on ends within ``seconds`` (None: within the request
+        timeout alone): connecting, sending and the whole answer, however it trickles."""
+        self._deadline = None if seconds is None else time.monotonic() + max(seconds, 0.0)
 
     def close(self) -> None:
         """Close the connections."""
@@ -69,6 +90,10 @@ class SignedHttp:
         ``path`` starts at the platform's root (``/api/v1/...``).
         """
         for attempt in (1, 2):
+            started = time.monotonic()
+            self._request_end = min(started + self._timeout_s, self._deadline or math.inf)
+            if self._request_end <= started:
+                raise LinkDown(f"{method} {self.base_url}{path}: the deadline has passed")
             request = self._http.build_request(
                 method, self.base_url + path, params=params, content=body, headers=headers
             )
@@ -79,12 +104,7 @@ class SignedHttp:
                         self.device_id, self._key, method, target, body, self._platform_time()
                     )
                 )
-            try:
-                response = self._http.send(request)
-            except httpx.RequestError as exc:
-                raise LinkDown(
-                    f"{method} {self.base_url}{path}: {type(exc).__name__}: {exc}"
-                ) from exc
+            response = self._exchange(request, f"{method} {self.base_url}{path}", started)
             self._note_date(response)
             if (
                 attempt == 1
@@ -94,6 +114,30 @@ class SignedHttp:
                 continue
             return response
         return response
+
+    def _exchange(self, request: httpx.Request, what: str, started: float) -> httpx.Response:
+        """Send ``request`` and read its whole answer within bounds (size, deadline)."""
+        try:
+            streamed = self._http.send(request, stream=True)
+            try:
+                body = read_body(streamed, self.max_answer_bytes, lambda: self._request_end)
+            finally:
+                streamed.close()
+        except (httpx.TimeoutException, AnswerTooSlow):
+            waited = time.monotonic() - started
+            raise LinkDown(
+                f"{what}: no complete answer within {waited:.1f} s (deadline or request timeout)"
+            ) from None
+        except AnswerTooLarge as exc:
+            raise LinkDown(
+                f"{what}: the answer is larger than {self.max_answer_bytes} bytes ({exc});"
+                " not read further"
+            ) from None
+        except UnreadableEncoding as exc:
+            raise LinkDown(f"{what}: an answer in the unknown encoding {exc}") from None
+        except httpx.RequestError as exc:
+            raise LinkDown(f"{what}: {type(exc).__name__}: {exc}") from exc
+        return answered(streamed, body)
 
     def _platform_time(self) -> int:
         return int(self._clock.now().timestamp() + self.clock_offset)
@@ -140,14 +184,15 @@ class SignedHttp:
         raise PlatformError(status, code, message)
 
     def _retry_after(self, response: httpx.Response) -> float | None:
+        """``Retry-After`` in seconds, at most an hour (:data:`MAX_RETRY_AFTER_S`)."""
         value = response.headers.get("Retry-After", "").strip()
-        if value.isdigit():
-            return float(value)
+        if value.isascii() and value.isdigit():
+            return capped_retry_after(float(value))
         try:
             when = parsedate_to_datetime(value).timestamp()
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        return max(0.0, when - self._clock.now().timestamp() - self.clock_offset)
+        return capped_retry_after(when - self._clock.now().timestamp() - self.clock_offset)
 
     @staticmethod
     def json_of(response: httpx.Response, what: str) -> dict[str, Any]:

@@ -29,6 +29,14 @@ FIELD_TYPES = ("text", "number", "phone", "date", "choice", "id_number", "addres
 ITEM_CODE = re.compile(r"^\d{6}-\d{4}-\d{2}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 SEED_SUFFIXES = (".json", ".toml")
+# Bounds of this code, not of the contract's text: far above any real item (the seed's
+# longest name has 24 characters), low enough that no item from the feed can make the
+# kiosk slow (pinyin of a 1 MB name took 55 s) or fill its store.
+MAX_TEXT = 100  # a name, department, theme, fee, label, option or material
+MAX_CONDITION = 500  # one condition, a sentence
+MAX_LIST = 100  # materials, form fields, options of a choice
+MAX_CONDITIONS = 50
+MAX_BUNDLE_ITEMS = 50
 
 
 class CatalogueError(OfflineSyncError, ValueError):
@@ -72,19 +80,25 @@ def check_item(item: Any, where: str = "catalogue item") -> dict[str, Any]:
     reach = item.get("reach")
     if not isinstance(reach, list) or any(r not in REACHES for r in reach):
         fail("reach", "a list of " + ", ".join(REACHES))
-    if not _strings(item.get("conditions")):
-        fail("conditions", "a list of strings")
+    conditions = item.get("conditions")
+    if not _strings(conditions, MAX_CONDITIONS, MAX_CONDITION):
+        fail(
+            "conditions",
+            f"a list of at most {MAX_CONDITIONS} strings of {MAX_CONDITION} characters",
+        )
     _check_materials(item.get("materials"), fail)
     _check_form(item.get("form"), fail)
     bundle = item.get("bundle_items")
-    if not _strings(bundle) or any(not ITEM_CODE.match(c) or c == code for c in bundle):
+    if not _strings(bundle, MAX_BUNDLE_ITEMS) or any(
+        not ITEM_CODE.match(c) or c == code for c in bundle
+    ):
         fail("bundle_items", "a list of other items' codes")
     return item
 
 
 def _check_materials(materials: Any, fail: Callable[[str, str], NoReturn]) -> None:
-    if not isinstance(materials, list):
-        fail("materials", "a list")
+    if not isinstance(materials, list) or len(materials) > MAX_LIST:
+        fail("materials", f"a list of at most {MAX_LIST}")
     codes: set[str] = set()
     for i, m in enumerate(materials):
         at = f"materials[{i}]"
@@ -102,8 +116,8 @@ def _check_materials(materials: Any, fail: Callable[[str, str], NoReturn]) -> No
 
 
 def _check_form(form: Any, fail: Callable[[str, str], NoReturn]) -> None:
-    if not isinstance(form, list):
-        fail("form", "a list")
+    if not isinstance(form, list) or len(form) > MAX_LIST:
+        fail("form", f"a list of at most {MAX_LIST} fields")
     names: set[str] = set()
     for i, f in enumerate(form):
         at = f"form[{i}]"
@@ -120,8 +134,10 @@ def _check_form(form: Any, fail: Callable[[str, str], NoReturn]) -> None:
             fail(f"{at}.type", "one of " + ", ".join(FIELD_TYPES))
         if not isinstance(f.get("required"), bool):
             fail(f"{at}.required", "true or false")
-        if f["type"] == "choice" and not (f.get("options") and _strings(f["options"])):
-            fail(f"{at}.options", "a non-empty list of strings for a choice")
+        if f["type"] == "choice" and not (
+            f.get("options") and _strings(f["options"], MAX_LIST, MAX_TEXT)
+        ):
+            fail(f"{at}.options", f"a non-empty list of at most {MAX_LIST} short strings")
 
 
 def check_bundles(items: Iterable[dict[str, Any]]) -> None:
@@ -193,8 +209,9 @@ def _file_problem(path: Path, problem: str) -> CatalogueError:
 
 
 def _text(obj: dict[str, Any], key: str, field: str, fail: Callable[[str, str], NoReturn]) -> None:
-    if not isinstance(obj.get(key), str) or not obj[key].strip():
-        fail(field, "a non-empty string")
+    value = obj.get(key)
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+        fail(field, f"a non-empty string of at most {MAX_TEXT} characters")
 
 
 def _count(
@@ -204,8 +221,13 @@ def _count(
         fail(field, expected)
 
 
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+def _strings(value: Any, most: int | None = None, longest: int | None = None) -> bool:
+    """A list of strings, of at most ``most`` strings of at most ``longest`` characters."""
+    return (
+        isinstance(value, list)
+        and (most is None or len(value) <= most)
+        and all(isinstance(v, str) and (longest is None or len(v) <= longest) for v in value)
+    )
 
 
 def _is_int(value: Any) -> bool:

@@ -7,7 +7,8 @@ names every value (a test checks it).
 
 from __future__ import annotations
 
-RECORD_KINDS = ("case", "rating", "unsolved_report", "ticket_event")
+# "audit_event" is this device's extension (docs/platform.md, "Beyond the contract").
+RECORD_KINDS = ("case", "rating", "unsolved_report", "ticket_event", "audit_event")
 CHANNELS = ("kiosk", "agent")
 AUTHORIZATION_METHODS = ("signature", "id_card_present")
 ID_TYPES = ("resident_id", "hk_mo_tw_residence", "foreign_permanent")

@@ -1,7 +1,9 @@
 """The reference platform's HTTP interface (starlette): contract v1, sections 1 to 5.
 
-Each endpoint reads its body within the contract's limits, checks the device's
-signature, and hands the work to :class:`PlatformService`. Every answer carries a
+Each endpoint checks the device's signature from the headers before it reads a byte of
+the body, reads the body within the contract's limits and holds it to the signed digest,
+and hands the work to :class:`PlatformService`, which keeps each device to its own cases
+and uploads. Every answer carries a
 ``Date`` from the platform's clock; every error has the contract's error body.
 """
 
@@ -31,7 +33,7 @@ from offline_sync.contract.protocol import (
     TUS_VERSION,
 )
 from offline_sync.platform_server.api_errors import EXCEPTION_HANDLERS, ApiError
-from offline_sync.platform_server.auth import authenticate
+from offline_sync.platform_server.auth import authenticate, check_body
 from offline_sync.platform_server.feed import CursorUnknown
 from offline_sync.platform_server.reading import (
     check_chunk_digest,
@@ -117,8 +119,9 @@ class _Api:
         )
 
     async def records(self, request: Request) -> Response:
+        device_id = authenticate(self.service, request)
         body = await read_body(request, MAX_BATCH_BYTES + 64 * 1024)
-        device_id = authenticate(self.service, request, body)
+        check_body(request, body)
         payload = decode_body(request, body, MAX_BATCH_BYTES)
         data = parse_json(payload)
         records = data.get("records") if isinstance(data, dict) else None
@@ -140,7 +143,8 @@ class _Api:
         return JSONResponse({"results": results})
 
     async def changes(self, request: Request) -> Response:
-        device_id = authenticate(self.service, request, await read_body(request, MAX_BATCH_BYTES))
+        device_id = authenticate(self.service, request)
+        check_body(request, await read_body(request, MAX_BATCH_BYTES))
         limit_text = request.query_params.get("limit", str(DEFAULT_PULL_LIMIT))
         if not limit_text.isdigit() or int(limit_text) < 1:
             raise ApiError(
@@ -160,8 +164,8 @@ class _Api:
         return JSONResponse({"changes": changes, "cursor": cursor, "has_more": has_more})
 
     async def uploads(self, request: Request) -> Response:
-        body = await read_body(request, MAX_CHUNK_BYTES)
-        device_id = authenticate(self.service, request, body)
+        device_id = authenticate(self.service, request)
+        check_body(request, await read_body(request, MAX_CHUNK_BYTES))
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=_TUS_OPTIONS)
         require_tus(request)
@@ -185,6 +189,10 @@ class _Api:
             )
         except UploadConflict as exc:
             raise ApiError(409, "upload_conflict", str(exc)) from None
+        except UploadUnknown:  # another device's: as if it did not exist
+            raise ApiError(
+                409, "upload_conflict", f"attachment {meta['attachment_id']} is taken"
+            ) from None
         location = f"{API_PREFIX}/uploads/{meta['attachment_id']}"
         return Response(
             status_code=201,
@@ -198,13 +206,14 @@ class _Api:
 
     async def upload(self, request: Request) -> Response:
         attachment_id = request.path_params["attachment_id"]
+        device_id = authenticate(self.service, request)
         body = await read_body(request, MAX_CHUNK_BYTES + 64 * 1024)
-        authenticate(self.service, request, body)
+        check_body(request, body)
         require_tus(request)
+        state = self.service.upload_state(attachment_id, device_id=device_id)
+        if state is None:  # none, or another device's: the same answer
+            raise ApiError(404, "not_found", f"no upload {attachment_id}")
         if request.method == "HEAD":
-            state = self.service.upload_state(attachment_id)
-            if state is None:
-                raise ApiError(404, "not_found", f"no upload {attachment_id}")
             offset, length = state
             headers = {
                 "Upload-Offset": str(offset),
@@ -225,7 +234,9 @@ class _Api:
         chunk = decode_body(request, body, MAX_CHUNK_BYTES)
         check_chunk_digest(request.headers.get("Upload-Checksum", ""), chunk)
         try:
-            offset = self.service.append_chunk(attachment_id, int(offset_text), chunk)
+            offset = self.service.append_chunk(
+                attachment_id, int(offset_text), chunk, device_id=device_id
+            )
         except UploadUnknown:
             raise ApiError(404, "not_found", f"no upload {attachment_id}") from None
         except OffsetMismatch as exc:

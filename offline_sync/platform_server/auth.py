@@ -20,8 +20,13 @@ from offline_sync.signing import (
 from offline_sync.sm3 import sm3_hex
 
 
-def authenticate(service: PlatformService, request: Request, body: bytes) -> str:
-    """The device id of a correctly signed request; ApiError 401 otherwise (503 in maintenance)."""
+def authenticate(service: PlatformService, request: Request) -> str:
+    """The device id of a correctly signed request, from its headers alone; ApiError 401
+    otherwise (503 in maintenance).
+
+    The signature covers the body's digest header, so a stranger is refused before a byte
+    of the body is read; :func:`check_body` then holds the body to that digest.
+    """
     retry_after = service.maintenance()
     if retry_after is not None:
         raise ApiError(
@@ -39,8 +44,6 @@ def authenticate(service: PlatformService, request: Request, body: bytes) -> str
         )
     stamp, nonce = headers.get(HEADER_TIMESTAMP, ""), headers.get(HEADER_NONCE, "")
     digest, given = headers.get(HEADER_CONTENT_SM3, ""), headers.get(HEADER_SIGNATURE, "")
-    if not signature_matches(sm3_hex(body), digest):
-        raise ApiError(401, "bad_signature", f"{HEADER_CONTENT_SM3} does not match the body")
     target = request.scope["raw_path"].decode("latin-1")
     if request.scope.get("query_string"):
         target += "?" + request.scope["query_string"].decode("latin-1")
@@ -55,3 +58,9 @@ def authenticate(service: PlatformService, request: Request, body: bytes) -> str
     if not service.use_nonce(device_id, nonce):
         raise ApiError(401, "replayed_nonce", "this nonce was already used")
     return device_id
+
+
+def check_body(request: Request, body: bytes) -> None:
+    """ApiError 401 unless ``body`` is the one the signed digest header names."""
+    if not signature_matches(sm3_hex(body), request.headers.get(HEADER_CONTENT_SM3, "")):
+        raise ApiError(401, "bad_signature", f"{HEADER_CONTENT_SM3} does not match the body")

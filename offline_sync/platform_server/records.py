@@ -16,6 +16,7 @@ from offline_sync.platform_server.base import PlatformBase, locked
 from offline_sync.platform_server.validation import (
     CaseRules,
     Invalid,
+    check_audit_event,
     check_case,
     check_envelope,
     check_rating,
@@ -27,11 +28,13 @@ _CHECKERS = {
     "rating": check_rating,
     "unsolved_report": check_unsolved_report,
     "ticket_event": check_ticket_event,
+    "audit_event": check_audit_event,
 }
 
 
 class RecordIntake(PlatformBase):
-    """Stores each record once per (kind, id, revision) with its canonical body.
+    """Stores each record once per (kind, id, revision) with its canonical body; a record
+    (a case, its revisions) belongs to the device that first stored it.
 
     Needs the case part (``_case_row``, ``_file_case``), the uploads part
     (``_missing_attachments``) and ``_rules`` for case validation.
@@ -57,6 +60,15 @@ class RecordIntake(PlatformBase):
             record["revision"],
             record["body"],
         )
+        owner = self._conn.execute(
+            "SELECT device_id FROM record WHERE kind = ? AND id = ? LIMIT 1", [kind, record_id]
+        ).fetchone()
+        if owner is not None and owner["device_id"] != device_id:
+            return _result(
+                record,
+                CONFLICT,
+                error=_message("other_device", f"{kind} {record_id} belongs to another device"),
+            )
         canonical = canonical_json(body).decode()
         case = self._case_row(record_id) if kind == "case" else None
         case_no = case["case_no"] if case else None
@@ -95,7 +107,7 @@ class RecordIntake(PlatformBase):
                 ),
             )
         if kind == "case":
-            missing = self._missing_attachments(body["attachments"])
+            missing = self._missing_attachments(device_id, body["attachments"])
             if missing:
                 return _result(record, MISSING_ATTACHMENTS, missing=missing)
         self._conn.execute(

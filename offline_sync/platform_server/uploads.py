@@ -52,9 +52,12 @@ class Uploads(PlatformBase):
         """
         with self._store.transaction() as conn:
             row = conn.execute(
-                "SELECT offset, length, sha256, complete FROM upload WHERE attachment_id = ?",
+                "SELECT offset, length, sha256, complete, device_id FROM upload"
+                " WHERE attachment_id = ?",
                 [attachment_id],
             ).fetchone()
+            if row is not None and row["device_id"] != device_id:
+                raise UploadUnknown(attachment_id)  # another device's upload
             if row is not None and (row["length"], row["sha256"]) == (length, sha256):
                 return row["offset"]
             if row is not None and row["complete"]:
@@ -81,21 +84,31 @@ class Uploads(PlatformBase):
         return 0
 
     @locked
-    def upload_state(self, attachment_id: str) -> tuple[int, int] | None:
-        """(offset, length) of an upload, or None when there is no such upload."""
+    def upload_state(
+        self, attachment_id: str, *, device_id: str | None = None
+    ) -> tuple[int, int] | None:
+        """(offset, length) of an upload, or None when there is no such upload (or it is
+        another device's than ``device_id``; None: as staff see it)."""
         row = self._conn.execute(
-            "SELECT offset, length FROM upload WHERE attachment_id = ?", [attachment_id]
+            "SELECT offset, length, device_id FROM upload WHERE attachment_id = ?",
+            [attachment_id],
         ).fetchone()
-        return (row["offset"], row["length"]) if row else None
+        if row is None or device_id not in (None, row["device_id"]):
+            return None
+        return row["offset"], row["length"]
 
     @locked
-    def append_chunk(self, attachment_id: str, offset: int, chunk: bytes) -> int:
-        """Append a chunk at ``offset``; the new offset. Checks the whole file at the end."""
+    def append_chunk(
+        self, attachment_id: str, offset: int, chunk: bytes, *, device_id: str | None = None
+    ) -> int:
+        """Append a chunk at ``offset``; the new offset. Checks the whole file at the end.
+
+        UploadUnknown when there is no such upload, or it is another device's."""
         with self._store.transaction() as conn:
             row = conn.execute(
                 "SELECT * FROM upload WHERE attachment_id = ?", [attachment_id]
             ).fetchone()
-            if row is None:
+            if row is None or device_id not in (None, row["device_id"]):
                 raise UploadUnknown(attachment_id)
             if offset != row["offset"]:
                 raise OffsetMismatch(row["offset"])
@@ -146,12 +159,15 @@ class Uploads(PlatformBase):
         )
         return b"".join(c["data"] for c in chunks)
 
-    def _missing_attachments(self, attachments: list[dict[str, Any]]) -> list[str]:
+    def _missing_attachments(self, device_id: str, attachments: list[dict[str, Any]]) -> list[str]:
+        """Ids of the attachments this device has not uploaded completely (another device's
+        upload of the same id does not count)."""
         missing = []
         for a in attachments:
             row = self._conn.execute(
-                "SELECT 1 FROM upload WHERE attachment_id = ? AND complete = 1 AND length = ? AND sha256 = ?",
-                [a["id"], a["size"], a["sha256"]],
+                "SELECT 1 FROM upload WHERE attachment_id = ? AND complete = 1 AND length = ?"
+                " AND sha256 = ? AND device_id = ?",
+                [a["id"], a["size"], a["sha256"], device_id],
             ).fetchone()
             if row is None:
                 missing.append(a["id"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from offline_sync import audit_chain
 from offline_sync.contract import (
     AUTHORIZATION_METHODS,
     CHANNELS,
@@ -263,6 +264,14 @@ def check_ticket_event(body: dict[str, Any]) -> None:
         raise Invalid("counter", "must be a string or null")
     if not isinstance(body.get("priority"), bool):
         raise Invalid("priority", "must be true or false")
+
+
+def check_audit_event(body: dict[str, Any]) -> None:
+    """An entry of a device's audit log (an extension): sound, and its SM3 hash matches."""
+    problem = audit_chain.body_problem(body)
+    if problem is not None:
+        raise Invalid(*problem)
+    _timestamp(body, "at")
 
 
 def _string(obj: dict[str, Any], key: str, where: str | None = None) -> str:

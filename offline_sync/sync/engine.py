@@ -38,6 +38,7 @@ from offline_sync.client import (
     TooLarge,
 )
 from offline_sync.clock import Clock
+from offline_sync.plain import one_line
 from offline_sync.store import Store
 from offline_sync.sync import pull, push
 from offline_sync.sync.backoff import LinkHealth, LinkState
@@ -45,9 +46,12 @@ from offline_sync.sync.report import Stage, SyncReport
 from offline_sync.sync.results import PushResults
 from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
-from offline_sync.vault import Vault
+from offline_sync.vault import Vault, VaultLocked
 
 log = logging.getLogger(__name__)
+
+# Faults of this device, not of the link: the try fails, the link state stays as it was.
+LocalFault = sqlite3.OperationalError | push.UnreadableRecord
 
 _MAX_CURSOR_RESETS = 3
 _TOO_LARGE = "too_large: the platform refused the record as too large"
@@ -79,6 +83,7 @@ class SyncEngine:
         self._results = PushResults(store, settings.policy, self.rng)
         self._interrupt = threading.Event()
         self._batch_records = self.settings.batch_records
+        self._end = 0.0  # the running run_once's deadline, on the engine's clock
 
     # -- public --------------------------------------------------------------
 
@@ -90,7 +95,7 @@ class SyncEngine:
         ``next_attempt_in_s`` set.
         """
         report = SyncReport()
-        end = self.clock.monotonic() + deadline_s
+        end = self._end = self.clock.monotonic() + deadline_s
         while not self._interrupt.is_set() and self.clock.monotonic() < end:
             delay = read_health(self.store.conn).wait_s(self._now())
             if delay > 0 and not self._sleep_within(delay, end, wait, report):
@@ -103,9 +108,10 @@ class SyncEngine:
                 if report.pushed_all and not report.pulled_all:
                     report.pulled_all = self._pull(end, report)
                 self._succeeded()
-            except (PlatformError, sqlite3.OperationalError) as exc:
-                self._failed(exc, report)
-                continue
+            except (PlatformError, sqlite3.OperationalError, push.UnreadableRecord) as exc:
+                if self._failed(exc, report):
+                    continue
+                break  # the store cannot even record the failure (a full disk): stop here
             if not (report.pushed_all and report.pulled_all):
                 continue
             due_in = self._next_record_due_in()
@@ -159,8 +165,10 @@ class SyncEngine:
             )
             if batch.unsendable:
                 self._results.kill(batch.unsendable, report)
+            if batch.locked:
+                self._defer_locked(batch.locked)
             if not batch.records:
-                if batch.unsendable:
+                if batch.unsendable or batch.locked:
                     continue
                 return True
             report.stage = Stage.PUSH_ATTACHMENTS
@@ -188,7 +196,7 @@ class SyncEngine:
         pending = push.attachments_to_upload(self.store.conn, wanted)
         if not pending:
             return records
-        outcomes = self._uploader.upload_all(pending)
+        outcomes = self._uploader.upload_all(pending, self._left())
         broken = self._results.record_uploads(outcomes, self._now_text(), report)
         if broken:
             dead = []
@@ -201,11 +209,28 @@ class SyncEngine:
             self._results.kill(dead, report)
             gone = {seq for seq, _ in dead}
             records = [r for r in records if r.seq not in gone]
-        transient = [o.error for o in outcomes if o.error is not None and not o.permanent]
+        locked = {o.attachment.attachment_id for o in outcomes if isinstance(o.error, VaultLocked)}
+        if locked:
+            self._defer_locked([r.seq for r in records if refs[r.seq] & locked])
+            records = [r for r in records if not refs[r.seq] & locked]
+        transient = [
+            o.error
+            for o in outcomes
+            if o.error is not None and not o.permanent and not isinstance(o.error, VaultLocked)
+        ]
         if transient:
             busy = [e for e in transient if isinstance(e, RetryLater)]
             raise (busy or transient)[0]
         return records
+
+    def _defer_locked(self, seqs: list[int]) -> None:
+        """Records sealed under a locked key wait (no attempt counted) until it is unlocked;
+        unlocking it (an agent's login) makes them due at once."""
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "UPDATE outbox SET next_attempt_at = ? WHERE seq = ?",
+                [(self._now() + self.settings.backoff_max_s, seq) for seq in seqs],
+            )
 
     def _pull(self, end: float, report: SyncReport) -> bool:
         """Stage pull: pages of the change feed until it has no more (or time is up)."""
@@ -259,7 +284,8 @@ class SyncEngine:
             == 1
         )
 
-    def _failed(self, exc: PlatformError | sqlite3.OperationalError, report: SyncReport) -> None:
+    def _failed(self, exc: PlatformError | LocalFault, report: SyncReport) -> bool:
+        """Record a failed try and when to try next; False if the store could not record it."""
         health = read_health(self.store.conn)
         after = health.after_failure(
             self._now(),
@@ -268,13 +294,17 @@ class SyncEngine:
             link_failed=isinstance(exc, LinkDown),
             retry_after_s=exc.retry_after_s if isinstance(exc, RetryLater) else None,
         )
-        if isinstance(exc, sqlite3.OperationalError):  # a local problem says nothing of the link
+        if isinstance(exc, LocalFault):  # a local problem says nothing of the link
             after = dataclasses.replace(after, link_state=health.link_state)
-        message = describe_failure(exc)
-        with self.store.transaction() as conn:
-            write_health(conn, after, message, self._now_text())
+        message = one_line(describe_failure(exc))
         report.failures += 1
         report.errors.append(message)
+        try:
+            with self.store.transaction() as conn:
+                write_health(conn, after, message, self._now_text())
+        except sqlite3.OperationalError as store_exc:
+            log.warning("sync try failed (%s); the store cannot record it: %s", message, store_exc)
+            return False
         if after.link_state is LinkState.DOWN and health.link_state is not LinkState.DOWN:
             log.warning("platform unreachable; circuit open, probing with ping: %s", message)
         else:
@@ -282,13 +312,20 @@ class SyncEngine:
         if isinstance(exc, LinkDown) and self._client is not None:
             self._client.close()
             self._client = None
+        return True
 
     # -- plumbing ------------------------------------------------------------
 
     def _platform(self) -> PlatformClient:
+        """The client, its requests bounded by what is left of this run's deadline."""
         if self._client is None:
             self._client = self._connect()
+        self._client.set_deadline(self._left())
         return self._client
+
+    def _left(self) -> float:
+        """Seconds left of the run's deadline."""
+        return self._end - self.clock.monotonic()
 
     def _next_record_due_in(self) -> float | None:
         """Seconds until the next pending record is due, or None when none is pending."""
@@ -313,8 +350,10 @@ class SyncEngine:
         return self.clock.now().isoformat(timespec="seconds")
 
 
-def describe_failure(exc: PlatformError | sqlite3.OperationalError) -> str:
+def describe_failure(exc: PlatformError | LocalFault) -> str:
     """One line for staff and the log about why a try failed (no personal data)."""
+    if isinstance(exc, push.UnreadableRecord):
+        return f"local: {exc}"
     if isinstance(exc, sqlite3.OperationalError):
         return f"the local store could not be written: {exc}"
     if isinstance(exc, AuthRejected):

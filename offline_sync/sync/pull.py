@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from offline_sync.client import ChangesPage
+from offline_sync.plain import one_line
 from offline_sync.store import Store
 from offline_sync.vault import Vault
 
@@ -96,9 +97,14 @@ def apply_page(
 def _reject(
     conn: sqlite3.Connection, vault: Vault, change: dict[str, Any], exc: Exception, now: str
 ) -> None:
-    kind, seq = str(change.get("type")), change.get("seq")
-    error = vault.seal(f"{type(exc).__name__}: {exc}")
-    log.warning("pulled change %s #%s rejected by its applier: %s", kind, seq, type(exc).__name__)
+    kind, seq = one_line(change.get("type"), 40), change.get("seq")
+    error = vault.seal(one_line(f"{type(exc).__name__}: {exc}"))
+    log.warning(
+        "pulled change %s #%s rejected by its applier: %s",
+        kind,
+        one_line(seq, 20),
+        type(exc).__name__,
+    )
     conn.execute(
         "INSERT OR REPLACE INTO sync_rejected_change (type, seq, data, error, at) VALUES (?, ?, ?, ?, ?)",
         (kind, seq if isinstance(seq, int) else -1, vault.seal_json(change), error, now),

@@ -13,15 +13,17 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from offline_sync.client import PlatformClient, PlatformError, TooLarge
 from offline_sync.contract import canonical_json
-from offline_sync.vault import Vault, VaultError
+from offline_sync.plain import one_line
+from offline_sync.vault import KEY_FILE, Vault, VaultError, VaultLocked
 
 _BATCH_OVERHEAD = len(b'{"records":[]}')
 # A pending record whose earlier revisions have all been answered (a revision never
@@ -48,10 +50,12 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Batch:
-    """The records to send next, and those that can never be sent as they are."""
+    """The records to send next, those that can never be sent as they are, and those sealed
+    under a key that is locked now (a proxy agent's, while they are logged out)."""
 
     records: list[Outgoing]
     unsendable: list[tuple[int, str]]
+    locked: list[int] = field(default_factory=list)
 
 
 def wire_size(wire: dict[str, Any]) -> int:
@@ -70,22 +74,33 @@ def next_batch(
     """The oldest due pending records, at most ``max_records`` and ``max_bytes`` uncompressed.
 
     A revision is sent only once the platform has answered for every earlier revision
-    of the same record, so a later one never overtakes it.
+    of the same record, so a later one never overtakes it. A record this device cannot
+    unseal raises UnreadableRecord: it is this device's fault, never the record's, so the
+    push stops instead of moving the record to the dead letters.
     """
     rows = conn.execute(
         f"SELECT seq, kind, record_id, revision, body FROM outbox AS o WHERE {_SENDABLE}"
-        " ORDER BY seq LIMIT :limit",
-        {"now": now, "max_wait": max_wait, "limit": max_records},
-    ).fetchall()
+        " ORDER BY seq",
+        {"now": now, "max_wait": max_wait},
+    )
     records: list[Outgoing] = []
     unsendable: list[tuple[int, str]] = []
+    locked: list[int] = []
     size = _BATCH_OVERHEAD
+    # Read row by row: records sealed under a locked key do not take a place in the batch.
     for seq, kind, record_id, revision, sealed in rows:
+        if len(records) >= max_records:
+            break
         try:
             body = json.loads(vault.unseal_bytes(sealed))
-        except (VaultError, ValueError) as exc:
-            unsendable.append((seq, f"local: the stored body cannot be read: {exc}"))
+        except VaultLocked:
+            locked.append(seq)
             continue
+        except (VaultError, ValueError) as exc:
+            raise UnreadableRecord(
+                f"outbox record #{seq} ({kind} {record_id}) cannot be unsealed on this device"
+                f" ({exc}); the push waits: check {KEY_FILE} and the store (bianmin db check)"
+            ) from None
         wire = {"kind": kind, "id": record_id, "revision": revision, "body": body}
         record_size = wire_size(wire)
         if record_size + _BATCH_OVERHEAD > max_bytes:
@@ -97,7 +112,7 @@ def next_batch(
             break
         size += separator + record_size
         records.append(Outgoing(seq, kind, record_id, revision, wire))
-    return Batch(records, unsendable)
+    return Batch(records, unsendable, locked)
 
 
 def next_due_at(conn: sqlite3.Connection) -> float | None:
@@ -147,6 +162,14 @@ def attachments_to_upload(
     return found
 
 
+class UnreadableRecord(Exception):
+    """This device cannot unseal a record or attachment it queued itself (a local fault).
+
+    The push stops with this error in the sync status until a technician mends the key or
+    the store; the record stays pending and nothing goes to the dead letters.
+    """
+
+
 class LocalAttachmentError(Exception):
     """The attachment's file on this device is missing or damaged: it can never be sent."""
 
@@ -161,14 +184,23 @@ class UploadOutcome:
 
 
 def read_attachment(vault: Vault, data_dir: Path, attachment: PendingAttachment) -> bytes:
-    """The attachment's plaintext, checked against its recorded size and digest."""
+    """The attachment's plaintext, checked against its recorded size and digest.
+
+    LocalAttachmentError when the file is gone or does not match (it can never be sent);
+    UnreadableRecord when this device cannot unseal it (the push waits).
+    """
     path = Path(data_dir) / attachment.path
     try:
         data = vault.unseal_bytes(path.read_bytes())
     except OSError as exc:
         raise LocalAttachmentError(f"{path}: cannot read the file: {exc.strerror}") from None
+    except VaultLocked:
+        raise
     except VaultError as exc:
-        raise LocalAttachmentError(f"{path}: {exc}") from None
+        raise UnreadableRecord(
+            f"{path}: the attachment cannot be unsealed on this device ({exc}); the push"
+            f" waits: check {KEY_FILE}"
+        ) from None
     if len(data) != attachment.size or hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise LocalAttachmentError(f"{path}: the file does not match its recorded size and sha256")
     return data
@@ -189,13 +221,17 @@ class Uploader:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
 
-    def upload_all(self, attachments: list[PendingAttachment]) -> list[UploadOutcome]:
-        """Upload each attachment (resuming partial uploads); one outcome per attachment."""
+    def upload_all(
+        self, attachments: list[PendingAttachment], deadline_s: float | None = None
+    ) -> list[UploadOutcome]:
+        """Upload each attachment (resuming partial uploads) within ``deadline_s`` seconds;
+        one outcome per attachment."""
         if not attachments:
             return []
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="sync-upload")
-        return list(self._pool.map(self._upload_one, attachments))
+        end = None if deadline_s is None else time.monotonic() + deadline_s
+        return list(self._pool.map(lambda a: self._upload_one(a, end), attachments))
 
     def _client(self) -> PlatformClient:
         client = getattr(self._local, "client", None)
@@ -205,13 +241,19 @@ class Uploader:
                 self._clients.append(client)
         return client
 
-    def _upload_one(self, attachment: PendingAttachment) -> UploadOutcome:
+    def _upload_one(self, attachment: PendingAttachment, end: float | None) -> UploadOutcome:
         try:
             data = read_attachment(self._vault, self._data_dir, attachment)
+        except VaultLocked as exc:
+            return UploadOutcome(attachment, exc)
         except LocalAttachmentError as exc:
             return UploadOutcome(attachment, exc, permanent=True)
+        except UnreadableRecord as exc:
+            return UploadOutcome(attachment, exc)
+        client = self._client()
+        client.set_deadline(None if end is None else end - time.monotonic())
         try:
-            self._client().upload(
+            client.upload(
                 attachment.attachment_id,
                 attachment.record_id,
                 data,
@@ -251,4 +293,4 @@ def describe_error(result: dict[str, Any]) -> str:
     status = result.get("status", "")
     code = error.get("code", "")
     parts = (status, code if code != status else "", error.get("message", ""))
-    return ": ".join(part for part in parts if part)
+    return one_line(": ".join(str(part) for part in parts if part))

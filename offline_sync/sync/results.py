@@ -15,6 +15,7 @@ from typing import Any
 
 from offline_sync.client import LinkDown
 from offline_sync.contract.records import CONFLICT, DUPLICATE, INVALID, MISSING_ATTACHMENTS, STORED
+from offline_sync.plain import one_line
 from offline_sync.store import Store
 from offline_sync.sync import push
 from offline_sync.sync.backoff import BackoffPolicy
@@ -51,10 +52,10 @@ class PushResults:
                 conn.execute(
                     "UPDATE outbox_attachment SET attempts = attempts + 1, last_error = ?"
                     " WHERE attachment_id = ?",
-                    (str(outcome.error), att.attachment_id),
+                    (one_line(outcome.error), att.attachment_id),
                 )
                 if outcome.permanent:
-                    broken[att.attachment_id] = str(outcome.error)
+                    broken[att.attachment_id] = one_line(outcome.error)
         return broken
 
     def apply(
@@ -69,7 +70,8 @@ class PushResults:
         for record, result in zip(records, results, strict=True):
             if result.get("id") != record.record_id or result.get("revision") != record.revision:
                 raise LinkDown(
-                    f"push: result for {result.get('id')} does not match record {record.record_id}"
+                    f"push: result for {one_line(result.get('id'), 80)} does not match record"
+                    f" {record.record_id}"
                 )
         with self.store.transaction() as conn:
             for record, result in zip(records, results, strict=True):
@@ -101,7 +103,8 @@ class PushResults:
                 elif status == MISSING_ATTACHMENTS:
                     self._missing(conn, record, result, text, now, report)
                 else:
-                    self._retry(conn, record.seq, text, f"unknown result status {status!r}", now)
+                    unknown = f"unknown result status {one_line(status, 40)}"
+                    self._retry(conn, record.seq, text, unknown, now)
             conn.execute("UPDATE sync_state SET last_push_at = ? WHERE id = 1", (now_text,))
 
     def kill(self, dead: list[tuple[int, str]], report: SyncReport) -> None:
@@ -111,11 +114,11 @@ class PushResults:
         with self.store.transaction() as conn:
             conn.executemany(
                 "UPDATE outbox SET state = 'dead', last_error = ? WHERE seq = ? AND state = 'pending'",
-                [(error, seq) for seq, error in dead],
+                [(one_line(error), seq) for seq, error in dead],
             )
         report.dead += len(dead)
         for seq, error in dead:
-            log.warning("outbox record #%s moved to dead letters: %s", seq, error)
+            log.warning("outbox record #%s moved to dead letters: %s", seq, one_line(error))
 
     def _missing(
         self,
@@ -142,7 +145,7 @@ class PushResults:
                 " WHERE seq = ?",
                 (
                     text,
-                    f"missing_attachments: {', '.join(unknown)} not held by this device",
+                    one_line(f"missing_attachments: {', '.join(unknown)} not held by this device"),
                     record.seq,
                 ),
             )
@@ -152,7 +155,8 @@ class PushResults:
             "UPDATE outbox_attachment SET uploaded_at = NULL WHERE attachment_id = ?",
             [(m,) for m in missing],
         )
-        self._retry(conn, record.seq, text, f"missing_attachments: {', '.join(missing)}", now)
+        again = one_line(f"missing_attachments: {', '.join(missing)}")
+        self._retry(conn, record.seq, text, again, now)
         report.resent += 1
 
     def _retry(self, conn: sqlite3.Connection, seq: int, text: str, error: str, now: float) -> None:

@@ -25,6 +25,8 @@ class Attachments(CaseRecords):
         attachment_id, rel = self.files.write(data)
         try:
             with self.store.transaction() as conn:
+                # an outer transaction that rolls back later takes the file with it
+                self.store.on_rollback(lambda: self.files.remove(rel))
                 self._draft_row(conn, case_id)
                 return self._insert_attachment(
                     conn, case_id, material_code, attachment_id, rel, data, media_type

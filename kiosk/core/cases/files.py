@@ -46,15 +46,19 @@ class SealedFiles:
 
     def write(self, data: bytes) -> tuple[str, str]:
         """Seal ``data`` into a new durable file; its new attachment id and relative path."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         attachment_id = str(uuid.uuid4())
         rel = f"{ATTACHMENT_DIR}/{attachment_id}.sealed"
         tmp = self.folder / f".{attachment_id}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(self.vault.seal_bytes(data))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.data_dir / rel)
+        try:  # private from its first byte; a full disk leaves no partial file behind
+            with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+                fh.write(self.vault.seal_bytes(data))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.data_dir / rel)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         fsync_dir(self.folder)
         return attachment_id, rel
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from kiosk.core.cases.attachments import CONSENT_MATERIAL
 from kiosk.core.cases.errors import AgentNotAllowed, AuthorizationMissing, MaterialsMissing
 from kiosk.core.cases.model import Case
 from kiosk.core.cases.records import CaseRecords
@@ -59,7 +60,10 @@ class Submission(CaseRecords):
             "attachments": [
                 {
                     "id": a.attachment_id,
-                    "material_code": a.material_code,
+                    # The signed consent is no material of the item: null, as the contract has it.
+                    "material_code": None
+                    if a.material_code == CONSENT_MATERIAL
+                    else a.material_code,
                     "media_type": a.media_type,
                     "size": a.size,
                     "sha256": a.sha256,

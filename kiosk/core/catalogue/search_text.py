@@ -12,6 +12,10 @@ from typing import Any
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z0-9]+")
 _MAX_SEGMENTATIONS = 4
+# A search is a few words typed on a screen keyboard (or a scanned code): what is longer
+# is cut, so no input can make a search slow.
+MAX_QUERY_CHARS = 64
+MAX_QUERY_TERMS = 8
 
 # What villagers say, and the official words of item names (typed or spoken either way).
 ALIASES = {
@@ -97,26 +101,37 @@ def segment_pinyin(text: str) -> list[list[str]]:
     """Ways to read ``text`` as pinyin syllables, the last possibly unfinished; longest first.
 
     ``yanglao`` -> ``[["yang", "lao"], ...]``; ``yangl`` -> ``[["yang", "l"], ...]``.
-    At most a few readings, fewest syllables first.
+    At most a few readings, fewest syllables first. Linear in the length of ``text``: a
+    position from which no reading can end is known before the search reaches it.
     """
+    if not (text.isascii() and text.isalpha()) or len(text) > MAX_QUERY_CHARS:
+        return []
     syllables, prefixes = _pinyin_syllables()
+    # ends[i]: text[i:] can be read as syllables, the last possibly unfinished.
+    ends = [False] * (len(text) + 1)
+    for i in range(len(text) - 1, -1, -1):
+        ends[i] = text[i:] in prefixes or any(
+            text[i : i + n] in syllables and i + n < len(text) and ends[i + n]
+            for n in range(1, min(6, len(text) - i) + 1)
+        )
     found: list[list[str]] = []
 
-    def walk(rest: str, acc: list[str]) -> None:
-        if len(found) >= _MAX_SEGMENTATIONS:
-            return
+    def walk(start: int, acc: list[str]) -> None:
+        rest = text[start:]
         if rest in prefixes:
             found.append([*acc, rest])
             if rest in syllables:
                 return
         for end in range(min(6, len(rest)), 0, -1):
+            if len(found) >= _MAX_SEGMENTATIONS:
+                return
             head = rest[:end]
-            if head in syllables and end < len(rest):
-                walk(rest[end:], [*acc, head])
+            if head in syllables and end < len(rest) and ends[start + end]:
+                walk(start + end, [*acc, head])
 
-    if text.isascii() and text.isalpha():
-        walk(text, [])
-    return sorted(found, key=len)
+    if ends[0]:
+        walk(0, [])
+    return sorted(found[:_MAX_SEGMENTATIONS], key=len)
 
 
 def _phrase(tokens: Iterable[str], prefix: bool = False) -> str:
@@ -160,10 +175,13 @@ def expand_alias(text: str) -> str | None:
 
 
 def build_match(text: str) -> str | None:
-    """The FTS5 MATCH expression for a user's search text, or None if nothing is searchable."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """The FTS5 MATCH expression for a user's search text, or None if nothing is searchable.
+
+    Only the first ``MAX_QUERY_CHARS`` characters and ``MAX_QUERY_TERMS`` words count.
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_QUERY_CHARS]).lower()
     terms = []
-    for word in text.split():
+    for word in text.split()[:MAX_QUERY_TERMS]:
         query = _term_query(word)
         official = expand_alias(word)
         if official:

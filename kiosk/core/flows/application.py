@@ -249,6 +249,34 @@ class ApplicationFlow:
         self.drafted_for = applicant
         return self._first_step(services)
 
+    @uses_services()
+    def resume(self, services: FlowServices, case_id: str) -> Result:
+        """Take up a stored draft again: an agent's draft left half-done (offered back, never
+        resumed unasked), or the next revision of a case being corrected (补正). The first
+        required field without a value next, else the materials."""
+        case = services.cases.case(case_id)
+        if case.state != "draft" or case.bundle_id:
+            raise ValueError(f"case {case_id} is no single-item draft")
+        self._start(services.catalogue.item(case.summary.item_code))
+        person = case.applicant
+        self.applicant = Applicant(
+            id_number=person["id_number"],
+            name=person.get("name") or "",
+            address=person.get("address") or "",
+            id_type=person.get("id_type") or "resident_id",
+            phone=person.get("phone"),
+        )
+        self.drafted_for = self.applicant
+        self.case_ids = {case.summary.item_code: case_id}
+        assert self.item is not None
+        self.fields = self.item.form
+        self.values = dict(case.form)
+        self.authorized = bool((case.agent or {}).get("authorization"))
+        for index, f in enumerate(self.fields):
+            if f.required and self.values.get(f.name) in (None, ""):
+                return self._field_step(index)
+        return self._materials(services)
+
     # -- the form ----------------------------------------------------------------------------
 
     def _first_step(self, services: FlowServices) -> Step:
@@ -479,7 +507,9 @@ class ApplicationFlow:
             )
             for case in cases
         )
-        prints = tuple(services.printer.receipt(receipt) for receipt in receipts)
+        # An agent's tablet has no receipt printer: their receipt is the case on their lists.
+        printing = self.channel is Channel.KIOSK
+        prints = tuple(services.printer.receipt(r) for r in receipts) if printing else ()
         self.submitted = ReceiptStep(receipts=receipts, prints=prints)
         return self.submitted
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from devices.idcard.idnumber import mask_id_number
 from kiosk.config import Config
@@ -17,11 +18,13 @@ from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
 from kiosk.core.messages import Messages
 from kiosk.core.next_steps import after_receipt
-from kiosk.core.printing import PrintResult
 from kiosk.core.receipts import CaseReceipt
 from kiosk.core.regions import Region
 from kiosk.core.wording import name_checked
 from offline_sync.contract import AUTHORIZATION_METHODS
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintResult
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,7 +134,8 @@ class ReviewStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class ReceiptStep(Step):
-    """Submitted: a receipt per case (one, or each item of a bundle) and its print result."""
+    """Submitted: a receipt per case (one, or each item of a bundle) and its print result
+    (none for an agent's application: a tablet has no receipt printer)."""
 
     receipts: tuple[CaseReceipt, ...]
     prints: tuple[PrintResult, ...]

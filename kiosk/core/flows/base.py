@@ -17,16 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.config import Config
 from kiosk.core.cases import CaseService, FormInvalid
 from kiosk.core.catalogue import Catalogue
 from kiosk.core.feedback import FeedbackService
 from kiosk.core.forms import ID_NUMBER_ENTRY, FieldError, KeyedEntry
-from kiosk.core.printing import PrintService
 from kiosk.core.queue import QueueApi
 from offline_sync.clock import Clock
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintService
 
 
 class Channel(StrEnum):

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.core.catalogue import Item, SearchHit, Theme
 from kiosk.core.flows.base import FlowServices, Result, Step, uses_services
 from kiosk.core.forms import KeyedEntry
 from kiosk.core.life_events import LIFE_EVENTS, items_of_event, popular
 from kiosk.core.messages import Messages
-from kiosk.core.printing import PrintResult
 from kiosk.core.receipts import Material, MaterialsList
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintResult
 
 SEARCH_ENTRY = KeyedEntry("letters", 12)
 SEARCH_LIMIT = 60

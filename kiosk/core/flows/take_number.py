@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from devices.idcard.card import IdCard
 from kiosk.core.flows.base import FieldErrors, FlowServices, Result, Step, uses_services
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
 from kiosk.core.next_steps import Sentence, after_ticket, remember_ticket
-from kiosk.core.printing import PrintResult
 from kiosk.core.queue import Ticket, UnknownAppointment
+
+if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
+    from kiosk.core.printing import PrintResult
 
 PRIORITY_REASONS = ("age", "disability", "pregnancy", "military")
 CARD_REASON = "age"  # the queue checks the age from the card's number (never stored)

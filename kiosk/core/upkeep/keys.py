@@ -23,8 +23,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from kiosk.core.cases.files import fsync_dir
 from kiosk.core.upkeep.errors import KeyFileError
-from offline_sync.sm3 import sm3_hex
-from offline_sync.vault import KEY_FILE, Vault
+from offline_sync.vault import KEY_FILE, Vault, key_fingerprint
 
 FORMAT = "bianmin-vault-key"
 KEY_BYTES = 48
@@ -57,8 +56,9 @@ def read_key(data_dir: Path) -> bytes:
 
 
 def fingerprint(raw: bytes) -> str:
-    """A short public name of a key (16 hex characters of its SM3 digest)."""
-    return sm3_hex(b"bianmin vault key\n" + raw)[:16]
+    """A short public name of a key (16 hex characters of its SM3 digest); the key id the
+    store records (:func:`offline_sync.vault.key_fingerprint`)."""
+    return key_fingerprint(raw)
 
 
 def current_fingerprint(data_dir: Path) -> str | None:

@@ -52,10 +52,15 @@ class Voice:
         wav = self.cache_dir / f"{digest}.wav"
         with self._lock:
             if not wav.exists():
-                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
                 partial = wav.with_suffix(".part")
-                self.synthesiser(pinyin, partial)
-                os.replace(partial, wav)
+                try:
+                    self.synthesiser(pinyin, partial)
+                    os.chmod(partial, 0o600)  # the data directory's files are private
+                    os.replace(partial, wav)
+                except BaseException:
+                    partial.unlink(missing_ok=True)
+                    raise
         return wav
 
     def say(self, text: str) -> Path | None:

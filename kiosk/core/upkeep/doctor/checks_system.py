@@ -15,6 +15,7 @@ from kiosk.core.upkeep import backup as backup_module
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.errors import KeyFileError
 from kiosk.core.upkeep.keys import WRAPPED_SUFFIX, current_fingerprint, key_path, read_key
+from offline_sync.vault import recorded_key_id
 
 PLACEHOLDER_CODE = "000000"  # the site code of the package's template site file
 MIN_FREE_BYTES = 200 * 1024 * 1024
@@ -136,7 +137,13 @@ def vault_key_check(ctx: DoctorContext):
         read_key(data_dir)
     except KeyFileError as exc:
         return fail(str(exc), "put the key back: bianmin key import FILE")
-    return ok(f"{path}: mode 600, key {current_fingerprint(data_dir)}")
+    have, sealed_by = current_fingerprint(data_dir), recorded_key_id(data_dir / ctx.store_file)
+    if sealed_by and sealed_by != have:
+        return fail(
+            f"{path} is key {have}, but the store was sealed with key {sealed_by}",
+            "put back the store's key: bianmin key import FILE (from the backup stick)",
+        )
+    return ok(f"{path}: mode 600, key {have}")
 
 
 @check("clock", "the clock is synchronised and agrees with the platform")

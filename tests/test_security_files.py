@@ -1,0 +1,115 @@
+"""The data directory is private (0700, files 0600), old installs too, and tidy after a crash."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+
+from kiosk.app import build_app
+from kiosk.config import load_config
+from kiosk.core.privacy.files import prepare_data_dir
+from kiosk.core.voice import Voice
+from tests.cases_fixtures import applicant, tiny_jpeg
+from tests.conftest import bianmin, write_site
+from tests.security_fixtures import PENSION, one_line
+
+
+def modes(root: Path) -> dict[str, int]:
+    """Mode bits of every entry under ``root`` (and ``root`` itself, as ``.``)."""
+    found = {".": stat.S_IMODE(root.stat().st_mode)}
+    for path in root.rglob("*"):
+        found[str(path.relative_to(root))] = stat.S_IMODE(path.lstat().st_mode)
+    return found
+
+
+def loose(root: Path) -> dict[str, str]:
+    """Entries others or the group may use, with their modes in octal."""
+    return {name: oct(mode) for name, mode in modes(root).items() if mode & 0o077}
+
+
+def use_everything(app, data_dir: Path) -> None:
+    """A ticket, a case with a photo, a print job and a spoken sentence: every kind of file."""
+    app.queue.take("social")
+    app.catalogue.seed_if_empty()
+    case_id = app.cases.new_draft(PENSION, applicant(), form={"phone": "13908171234"})
+    app.cases.attach(case_id, "M01", tiny_jpeg(4), "image/jpeg")
+    Voice(data_dir / "voice", None, lambda _pinyin, wav: wav.write_bytes(b"RIFF")).say("请取号")
+
+
+def test_every_file_the_kiosk_writes_is_private_from_the_start(config, app):
+    old_umask = os.umask(0o022)  # a usual system umask: the code must not rely on one
+    try:
+        use_everything(app, config.data_dir)
+    finally:
+        os.umask(old_umask)
+    names = set(modes(config.data_dir))
+    assert {"bianmin.sqlite3", "bianmin.sqlite3-wal", "vault.key", "attachments", "voice"} <= names
+    assert loose(config.data_dir) == {}
+
+
+def test_an_install_made_before_the_rule_is_made_private_at_start(config, clock):
+    app = build_app(config, clock)
+    use_everything(app, config.data_dir)
+    app.close()
+    for path in [config.data_dir, *config.data_dir.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (config.data_dir / "backup-2026-11-01.tar").write_bytes(b"old backup")
+    (config.data_dir / "backup-2026-11-01.tar").chmod(0o666)
+    assert len(loose(config.data_dir)) >= 6
+    app = build_app(config, clock)
+    try:
+        assert loose(config.data_dir) == {}
+        assert stat.S_IMODE(config.data_dir.stat().st_mode) == 0o700
+    finally:
+        app.close()
+
+
+def test_temporary_files_left_by_a_crash_go_at_the_next_start_young_ones_stay(config, clock):
+    app = build_app(config, clock)
+    app.close()
+    attachments = config.data_dir / "attachments"
+    attachments.mkdir(exist_ok=True)
+    old_tmp = attachments / ".0b1e7c52.tmp"
+    old_part = config.data_dir / "voice" / "5d41402a.part"
+    young_tmp = attachments / ".9f86d081.tmp"
+    old_part.parent.mkdir(exist_ok=True)
+    for path in (old_tmp, old_part, young_tmp):
+        path.write_bytes(b"half a file")
+    an_hour_ago = time.time() - 3600
+    for path in (old_tmp, old_part):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    app = build_app(config, clock)
+    app.close()
+    assert not old_tmp.exists() and not old_part.exists()
+    assert young_tmp.exists(), "a file this young may be another process's write in progress"
+
+
+def test_a_data_directory_that_cannot_be_created_is_one_line(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data directory should go")
+    site = write_site(tmp_path)
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(str(tmp_path / "data"), str(blocker / "data")),
+        encoding="utf-8",
+    )
+    line = one_line(bianmin("queue", "take", "social", site_file=site))
+    assert str(blocker / "data") in line and "[site] data_dir" in line
+
+
+def test_the_data_directory_itself_may_be_a_file_by_mistake(tmp_path):
+    config = load_config(write_site(tmp_path))
+    config.data_dir.write_text("not a directory")
+    assert "is not a directory" in one_line(bianmin("status", site_file=config.source))
+
+
+def test_prepare_data_dir_leaves_symlinks_alone(tmp_path):
+    target = tmp_path / "shared.txt"
+    target.write_text("not ours")
+    target.chmod(0o644)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "link").symlink_to(target)
+    prepare_data_dir(data)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
