@@ -9,14 +9,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := python3-venv libgl1 libegl1 libmtdev1 fonts-wqy-microhei fonts-hanazono espeak-ng \
-	chromium chromium-driver
+	chromium chromium-driver gettext
 
 export KIVY_NO_ARGS := 1
 export SDL_AUDIODRIVER ?= dummy
 
 DEB_PACKAGES := python3-venv lintian systemd cage
 
-.PHONY: demo test lint system bench clean deb deb-check
+.PHONY: demo test lint system bench clean deb deb-check mutation
 
 demo: system $(STAMP)
 	$(PY) -m kiosk ui demo --out demo-out
@@ -47,6 +47,17 @@ deb-check: $(STAMP)
 	@$(MAKE) --no-print-directory system SYSTEM_PACKAGES="$(DEB_PACKAGES)"
 	$(PY) config/debian/build_deb.py --check
 
+# Mutation testing of the core rule modules ([tool.mutmut] in pyproject.toml): minutes, so
+# not part of make test. Starts afresh, then prints the score per module and the survivors.
+mutation: system $(VENV)/.mutation-installed
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children 2
+	$(PY) tests/mutation_report.py
+
+$(VENV)/.mutation-installed: $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,mutation]'
+	touch $@
+
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
@@ -67,4 +78,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .import_linter_cache mutants

@@ -357,7 +357,10 @@ class AgentServices:
     calendar: WorkCalendar
     notices: Notices
     sync: SyncService
+    outbox: Outbox
+    audit: AuditLog
     login: AgentLogin
+    housekeeping: Housekeeping
 
     def desk(self, session: AgentSession) -> AgentDesk:
         """The logged-in agent's desk (their cases, villagers, lists), sealed under their key."""
@@ -386,8 +389,9 @@ class AgentServices:
             store.close()
 
     def close(self) -> None:
-        """Stop background sync and close the store."""
+        """Stop background sync and chores, and close the store."""
         self.sync.stop()
+        self.housekeeping.stop()
         self.store.close()
 
 
@@ -400,6 +404,8 @@ def build_agent(
     clock = clock or SystemClock()
     store, vault = open_site(config)
     sync = _sync_service(config, clock, vault, store)
+    outbox = Outbox(store, vault, on_queued=sync.notify)
+    audit = AuditLog(store, outbox, clock)
     catalogue = Catalogue(store)
     services = AgentServices(
         config=config,
@@ -410,18 +416,25 @@ def build_agent(
         calendar=WorkCalendar(store),
         notices=Notices(store, clock),
         sync=sync,
-        login=AgentLogin(store, vault, clock, config.agent, on_unlock=sync.notify),
+        outbox=outbox,
+        audit=audit,
+        login=AgentLogin(store, vault, clock, config.agent, audit, on_unlock=sync.notify),
+        # A tablet keeps villagers' data no longer than a kiosk does.
+        housekeeping=Housekeeping(
+            [("privacy purge", _privacy_chore(config, clock, vault, sync.notify))]
+        ),
     )
     catalogue.seed_if_empty()
     if background:
         cases = CaseService(
-            store, vault, Outbox(store, vault), catalogue, services.calendar, clock, config.data_dir
+            store, vault, outbox, catalogue, services.calendar, clock, config.data_dir
         )
         removed = cases.sweep_orphan_files()
         if removed:
             log.info("removed %d attachment files left by an interrupted write", removed)
         if sync.configured:
             sync.start()
+        services.housekeeping.start()
         catalogue.warm_up()
     return services
 

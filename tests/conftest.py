@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from kiosk.app import build_app
 from kiosk.cli.main import main
@@ -15,6 +16,13 @@ from kiosk.config import ENV_VAR, load_config
 from tests.clocks import ManualClock
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests judge behaviour, not speed: no per-example deadline (hypothesis' default
+# 200 ms fails on a loaded machine) and no health check on slow data generation.
+settings.register_profile(
+    "bianmin", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("bianmin")
 
 SITE_TOML = """
 [site]

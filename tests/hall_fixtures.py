@@ -43,9 +43,7 @@ def client_toml(url: str, key: str = HALL_KEY, timeout_s: float = 2.0) -> str:
 def add_staff(services: Services, staff_id: str = STAFF_ID, name: str = STAFF_NAME,
               pin: str = STAFF_PIN) -> None:  # fmt: skip
     """An account for the counter page."""
-    directory = StaffDirectory(
-        services.store, services.vault, services.clock, services.config.hall, FAST_SCRYPT
-    )
+    directory = StaffDirectory.for_services(services, FAST_SCRYPT)
     directory.add(staff_id, name, pin)
 
 

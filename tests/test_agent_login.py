@@ -135,3 +135,19 @@ def test_the_login_list_shows_agents_enrolled_on_this_tablet(tablet):  # noqa: F
     assert tablet.login.enrolled() == []
     tablet.login.log_in("A-0002", "246801")
     assert [a.agent_id for a in tablet.login.enrolled()] == ["A-0002"]
+
+
+def test_log_ins_wrong_pins_lock_outs_and_erasures_are_in_the_audit_log(tablet):  # noqa: F811
+    tablet.login.log_in("A-0001", "135790")
+    for _ in range(5):
+        with pytest.raises((WrongPin, AgentLocked)):
+            tablet.login.log_in("A-0001", "000000")
+    entries = [(e.actor, e.action) for e in tablet.services.audit.entries()]
+    assert entries == [("agent:A-0001", "agent_login")] + [
+        ("agent:A-0001", "agent_wrong_pin")
+    ] * 4 + [("agent:A-0001", "agent_locked_out")]
+    assert tablet.services.audit.verify().ok
+    pending = tablet.services.store.conn.execute(
+        "SELECT count(*) FROM outbox WHERE kind = 'audit_event'"
+    ).fetchone()[0]
+    assert pending == len(entries)  # each goes to the platform like other records

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import signal
-import time
+from functools import partial
 from pathlib import Path
 
 from tests.cases_fixtures import applicant, id_number, make_kit, tiny_jpeg
+from tests.crash import Kill, Worker
 
 ROUNDS = 40
 BIRTH = {
@@ -51,34 +50,26 @@ def submit_forever(data_dir: Path, round_no: int, out) -> None:
         out.flush()
 
 
-def run_and_kill(data_dir: Path, round_no: int, delay_s: float) -> list[str]:
-    """Fork a process that submits cases, SIGKILL it after ``delay_s``; what it acknowledged."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child never returns into the test runner
-        os.close(read_fd)
-        try:
-            submit_forever(data_dir, round_no, os.fdopen(write_fd, "w"))
-        finally:
-            os._exit(1)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as lines:
-        assert lines.readline() == "ready\n"
-        time.sleep(delay_s)
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
-        return [
-            line.split()[1] for line in lines.read().splitlines() if line.startswith("submitted")
-        ]
+def run_and_kill(data_dir: Path, round_no: int, rng: random.Random, probe_dir: Path) -> Kill:
+    """Fork a process that submits cases and SIGKILL it: paused inside one of its first
+    write transactions, or at a random moment after its first acknowledged case."""
+    work = partial(submit_forever, data_dir, round_no)
+    if round_no % 2:
+        return Worker(work, probe_dir, pause_at=rng.randint(1, 12)).kill()
+    return Worker(work, probe_dir).kill(rng.uniform(0.005, 0.12), after_lines=1)
 
 
 def test_sigkill_mid_submit_never_splits_a_case_from_its_record_or_a_row_from_its_file(tmp_path):
     data_dir = tmp_path / "data"
     rng = random.Random(20261123)
     acknowledged: set[str] = set()
+    inside = 0
     for round_no in range(ROUNDS):
-        acknowledged.update(run_and_kill(data_dir, round_no, rng.uniform(0.005, 0.12)))
+        kill = run_and_kill(data_dir, round_no, rng, tmp_path)
+        assert kill.killed
+        inside += kill.in_transaction
+        acknowledged.update(line.split()[1] for line in kill.lines if line.startswith("submitted"))
+    assert inside >= ROUNDS // 2, f"only {inside} of {ROUNDS} kills inside a transaction"
 
     kit = make_kit(data_dir)
     try:
@@ -94,7 +85,7 @@ def test_sigkill_mid_submit_never_splits_a_case_from_its_record_or_a_row_from_it
             (r["record_id"], r["revision"])
             for r in conn.execute("SELECT record_id, revision FROM outbox WHERE kind = 'case'")
         }
-        assert len(submitted) >= 20, "the child never got far enough to test anything"
+        assert len(submitted) >= ROUNDS // 2, "the child never got far enough to test anything"
         assert acknowledged <= set(submitted)
         assert set(submitted.items()) == records
         revisions = conn.execute("SELECT count(*) FROM case_revision").fetchone()[0]

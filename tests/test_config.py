@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import pwd
+import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import ConfigError, default_config_path, load_config
 from kiosk.resources import data_path
 from tests.conftest import cli_command, cli_env, write_site
 
@@ -74,11 +78,61 @@ def test_missing_unreadable_and_broken_files(tmp_path):
     broken.write_text("[site\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(broken)
-    if os.geteuid() != 0:  # root reads any file
+
+
+def test_an_unreadable_site_file_is_named_with_its_cause(tmp_path):
+    """Root reads any file, and CI runs as root: then the check runs in a forked child that
+    has dropped to the user nobody, on a file in a folder nobody may enter."""
+    if os.geteuid() != 0:
         locked = write_site(tmp_path)
         locked.chmod(0)
         with pytest.raises(ConfigError, match="not readable"):
             load_config(locked)
+        return
+    with tempfile.TemporaryDirectory(prefix="bianmin-unreadable-") as folder:
+        folder = Path(folder)
+        folder.chmod(0o755)
+        locked = write_site(folder)
+        locked.chmod(0)
+        defaults = folder / "default.toml"  # the packaged defaults may sit where nobody can't go
+        shutil.copy(default_config_path(), defaults)
+        assert _as_nobody(lambda: _config_error(locked, defaults)) == (
+            f"{locked}: config file is not readable (permission denied)"
+        )
+
+
+def _config_error(site: Path, defaults: Path) -> str:
+    import kiosk.config
+
+    kiosk.config.default_config_path = lambda: defaults
+    try:
+        load_config(site)
+    except ConfigError as exc:
+        return str(exc)
+    return "read"
+
+
+def _as_nobody(job) -> str:
+    """The text ``job()`` returns, run in a forked child as the user nobody."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report, and leave without pytest's clean-up
+        try:
+            os.close(reader)
+            nobody = pwd.getpwnam("nobody")
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            answer = job()
+        except BaseException as exc:
+            answer = f"child failed: {exc!r}"
+        os.write(writer, answer.encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        answer = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return answer
 
 
 def test_cli_exits_2_with_one_line_on_a_config_error(tmp_path):

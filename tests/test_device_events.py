@@ -39,7 +39,7 @@ class Events:
     def next(self, kind: type, **fields: object):
         """The next event of ``kind`` (others are skipped), with ``fields`` as given."""
         while True:
-            event = self.seen.get(timeout=10)
+            event = self.seen.get(timeout=30)  # a ceiling for a loaded machine, not a wait
             if isinstance(event, kind) and all(getattr(event, k) == v for k, v in fields.items()):
                 return event
 

@@ -30,7 +30,7 @@ from tests.flows_fixtures import (  # noqa: F401
     services_fixture,
     step,
 )
-from tests.test_flows_application import REFERRAL_FORM, confirmed, fill
+from tests.test_flows_application import REFERRAL, REFERRAL_FORM, confirmed, fill
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -236,3 +236,19 @@ def test_every_message_key_a_flow_names_is_in_the_catalogue():
     named = {key for path in sources for key in literal.findall(path.read_text("utf-8"))}
     assert len(named) > 15
     assert sorted(key for key in named if key not in MESSAGES) == []
+
+
+def test_a_visit_rates_the_case_it_submitted_over_the_ticket_it_took(flows, services):
+    session = KioskSession(flows)
+    step(session.take_number.choose_service, services, "hukou")
+    ticket = step(session.take_number.choose_priority, services, None)
+    flow = session.application
+    step(flow.choose_item, services, services.catalogue.item(REFERRAL))
+    step(flow.card_read, services, YOUNGER)
+    step(flow.confirm, services)
+    fill(flow, services, REFERRAL_FORM)
+    assert session.served() == ticket.served  # an application not yet submitted: the ticket
+    step(flow.materials_done, services, {"M01"})
+    receipt = step(flow.submit, services)
+    assert session.served() == receipt.served != ticket.served
+    assert session.rating.target == receipt.served

@@ -14,7 +14,7 @@ from tests.hall_fixtures import FAST_SCRYPT
 
 @pytest.fixture
 def staff(app):
-    return StaffDirectory(app.store, app.vault, app.clock, app.config.hall, FAST_SCRYPT)
+    return StaffDirectory.for_services(app, FAST_SCRYPT)
 
 
 def test_pins_are_kept_as_scrypt_hashes_and_names_sealed(app, staff):
@@ -107,3 +107,20 @@ def test_every_desk_button_and_outcome_has_words(app):
         assert f"hall.counter.done.{action}" in messages
     for reason in desk.CHOSEN_CALL_REASONS:
         assert f"hall.counter.reason.{reason}" in messages
+
+
+def test_staff_log_ins_wrong_pins_and_lock_outs_are_in_the_audit_log(app, staff):
+    staff.add("1001", "王小红", "2468")
+    staff.verify("1001", "2468")
+    for _ in range(5):
+        with pytest.raises((LoginRefused, StaffLocked)):
+            staff.verify("1001", "0000")
+    staff.set_active("1001", False)
+    assert [(e.actor, e.action) for e in app.audit.entries()] == [
+        ("shell", "hall_staff_added"),
+        ("staff:1001", "hall_login"),
+        *[("staff:1001", "hall_wrong_pin")] * 4,
+        ("staff:1001", "hall_locked_out"),
+        ("shell", "hall_staff_disabled"),
+    ]
+    assert app.audit.verify().ok

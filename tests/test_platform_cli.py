@@ -4,6 +4,7 @@ process on the same file."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -31,7 +32,7 @@ def test_serve_enroll_and_move_a_case(tmp_path):
     enrolled = _cli("enroll", "511502-K-000042", "--db", db)
     assert enrolled.exit_code == 0, enrolled.output
     secret = enrolled.stdout.strip()
-    assert len(secret) == 64 and int(secret, 16) >= 0
+    assert re.fullmatch("[0-9a-f]{64}", secret), secret
     site = write_site(
         tmp_path,
         f'\n[platform]\nurl = "http://127.0.0.1:1"\ndevice_id = "511502-K-000077"\n'

@@ -98,8 +98,8 @@ def test_a_rare_character_in_a_name_is_printed_as_its_glyph(app):
 
 
 def test_the_rare_glyph_comes_from_a_font_that_has_it():
-    if font_for("𠀀").name != "HanaMinB.ttf":
-        pytest.skip("no font with CJK Extension B: apt-get install fonts-hanazono")
+    if font_for("𠀀").name != "HanaMinB.ttf":  # among make's system packages: fail, never skip
+        pytest.fail("no font with CJK Extension B: apt-get install fonts-hanazono")
     missing = text_image("\U0010fffd")
     assert ImageChops.difference(text_image("𠀀"), missing).getbbox() is not None
 
@@ -127,6 +127,21 @@ def test_a_printer_that_cannot_print_gets_no_job_and_says_why(app, state):
     failed, done = reversed(service.jobs())
     assert (failed.state, failed.printer_state) == ("failed", state)
     assert (done.state, done.printer_state) == ("done", "paper_near_end")
+    assert result.job_id == failed.job_id and state in failed.error  # the technician's why
+    assert failed.finished_at and done.finished_at and done.error is None
+
+
+def test_a_reprint_of_a_job_that_failed_names_it_and_sends_its_bytes(app):
+    with virtual_printer(PAPER_80, state=PrinterState.PAPER_OUT) as (vp, pty_url, _):
+        service = print_service(app, pty_url, PAPER_80, timeout=0.3)
+        failed = service.ticket(TICKET)
+        vp.state = PrinterState.READY
+        again = service.reprint(failed.job_id)
+        assert again.printed and again.job_id != failed.job_id
+        (job,) = vp.wait_for_jobs(1)
+        assert TICKET.ticket_no in job.text
+    latest = service.jobs()[0]
+    assert (latest.job_id, latest.reprint_of, latest.state) == (again.job_id, failed.job_id, "done")
 
 
 def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app):
@@ -135,7 +150,7 @@ def test_a_printer_on_a_pty_that_never_answers_is_unknown_within_the_timeout(app
         with open_printer(f"serial://{path}", PAPER_58, 0.3) as printer:
             started = time.monotonic()
             status = printer.status()
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5, "gave up after its timeout, not hanging"
         assert status.state is PrinterState.UNKNOWN and "no answer within 0.3 s" in status.detail
         result = print_service(app, f"serial://{path}", PAPER_58, 0.3).ticket(TICKET)
         assert not result.printed and result.state is PrinterState.UNKNOWN
@@ -150,7 +165,7 @@ def test_a_network_printer_that_accepts_but_never_answers_is_unknown():
         with open_printer(f"tcp://{host}:{port}", PAPER_80, 0.3) as printer:
             started = time.monotonic()
             assert printer.status().state is PrinterState.UNKNOWN
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5, "gave up after its timeout, not hanging"
 
 
 def test_an_unreachable_printer_is_offline_and_says_where(tmp_path):

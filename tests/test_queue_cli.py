@@ -6,6 +6,8 @@ import json
 
 from click.testing import Result
 
+from kiosk.app import STORE_FILE
+from kiosk.config import load_config
 from tests.conftest import bianmin
 
 
@@ -73,3 +75,53 @@ def test_a_queue_command_does_not_load_the_pinyin_tables(site_file):
         [sys.executable, "-c", code], env=cli_env(site_file), capture_output=True, text=True
     )
     assert done.stdout.splitlines()[-1] == "False", done.stderr
+
+
+def test_cancel_from_a_shell_takes_the_number_out_of_the_line(site_file):
+    for _ in range(2):
+        assert run(site_file, "queue", "take", "civil").exit_code == 0
+    cancelled = run(site_file, "queue", "cancel", "B001", "--json")
+    assert cancelled.exit_code == 0, cancelled.stderr
+    assert json.loads(cancelled.stdout)["state"] == "cancelled"
+    again = run(site_file, "queue", "cancel", "B001")
+    assert again.exit_code == 1 and "B001" in again.stderr
+    assert "B002" in run(site_file, "queue", "call", "3号窗口", "--service", "civil").stdout
+    status = json.loads(run(site_file, "queue", "status", "--json").stdout)
+    assert {row["service"]: row["waiting"] for row in status}["civil"] == 0
+
+
+def _damage_an_index_page(store_path) -> None:
+    """Flip bytes in the cell area of the ticket table's index page, as a bad sector or a
+    torn write would; the schema page stays sound, so the store still opens."""
+    import sqlite3
+
+    conn = sqlite3.connect(store_path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket'"
+            " ORDER BY name LIMIT 1"
+        ).fetchone()
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    data = bytearray(store_path.read_bytes())
+    page = (root - 1) * page_size
+    for i in range(page + page_size - 200, page + page_size - 8):
+        data[i] ^= 0x5A
+    store_path.write_bytes(bytes(data))
+
+
+def test_db_check_fails_on_a_damaged_store_and_says_which_file(site_file):
+    for _ in range(40):
+        run(site_file, "queue", "take", "social")
+    sound = run(site_file, "db", "check")
+    assert sound.exit_code == 0 and "integrity_check: ok" in sound.stdout
+    store_path = load_config(site_file).data_dir / STORE_FILE
+    _damage_an_index_page(store_path)
+    damaged = run(site_file, "db", "check", "--json")
+    assert damaged.exit_code == 1, damaged.stdout
+    report = json.loads(damaged.stdout)
+    assert report["ok"] is False and report["integrity"] != ["ok"]
+    assert f"{store_path}: store check failed" in damaged.stderr
+    assert "Traceback" not in damaged.stderr

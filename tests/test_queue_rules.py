@@ -268,3 +268,239 @@ def test_numbering_and_call_order_hold_for_any_session(tmp_path_factory, script)
             assert numbers == list(range(1, len(numbers) + 1))
     finally:
         app.close()
+
+
+def _app_with(tmp_path, extra: str, clock: ManualClock, hours: tuple[str, str, str] | None = None):
+    """Services on the test site plus ``extra`` TOML, with (open, close, days) when given."""
+    from kiosk.config import load_config
+    from tests.conftest import write_site
+
+    path = write_site(tmp_path, extra)
+    if hours:
+        text = path.read_text(encoding="utf-8")
+        for old, new in zip(('"00:00"', '"24:00"', "[1, 2, 3, 4, 5, 6, 7]"), hours, strict=True):
+            text = text.replace(old, new if new.startswith("[") else f'"{new}"', 1)
+        path.write_text(text, encoding="utf-8")
+    return build_app(load_config(path), clock)
+
+
+def test_no_numbers_on_a_day_the_hall_is_closed(tmp_path):
+    # 08:30 to 17:30, Monday to Friday: a Saturday or Sunday morning is closed.
+    clock = ManualClock(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))  # Saturday 10:00 local
+    app = _app_with(tmp_path, "", clock, hours=("08:30", "17:30", "[1, 2, 3, 4, 5]"))
+    try:
+        assert not app.queue.is_open()
+        with pytest.raises(QueueClosed):
+            app.queue.take("social")
+        clock.set(datetime(2026, 11, 29, 2, 0, tzinfo=UTC))  # Sunday 10:00
+        with pytest.raises(QueueClosed):
+            app.queue.take("social")
+        clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))  # Monday 10:00
+        assert app.queue.is_open() and app.queue.take("social").ticket_no == "A001"
+        clock.set(datetime(2026, 11, 30, 0, 29, tzinfo=UTC))  # Monday 08:29
+        assert not app.queue.is_open()
+        clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # Monday 08:30: just open
+        assert app.queue.is_open()
+        clock.set(datetime(2026, 11, 30, 9, 30, tzinfo=UTC))  # Monday 17:30: just closed
+        assert not app.queue.is_open()
+    finally:
+        app.close()
+
+
+def _serve(app, clock, counter: str, minutes: float) -> None:
+    ticket = app.queue.call(counter)
+    app.queue.serve(ticket.ticket_no)
+    clock.advance(minutes=minutes)
+    app.queue.done(ticket.ticket_no)
+
+
+def test_wait_estimate_uses_only_the_last_service_time_window_services(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\nservice_time_window = 2\n", clock)
+    try:
+        for _ in range(3):
+            app.queue.take("social")
+        for minutes in (30, 2, 2):  # the oldest service was slow, the last two quick
+            _serve(app, clock, "1号窗口", minutes)
+        app.queue.take("social")
+        app.queue.take("social")
+        # 2 ahead * 2 min (the last two services) / 1 counter open; all three would say 23.
+        assert app.queue.take("social").estimated_wait_min == 4
+    finally:
+        app.close()
+
+
+def test_a_counter_quiet_for_longer_than_counter_active_min_no_longer_counts(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\ncounter_active_min = 10\n", clock)
+    try:
+        for _ in range(2):
+            app.queue.take("social")
+        first, second = app.queue.call("1号窗口"), app.queue.call("2号窗口")
+        for ticket in (first, second):
+            app.queue.serve(ticket.ticket_no)
+        clock.advance(minutes=6)
+        for ticket in (first, second):
+            app.queue.done(ticket.ticket_no)
+        for _ in range(3):
+            app.queue.take("social")
+        # both counters worked within 10 minutes: 3 ahead * 6 min / 2 counters
+        assert app.queue.take("social").estimated_wait_min == 9
+        clock.advance(minutes=9)
+        assert app.queue.call("1号窗口").ticket_no == "A003"  # counter 1 goes on
+        clock.advance(minutes=2)  # counter 2 quiet for 11 minutes now
+        # 3 ahead (A004..A006) * 6 min / the one counter still at work
+        assert app.queue.take("social").estimated_wait_min == 18
+    finally:
+        app.close()
+
+
+def test_a_cancelled_number_is_never_called_and_the_platform_hears_of_it(app, clock):
+    waiting = app.queue.take("civil")
+    called = app.queue.take("civil")
+    later = app.queue.take("civil")
+    assert app.queue.cancel(waiting.ticket_no).state == "cancelled"
+    assert app.queue.call("3号窗口", "civil").ticket_no == called.ticket_no
+    assert app.queue.cancel(called.ticket_no).state == "cancelled"  # a called number too
+    assert app.queue.get(later.ticket_no).ahead == 0
+    with pytest.raises(BadTransition):
+        app.queue.cancel(waiting.ticket_no)
+    assert app.queue.call("3号窗口", "civil").ticket_no == later.ticket_no
+    with pytest.raises(NobodyWaiting):
+        app.queue.call("3号窗口", "civil")
+    assert [e for no, e in events(app) if no == waiting.ticket_no] == ["issued", "cancelled"]
+
+
+def test_opening_at_the_stroke_of_the_hour_when_open_until_midnight(tmp_path):
+    clock = ManualClock(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 08:30 local
+    app = _app_with(tmp_path, "", clock, hours=("08:30", "24:00", "[1, 2, 3, 4, 5]"))
+    try:
+        assert app.queue.is_open()
+        assert not app.queue.is_open(datetime(2026, 11, 23, 0, 29, tzinfo=UTC))  # 08:29
+        assert app.queue.is_open(datetime(2026, 11, 23, 15, 59, tzinfo=UTC))  # 23:59
+        assert not app.queue.is_open(datetime(2026, 11, 28, 2, 0, tzinfo=UTC))  # Saturday
+    finally:
+        app.close()
+
+
+def test_status_tells_each_service_who_waits_and_who_is_at_which_counter(app, clock):
+    for _ in range(3):
+        app.queue.take("social")
+    app.queue.take("civil")
+    app.queue.call("1号窗口")
+    clock.advance(minutes=1)
+    app.queue.serve(app.queue.call("2号窗口").ticket_no)
+    status = {row["service"]: row for row in app.queue.status()}
+    assert status["social"] == {
+        "service": "social",
+        "name": "社保医保",
+        "waiting": 1,
+        "at_counters": [
+            {"ticket_no": "A001", "state": "called", "counter": "1号窗口", "priority": False},
+            {"ticket_no": "A002", "state": "serving", "counter": "2号窗口", "priority": False},
+        ],
+        "estimated_wait_min": 2,  # 1 waiting * 4 min / 2 counters at work
+        "paused": False,
+    }
+    assert status["civil"]["waiting"] == 1 and status["civil"]["at_counters"] == []
+    assert status["hukou"]["waiting"] == 0 and status["hukou"]["estimated_wait_min"] == 0
+
+
+def test_statistics_count_calls_and_only_finished_services(app, clock):
+    first, second, third = (app.queue.take("social") for _ in range(3))
+    clock.advance(minutes=10)
+    app.queue.serve(app.queue.call("1号窗口").ticket_no)
+    clock.advance(minutes=4)
+    app.queue.done(first.ticket_no)
+    app.queue.serve(app.queue.call("1号窗口").ticket_no)  # being served: not a finished service
+    app.queue.call("2号窗口")
+    app.queue.no_show(third.ticket_no)
+    stats = {s.service_code: s for s in app.queue.stats()}["social"]
+    assert (stats.tickets, stats.called, stats.served, stats.no_show) == (3, 3, 1, 1)
+    assert stats.mean_service_min == pytest.approx(4.0)
+    assert stats.mean_wait_min == pytest.approx(38 / 3)  # called after 10, 14 and 14 minutes
+    assert second.ticket_no == "A002"
+
+
+def test_the_ticket_as_scripts_read_it(app, clock):
+    app.queue.take("social")
+    ticket = app.queue.take("social", "military")
+    called = app.queue.call("2号窗口")
+    assert called.ticket_no == ticket.ticket_no
+    assert called.as_json() == {
+        "ticket_id": ticket.ticket_id,
+        "ticket_no": "A002",
+        "display_no": "A002",  # the number as issued; the green channel is marked beside it
+        "service": "social",
+        "service_name": "社保医保",
+        "issued_at": "2026-11-23T09:00:00+08:00",
+        "called_at": "2026-11-23T09:00:00+08:00",
+        "state": "called",
+        "priority": "military",
+        "ahead": 0,
+        "estimated_wait_min": 0,
+        "counter": "2号窗口",
+    }
+    assert app.queue.get("a001").as_json()["priority"] is None  # typed in lower case
+    assert app.queue.get(" va002 ").ticket_no == "A002"
+
+
+def test_a_counter_calls_only_the_service_it_asks_for(app, clock):
+    civil = app.queue.take("civil")
+    hukou = app.queue.take("hukou")
+    assert app.queue.call("3号窗口", "hukou").ticket_no == hukou.ticket_no
+    assert app.queue.call("3号窗口").ticket_no == civil.ticket_no
+
+
+def test_an_appointment_checked_in_at_the_last_minute_of_grace_keeps_its_slot(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    code = app.queue.book("social", datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    clock.advance(minutes=1)
+    walk_in = app.queue.take("social")
+    clock.advance(minutes=14)  # 15 minutes after the slot: the grace, exactly
+    booked = app.queue.take("social", appointment_code=code)
+    assert booked.ahead == 0 and app.queue.get(walk_in.ticket_no).ahead == 1
+
+
+def test_an_appointment_is_for_its_service_and_its_day(app, clock):
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    tomorrow = app.queue.book("social", datetime(2026, 11, 24, 1, 0, tzinfo=UTC))
+    civil = app.queue.book("civil", datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    with pytest.raises(UnknownAppointment):
+        app.queue.take("social", appointment_code=tomorrow)
+    with pytest.raises(UnknownAppointment):
+        app.queue.take("social", appointment_code=civil)
+    assert app.queue.take("civil", appointment_code=civil).ticket_no == "B001"
+
+
+def test_appointment_codes_are_six_random_digits(app):
+    codes = [app.queue.book("social", datetime(2026, 11, 23, 2, 0, tzinfo=UTC)) for _ in range(20)]
+    assert all(len(c) == 6 and c.isdigit() for c in codes)
+    assert len(set(codes)) == 20 and max(codes) > "000999"  # spread over a million
+
+
+def test_serving_and_finishing_keep_a_counter_counted_as_at_work(tmp_path, clock):
+    app = _app_with(tmp_path, "\n[queue]\ncounter_active_min = 10\n", clock)
+    try:
+        for _ in range(2):
+            app.queue.take("social")
+        first, second = app.queue.call("1号窗口"), app.queue.call("2号窗口")
+        app.queue.serve(first.ticket_no)
+        app.queue.serve(second.ticket_no)
+        clock.advance(minutes=12)  # both calls are 12 minutes old now
+        app.queue.done(first.ticket_no)
+        app.queue.done(second.ticket_no)  # ...but both counters just finished someone
+        for _ in range(3):
+            app.queue.take("social")
+        assert app.queue.take("social").estimated_wait_min == 18  # 3 * 12 min / 2 counters
+    finally:
+        app.close()
+
+
+def test_a_transfer_is_reported_under_the_service_it_went_to(app, clock):
+    ticket = app.queue.take("civil")
+    app.queue.transfer(ticket.ticket_no, "hukou")
+    rows = app.store.conn.execute("SELECT seq FROM outbox WHERE kind = 'ticket_event' ORDER BY seq")
+    bodies = [app.outbox.body(r[0]) for r in rows]
+    assert [(b["event"], b["service_code"]) for b in bodies] == [
+        ("issued", "civil"),
+        ("transferred", "hukou"),
+    ]

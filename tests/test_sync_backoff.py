@@ -64,3 +64,28 @@ def test_wall_clock_set_back_does_not_stall_the_next_try():
     # the clock was moved back by hours: wait at most the delay that was chosen
     assert health.wait_s(10_000.0 - 3 * 3600) == 5.0
     assert health.wait_s(10_001.0) == 0.0
+
+
+def test_a_retry_after_of_zero_means_at_once():
+    after = LinkHealth(LinkState.UP).after_failure(
+        50.0, POLICY, random.Random(3), link_failed=False, retry_after_s=0
+    )
+    assert (after.next_attempt_at, after.retry_delay_s) == (50.0, 0.0)
+
+
+@pytest.mark.parametrize("state", [LinkState.UP, LinkState.UNKNOWN])
+def test_a_link_failure_short_of_the_breaker_keeps_what_was_known(state):
+    after = LinkHealth(state).after_failure(0.0, POLICY, random.Random(4), link_failed=True)
+    assert after.link_state is state and after.link_failures == 1 and after.failures == 1
+
+
+@pytest.mark.parametrize("breaker", [1, 3])
+def test_after_an_answered_probe_one_more_link_failure_opens_the_breaker_again(breaker):
+    policy = BackoffPolicy(base_s=2.0, max_s=60.0, breaker_failures=breaker)
+    down = LinkHealth(LinkState.DOWN, failures=breaker, link_failures=breaker)
+    assert down.after_probe(False, policy) is down
+    half_open = down.after_probe(True, policy)
+    assert half_open.link_state is LinkState.UP
+    assert half_open.link_failures == breaker - 1
+    again = half_open.after_failure(0.0, policy, random.Random(5), link_failed=True)
+    assert again.link_state is LinkState.DOWN

@@ -43,7 +43,8 @@ def test_notify_wakes_the_worker_long_before_its_interval(device):  # noqa: F811
         woke = time.monotonic()
         service.notify()
         assert worker.wait_for_runs(2, 10)
-        assert time.monotonic() - woke < 5, "woken by notify, not by the 60 s interval"
+        # the 60 s interval would be far later; a loaded machine may take seconds for a run
+        assert time.monotonic() - woke < 30, "woken by notify, not by the 60 s interval"
         assert worker.last_report.complete
         assert read_status(device.store.conn).pending_records == 0
     finally:
@@ -59,7 +60,7 @@ def test_stop_is_prompt_while_the_link_is_down(device):  # noqa: F811
         assert service.worker().wait_for_runs(1, 10)
         asked = time.monotonic()
         service.stop()
-        assert time.monotonic() - asked < 3
+        assert time.monotonic() - asked < 15, "stopped mid-wait, not after the 60 s interval"
     assert not service.worker().alive
     assert read_status(device.store.conn).last_error is not None
 

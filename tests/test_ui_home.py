@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from kiosk.ui.theme import MIN_TOUCH_PX
 from tests.ui_fixtures import (  # noqa: F401
     dp,
@@ -19,8 +21,16 @@ def test_home_shows_six_big_tiles_site_name_and_clock(kiosk, tmp_path):
         widget = kiosk.find(id=tile)
         assert widget.width >= dp(MIN_TOUCH_PX) and widget.height >= dp(MIN_TOUCH_PX)
     assert kiosk.shows("测试镇便民服务中心")
-    assert kiosk.shows("10:00") or kiosk.app.time_text  # 01:00 UTC is 09:00 in Shanghai
+    # The clock reads 01:00 UTC; a villager in Sichuan reads the local time and date.
+    assert kiosk.find(id="clock").text == "09:00"
+    assert kiosk.shows("11月23日 星期一")
     kiosk.screenshot(tmp_path / "home.png")
+
+
+def test_the_home_clock_turns_to_the_next_day_at_local_midnight_not_at_utc(kiosk, clock):
+    clock.set(datetime(2026, 11, 23, 16, 30, tzinfo=UTC))  # 00:30 on Tuesday the 24th there
+    kiosk.wait_until(lambda: kiosk.find(id="clock").text == "00:30", what="the clock ticking")
+    assert kiosk.shows("11月24日 星期二") and not kiosk.shows("11月23日")
 
 
 def test_large_font_mode_scales_text_and_switches_to_high_contrast(kiosk):

@@ -89,10 +89,13 @@ def mask_name(name: str | None) -> str:
 
 
 def mask_phone(phone: str | None) -> str:
-    """``138****0000``."""
+    """``138****0000``; a shorter number (a landline) keeps only its last four, a very short
+    one nothing, so at least three digits are always hidden."""
     phone = plain_text(phone) if phone else phone
     if not phone:
         return ""
     if len(phone) < 7:
         return "*" * len(phone)
+    if len(phone) < 10:
+        return "*" * (len(phone) - 4) + phone[-4:]
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -77,7 +77,9 @@ class AgentSync:
         elif not result.complete:
             app.show_message("agent.ui.sync_later", role="secondary")
         else:
-            app.show_message("agent.ui.sync_done", role="success", sent=result.delivered)
+            # The agent counts their cases; the tablet's own records (audit) go unmentioned.
+            sent = result.delivered_kinds["case"]
+            app.show_message("agent.ui.sync_done", role="success", sent=sent)
         app.refresh_badge()
         refresh = getattr(app.root.current_screen, "refresh", None) if app.root else None
         if refresh is not None and app.desk is not None:

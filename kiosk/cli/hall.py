@@ -95,9 +95,8 @@ def staff() -> None:
 def _directory(ctx):
     from kiosk.core.hall.staff import StaffDirectory
 
-    config = _server_box(ctx)
-    app = services(ctx)
-    return StaffDirectory(app.store, app.vault, app.clock, config.hall)
+    _server_box(ctx)  # staff accounts live on the hall server's box
+    return StaffDirectory.for_services(services(ctx))
 
 
 @staff.command("add")

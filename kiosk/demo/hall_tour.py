@@ -58,7 +58,7 @@ def _morning(services) -> None:
     """Staff, a notice, and a queue that has been running for a while."""
     from kiosk.core.hall.staff import StaffDirectory
 
-    StaffDirectory(services.store, services.vault, services.clock, services.config.hall).add(*STAFF)
+    StaffDirectory.for_services(services).add(*STAFF)
     with services.store.transaction() as conn:
         apply_notice(conn, NOTICE)
     q = services.queue

@@ -177,7 +177,7 @@ class KioskApp(App):
     def say(self, text: str) -> None:
         """Speak ``text`` in the background when the voice is on (再听一遍 says it again)."""
         self.last_said = text
-        if self.voice_on:
+        if self.voice_on and not self._stopped:  # a late event of a stopped kiosk says nothing
             self.voice.speak(text)
 
     def say_again(self) -> None:
@@ -235,7 +235,10 @@ class KioskApp(App):
     # -- the error edge and the service thread -------------------------------------------------
 
     def guard(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run ``action``; an exception becomes a plain sentence on screen (and None)."""
+        """Run ``action``; an exception becomes a plain sentence on screen (and None).
+        A stopped kiosk runs nothing."""
+        if self._stopped:
+            return None
         return self.edge.guard(action, *args, **kwargs)
 
     def show_problem(self, exc: BaseException) -> None:
@@ -258,11 +261,12 @@ class KioskApp(App):
             work,
             done,
             failed or self.show_problem,
-            lambda handler, value: Clock.schedule_once(lambda _dt: self.guard(handler, value)),
+            self.on_main_thread,
         )
 
     def on_main_thread(self, action: Callable[..., Any], *args: Any) -> None:
-        """Run ``action(*args)`` on the UI thread (for device threads' events)."""
+        """Run ``action(*args)`` on the UI thread (for device threads' events and service
+        results), unless the kiosk has stopped by then: a late answer touches no screen."""
         Clock.schedule_once(lambda _dt: self.guard(action, *args))
 
     # -- devices, idle, technician -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,6 +20,9 @@ class SyncReport:
     """What one :meth:`SyncEngine.run_once` did and what is left."""
 
     delivered: int = 0
+    delivered_kinds: Counter[str] = field(
+        default_factory=Counter
+    )  # e.g. {"case": 2, "audit_event": 3}
     duplicates: int = 0
     dead: int = 0
     resent: int = 0

@@ -85,6 +85,7 @@ class PushResults:
                     )
                     _mark_uploaded(conn, push.referenced_attachments(record.wire), now_text)
                     report.delivered += 1
+                    report.delivered_kinds[record.kind] += 1
                     report.duplicates += status == DUPLICATE
                 elif status in (CONFLICT, INVALID):
                     conn.execute(

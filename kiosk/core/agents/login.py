@@ -39,6 +39,7 @@ from kiosk.core.agents.keys import (
     unwrap_key,
     wrap_key,
 )
+from kiosk.core.audit import AuditLog
 from kiosk.core.cases import AgentRef
 from kiosk.core.pins import pin_matches
 from offline_sync.clock import Clock
@@ -86,14 +87,17 @@ class AgentLogin:
         keyring: KeyRing,
         clock: Clock,
         settings: AgentSettings,
+        audit: AuditLog,
         on_unlock: Callable[[], None] | None = None,
     ) -> None:
         """``on_unlock`` runs after a login (the sync worker's nudge: the agent's records,
-        which waited while their key was locked, may leave now)."""
+        which waited while their key was locked, may leave now). Log-ins, wrong PINs,
+        lock-outs and erased keys go to the ``audit`` log with the attempt."""
         self.store = store
         self.keyring = keyring
         self.clock = clock
         self.settings = settings
+        self.audit = audit
         self.on_unlock = on_unlock
         self.directory = AgentDirectory(store, keyring)
 
@@ -133,6 +137,7 @@ class AgentLogin:
         if row is None:
             return UnknownAgent(f"no agent account {agent_id!r} on this tablet", agent_id=agent_id)
         if not row["active"]:
+            self.audit.record(f"agent:{agent_id}", "agent_login_refused", {"reason": "inactive"})
             return AccountInactive(f"agent {agent_id} is inactive", agent_id=agent_id)
         now = self.clock.now()
         device = self._device_row(conn, agent_id)
@@ -166,6 +171,7 @@ class AgentLogin:
         )
         account = self.directory.get(agent_id)
         assert account is not None
+        self.audit.record(f"agent:{agent_id}", "agent_login")
         return AgentSession(account, vault, now)
 
     def _device_row(self, conn: sqlite3.Connection, agent_id: str) -> sqlite3.Row:
@@ -200,6 +206,7 @@ class AgentLogin:
                 (record, agent_id),
             )
             log.warning("agent %s: %d wrong PINs; key erased on this tablet", agent_id, failed)
+            self.audit.record(f"agent:{agent_id}", "agent_key_erased", {"wrong_pins": failed})
             return KeyErased(f"agent {agent_id}: {failed} wrong PINs, key erased")
         erase_in = erase_after - failed
         warn = erase_in if erase_in <= attempts else None
@@ -209,6 +216,7 @@ class AgentLogin:
                 (failed, (now + lockout).isoformat(), agent_id),
             )
             log.warning("agent %s: %d wrong PINs; locked", agent_id, failed)
+            self.audit.record(f"agent:{agent_id}", "agent_locked_out", {"wrong_pins": failed})
             return AgentLocked(
                 f"agent {agent_id}: {failed} wrong PINs, locked",
                 minutes=self.settings.lockout_min,
@@ -217,6 +225,7 @@ class AgentLogin:
         conn.execute(
             "UPDATE agent_device SET failed_pins = ? WHERE agent_id = ?", (failed, agent_id)
         )
+        self.audit.record(f"agent:{agent_id}", "agent_wrong_pin", {"wrong_pins": failed})
         return WrongPin(
             f"wrong PIN for agent {agent_id}",
             attempts_left=attempts - failed % attempts,

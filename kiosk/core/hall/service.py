@@ -56,7 +56,7 @@ class HallService:
     def from_services(cls, services: Any, open_store: Callable[[], Store]) -> HallService:
         """The hall service over a process's services (``kiosk.app.Services``)."""
         config, clock = services.config, services.clock
-        staff = StaffDirectory(services.store, services.vault, clock, config.hall)
+        staff = StaffDirectory.for_services(services)
         return cls(
             config=config,
             clock=clock,

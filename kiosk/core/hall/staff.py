@@ -14,8 +14,10 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from kiosk.config import Hall
+from kiosk.core.audit import AuditLog
 from kiosk.core.hall.errors import LoginRefused, StaffInvalid, StaffLocked, UnknownStaff
 from kiosk.core.pins import SCRYPT_N, hash_pin, is_pin, pin_matches
 from offline_sync.clock import Clock
@@ -56,13 +58,32 @@ class StaffDirectory:
     """Staff accounts of this hall and their PIN checks."""
 
     def __init__(
-        self, store: Store, vault: Vault, clock: Clock, settings: Hall, scrypt_n: int = SCRYPT_N
+        self,
+        store: Store,
+        vault: Vault,
+        clock: Clock,
+        settings: Hall,
+        audit: AuditLog,
+        scrypt_n: int = SCRYPT_N,
     ) -> None:
         self.store = store
         self.vault = vault
         self.clock = clock
         self.settings = settings
+        self.audit = audit
         self.scrypt_n = scrypt_n
+
+    @classmethod
+    def for_services(cls, services: Any, scrypt_n: int = SCRYPT_N) -> StaffDirectory:
+        """The staff accounts of a process's services (``kiosk.app.Services``)."""
+        return cls(
+            services.store,
+            services.vault,
+            services.clock,
+            services.config.hall,
+            services.audit,
+            scrypt_n,
+        )
 
     def add(self, staff_id: str, name: str, pin: str) -> Staff:
         """Create an account; :class:`StaffInvalid` for a bad id, name or PIN, or a taken id."""
@@ -90,6 +111,7 @@ class StaffDirectory:
                     self.clock.now().isoformat(),
                 ),
             )
+            self.audit.record("shell", "hall_staff_added", {"staff_id": staff_id})
         return self.get(staff_id)
 
     def list(self) -> list[Staff]:
@@ -117,6 +139,8 @@ class StaffDirectory:
             )
             if not active:
                 conn.execute("DELETE FROM hall_session WHERE staff_id = ?", (staff_id,))
+            action = "hall_staff_enabled" if active else "hall_staff_disabled"
+            self.audit.record("shell", action, {"staff_id": staff_id})
         return self.get(staff_id)
 
     def verify(self, staff_id: str, pin: str) -> Staff:
@@ -136,6 +160,7 @@ class StaffDirectory:
                     "UPDATE hall_staff SET failed_pins = 0, locked_until = NULL WHERE staff_id = ?",
                     (staff_id,),
                 )
+                self.audit.record(f"staff:{staff_id}", "hall_login")
                 return self._staff(row)
             failed = row["failed_pins"] + 1
             locked = None
@@ -146,6 +171,8 @@ class StaffDirectory:
                 "UPDATE hall_staff SET failed_pins = ?, locked_until = ? WHERE staff_id = ?",
                 (failed, locked.isoformat() if locked else None, staff_id),
             )
+            action = "hall_locked_out" if locked else "hall_wrong_pin"
+            self.audit.record(f"staff:{staff_id}", action)
         # Raised after the commit, so the count of wrong PINs is kept.
         if locked:
             raise self._locked(staff_id, locked, now)

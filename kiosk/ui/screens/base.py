@@ -35,10 +35,16 @@ class KioskScreen(Screen):
         """This screen's .kv file, next to its module."""
         return Path(__file__).with_name(f"{cls.kv_name}.kv")
 
+    def __init__(self, **kwargs: Any) -> None:
+        # The app that built the screen: a late event (an animation ending after the app
+        # stopped) reaches this stopped app, never whichever app is running next.
+        self._app = App.get_running_app()
+        super().__init__(**kwargs)
+
     @property
     def app(self):
-        """The running kiosk app."""
-        return App.get_running_app()
+        """The kiosk app this screen belongs to."""
+        return self._app
 
     @property
     def session(self):

@@ -1,0 +1,132 @@
+"""Print the mutation score of ``make mutation`` (after ``mutmut run``), per module and in all.
+
+A mutant is killed when a test failed (or timed out) with it; it survives when the tests
+passed, or when no test reached the changed code. Score: killed / (killed + survivors).
+Survivors are listed by module; ``.venv/bin/mutmut show NAME`` shows one's change.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from functools import cache
+from pathlib import Path
+
+KILLED = {"killed", "timeout", "segfault"}
+SURVIVED = {"survived", "no tests"}
+
+
+def _natural(name: str) -> tuple[str, int]:
+    base, _, number = name.split()[0].rpartition("_")
+    return base, int(number) if number.isdigit() else 0
+
+
+def results(mutmut: str) -> dict[str, str]:
+    """Every mutant's name and status, from ``mutmut results --all true``."""
+    done = subprocess.run(
+        [mutmut, "results", "--all", "true"], capture_output=True, text=True, check=True
+    )
+    found = {}
+    for line in done.stdout.splitlines():
+        match = re.match(r"\s*(\S+__mutmut_\d+): (.+)$", line)
+        if match:
+            found[match.group(1)] = match.group(2).strip()
+    return found
+
+
+def module_of(mutant: str) -> str:
+    """``kiosk.core.queue`` of ``kiosk.core.queue.xǁQueueServiceǁtake__mutmut_3`` (a method)
+    or of ``devices.idcard.idnumber.x_mask_name__mutmut_1`` (a function)."""
+    return re.match(r"(.*?)\.x[_ǁ]", mutant).group(1)
+
+
+@cache
+def _functions(module: str) -> dict[str, str]:
+    """Source of every function in the mutated copy of ``module`` (originals and mutants)."""
+    path = Path("mutants", *module.split(".")).with_suffix(".py")
+    text = path.read_text(encoding="utf-8")
+    found = {}
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name:
+            found[node.name] = ast.get_source_segment(text, node) or ""
+    return found
+
+
+def change(mutant: str) -> str:
+    """The line the mutant changed, as ``- old`` / ``+ new``."""
+    module = module_of(mutant)
+    name = mutant[len(module) + 1 :]
+    functions = _functions(module)
+    original = functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", name), "")
+    body = [line.strip() for line in functions.get(name, "").splitlines()[1:]]
+    before = [line.strip() for line in original.splitlines()[1:]]
+    lines = [
+        line[0] + " " + line[1:].strip()
+        for line in difflib.unified_diff(before, body, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return " | ".join(lines)[:220]
+
+
+def kind_of(diff: str) -> str:
+    """A class of survivor that needs no new test, or "" (each is listed with a reason)."""
+    old = [part[2:] for part in diff.split(" | ") if part.startswith("- ")]
+    new = [part[2:] for part in diff.split(" | ") if part.startswith("+ ")]
+    if old and [o.lower() for o in old] == [n.lower() for n in new]:
+        return "case only: SQL keywords and sqlite3.Row keys ignore case (equivalent)"
+    if any(re.search(r"\b(log|logger)\.\w+\(", o) for o in old):
+        return "log line wording (for technicians; not a rule)"
+    if all(re.search(r"raise \w+\(", o) for o in old) and all("raise" in n for n in new):
+        return "exception message text (English, for logs; villagers see the catalogue key)"
+    return ""
+
+
+def main() -> int:
+    mutmut = str(Path(sys.executable).with_name("mutmut"))
+    found = results(mutmut)
+    if not found:
+        print("no mutation results: run `mutmut run` first (make mutation does)")
+        return 1
+    per_module: dict[str, Counter] = defaultdict(Counter)
+    survivors: dict[str, list[str]] = defaultdict(list)
+    for name, status in found.items():
+        module = module_of(name)
+        kind = "killed" if status in KILLED else "survived" if status in SURVIVED else status
+        per_module[module][kind] += 1
+        if status in SURVIVED:
+            survivors[module].append(f"{name} ({status})")
+    total = Counter()
+    print(f"{'module':45} {'killed':>7} {'survived':>9} {'score':>7}")
+    for module in sorted(per_module):
+        counts = per_module[module]
+        total.update(counts)
+        judged = counts["killed"] + counts["survived"]
+        score = counts["killed"] / judged if judged else 1.0
+        print(f"{module:45} {counts['killed']:7} {counts['survived']:9} {score:7.1%}")
+    judged = total["killed"] + total["survived"]
+    print(f"{'all':45} {total['killed']:7} {total['survived']:9} {total['killed'] / judged:7.1%}")
+    explained: dict[str, list[str]] = defaultdict(list)
+    for module in sorted(survivors):
+        print(f"\nsurvivors in {module}:")
+        for name in sorted(survivors[module], key=_natural):
+            diff = change(name.split()[0])
+            kind = kind_of(diff)
+            if kind:
+                explained[kind].append(name)
+                continue
+            print(f"  {name}\n      {diff}")
+    for kind, names in sorted(explained.items()):
+        print(f"\n{len(names)} survivors of a known class: {kind}")
+    print(
+        f"\nRESULT mutation_score={total['killed'] / judged:.3f} killed={total['killed']}"
+        f" survived={total['survived']} mutants={len(found)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
