@@ -66,6 +66,7 @@ RECEIPT = CaseReceipt(
     promised_date=None,
     bring=["居民身份证（原件）", "户口簿（复印件）"],
     next_steps=(
+        Sentence.of("next.receipt.now"),
         Sentence.of("next.receipt.promise_after_sending", days=5),
         Sentence.of("next.receipt.collect", counters="1号窗口、2号窗口"),
         Sentence.of("next.receipt.progress", digits="1123007"),
@@ -81,8 +82,7 @@ MATERIALS = MaterialsList(
         Material("户口簿", "复印件", 1),
         Material("一寸免冠照片", "原件", 2, "白底"),
     ],
-    legal_days=20,
-    promised_days=5,
+    time_limit="5 个工作日（最长 20 个工作日）",
     place="乡镇便民服务中心 1 号窗口",
     fee="不收费",
     guide_qr="城乡居民基本养老保险参保登记\n县人力资源和社会保障局",

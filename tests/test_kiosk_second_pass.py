@@ -7,7 +7,8 @@ from datetime import date
 
 from devices.printer import Document
 from devices.printer.paper import PAPER_80
-from kiosk.core.cases.reference import parse_reference
+from kiosk.core.appliers import appliers
+from kiosk.core.cases.reference import parse_reference, typed_digits
 from kiosk.core.flows import FieldStep
 from kiosk.core.forms import is_applicant_address
 from kiosk.core.line_breaks import break_lines, pieces
@@ -58,7 +59,7 @@ def test_offline_the_receipt_and_progress_tell_the_truth(flows, services, printe
     assert receipt.stage == "saved" and receipt.promised_date is None
     assert [s.text(MESSAGES) for s in receipt.next_steps[:2]] == [
         "现在不用去窗口。",
-        "本机联网后自动上报，上报后 1 个工作日内办结。",
+        "本机联网后自动上报，上报后 1 个工作日内办好。",
     ]
     (job,) = printer.wait_for_jobs(1)
     text = job.text.replace("\n", "")
@@ -66,6 +67,46 @@ def test_offline_the_receipt_and_progress_tell_the_truth(flows, services, printe
     with services.store.transaction() as conn:
         conn.execute("UPDATE outbox SET state = 'delivered'")
     assert services.cases.case(receipt.case_id).summary.stage == "sent"
+
+
+def _platform_says(services, case_id, step_no, status, reason=None):
+    with services.store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'delivered'")
+        appliers(services.vault)["case_status"](conn, {"case_id": case_id, "case_no": "N1",
+            "step": step_no, "status": status, "reason": reason, "result": None,
+            "at": "2026-11-23T15:00:00+08:00"})  # fmt: skip
+
+
+def test_progress_says_what_to_do_next_at_every_stage_in_plain_words(flows, services):
+    flow, _ = confirmed(flows, services)
+    fill(flow, services, REFERRAL_FORM)
+    step(flow.materials_done, services, {"M01"})
+    receipt = step(flow.submit, services).receipt
+
+    def look():
+        (case,) = step(
+            flows.progress().keyed_reference, services, typed_digits(receipt.reference)
+        ).cases
+        return case, [s.text(MESSAGES) for s in case.next_steps]
+
+    steps = {}
+    for n, status in enumerate(("accepted", "needs_correction", "completed", "rejected"), 1):
+        _platform_says(
+            services, receipt.case_id, n, status, "请补交医院诊断证明书。" if n == 2 else None
+        )
+        steps[status] = look()
+    case, lines = steps["accepted"]
+    assert lines[0].startswith("现在不用去窗口") and case.promised_shown  # waiting: say so
+    case, lines = steps["needs_correction"]
+    assert lines[:2] == [
+        "工作人员说：请补交医院诊断证明书。",
+        "请带上身份证和要补交的材料，到 1号窗口、2号窗口 补交。",
+    ]
+    case, lines = steps["completed"]
+    assert "领取结果" in lines[0] and not case.promised_shown  # done: no promise left
+    assert MESSAGES.get("case.status.completed") == MESSAGES.get("case.stage.completed") == "办好了"
+    case, lines = steps["rejected"]
+    assert "为什么" in lines[0] and MESSAGES.get("case.stage.rejected") == "没有办成"
 
 
 def test_references_are_short_unique_and_found_typed_or_scanned(flows, services):

@@ -92,8 +92,7 @@ class MaterialsList:
 
     item_name: str
     materials: Sequence[Material]
-    legal_days: int | None = None
-    promised_days: int | None = None
+    time_limit: str = ""  # 多久办好, in words: 1 个工作日（最长 5 个工作日）
     place: str = ""
     fee: str = ""
     guide_qr: str = ""  # the same QR code as the guide page on screen (empty: none promised)
@@ -199,6 +198,10 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     doc.line(text("printing.receipt.title"), align="center", width=2, height=2)
     doc.line(text(f"case.stage.{receipt.stage}"), align="center", bold=True)
     doc.rule()
+    _next_steps(
+        doc, receipt.next_steps[:1], text, height=2
+    )  # 现在不用去窗口: the first thing she asks
+    doc.rule()
     doc.line(text("printing.receipt.reference"), align="center")
     doc.line(receipt.reference, align="center", width=2, height=2, bold=True)
     if receipt.case_no:
@@ -221,7 +224,7 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
         for n, name in enumerate(receipt.bring, start=1):
             _sentence(doc, f"{n}. {name}")
         doc.rule()
-    _next_steps(doc, receipt.next_steps, text)
+    _next_steps(doc, receipt.next_steps[1:], text)
     if receipt.progress_url:
         doc.rule()
         doc.line(text("printing.receipt.qr_hint"), align="center")
@@ -245,15 +248,12 @@ def render_materials(
         detail = text("printing.materials.copies", kind=material.kind, copies=material.copies)
         doc.line(f"   {detail}" + (f"；{material.note}" if material.note else ""))
     doc.rule()
-    days = "printing.materials.days_value"
-    if guide.legal_days is not None:
-        _field(doc, text("printing.materials.legal_days"), text(days, days=guide.legal_days))
-    if guide.promised_days is not None:
-        _field(doc, text("printing.materials.promised_days"), text(days, days=guide.promised_days))
+    if guide.time_limit:
+        _field(doc, text("guide.item.time_limit"), guide.time_limit)
     if guide.place:
         _field(doc, text("printing.materials.place"), guide.place)
     if guide.fee:
-        _field(doc, text("printing.materials.fee"), guide.fee)
+        _field(doc, text("guide.item.fee"), guide.fee)
     if guide.guide_qr:
         doc.line(text("printing.materials.qr_hint"), align="center")
         doc.qr(guide.guide_qr)

@@ -184,10 +184,9 @@ def materials_list(item: Item, messages: Messages, qr_text: str = "") -> Materia
     return MaterialsList(
         item_name=item.name,
         materials=lines,
-        legal_days=item.legal_days,
-        promised_days=item.promised_days,
+        time_limit=time_limit(item, messages),
         place=item.department,
-        fee=item.fee,
+        fee=item.fee or t("guide.item.fee.free"),
         guide_qr=qr_text,
     )
 

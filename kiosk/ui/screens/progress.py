@@ -104,7 +104,7 @@ class ProgressScreen(KioskScreen):
             facts.append(t("progress.reference", reference=summary.reference))
         if case.promised_shown:
             facts.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
-        steps = "  →  ".join(self._step(e.status, e.at, e.reason) for e in case.timeline)
+        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
         heading = BoxLayout(size_hint_y=None, height=dp(90), spacing=dp(24))
         heading.add_widget(self._text(summary.item_name, fs["title"], "on_surface", True))
         stage = self._text(t(f"case.stage.{case.stage}"), fs["title"], self._stage_colour(case))
@@ -128,13 +128,12 @@ class ProgressScreen(KioskScreen):
     def _stage_colour(case) -> str:
         return "danger" if case.stage in ACTION_STAGES else "primary"
 
-    def _step(self, status: str, at: str, reason: str | None = None) -> str:
-        """``11月24日 需要补正``, with the platform's reason (what to bring) when it gave one."""
+    def _step(self, status: str, at: str) -> str:
+        """``11月24日 还要补交材料`` (what to bring is in the next steps, in large type)."""
         moment, t = datetime.fromisoformat(at), self.app.t
-        text = t(
+        return t(
             "progress.step", month=moment.month, day=moment.day, status=t(f"case.status.{status}")
         )
-        return f"{text}（{reason}）" if reason else text
 
     def wipe(self) -> None:
         super().wipe()
