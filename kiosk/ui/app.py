@@ -61,6 +61,9 @@ class KioskApp(App):
     notices = ListProperty()
     reader_state = StringProperty("stopped")
     last_said = StringProperty("")
+    # True when 返回 would do what 首页 does (the screen is one step from home): the header
+    # then shows 首页 alone, not two buttons for one action.
+    back_is_home = BooleanProperty(True)
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
@@ -96,6 +99,7 @@ class KioskApp(App):
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
         self.nav = Navigator()
+        self.nav.manager.bind(current=lambda *_: self.refresh_back())
         return self.nav.manager
 
     def load_kv(self, filename: str | None = None) -> bool:
@@ -218,6 +222,12 @@ class KioskApp(App):
         previous screen."""
         screen = self.nav.manager.current_screen
         self.guard(getattr(screen, "go_back", self.back))
+
+    def refresh_back(self) -> None:
+        """Work out :attr:`back_is_home` for the screen on show (a screen whose 返回 goes to
+        an earlier page of its own says so with ``steps_back``)."""
+        screen = self.nav.manager.current_screen
+        self.back_is_home = self.nav.back_goes_home and not getattr(screen, "steps_back", False)
 
     def back(self) -> None:
         """Show the previous screen (home when there is none)."""

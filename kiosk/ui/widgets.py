@@ -11,6 +11,7 @@ import calendar
 from datetime import date, timedelta
 
 from kivy.clock import Clock
+from kivy.core.image import Image as CoreImage
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel
 from kivy.properties import (
@@ -28,6 +29,7 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_hex_from_color
 
 from kiosk.core.line_breaks import break_lines
+from kiosk.resources import data_path
 
 BACKSPACE = "backspace"  # 删一个
 CLEAR = "clear"  # 全删
@@ -138,11 +140,21 @@ class FitButton(ButtonBehavior, Fitting, Label):
     role = StringProperty("primary")
 
 
+def pictogram(key: str):
+    """The texture of ``assets/pictograms/<key>.png`` (white on transparent: drawn in the
+    colour of the text on it)."""
+    return CoreImage(str(data_path("assets") / "pictograms" / f"{key}.png")).texture
+
+
 class Tile(KButton):
-    """A home-screen tile: a big title over a one-line hint."""
+    """A home-screen tile: its picture (for those who read little) over a big title and a
+    one-line hint."""
 
     title = StringProperty("")
     hint = StringProperty("")
+    picture = ObjectProperty(None, allownone=True)
+    title_size = NumericProperty(0)
+    icon = NumericProperty(0)
 
 
 class FaceButton(KButton):

@@ -29,6 +29,9 @@ class KioskScreen(Screen):
     step = ObjectProperty(None, allownone=True)
     # True while a tap's work is on its way (submitting, printing, issuing): see forward_once.
     busy = BooleanProperty(False)
+    # True while the header's 返回 goes to an earlier page of this screen, not the screen
+    # before it (the guide's themes back to its first page).
+    steps_back = BooleanProperty(False)
 
     @classmethod
     def kv_path(cls) -> Path:
@@ -57,6 +60,10 @@ class KioskScreen(Screen):
     def on_enter(self, *_args: object) -> None:
         if self.voice_key:
             self.app.say(self.app.t(self.voice_key))
+
+    def on_steps_back(self, *_args: object) -> None:
+        if self.manager is not None and self.manager.current_screen is self:
+            self.app.refresh_back()
 
     def render(self, step: Any) -> None:
         """Show ``step`` (called before the screen is shown, or while it is)."""

@@ -3,13 +3,11 @@ those who cannot spell pinyin, the catalogue's themes a tap away, and the pinyin
 
 from __future__ import annotations
 
-from kivy.core.image import Image as CoreImage
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 
-from kiosk.resources import data_path
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton
+from kiosk.ui.widgets import KButton, pictogram
 
 
 class EventTile(KButton):
@@ -25,6 +23,9 @@ class GuideScreen(KioskScreen):
     kv_name = "guide"
     voice_key = "voice.guide"
     showing_themes = BooleanProperty(False)
+
+    def on_showing_themes(self, _screen, showing: bool) -> None:
+        self.steps_back = showing  # 返回 from the themes is the first page, not home
 
     def refresh(self) -> None:
         self.showing_themes = False
@@ -44,9 +45,10 @@ class GuideScreen(KioskScreen):
         events = self.ids.events
         events.clear_widgets()
         for i, tile in enumerate(step.events):
-            picture = CoreImage(str(data_path("assets") / "pictograms" / f"{tile.key}.png"))
             button = EventTile(
-                role=f"tile{i % 6}", text=self.app.t(f"life.{tile.key}"), picture=picture.texture
+                role=f"tile{i % 6}",
+                text=self.app.t(f"life.{tile.key}"),
+                picture=pictogram(tile.key),
             )
             button.key = tile.key
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_event, b.key))
