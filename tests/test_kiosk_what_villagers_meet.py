@@ -309,6 +309,43 @@ def test_result_screens_have_no_way_back_into_the_step_before(kiosk, printer, re
     assert not sees(kiosk, "返回") and sees(kiosk, "完成")  # 返回 took a second ticket
 
 
+def test_one_way_back_per_screen_and_home_always_in_the_same_place(kiosk, printer):
+    def header():
+        home, back = kiosk.find(id="home"), kiosk.find(id="back")
+        return round(home.x), showing(back, kiosk.screen)
+
+    kiosk.tap(id="take_number")
+    kiosk.wait_until(lambda: kiosk.screen.name == "queue", what="the services")
+    kiosk.pump(3)
+    first_level = header()
+    assert first_level[1] is False  # 返回 would go home: 首页 alone
+    kiosk.tap("社保医保")
+    kiosk.wait_until(lambda: kiosk.screen.name == "priority", what="the green channel")
+    kiosk.pump(3)
+    assert header() == (first_level[0], True)  # 返回 beside 首页, which has not moved
+    kiosk.tap(id="back")
+    kiosk.wait_until(lambda: kiosk.screen.name == "queue", what="back to the services")
+    kiosk.app.go_home()
+    kiosk.tap(id="guide")
+    kiosk.wait_until(lambda: sees(kiosk, "按部门主题找"), what="the guide")
+    kiosk.pump(3)
+    assert header()[1] is False
+    kiosk.tap("按部门主题找")
+    kiosk.wait_until(lambda: showing(kiosk.find(id="back"), kiosk.screen), what="返回 to page 1")
+    kiosk.tap(id="back")
+    kiosk.wait_until(lambda: sees(kiosk, "常办事项") and header()[1] is False, what="page 1")
+    assert kiosk.screen.name == "guide"
+
+
+def test_home_tiles_carry_pictures_for_those_who_read_little(kiosk):
+    tiles = ("take_number", "guide", "apply", "progress", "rating", "unsolved")
+    pictures = [kiosk.find(id=tile).picture for tile in tiles]
+    assert all(p is not None for p in pictures)
+    assert len({bytes(p.pixels) for p in pictures}) == len(tiles)  # six different pictures
+    kiosk.pump(3)
+    assert all(kiosk.find(id=tile).icon > 40 for tile in tiles)  # drawn, not squeezed away
+
+
 def test_one_keypad_everywhere_with_words_that_say_what_a_key_does(kiosk, printer, reader):
     def layout():
         """Each key's column and row (counted from the top left) on the pad on show."""

@@ -179,10 +179,11 @@ def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Mes
     doc.rule()
     _field(doc, text("printing.ticket.issued_at"), site.spoken(ticket.issued_at, text))
     doc.pair(text("printing.ticket.ahead"), text("printing.ticket.ahead_value", count=ticket.ahead))
-    doc.pair(
-        text("printing.ticket.wait"),
-        text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
-    )
+    if ticket.ahead:  # as on screen: no wait to estimate with nobody ahead
+        doc.pair(
+            text("printing.ticket.wait"),
+            text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
+        )
     doc.rule()
     _next_steps(doc, paper.next_steps, text, height=2)  # where to wait: what she acts on
     _sentence(doc, text("printing.ticket.footer"))
