@@ -52,6 +52,7 @@ def test_a_result_posted_to_a_picked_place_from_the_kiosk(kiosk, printer, reader
     kiosk.tap(reader.simulator.cards[1].address)
     next_page(kiosk, "合作发卡银行")
     kiosk.tap("农业银行")
+    shot(kiosk, "bank")
 
     next_page(kiosk, "办好以后，结果怎么给您？")
     assert kiosk.shows("窗口自取：办好后到窗口来拿")

@@ -42,6 +42,7 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.service_thread import ServiceThread
 from kiosk.ui.site_reload import RELOAD_POLL_S, SiteReload
 from kiosk.ui.status import NOTICE_ROTATE_S, STATUS_POLL_S, StatusBoard
+from kiosk.ui.systemd import SystemdLink
 from kiosk.ui.technician import KV_FILES, TECHNICIAN_SCREENS, open_menu
 from kiosk.ui.theme import look
 
@@ -66,9 +67,15 @@ class KioskApp(App):
     reader_state = StringProperty("stopped")
     last_said = StringProperty("")
     config_problem = StringProperty("")  # the site file's error while the kiosk runs without it
+    # True when 返回 would do what 首页 does (the screen is one step from home): the header
+    # then shows 首页 alone, not two buttons for one action.
+    back_is_home = BooleanProperty(True)
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
+        self.systemd = SystemdLink(
+            front_end.watchdog, lambda: f"home screen shown, {self.site.site.name}"
+        )
         self.site = front_end.config
         self.clock = front_end.clock
         self.messages = front_end.messages
@@ -104,6 +111,7 @@ class KioskApp(App):
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
         self.nav = Navigator(SCREENS + TECHNICIAN_SCREENS)
+        self.nav.manager.bind(current=lambda *_: self.refresh_back())
         return self.nav.manager
 
     def load_kv(self, filename: str | None = None) -> bool:
@@ -120,22 +128,11 @@ class KioskApp(App):
             Clock.schedule_interval(self.status.poll, STATUS_POLL_S),
             Clock.schedule_interval(self.site_reload.poll, RELOAD_POLL_S),
         ]
-        watchdog = self.front_end.watchdog
-        if watchdog.interval_s:
-            # A frozen main loop stops the pings, and systemd restarts the kiosk.
-            self._events.append(
-                Clock.schedule_interval(lambda _dt: watchdog.ping(), watchdog.interval_s)
-            )
-        Window.bind(on_flip=self._first_frame)
+        self.systemd.start()
         self.status.tick()
         self.status.poll()
         self.site_reload.poll()
         self.devices.start()
-
-    def _first_frame(self, *_args: Any) -> None:
-        """The home screen is on the display: tell systemd the kiosk is ready."""
-        Window.unbind(on_flip=self._first_frame)
-        self.front_end.watchdog.ready(f"home screen shown, {self.site.site.name}")
 
     def on_stop(self) -> None:
         if self._stopped:
@@ -149,8 +146,8 @@ class KioskApp(App):
         Window.unbind(
             on_touch_down=self._on_any_touch,
             on_request_close=self._on_request_close,
-            on_flip=self._first_frame,
         )
+        self.systemd.stop()
         self.services.close()
         self.front_end.close()
 
@@ -196,8 +193,8 @@ class KioskApp(App):
             self.say(self.last_said)
 
     def call_staff(self) -> None:
-        """找工作人员: staff are alerted (the help-wanted alert in core) and the villager is
-        told where to find them meanwhile."""
+        """找工作人员: the help-wanted alert is raised (kiosk.core.staff_alerts) and the
+        villager is told where to find staff."""
         screen = self.current_screen_name
         self.call(lambda services: services.alerts.raise_alert(HELP_WANTED, screen))
         lines = staff_called(self.site)
@@ -228,6 +225,12 @@ class KioskApp(App):
         previous screen."""
         screen = self.nav.manager.current_screen
         self.guard(getattr(screen, "go_back", self.back))
+
+    def refresh_back(self) -> None:
+        """Work out :attr:`back_is_home` for the screen on show (a screen whose 返回 goes to
+        an earlier page of its own says so with ``steps_back``)."""
+        screen = self.nav.manager.current_screen
+        self.back_is_home = self.nav.back_goes_home and not getattr(screen, "steps_back", False)
 
     def back(self) -> None:
         """Show the previous screen (home when there is none)."""

@@ -187,10 +187,10 @@ class DeliveryQuestions:
             self.phone = normalise_phone(text) or text
 
     def picked(self, path: tuple[Region, ...]) -> None:
-        """The place as tapped so far: chosen once a county is tapped."""
-        complete = bool(path) and path[-1].level == "county"
-        self.place = place_name(path) if complete else ""
-        self.place_code = path[-1].code if complete else ""
+        """The place chosen (``path`` down to a county, or to a city without counties), or
+        none yet (empty)."""
+        self.place = place_name(path)
+        self.place_code = path[-1].code if path else ""
 
     def choice(self) -> ResultDelivery:
         """The answers as the case keeps them (checked by the case service)."""
