@@ -10,7 +10,9 @@ import wave
 import httpx
 import pytest
 
+from kiosk.config import ConfigError, load_config
 from kiosk.hall.phone import qr_svg
+from tests.conftest import write_site
 from tests.hall_fixtures import running_hall
 from tests.test_hall_web import csrf_of, log_in
 
@@ -171,3 +173,18 @@ def test_the_chime_is_a_short_wav_a_phone_may_keep(hall):
     with wave.open(io.BytesIO(answer.content)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert 2.5 < seconds < 5 and len(answer.content) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://127.0.0.1:8470", "phones cannot reach this machine there"),
+        ("http://localhost:8470/", "phones cannot reach this machine there"),
+        ("http://192.168.1.10:8470/m", "write 'http://192.168.1.10:8470'"),
+    ],
+)
+def test_a_phone_page_address_phones_cannot_use_is_refused(tmp_path, url, says):
+    site = write_site(tmp_path, f'\n[hall]\npublic_url = "{url}"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_config(site)
+    assert "public_url" in str(refused.value) and says in str(refused.value)
