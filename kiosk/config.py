@@ -95,6 +95,20 @@ def _platform_url_problem(url: str) -> str | None:
     return f"the platform's base URL goes without /api/v1 (each request adds it): write {base!r}"
 
 
+def _public_url_problem(url: str) -> str | None:
+    """A phone page address phones cannot use: this machine only (phones would open
+    themselves), or the page's own path (``/m`` is added to it)."""
+    parts = urlsplit(url)
+    if parts.hostname in ("localhost", "127.0.0.1", "::1", "0.0.0.0"):
+        return "phones cannot reach this machine there: write its address on the hall's Wi-Fi"
+    if parts.path.rstrip("/").endswith("/m"):
+        base = url.rstrip("/").removesuffix("/m")
+        return (
+            f"the hall server's address goes without /m (the page's path is added): write {base!r}"
+        )
+    return None
+
+
 T = TypeVar("T")
 
 
@@ -244,6 +258,18 @@ class Hall:
     session_hours: float = field(metadata=_range(0.5, 24))
     pin_attempts: int = field(metadata=_range(2, 20))
     lockout_min: float = field(metadata=_range(1, 1440))
+    public_url: str = field(
+        metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty")
+        | {"problem": _public_url_problem}
+    )
+    phone_open_per_address: int = field(metadata=_range(0, 100))
+    phone_daily_per_address: int = field(metadata=_range(0, 1000))
+    phone_actions_per_min: int = field(metadata=_range(2, 600))
+
+    @property
+    def phone_url(self) -> str:
+        """The phone page (扫码取号) as phones reach it; empty when no ``public_url`` is set."""
+        return self.public_url.rstrip("/") + "/m" if self.public_url else ""
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,8 @@ def stats(ctx, day, as_json, print_it, printer_url) -> None:
         return
     for s in rows:
         click.echo(
-            f"{s.service_code:<10} 取号 {s.tickets}  办结 {s.served}  过号 {s.no_show}"
+            f"{s.service_code:<10} 取号 {s.tickets}（手机 {s.channels.get('phone', 0)}）"
+            f"  办结 {s.served}  过号 {s.no_show}"
             f"  平均等候 {_fmt(s.mean_wait_min)}  90%等候 {_fmt(s.p90_wait_min)}"
             f"  平均办理 {_fmt(s.mean_service_min)}  过号率 {_fmt(s.no_show_rate, pct=True)}"
         )

@@ -70,12 +70,14 @@ def after_receipt(
     reference: str,
     on_platform: bool,
     promised_days: int,
+    result: Sentence | None = None,
     *,
     card_read: bool = True,
 ) -> tuple[Sentence, ...]:
     """The receipt's lines: whether to go to a window now (no: or, no card read, to have
     the card checked first); when it is done (from the sending, while offline), where to
-    collect the result, how to check progress here, the phone number."""
+    collect the result (``result``: how it comes instead, e.g. by post), how to check
+    progress here, the phone number."""
     counters = listed(service_for_theme(config, theme).counters)
     now = (
         Sentence.of("next.receipt.now")
@@ -90,7 +92,7 @@ def after_receipt(
     return (
         now,
         when,
-        Sentence.of("next.receipt.collect", counters=counters),
+        result or Sentence.of("next.receipt.collect", counters=counters),
         Sentence.of("next.receipt.progress", digits=typed_digits(reference)),
         *phone_line(config),
     )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from devices.idcard.idnumber import mask_id_number, mask_phone
 from devices.printer import Document
 from devices.printer.paper import text_columns
+from kiosk.core.cases.delivery import AT_COUNTER, ResultDelivery, masked_address
 from kiosk.core.line_breaks import break_lines
 from kiosk.core.messages import Messages
 from kiosk.core.next_steps import Sentence
@@ -58,7 +59,8 @@ class TicketPaper:
 class CaseReceipt:
     """A submitted case's receipt: its short reference, what was applied for, by whom (masked
     on paper), where it stands (``stage``: saved until the platform has it), what to bring
-    and what happens next. ``progress_url`` is a link a phone opens (empty: no QR)."""
+    and what happens next. ``progress_url`` is a link a phone opens (empty: no QR);
+    ``result_delivery`` how the result comes, where the item offers the post."""
 
     case_id: str
     reference: str
@@ -74,6 +76,7 @@ class CaseReceipt:
     bring: Sequence[str]
     next_steps: Sequence[Sentence]
     progress_url: str = ""
+    result_delivery: ResultDelivery | None = None  # 窗口自取 or 邮寄送达 (None: not asked)
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,8 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     if receipt.phone:
         _field(doc, text("printing.receipt.phone"), mask_phone(receipt.phone))
     _field(doc, text("printing.receipt.submitted_at"), site.spoken(receipt.submitted_at, text))
+    if receipt.result_delivery is not None:
+        _delivery(doc, receipt.result_delivery, text)
     if receipt.promised_date is not None:
         _field(
             doc,
@@ -233,6 +238,19 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     doc.line(text("printing.receipt.footer"), align="center")
     doc.cut()
     return doc.to_bytes()
+
+
+def _delivery(doc: Document, delivery: ResultDelivery, text: Messages) -> None:
+    """How the result comes: 窗口自取, or 邮寄送达 with the address masked below the county and
+    the phone masked."""
+    _field(doc, text("printing.receipt.result"), text(f"printing.receipt.result.{delivery.method}"))
+    if not delivery.posted:
+        return
+    if delivery.address_source == AT_COUNTER:
+        _field(doc, text("printing.receipt.post_to"), text("printing.receipt.post_later"))
+    else:
+        _field(doc, text("printing.receipt.post_to"), masked_address(delivery.address))
+    _field(doc, text("printing.receipt.post_phone"), mask_phone(delivery.phone))
 
 
 def render_materials(

@@ -65,6 +65,15 @@ class RegionTable:
         own = tuple(r for r in children if home and _contains(r, home))
         return own + tuple(r for r in children if r not in own)
 
+    def path_to(self, code: str | None) -> tuple[Region, ...]:
+        """The places down to ``code`` from its province (empty when it is not here)."""
+        for province in self._provinces:
+            for city in self.children(province):
+                for place in (city, *self.children(city)):
+                    if place.code == code:
+                        return (province, city, place)[: 2 + (place is not city)]
+        return ()
+
 
 def _contains(region: Region, code: str) -> bool:
     """True when the region with ``code`` lies in ``region`` (or is it)."""

@@ -161,3 +161,11 @@ def report_reference_per_day(db) -> None:
     db.execute(
         "CREATE UNIQUE INDEX unsolved_report_reference ON unsolved_report (day, reference_no)"
     )
+
+
+@migrations()
+def add_result_delivery(db) -> None:
+    # How the result reaches the applicant (邮寄送达): the method in the clear (pickup or
+    # post, for lists), the address and phone sealed with it.
+    db.execute("ALTER TABLE case_record ADD COLUMN result_method TEXT")
+    db.execute("ALTER TABLE case_record ADD COLUMN result_delivery BLOB")

@@ -13,14 +13,15 @@ from kiosk.core.cases import Case, MaterialCheck
 from kiosk.core.cases.stage import on_platform
 from kiosk.core.catalogue import FormField
 from kiosk.core.flows.base import Step
+from kiosk.core.flows.delivery import result_line
 from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
 from kiosk.core.messages import Messages
-from kiosk.core.next_steps import after_receipt
+from kiosk.core.next_steps import after_receipt, service_for_theme
 from kiosk.core.receipts import CaseReceipt
 from kiosk.core.regions import Region
-from kiosk.core.wording import name_checked
+from kiosk.core.wording import listed, name_checked
 from offline_sync.contract import AUTHORIZATION_METHODS
 
 if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
@@ -199,7 +200,9 @@ def receipt_for(case: Case, config: Config, theme: str, messages: Messages) -> C
             summary.reference,
             sent,
             summary.promised_days,
+            result_line(case.result_delivery, listed(service_for_theme(config, theme).counters)),
             card_read=name_checked(summary.applicant_name, messages),
         ),
+        result_delivery=case.result_delivery,
         progress_url=progress_link(config, summary.case_id),
     )

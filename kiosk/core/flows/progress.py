@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from devices.idcard.card import IdCard
 from kiosk.config import Config
 from kiosk.core.cases import CaseSummary, TimelineEntry, UnknownCase
+from kiosk.core.cases.delivery import POST
 from kiosk.core.cases.reference import parse_reference
 from kiosk.core.cases.stage import FINISHED, on_platform
 from kiosk.core.flows.base import (
@@ -88,6 +89,8 @@ def _next_steps(
     what the department asked for (its own words first), collect, or ask why."""
     counters = listed(service_for_theme(config, theme).counters)
     stage = summary.stage
+    posted = summary.result_method == POST  # 邮寄送达: said at every stage until it is done
+    by_post = (Sentence.of("next.progress.by_post"),) if posted else ()
     if stage == "saved":
         lines = [Sentence.of("next.receipt.promise_after_sending", days=summary.promised_days)]
     elif stage == "needs_correction":
@@ -95,14 +98,17 @@ def _next_steps(
         what = [Sentence.of("next.progress.what", reason=reason.rstrip("。"))] if reason else []
         lines = [*what, Sentence.of("next.progress.correct", counters=counters)]
     elif stage == "completed":
-        lines = [Sentence.of("next.progress.collect", counters=counters)]
+        by_post = ()
+        collect = Sentence.of("next.progress.collect", counters=counters)
+        lines = [Sentence.of("next.progress.posted") if posted else collect]
     elif stage in ("rejected", "stuck"):
+        by_post = ()
         lines = [Sentence.of("next.progress.ask", counters=counters)]
     elif stage == "withdrawn":
         return ()
     else:  # sent, accepted, in progress: nothing to do but wait
         lines = [Sentence.of("next.progress.wait")]
-    return (*lines, *phone_line(config))
+    return (*lines, *by_post, *phone_line(config))
 
 
 class ProgressFlow:

@@ -111,6 +111,42 @@ class HallRefused(QueueError):
     key = "queue.hall_refused"
 
 
+class PhoneIssuingPaused(QueueError):
+    """Staff paused issuing numbers to phones (扫码取号); kiosks and counters still issue."""
+
+    key = "phone.paused"
+
+
+class PhoneTicketOpen(QueueError):
+    """This phone already holds an open number of this service (one a service a phone)."""
+
+    key = "phone.already_open"
+
+
+class PhoneAddressLimit(QueueError):
+    """Too many open phone numbers from one network address (a limit against abuse)."""
+
+    key = "phone.address_limit"
+
+
+class PhoneDailyCap(QueueError):
+    """One network address took today's most phone numbers."""
+
+    key = "phone.daily_cap"
+
+
+class PhoneTooFast(QueueError):
+    """Requests from one address come faster than a person taps (rate limit)."""
+
+    key = "phone.too_fast"
+
+
+class NotYourTicket(QueueError):
+    """A phone asked about (or to cancel) a ticket it did not take."""
+
+    key = "phone.not_yours"
+
+
 def _all_errors() -> dict[str, type[QueueError]]:
     found: dict[str, type[QueueError]] = {}
     todo: list[type[QueueError]] = [QueueError]

@@ -32,6 +32,7 @@ from kiosk.ui.widgets import (
 
 PADS = {"digits": DIGITS, "id": ID_DIGITS}
 CHOICE_COLUMNS = 4
+CHOICE_SHORT = 5  # characters that fit a quarter of the row (农村信用社); longer: two columns
 PLACE_COLUMNS, PLACE_ROWS = 4, 2
 
 
@@ -104,7 +105,8 @@ class FormScreen(KioskScreen):
         self.keyed = step.entry is not None
         self.empty_text = self._empty_text(step)
         if f.type == "choice":
-            box.add_widget(self._choices(step.options, CHOICE_COLUMNS))
+            short = max(map(len, step.options), default=0) <= CHOICE_SHORT
+            box.add_widget(self._choices(step.options, CHOICE_COLUMNS if short else 2))
         elif f.type == "date":
             picker = DatePicker(today=step.today)
             if step.value:

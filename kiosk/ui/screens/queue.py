@@ -1,4 +1,5 @@
-"""取号 step 1: pick the service (with how many are waiting), or check in an appointment.
+"""取号 step 1: pick the service (with how many are waiting), or check in an appointment; with
+``[hall] public_url`` set, a QR of the hall's phone page (扫码取号) in the corner.
 
 While numbers cannot be taken (the hall server is away: 取号暂停) the screen says what
 to do instead and asks again every few seconds; a service whose issuing staff paused
@@ -8,11 +9,12 @@ shows 暂停取号 on its button.
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ObjectProperty, StringProperty
 
 from kiosk.core.queue import QueueClosed
 from kiosk.core.queue.issuing import IssuingState, issuing_state
 from kiosk.core.staff_alerts import PRINTER_FAULT
+from kiosk.ui.qr import qr_texture
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import KButton
 
@@ -27,11 +29,15 @@ class QueueScreen(KioskScreen):
     printer_note = StringProperty("")  # the printer cannot print: remember the number
     paused_title = StringProperty("")
     paused_text = StringProperty("")
+    phone_qr = ObjectProperty(None, allownone=True)  # the hall's phone page (扫码取号)
     _state = IssuingState()
     _spoken = ""
     _retry = None
 
     def refresh(self) -> None:
+        url = self.app.site.hall.phone_url
+        if url and self.phone_qr is None:
+            self.phone_qr = qr_texture(url, box_px=6)
         self._state = IssuingState()
         grid = self.ids.services
         grid.clear_widgets()
