@@ -157,7 +157,9 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     bench = technician_bench(stack, workdir)
     config = site.config
     voice = Voice(config.data_dir / "voice", player=None, synthesiser=_synthesiser())
-    front_end = assemble_front_end(config, clock, voice=voice, background=False, ports=bench.ports)
+    front_end = assemble_front_end(
+        config, clock, voice=voice, background=False, ports=bench.ports, sound=bench.sound
+    )
     driver = KioskDriver(KioskApp(front_end))
     driver.start()
     tour = Tour(out, driver, site.printer, front_end.devices.reader, clock)
