@@ -11,6 +11,7 @@ from devices.idcard import SIM_PORT, open_reader
 from devices.idcard.card import CardKind
 from devices.idcard.errors import CardDataError, ReaderStatusError, ReaderUnavailable
 from devices.idcard.frames import Command, Response, wire_seconds
+from devices.idcard.link import is_answer_to
 from devices.idcard.probe import probe_port
 from devices.idcard.reader import (
     CardPlaced,
@@ -19,7 +20,7 @@ from devices.idcard.reader import (
     ReadFailed,
     StateChanged,
 )
-from devices.idcard.serial_reader import SerialCardReader, is_answer_to
+from devices.idcard.serial_reader import SerialCardReader
 from devices.idcard.simulator import Fault, SimulatedReader
 from tests.idcard_fixtures import (  # noqa: F401
     BAD_CHECK_FACE,

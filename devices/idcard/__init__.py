@@ -6,6 +6,7 @@ rest is for the technician commands and tests.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,18 +35,18 @@ from devices.idcard.simulator import SimulatedReader
 from devices.pty import SIM_PORT
 
 if TYPE_CHECKING:
-    from devices.idcard.serial_reader import SerialCardReader, Timeouts
+    from devices.idcard.link import Timeouts
+    from devices.idcard.serial_reader import SerialCardReader
 
 # The serial driver needs pyserial: it is imported when a reader is opened, not with the
 # package, so a front-end without a serial port (a tablet's, Android) imports no pyserial.
-_SERIAL_NAMES = ("SerialCardReader", "Timeouts")
+_SERIAL_NAMES = {"SerialCardReader": "serial_reader", "Timeouts": "link"}
 
 
 def __getattr__(name: str) -> object:
     if name in _SERIAL_NAMES:
-        from devices.idcard import serial_reader
-
-        return getattr(serial_reader, name)
+        module = importlib.import_module(f"devices.idcard.{_SERIAL_NAMES[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
