@@ -466,16 +466,10 @@ class AgentServices:
         )
 
     def sync_once(self, deadline_s: float = 120.0) -> SyncReport:
-        """Sync now (the sync button), on the calling thread with its own store connection,
-        so the service thread stays free to show progress. SyncNotConfigured without a link."""
-        store = open_store(self.config)
-        engine = self.sync.engine(store)
-        try:
-            engine.retry_now()
-            return engine.run_once(deadline_s, wait=False)
-        finally:
-            engine.close()
-            store.close()
+        """Sync now (the sync button), on the calling thread so that the service thread stays
+        free to show progress; one sync per store all the same (:meth:`SyncService.sync_now`:
+        SyncBusy, 正在同步, while another process syncs). SyncNotConfigured without a link."""
+        return self.sync.sync_now(deadline_s)
 
     def close(self) -> None:
         """Stop background sync and chores, and close the store."""
@@ -543,12 +537,15 @@ class AgentFrontEnd:
     camera: Camera | None
     messages: Messages
     build_services: Callable[[], AgentServices]
+    watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
 
     def close(self) -> None:
-        """Stop the card reader and the camera."""
+        """Stop the card reader and the camera; tell systemd the tablet is stopping."""
+        self.watchdog.stopping()
         self.devices.close()
         if self.camera is not None:
             self.camera.stop()
+        self.watchdog.close()
 
 
 def assemble_agent(

@@ -129,7 +129,7 @@ def resolve(words: list[str]) -> tuple[list[str], click.Command, list[str]]:
                 break  # sync --once: options of the group itself
             raise LookupError(f"no command {' '.join([*path, name])}")
         for alternative in name.split("|")[1:]:
-            if command.get_command(ctx, alternative) is None:
+            if alternative not in ("...", "…") and command.get_command(ctx, alternative) is None:
                 raise LookupError(f"no command {' '.join([*path, alternative])}")
         path.append(rest.pop(0))
         command = sub

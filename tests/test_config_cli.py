@@ -168,6 +168,8 @@ def test_config_check_and_the_last_good_copy_are_documented():
     install = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
     kiosk = (REPO / "docs" / "kiosk.md").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "bianmin config check" in install and "bianmin config check [FILE]" in readme
+    config = (REPO / "docs" / "config.md").read_text(encoding="utf-8")
+    assert "bianmin config check" in install and "bianmin config check" in readme
+    assert "bianmin config check [FILE]" in config  # the synopsis, on the command's page
     assert "site.toml.last-good" in install and "last-good" in kiosk
     assert "`config_problem`" in (REPO / "docs" / "sync.md").read_text(encoding="utf-8")

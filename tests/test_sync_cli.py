@@ -115,7 +115,7 @@ def test_a_disabled_device_is_told_to_ask_for_a_new_enrolment(tmp_path, platform
     site = _site(tmp_path, p.url, p.device_id, p.device_secret)
     _queue(site, cases=1)
     p.service.disable_device(p.device_id)
-    failed = _run(site, "sync", "--once", "--deadline", "2")
+    failed = _run(site, "sync", "--once", "--deadline", "6")
     assert failed.exit_code == 1
     assert "(unknown_device)" in failed.stderr and "enrol the device again" in failed.stderr
     assert "entering the secret again does not help" in _run(site, "status").stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import random
 import re
 import signal
@@ -16,10 +17,15 @@ import threading
 
 import pytest
 
+from kiosk.app import build_agent
+from kiosk.config import load_config
+from kiosk.core.errors import explain
+from kiosk.core.messages import Messages
 from kiosk.demo.sync_device import DEVICE_MIGRATIONS, FAST, recording_appliers
 from offline_sync.clock import SystemClock
 from offline_sync.store import Store
 from offline_sync.sync import SyncBusy, SyncLock, SyncService, read_status, sync_holder
+from tests.agent_fixtures import AGENT_SITE
 from tests.conftest import bianmin, cli_command, cli_env, write_site
 from tests.platform_fixtures import platform_server  # noqa: F401
 from tests.sync_fixtures import device  # noqa: F401
@@ -82,8 +88,6 @@ def test_a_second_sync_is_refused_naming_the_holder_and_waits_with_wait(tmp_path
 
 def test_sync_once_in_this_process_is_refused_while_the_lock_is_held(tmp_path, platform_server):  # noqa: F811
     site = _site(tmp_path, platform_server)
-    from kiosk.config import load_config
-
     data_dir = load_config(site).data_dir
     with SyncLock(data_dir, SystemClock(), "bianmin ui run"):
         refused = bianmin("sync", "--once", site_file=site)
@@ -152,3 +156,49 @@ def test_the_kiosks_background_sync_waits_while_another_process_syncs(device):  
         other.release()
         logger.removeHandler(told)
     assert sync_holder(device.data_dir) is None
+
+
+def _agent_config(tmp_path, platform):
+    # A long interval: a run the worker makes after its first is the button's doing.
+    extra = AGENT_SITE + platform.site_toml() + "\n[sync]\ninterval_s = 3600.0\n"
+    return load_config(write_site(tmp_path, extra))
+
+
+def test_agent_sync_button_has_the_worker_run_no_second_sync(tmp_path, platform_server):  # noqa: F811
+    services = build_agent(_agent_config(tmp_path, platform_server), SystemClock())
+    try:
+        worker = services.sync.worker()
+        assert worker.wait_for_runs(1, 60), "the background worker's first run"
+        holder = sync_holder(services.config.data_dir)
+        assert holder is not None and holder.pid == os.getpid()
+        before = worker.runs
+        report = services.sync_once(deadline_s=60)
+        # The worker, holding the store's lock all along, ran once more for the button (its
+        # interval is an hour; a second engine beside it would have been refused the lock).
+        assert worker.runs > before and report.complete
+        assert sync_holder(services.config.data_dir) == holder
+    finally:
+        services.close()
+    assert sync_holder(services.config.data_dir) is None
+
+
+def test_agent_sync_button_says_another_sync_runs_then_syncs(tmp_path, platform_server):  # noqa: F811
+    config = _agent_config(tmp_path, platform_server)
+    other = SyncLock(config.data_dir, SystemClock(), "bianmin sync --forever")
+    other.acquire()  # another process syncs the store when the tablet starts
+    services = build_agent(config, SystemClock())
+    try:
+        with pytest.raises(SyncBusy) as busy:
+            services.sync_once(deadline_s=60)
+        assert busy.value.holder is not None and busy.value.holder.what == "bianmin sync --forever"
+        key, params = explain(busy.value)
+        assert "正在和省平台同步" in Messages(strict=True).get(key, **params)
+        assert services.sync.worker().runs == 0, "the worker waits for the other one"
+        other.release()
+        assert services.sync_once(deadline_s=60).complete  # itself or through the worker
+        assert services.sync.worker().wait_for_runs(1, 60), "then the worker takes over"
+        holder = sync_holder(config.data_dir)
+        assert holder is not None and holder.pid == os.getpid()
+    finally:
+        other.release()
+        services.close()

@@ -42,6 +42,7 @@ from kiosk.ui.screens import SCREENS
 from kiosk.ui.service_thread import ServiceThread
 from kiosk.ui.site_reload import RELOAD_POLL_S, SiteReload
 from kiosk.ui.status import NOTICE_ROTATE_S, STATUS_POLL_S, StatusBoard
+from kiosk.ui.systemd import SystemdLink
 from kiosk.ui.technician import KV_FILES, TECHNICIAN_SCREENS, open_menu
 from kiosk.ui.theme import look
 
@@ -69,6 +70,9 @@ class KioskApp(App):
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
+        self.systemd = SystemdLink(
+            front_end.watchdog, lambda: f"home screen shown, {self.site.site.name}"
+        )
         self.site = front_end.config
         self.clock = front_end.clock
         self.messages = front_end.messages
@@ -120,22 +124,11 @@ class KioskApp(App):
             Clock.schedule_interval(self.status.poll, STATUS_POLL_S),
             Clock.schedule_interval(self.site_reload.poll, RELOAD_POLL_S),
         ]
-        watchdog = self.front_end.watchdog
-        if watchdog.interval_s:
-            # A frozen main loop stops the pings, and systemd restarts the kiosk.
-            self._events.append(
-                Clock.schedule_interval(lambda _dt: watchdog.ping(), watchdog.interval_s)
-            )
-        Window.bind(on_flip=self._first_frame)
+        self.systemd.start()
         self.status.tick()
         self.status.poll()
         self.site_reload.poll()
         self.devices.start()
-
-    def _first_frame(self, *_args: Any) -> None:
-        """The home screen is on the display: tell systemd the kiosk is ready."""
-        Window.unbind(on_flip=self._first_frame)
-        self.front_end.watchdog.ready(f"home screen shown, {self.site.site.name}")
 
     def on_stop(self) -> None:
         if self._stopped:
@@ -149,8 +142,8 @@ class KioskApp(App):
         Window.unbind(
             on_touch_down=self._on_any_touch,
             on_request_close=self._on_request_close,
-            on_flip=self._first_frame,
         )
+        self.systemd.stop()
         self.services.close()
         self.front_end.close()
 

@@ -24,6 +24,10 @@ class SyncWorker:
     With a ``lock`` the loop runs only while it holds the store's sync lock: while
     another process syncs the store (a ``bianmin sync --forever`` unit beside the kiosk),
     the worker says so once in the log and tries again every ``interval_s``.
+
+    :meth:`run_now` is a sync button's way in: the worker that holds the lock runs at once
+    (waits forgotten) and hands back that run's report, so a button never starts a second
+    sync beside it.
     """
 
     def __init__(
@@ -43,6 +47,10 @@ class SyncWorker:
         self._ran = threading.Condition(self._lock)
         self.last_report: SyncReport | None = None
         self.runs = 0
+        self._looping = False  # the loop holds the store's lock: run_now is answered
+        self._asked = 0  # run_now calls so far
+        self._answered = 0  # the run_now calls a finished run has answered
+        self._answer: SyncReport | Exception | None = None
 
     def start(self) -> None:
         """Start the thread (once)."""
@@ -65,6 +73,30 @@ class SyncWorker:
         if self._thread is not None:
             self._thread.join(timeout_s)
 
+    def run_now(self, timeout_s: float) -> SyncReport | None:
+        """Run at once, trying what waits for its backoff too, and return the report of a run
+        that began after this call (its error, raised, if it failed). None when the loop does
+        not run (not started, waiting for another process's lock, stopped) or the run did not
+        end within ``timeout_s``: the caller may then try the lock itself, and be told who
+        holds it."""
+        with self._ran:
+            if not self._looping:
+                return None
+            self._asked += 1
+            ticket = self._asked
+        self._wake.set()
+        with self._ran:
+            if not self._ran.wait_for(
+                lambda: self._answered >= ticket or not self._looping, timeout_s
+            ):
+                return None
+            if self._answered < ticket:
+                return None
+            answer = self._answer
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
     def wait_for_runs(self, count: int, timeout_s: float) -> bool:
         """Wait until ``count`` runs have finished in total; False on timeout."""
         with self._ran:
@@ -82,15 +114,21 @@ class SyncWorker:
         try:
             self._loop()
         finally:
+            with self._ran:
+                self._looping = False
+                self._ran.notify_all()
             if self._sync_lock is not None:
                 self._sync_lock.release()
 
     def _claim(self) -> bool:
         """Wait for the store's sync lock (no lock: at once); False when stopped first."""
         told = False
-        while self._sync_lock is not None and not self._stopping.is_set():
+        while not self._stopping.is_set():
             try:
-                self._sync_lock.acquire()
+                with self._ran:  # run_now sees the lock taken and the loop running together
+                    if self._sync_lock is not None:
+                        self._sync_lock.acquire()
+                    self._looping = True
                 if told:
                     log.info("the other sync ended; this one takes over")
                 return True
@@ -100,11 +138,11 @@ class SyncWorker:
                     told = True
             self._wake.wait(self._interval_s)
             self._wake.clear()
-        return not self._stopping.is_set()
+        return False
 
     def _loop(self) -> None:
         engine = self._make_engine()
-        with self._lock:
+        with self._ran:
             self._engine = engine
         if self._stopping.is_set():
             engine.interrupt()
@@ -119,10 +157,17 @@ class SyncWorker:
 
     def _run_engine(self, engine: SyncEngine) -> float:
         """One run; returns how long to sleep before the next."""
+        with self._ran:
+            asked = self._asked
         try:
+            if asked > self._answered:
+                engine.retry_now()  # a person asked: what waits for its backoff goes now
             report = engine.run_once(self._interval_s, wait=False)
-        except Exception:  # a bug or a broken store must not end the thread silently
+        except Exception as exc:  # a bug or a broken store must not end the thread silently
             log.exception("sync run failed")
+            with self._ran:
+                self._answered, self._answer = asked, exc
+                self._ran.notify_all()
             return self._interval_s
         if report.delivered or report.dead or report.changes_applied or report.changes_rejected:
             log.info(
@@ -135,6 +180,7 @@ class SyncWorker:
         with self._ran:
             self.last_report = report
             self.runs += 1
+            self._answered, self._answer = asked, report
             self._ran.notify_all()
         if report.complete:
             return self._interval_s
