@@ -26,12 +26,13 @@ from devices.idcard.simulator import SimulatedReader
 from devices.printer import PrinterState, paper_for
 from devices.printer.virtual import VirtualPrinter
 from devices.scanner import SimulatedScanner
-from kiosk.app import sample_cards
+from kiosk.app import build_app, sample_cards
 from kiosk.cli.main import main
-from kiosk.config import ENV_VAR
+from kiosk.config import ENV_VAR, load_config
 from kiosk.core.voice import system_player
 from kiosk.demo.platform import running_platform
 from kiosk.resources import data_path
+from offline_sync.clock import SystemClock
 from tests.conftest import write_site
 from tests.doc_examples import PAGES, REPO, Example, check_synopsis, examples, resolve
 
@@ -96,8 +97,21 @@ def _staff_account(bench: Bench, staff_id: str) -> None:
         bench.run("hall", "staff", "add", staff_id, "--name", "王小红", "--pin", "2468")
 
 
+def _alert(bench: Bench, kind: str) -> None:
+    """The staff alert an example clears, raised as the kiosk raises it (找工作人员)."""
+    app = build_app(load_config(bench.site), SystemClock())
+    try:
+        app.alerts.raise_alert(kind, "the kiosk's 找工作人员 button")
+    finally:
+        app.close()
+
+
 # What must exist before an example can do what its page says.
-GIVEN = {("hall", "staff", "disable"): _staff_account, ("hall", "staff", "enable"): _staff_account}
+GIVEN = {
+    ("hall", "staff", "disable"): _staff_account,
+    ("hall", "staff", "enable"): _staff_account,
+    ("alerts", "clear"): _alert,
+}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
 from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
+from kiosk.core.wording import masked_name
 
 
 def _app(ctx: click.Context):
@@ -43,7 +44,9 @@ def _summary_dict(s: CaseSummary, reveal: bool) -> dict[str, Any]:
         "state": s.state,
         "revision": s.revision,
         "status": s.status,
-        "applicant_name": s.applicant_name if reveal else mask_name(s.applicant_name),
+        "applicant_name": s.applicant_name
+        if reveal
+        else masked_name(s.applicant_name, messages_for()),
         "id_number": s.id_number if reveal else mask_id_number(s.id_number),
         "created_at": s.created_at,
         "submitted_at": s.submitted_at,
@@ -55,7 +58,7 @@ def _masked_applicant(applicant: dict[str, Any]) -> dict[str, Any]:
     address = applicant.get("address")
     return {
         **applicant,
-        "name": mask_name(applicant["name"]),
+        "name": masked_name(applicant["name"], messages_for()),
         "id_number": mask_id_number(applicant["id_number"]),
         "phone": mask_phone(applicant.get("phone")),
         "address": address[:3] + "*" * (len(address) - 3) if address else address,

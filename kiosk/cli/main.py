@@ -96,6 +96,7 @@ COMMANDS = {
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",
     "key": "kiosk.cli.key:key",
+    "alerts": "kiosk.cli.alerts:alerts",
     "audit": "kiosk.cli.audit:audit",
     "privacy": "kiosk.cli.privacy:privacy",
     "config": "kiosk.cli.config:config_group",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from dataclasses import asdict
 
 import click
 
@@ -239,13 +240,15 @@ def rejected_changes_command(ctx, as_json) -> None:
 @click.pass_context
 def status(ctx, as_json) -> None:
     """Sync status: pending records and attachments, dead letters, last push and pull, link,
-    the clock against the platform's, which process runs sync, and what privacy purged;
-    first, when the site file does not load, its error (a kiosk keeps to the last good one)."""
+    the clock against the platform's, which process runs sync, what the privacy purge
+    removed, and the staff alerts the kiosk raised (help wanted, printer faults); first,
+    when the site file does not load, its error (a kiosk keeps to the last good one)."""
     problem = load_running_config(ctx)
     app = services(ctx)
     snapshot = app.sync.status()
     holder = app.sync.holder()
     privacy = app.privacy.totals()
+    alerts = app.alerts.raised()
     if as_json:
         emit_json(
             {
@@ -253,6 +256,7 @@ def status(ctx, as_json) -> None:
                 "sync_holder": holder.__dict__ if holder else None,
                 "privacy": privacy,
                 "config_problem": problem or None,
+                "staff_alerts": [asdict(a) for a in alerts],
             }
         )
         return
@@ -288,6 +292,7 @@ def status(ctx, as_json) -> None:
             f" (last {local_text(privacy['last_purge_at'], zone)})",
         )
     )
+    rows.append(("staff alerts", "; ".join(a.describe() for a in alerts) or "none"))
     for label, value in rows:
         click.echo(f"{label + ':':22}{value}")
 

@@ -67,6 +67,9 @@ class KioskApp(App):
     reader_state = StringProperty("stopped")
     last_said = StringProperty("")
     config_problem = StringProperty("")  # the site file's error while the kiosk runs without it
+    # True when 返回 would do what 首页 does (the screen is one step from home): the header
+    # then shows 首页 alone, not two buttons for one action.
+    back_is_home = BooleanProperty(True)
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
@@ -108,6 +111,7 @@ class KioskApp(App):
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
         self.nav = Navigator(SCREENS + TECHNICIAN_SCREENS)
+        self.nav.manager.bind(current=lambda *_: self.refresh_back())
         return self.nav.manager
 
     def load_kv(self, filename: str | None = None) -> bool:
@@ -189,8 +193,8 @@ class KioskApp(App):
             self.say(self.last_said)
 
     def call_staff(self) -> None:
-        """找工作人员: staff are alerted (the help-wanted alert in core) and the villager is
-        told where to find them meanwhile."""
+        """找工作人员: the help-wanted alert is raised (kiosk.core.staff_alerts) and the
+        villager is told where to find staff."""
         screen = self.current_screen_name
         self.call(lambda services: services.alerts.raise_alert(HELP_WANTED, screen))
         lines = staff_called(self.site)
@@ -221,6 +225,12 @@ class KioskApp(App):
         previous screen."""
         screen = self.nav.manager.current_screen
         self.guard(getattr(screen, "go_back", self.back))
+
+    def refresh_back(self) -> None:
+        """Work out :attr:`back_is_home` for the screen on show (a screen whose 返回 goes to
+        an earlier page of its own says so with ``steps_back``)."""
+        screen = self.nav.manager.current_screen
+        self.back_is_home = self.nav.back_goes_home and not getattr(screen, "steps_back", False)
 
     def back(self) -> None:
         """Show the previous screen (home when there is none)."""

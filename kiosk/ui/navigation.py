@@ -29,6 +29,11 @@ class Navigator:
         """The name of the screen on show."""
         return self.manager.current
 
+    @property
+    def back_goes_home(self) -> bool:
+        """True when the previous screen is the home screen (or there is none)."""
+        return not self._history or self._history[-1] == HOME
+
     def screen(self, name: str) -> KioskScreen:
         """The screen called ``name``, built the first time it is needed (a fast start)."""
         if not self.manager.has_screen(name):

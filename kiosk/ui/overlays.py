@@ -10,7 +10,7 @@ from kiosk.ui.widgets import apply_key
 
 
 class IdleCountdown(ModalView):
-    """ "您还在使用吗？" with the seconds left; any tap on it keeps the session."""
+    """ "您还要接着办吗？" with the seconds left; any tap on it keeps the session."""
 
     seconds = NumericProperty(0)
 

@@ -11,6 +11,7 @@ front-end's 返回 between screens never leaves the flow somewhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
@@ -59,6 +60,7 @@ from kiosk.core.forms import (
 )
 from kiosk.core.messages import Messages
 from kiosk.core.regions import Region, RegionTable, place_name
+from kiosk.core.wording import UNCHECKED_NAME, name_checked
 from offline_sync.clock import Clock
 
 # Pages a person sees before the form (the card or the keyed number; 是我本人) and after it
@@ -194,7 +196,7 @@ class ApplicationFlow:
     def _confirm_step(self, backwards: bool = False) -> ConfirmStep:
         assert self.applicant is not None
         return ConfirmStep(
-            name=self.applicant.name or self._unverified_name(),
+            name=self.applicant.name,
             id_number=self.applicant.id_number,
             from_card=self.applicant.from_card,
             backwards=backwards,
@@ -203,7 +205,11 @@ class ApplicationFlow:
         )
 
     def _unverified_name(self) -> str:
-        return self.messages.get("id_entry.unverified_name")
+        return self.messages.get(UNCHECKED_NAME)
+
+    def _shown_name(self, stored: str) -> str:
+        """The stored name, or nothing for the stand-in of a number keyed without a card."""
+        return stored if name_checked(stored, self.messages) else ""
 
     def not_me(self) -> Step:
         """不是我: forget the applicant; the card (or the pad) again."""
@@ -309,18 +315,24 @@ class ApplicationFlow:
 
     def _places(self, name: str) -> tuple[Region, ...]:
         """The buttons of a place field: the provinces, or the children of the last tap (the
-        counties again once a county is chosen, to change it)."""
+        same level again once the place is chosen, to change it); the site's own city and
+        county first."""
         path = self.place_paths.get(name, ())
+        home = self.config.site.code
         if not path:
             return self.regions.provinces()
+        if self._complete(path):
+            return self.regions.children(path[-2], home) if len(path) > 1 else ()
+        return self.regions.children(path[-1], home)
+
+    def _complete(self, path: tuple[Region, ...]) -> bool:
+        """True once a county is tapped, or a city that has no counties (东莞市)."""
         last = path[-1]
-        if last.level == "county":
-            return self.regions.children(path[-2])
-        return self.regions.children(last)
+        return last.level == "county" or (last.level == "city" and not self.regions.children(last))
 
     def pick_place(self, name: str, region: Region) -> FieldStep:
         """A province, city or county was tapped on the place field ``name``: the next level,
-        or (a county) the place chosen, shown as 四川省绵阳市三台县."""
+        or (a county, a city without counties) the place chosen, shown as 四川省绵阳市三台县."""
         index = self._index(name)
         path = self.place_paths.get(name, ())
         if path and path[-1].level == region.level:
@@ -330,7 +342,7 @@ class ApplicationFlow:
         if len(cities) == 1:  # a municipality (重庆市): its districts straight away
             path = (*path, cities[0])
         self.place_paths[name] = path
-        if region.level == "county":
+        if self._complete(path):
             self.values[name] = place_name(path)
         else:
             self.values.pop(name, None)
@@ -441,6 +453,13 @@ class ApplicationFlow:
             assert self.bundle_id is not None
             for i, m in enumerate(self.bundle.materials):
                 services.cases.check_bundle_material(self.bundle_id, m, str(i) in ticked)
+        if self.channel is Channel.KIOSK:
+            # At the kiosk nothing can be attached: a required paper not brought stops here,
+            # on the page where it can be ticked, not at 确认提交.
+            step = self._materials(services)
+            missing = tuple(m.name for m in step.materials if not m.satisfied)
+            if missing:
+                return dataclasses.replace(step, missing=missing)
         if self.channel is Channel.AGENT and not self.authorized:
             assert self.item is not None
             return AuthorizationStep(item_name=self.item.name, **self._page(after_form=2))
@@ -466,7 +485,7 @@ class ApplicationFlow:
         first = cases[0]
         return ReviewStep(
             item_name=self.item.name,
-            applicant_name=first.applicant.get("name", ""),
+            applicant_name=self._shown_name(first.applicant.get("name", "")),
             id_number=first.summary.id_number,
             lines=lines,
             materials=ticked,
@@ -482,9 +501,10 @@ class ApplicationFlow:
         else:
             (case_id,) = self.case_ids.values()
             cases = [services.cases.submit(case_id)]
-        words = (self.messages.get("guide.item.original"), self.messages.get("guide.item.copy"))
         receipts = tuple(
-            receipt_for(case, services.config, services.catalogue.item(case.item_code).theme, words)
+            receipt_for(
+                case, services.config, services.catalogue.item(case.item_code).theme, self.messages
+            )
             for case in cases
         )
         # An agent's tablet has no receipt printer: their receipt is the case on their lists.
