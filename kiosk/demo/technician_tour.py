@@ -190,6 +190,8 @@ def play_technician(tour: Tour, bench: Bench) -> None:
 
 def _open(tour: Tour, title: str) -> None:
     d = tour.driver
+    tour.on("tech_menu")  # back from the step before: the menu settled, its tiles listed
+    tour.wait(lambda: d.shows(title), f"the {title} tile")
     tile = next(w for w in d.visible_widgets() if getattr(w, "title", "") == title)
     d.tap(tile)
     tour.on("tech_setup")
