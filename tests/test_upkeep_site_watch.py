@@ -4,6 +4,7 @@ last good copy. The composition root reopens only what a change touches."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 
@@ -179,3 +180,16 @@ def test_doctor_names_the_bad_edit_without_the_secret_and_the_copy_in_force(site
     (result,) = run_checks(DoctorContext(str(site), "bianmin.sqlite3"), ["config"]).results
     assert result.status is Status.FAIL and "device_secret = (hidden" in result.detail
     assert str(last_good_path(site)) in result.fix
+
+
+def test_a_front_ends_own_adjustments_are_not_undone_by_the_first_look(site):
+    """`ui run --windowed` (or the tablet's window) adjusts the configuration it runs on;
+    an unchanged site file must not be taken for an edit that puts full screen back."""
+    loaded = load_config(site)
+    flipped = dataclasses.replace(loaded.ui, fullscreen=not loaded.ui.fullscreen)
+    windowed = dataclasses.replace(loaded, ui=flipped)
+    watch = SiteWatch(windowed)
+    assert watch.check() is None
+    edit(site, "idle_s = 60", "idle_s = 90")  # a real edit is taken in, from the file
+    change = watch.check()
+    assert isinstance(change, Accepted) and change.config.ui.idle_s == 90

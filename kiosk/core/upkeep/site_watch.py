@@ -105,16 +105,22 @@ class SiteWatch:
 
     def __init__(self, config: Config, keep_last_good: bool = True) -> None:
         self.path = Path(config.source)
-        self.config = config
         self.problem = ""
+        # What the site file held when the kiosk started (None: it did not load, and the
+        # kiosk runs on its last good copy). Changes are measured against the file, not
+        # against ``config``, which a front-end may have adjusted (a window, test hours).
+        try:
+            self._loaded: Config | None = load_config(self.path)
+        except ConfigError:
+            self._loaded = None
         # The packaged defaults are never a site file to keep a copy of.
         self.keep_last_good = keep_last_good and self.path != default_config_path()
         self._seen: object = _NEVER
         self._text: str | None = None
 
     def check(self) -> SiteChange | None:
-        """Look at the site file: None when it has not changed, or changed into the
-        configuration in force (a comment, the same values); else what the change means."""
+        """Look at the site file: None when it has not changed, or changed into the values
+        it held before (a comment, the same values); else what the change means."""
         signature = _signature(self.path)
         if signature == self._seen:
             return None
@@ -136,9 +142,9 @@ class SiteWatch:
         self.problem = ""
         if self.keep_last_good and text is not None:
             self._keep(text)
-        if config == self.config:
+        if config == self._loaded:
             return None
-        self.config = config
+        self._loaded = config
         return Accepted(config)
 
     def _keep(self, text: str) -> None:
