@@ -221,6 +221,12 @@ class Ui:
     mode: Literal["kiosk", "agent"]
 
 
+@dataclass(frozen=True)
+class Sound:
+    device: str = field(metadata=_check(r"^(default|hw:\d{1,2})$", "default or hw:N"))
+    volume: int = field(metadata=_range(0, 100))
+
+
 _POWERS_OF_TWO = tuple(2**k for k in range(10, 21))
 
 
@@ -295,6 +301,7 @@ class Config:
     sync: Sync
     devices: Devices
     ui: Ui
+    sound: Sound
     hall: Hall
     agent: Agent
     backup: Backup
