@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from kiosk.core.printing import PrintService
     from kiosk.core.upkeep.ports import PortListing
     from kiosk.core.upkeep.setup import SetupStep
-    from kiosk.core.voice import Voice
+    from kiosk.core.voice import SoundSystem, Voice
 
 STORE_FILE = "bianmin.sqlite3"
 
@@ -312,7 +312,7 @@ DEVICE_OPENERS = {
     "reader": ("devices.idcard", open_reader),
     "scanner": ("devices.scanner", open_scanner),
 }
-FRONT_END_TABLES = frozenset({"ui"} | {table for table, _ in DEVICE_OPENERS.values()})
+FRONT_END_TABLES = frozenset({"ui", "sound"} | {table for table, _ in DEVICE_OPENERS.values()})
 # The window and the front-end are made once per process: these apply at the next start.
 WINDOW_KEYS = ("fullscreen", "width", "height", "mode")
 
@@ -335,6 +335,7 @@ class FrontEnd:
     start_services: Callable[[Config, Clock], Services]
     watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
     ports: PortListing | None = None  # where set-up looks for serial ports (None: the machine's)
+    sound: SoundSystem | None = None  # cards, players, mixer (None: the machine's)
 
     def build_services(self) -> Services:
         """The services for the configuration in force (call it on the services' thread)."""
@@ -345,7 +346,7 @@ class FrontEnd:
         # Imported when a technician asks: the steps load every device driver.
         from kiosk.core.upkeep.setup import SiteFile, setup_steps
 
-        return setup_steps(SiteFile(self.config.source), self.clock, self.ports)
+        return setup_steps(SiteFile(self.config.source), self.clock, self.ports, self.sound)
 
     def release(self, device: str) -> None:
         """Close ``device`` (``reader`` or ``scanner``) so that a set-up test can use its
@@ -362,6 +363,8 @@ class FrontEnd:
         from kiosk.core.upkeep.site_watch import changed_sections
 
         changed = changed_sections(self.config, config)
+        if "sound" in changed and self.sound is not None:  # the voice plays there from now on
+            self.voice.player = self.sound.output(config.sound.device, config.sound.volume)
         reopened = []
         for device, (table, opener) in DEVICE_OPENERS.items():
             if table in changed or getattr(self.devices, device) is None:
@@ -398,19 +401,23 @@ def assemble_front_end(
     voice: Voice | None = None,
     background: bool = True,
     ports: PortListing | None = None,
+    sound: SoundSystem | None = None,
 ) -> FrontEnd:
     """Everything a front-end needs, from the configuration.
 
     ``voice`` replaces the speaker built from ``[ui]`` (the tour and tests record what
     would be said); ``background`` False builds the services without starting sync and
     the start-up tidying (:func:`start_kiosk`), for tests; ``ports`` is where the set-up
-    screens look for serial ports (tests and the tour add simulators' ptys).
+    screens look for serial ports (tests and the tour add simulators' ptys); ``sound``
+    replaces the machine's sound cards, players and mixer (the tour records instead).
     """
-    from kiosk.core.voice import Voice, system_player
+    from kiosk.core.voice import SoundSystem, Voice
 
     clock = clock or SystemClock()
+    sound = sound or SoundSystem()
     if voice is None:
-        voice = Voice(config.data_dir / "voice", player=system_player(), enabled=config.ui.voice)
+        player = sound.output(config.sound.device, config.sound.volume)
+        voice = Voice(config.data_dir / "voice", player=player, enabled=config.ui.voice)
     return FrontEnd(
         config=config,
         clock=clock,
@@ -419,6 +426,7 @@ def assemble_front_end(
         messages=Messages(config.ui.language),
         start_services=start_kiosk if background else build_app,
         ports=ports,
+        sound=sound,
     )
 
 

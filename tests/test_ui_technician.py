@@ -21,9 +21,10 @@ from devices.printer.paper import char_columns
 from devices.printer.virtual import VirtualPrinter
 from kiosk.app import assemble_front_end, sample_cards
 from kiosk.config import load_config
+from kiosk.core.upkeep.doctor.report import registry
 from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup import Finding, SetupStep, SiteFile
-from kiosk.core.voice import Voice
+from kiosk.core.voice import SoundSystem, Voice, VoiceError
 from tests.clocks import ManualClock
 from tests.conftest import write_site
 from tests.platform_fixtures import running_platform
@@ -54,9 +55,11 @@ class Bench:
 
 
 @contextmanager
-def kiosk_bench(tmp_path, clock, spoken, printer, extra: str = "") -> Iterator[Bench]:
+def kiosk_bench(
+    tmp_path, clock, spoken, printer, extra: str = "", sound: SoundSystem | None = None
+) -> Iterator[Bench]:
     """The kiosk on its simulated reader and virtual printer, a new reader and a silent
-    port beside it; ``extra`` is more TOML for the site file."""
+    port beside it; ``extra`` is more TOML for the site file, ``sound`` its speakers."""
     host, port = printer.listen()
     site = write_site(
         tmp_path,
@@ -69,7 +72,7 @@ def kiosk_bench(tmp_path, clock, spoken, printer, extra: str = "") -> Iterator[B
     ports = PortListing((new_reader.path, os.ttyname(slave)), none, none)
     voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
     front_end = assemble_front_end(
-        load_config(site), clock, voice=voice, background=False, ports=ports
+        load_config(site), clock, voice=voice, background=False, ports=ports, sound=sound
     )
     driver = KioskDriver(KioskApp(front_end))
     driver.start()
@@ -229,6 +232,52 @@ def test_a_platform_that_refuses_the_secret_keeps_the_old_link(platform_bench):
     assert "平台连接正常" in screen.result_text and screen.can_save
 
 
+def test_sound_heard_on_a_usb_speaker_is_saved_and_the_kiosk_speaks_there(
+    tmp_path, clock, spoken, printer
+):
+    cards = tmp_path / "cards"
+    cards.write_text(
+        " 0 [PCH ]: HDA-Intel - HDA Intel PCH\n 1 [Speaker ]: USB-Audio - USB Speaker\n"
+    )
+    played, volumes = [], []
+
+    def player(device):
+        def play(wav):
+            if device == "hw:0":  # the built-in card has no speakers on this box
+                raise VoiceError("aplay exit 1: audio open error: Device or resource busy")
+            played.append(device)
+
+        return play
+
+    sound = SoundSystem(player, lambda device, percent: volumes.append((device, percent)), cards)
+    with kiosk_bench(tmp_path, clock, spoken, printer, sound=sound) as bench:
+        kiosk, app = bench.kiosk, bench.app
+        before = bench.site.read_text(encoding="utf-8")
+        open_step(kiosk, "声音")
+        screen = kiosk.screen
+        kiosk.tap(candidate(kiosk, "hw:0"))
+        kiosk.tap(id="test")
+        kiosk.wait_until(lambda: screen.state == "failed", timeout=20, what="no sound")
+        assert "没有播放出声音" in screen.result_text and "busy" in screen.detail_text
+        assert not screen.can_save and bench.site.read_text(encoding="utf-8") == before
+        kiosk.tap(candidate(kiosk, "hw:1"))
+        louder = next(
+            w
+            for w in kiosk.visible_widgets()
+            if getattr(w, "group", "") == "setup-volume" and w.text == "100"
+        )
+        kiosk.tap(louder)
+        kiosk.tap(id="test")
+        kiosk.wait_until(lambda: screen.state == "passed", timeout=20, what="the sentence")
+        assert "100%" in screen.result_text and volumes[-1] == ("hw:1", 100)
+        kiosk.tap(id="save")
+        kiosk.wait_until(lambda: screen.state == "saved", what="saved")
+        kiosk.wait_until(lambda: screen.in_force == "hw:1, volume 100%", what="in force")
+        played.clear()
+        app.front_end.voice.say("请取号")  # the kiosk's own voice, no restart
+        assert played == ["hw:1"]
+
+
 def test_a_bad_edit_of_the_site_file_keeps_the_last_good_configuration_and_says_why(bench):
     kiosk, app = bench.kiosk, bench.app
     edit(bench.site, "[devices.printer]\n", "[devices.printer]\npaper_mm = 76\n")
@@ -320,7 +369,8 @@ def test_the_doctor_lists_every_check_worst_first_and_the_kiosks_reader_as_in_us
     assert screen.name == "tech_doctor" and screen.running
     kiosk.wait_until(lambda: not screen.running, timeout=60, what="the checks")
     rows = list(reversed(screen.ids.results.children))
-    assert len(rows) == 17 and kiosk.shows("共17项")
+    every = len(registry())  # 18 with the staff alerts' check
+    assert len(rows) == every and kiosk.shows(f"共{every}项")
     order = ["crash", "fail", "warn", "ok"]
     assert [order.index(r.status) for r in rows] == sorted(order.index(r.status) for r in rows)
     reader = next(r for r in rows if r.name == "idcard")

@@ -88,6 +88,8 @@ def test_the_bundle_has_the_report_and_no_secret_or_personal_data(tmp_path, monk
         "device_secret": "<removed>",
     }
     assert config["ui"]["technician_pin"] == "<removed>" and config["ui"]["voice"] is True
+    assert config["sound"] == {"device": "default", "volume": 0}
+    assert config["hall"]["key"] == "<removed>" and config["hall"]["listen"] == "0.0.0.0:8470"
     store = json.loads(members["store.json"])
     assert store["rows"]["ticket"] == 1 and store["attachments"]["files"] == 1
     assert store["outbox"] == {"pending": 1} and store["oldest_pending_at"]

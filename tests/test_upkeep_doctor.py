@@ -145,6 +145,27 @@ def test_voice_and_audio(tmp_path, site_file, monkeypatch):
     assert results["voice"].status is Status.FAIL and "espeak-ng" in results["voice"].fix
 
 
+def test_audio_names_the_card_set_up_and_fails_when_it_is_unplugged(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "aplay").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "aplay").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    proc = fake_proc(tmp_path, {})
+    (proc / "asound").mkdir()
+    cards = proc / "asound" / "cards"
+    cards.write_text(
+        " 0 [PCH ]: HDA-Intel - HDA Intel PCH\n 1 [Speaker ]: USB-Audio - USB Speaker\n"
+    )
+    site = write_site(tmp_path, '\n[sound]\ndevice = "hw:1"\nvolume = 60\n')
+    result = one(site, "audio", proc=proc)
+    assert result.status is Status.OK and "playing on hw:1 (volume 60%)" in result.detail
+    cards.write_text(" 0 [PCH ]: HDA-Intel - HDA Intel PCH\n")
+    result = one(site, "audio", proc=proc)
+    assert result.status is Status.FAIL and "hw:1 is not there" in result.detail
+    assert "声音" in result.fix
+
+
 def test_backup_recent_on_another_disk_with_the_key_beside_it(tmp_path, monkeypatch):
     stick = Path("/dev/shm") / f"bianmin-test-{os.getpid()}-{id(tmp_path)}"
     site = write_site(tmp_path, f'\n[backup]\ndir = "{stick}"\n')

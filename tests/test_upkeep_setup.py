@@ -13,6 +13,8 @@ import pytest
 from devices.printer import PAPER_58, PrinterState
 from devices.printer.virtual import VirtualPrinter
 from devices.scanner import SimulatedScanner
+from kiosk.app import assemble_front_end
+from kiosk.config import load_config
 from kiosk.core.messages import Messages
 from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup import (
@@ -26,6 +28,7 @@ from kiosk.core.upkeep.setup import (
     SoundSetup,
     setup_steps,
 )
+from kiosk.core.voice import SoundSystem, VoiceError, set_volume, system_player
 from offline_sync.clock import SystemClock
 from tests.clocks import ManualClock
 from tests.conftest import write_site
@@ -198,27 +201,131 @@ def test_a_platform_that_refuses_the_secret_leaves_the_old_link(tmp_path, platfo
     said(unknown)
 
 
-def test_sound_plays_the_test_sentence_and_reports_a_silent_card(tmp_path, site):
-    played = []
+class Speakers:
+    """A sound system that records: the cards listed, the volumes set, the WAVs played."""
 
-    def synthesise(pinyin, wav):
-        wav.write_bytes(b"RIFF" + pinyin.encode())
+    def __init__(self, tmp_path, mixer=True, silent=()) -> None:
+        self.cards_file = tmp_path / "cards"
+        self.cards_file.write_text(
+            " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n"
+            "                      HDA Intel PCH at 0xf7f10000 irq 33\n"
+            " 1 [Speaker        ]: USB-Audio - USB Speaker\n"
+        )
+        self.mixer, self.silent = mixer, silent
+        self.volumes: list[tuple[str, int]] = []
+        self.played: list[tuple[str, bytes]] = []
 
-    cards = tmp_path / "cards"
-    cards.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")
-    step = SoundSetup(
-        site, cards, lambda dev, wav: played.append((dev, wav.read_bytes())), synthesise
-    )
-    assert [c.id for c in step.candidates()] == ["default", "hw:0"]
-    finding = step.test("hw:0")
-    assert finding.ok and finding.settings == {"ui.voice": True}
-    assert played[0][0] == "hw:0" and b"ce4 shi4" in played[0][1]
+    def system(self) -> SoundSystem:
+        return SoundSystem(self.player, self.volume, self.cards_file)
 
-    def broken(dev, wav):
-        raise OSError("no such device")
+    def player(self, device):
+        def play(wav):
+            if device in self.silent:
+                raise VoiceError(f"aplay exit 1: audio open error on {device}")
+            self.played.append((device, wav.read_bytes()))
 
-    failed = SoundSetup(site, cards, broken, synthesise).test("hw:0")
+        return play
+
+    def volume(self, device, percent):
+        if not self.mixer:
+            raise VoiceError(f"amixer on {device}: no playback volume among no controls")
+        self.volumes.append((device, percent))
+        return "PCM"
+
+
+def pinyin_wav(pinyin, wav):
+    wav.write_bytes(b"RIFF" + pinyin.encode())
+
+
+def test_sound_plays_on_the_chosen_card_at_the_chosen_volume_and_saves_both(tmp_path, site):
+    speakers = Speakers(tmp_path)
+    step = SoundSetup(site, speakers.system(), pinyin_wav)
+    assert [(c.id, c.label, c.current) for c in step.candidates()] == [
+        ("default", "default", True),
+        ("hw:0", "HDA Intel PCH", False),
+        ("hw:1", "USB Speaker", False),
+    ]
+    assert step.in_force() == "default, volume as the system has it"
+    assert step.options()[0].value == 80
+    finding = step.test("hw:1", volume=60)
+    assert finding.ok and speakers.volumes == [("hw:1", 60)]
+    assert speakers.played[0][0] == "hw:1" and b"ce4 shi4" in speakers.played[0][1]
+    assert "60%" in said(finding)
+    step.save(finding)
+    config = step.config()
+    assert (config.sound.device, config.sound.volume, config.ui.voice) == ("hw:1", 60, True)
+    assert step.in_force() == "hw:1, volume 60%"
+    assert [c.id for c in step.candidates() if c.current] == ["hw:1"]
+    assert step.options()[0].value == 60
+
+
+def test_a_silent_card_leaves_the_old_sound_setting(tmp_path, site):
+    speakers = Speakers(tmp_path, silent={"hw:0"})
+    step = SoundSetup(site, speakers.system(), pinyin_wav)
+    before = site.path.read_bytes()
+    failed = step.test("hw:0", volume=100)
     assert not failed.ok and "没有播放出声音" in said(failed)
+    assert "audio open error on hw:0" in failed.detail
+    with pytest.raises(SetupError):
+        step.save(failed)
+    assert site.path.read_bytes() == before
+
+
+def test_a_card_without_a_volume_control_plays_at_its_own_level(tmp_path, site):
+    speakers = Speakers(tmp_path, mixer=False)
+    step = SoundSetup(site, speakers.system(), pinyin_wav)
+    finding = step.test("hw:0", volume=80)
+    assert finding.ok and "音量调不了" in said(finding)
+    assert finding.settings["sound.volume"] == 0  # never set at start: no warning each time
+    assert "no playback volume" in finding.detail
+
+
+def fake_program(folder, name, script):
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+    return path
+
+
+def test_the_mixer_control_and_the_card_are_those_of_the_sound_setting(tmp_path, monkeypatch):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    calls = tmp_path / "calls"
+    # A USB speaker's card: no Master, its volume is PCM.
+    fake_program(
+        folder,
+        "amixer",
+        f'echo "$@" >> {calls}\n'
+        'case "$*" in *scontrols*) echo "Simple mixer control \'Auto Gain Control\',0";'
+        " echo \"Simple mixer control 'PCM',0\";; esac\n",
+    )
+    fake_program(folder, "aplay", f'echo "$@" >> {calls}\necho "no such card" >&2\nexit 1\n')
+    monkeypatch.setenv("PATH", str(folder))
+    assert set_volume("hw:1", 70) == "PCM"
+    play = system_player("hw:1")
+    with pytest.raises(VoiceError, match="aplay exit 1: no such card"):
+        play(tmp_path / "a.wav")
+    lines = calls.read_text().splitlines()
+    assert lines[:2] == ["-c 1 scontrols", "-c 1 -q sset PCM 70% unmute"]
+    assert lines[2] == f"-q -D plughw:1 {tmp_path / 'a.wav'}"
+
+
+def test_a_new_sound_setting_reaches_the_kiosks_voice_without_a_restart(tmp_path):
+    speakers = Speakers(tmp_path)
+    site = SiteFile(write_site(tmp_path, "\n[sound]\nvolume = 40\n"))
+    front_end = assemble_front_end(
+        load_config(site.path), sound=speakers.system(), background=False
+    )
+    try:
+        assert speakers.volumes == [("default", 40)]
+        changed = front_end.reload(site.update({"sound.device": "hw:1", "sound.volume": 100}))
+        assert changed.changed == {"sound"} and not changed.services
+        assert speakers.volumes[-1] == ("hw:1", 100)
+        front_end.voice.synthesiser = pinyin_wav
+        front_end.voice.say("您好")
+        assert [device for device, _ in speakers.played] == ["hw:1"]
+    finally:
+        front_end.close()
 
 
 def test_hall_client_is_saved_only_when_the_hall_server_accepts_its_key(tmp_path, site):

@@ -31,9 +31,9 @@ def _server_box(ctx: click.Context):
 def _speaker(config, clock):
     from kiosk.core.hall.announce import Announcer, Speaker
     from kiosk.core.messages import Messages
-    from kiosk.core.voice import espeak_synthesiser, system_player
+    from kiosk.core.voice import SoundSystem, espeak_synthesiser
 
-    player = system_player()
+    player = SoundSystem().output(config.sound.device, config.sound.volume)
     if player is None:
         click.echo(
             "bianmin: no sound player (aplay, paplay, pw-play): calls are not spoken", err=True
@@ -206,7 +206,7 @@ def announce(ctx, ticket_no: str, counter: str, wav: Path | None) -> None:
 
     from kiosk.core.hall.announce import Announcer
     from kiosk.core.messages import Messages
-    from kiosk.core.voice import VoiceError, espeak_synthesiser, system_player
+    from kiosk.core.voice import SoundSystem, VoiceError, espeak_synthesiser
 
     config = load_config(ctx)
     announcer = Announcer(Messages(config.ui.language), espeak_synthesiser(), config.hall)
@@ -219,10 +219,13 @@ def announce(ctx, ticket_no: str, counter: str, wav: Path | None) -> None:
         if not written:
             raise Failure("[hall] chime and voice are both off: there is nothing to play")
         if wav is None:
-            player = system_player()
+            player = SoundSystem().output(config.sound.device, config.sound.volume)
             if player is None:
                 raise Failure("no sound player (aplay, paplay, pw-play) is installed")
-            player(target)
+            try:
+                player(target)
+            except VoiceError as exc:
+                raise Failure(str(exc)) from None
     click.echo(announcer.call_sentence(ticket_no.upper(), counter))
 
 

@@ -33,7 +33,7 @@ is :mod:`.loading`'s; :mod:`.errors` holds :class:`ConfigError` and which keys a
 
 from kiosk.config.errors import ConfigError, is_secret_key
 from kiosk.config.front_ends import Agent, Hall, Ui
-from kiosk.config.hardware import Devices, IdCardDevice, PrinterDevice, ScannerDevice
+from kiosk.config.hardware import Devices, IdCardDevice, PrinterDevice, ScannerDevice, Sound
 from kiosk.config.loading import ENV_VAR, default_config_path, load_config, section_defaults
 from kiosk.config.platform import Platform, Sync
 from kiosk.config.retention import Backup, Privacy
@@ -57,6 +57,7 @@ __all__ = [
     "ScannerDevice",
     "Service",
     "Site",
+    "Sound",
     "Sync",
     "Ui",
     "default_config_path",

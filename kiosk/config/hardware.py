@@ -1,4 +1,5 @@
-"""The devices' tables: ``[devices.idcard]``, ``[devices.printer]``, ``[devices.scanner]``."""
+"""The devices' tables: ``[devices.idcard]``, ``[devices.printer]``, ``[devices.scanner]``, and
+``[sound]`` (the sound card the voice plays on)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,9 @@ class Devices:
     idcard: IdCardDevice
     printer: PrinterDevice
     scanner: ScannerDevice
+
+
+@dataclass(frozen=True)
+class Sound:
+    device: str = field(metadata=pattern(r"^(default|hw:\d{1,2})$", "default or hw:N"))
+    volume: int = field(metadata=within(0, 100))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.config.front_ends import Agent, Hall, Ui
-from kiosk.config.hardware import Devices
+from kiosk.config.hardware import Devices, Sound
 from kiosk.config.platform import Platform, Sync
 from kiosk.config.retention import Backup, Privacy
 from kiosk.config.site import Hours, Queue, Service, Site
@@ -23,6 +23,7 @@ class Config:
     sync: Sync
     devices: Devices
     ui: Ui
+    sound: Sound
     hall: Hall
     agent: Agent
     backup: Backup

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from devices.idcard.simulator import SimulatedReader
 from devices.scanner import SimulatedScanner
 from kiosk.app import sample_cards
 from kiosk.core.upkeep.ports import PortListing
+from kiosk.core.voice import SoundSystem
 
 if TYPE_CHECKING:
     from kiosk.demo.tour import Tour
@@ -28,6 +29,10 @@ PIN = "2468"
 SITE_TOML = f'[ui]\ntechnician_pin = "{PIN}"\n'
 TECH_CORNER = 5  # px from the top-right corner of the window
 WRONG_SECRET = "0123456789abcdef" * 4
+SOUND_CARDS = (
+    " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n"
+    " 1 [Speaker        ]: USB-Audio - USB Speaker\n"
+)
 
 
 @dataclass
@@ -38,6 +43,8 @@ class Bench:
     scanner: SimulatedScanner
     silent_port: str
     ports: PortListing
+    sound: SoundSystem  # a USB speaker beside the built-in card; what it plays is kept
+    played: list[tuple[str, Path]] = field(default_factory=list)
 
 
 def technician_bench(stack: ExitStack, folder: Path) -> Bench:
@@ -50,9 +57,14 @@ def technician_bench(stack: ExitStack, folder: Path) -> Bench:
     stack.callback(os.close, slave)
     silent = os.ttyname(slave)
     none = folder / "no-serial-links"
-    return Bench(
-        reader, scanner, silent, PortListing((reader.path, silent, scanner.path), none, none)
+    cards = folder / "asound-cards"
+    cards.write_text(SOUND_CARDS, encoding="utf-8")
+    played: list[tuple[str, Path]] = []
+    sound = SoundSystem(
+        lambda device: lambda wav: played.append((device, wav)), lambda _d, _v: "PCM", cards
     )
+    ports = PortListing((reader.path, silent, scanner.path), none, none)
+    return Bench(reader, scanner, silent, ports, sound, played)
 
 
 def play_technician(tour: Tour, bench: Bench) -> None:
@@ -134,12 +146,20 @@ def play_technician(tour: Tour, bench: Bench) -> None:
     tour.shot("tech-platform-accepted")
     app.back()
 
-    # Sound, then the hall: this box keeps the queue (its hall server not started here).
+    # Sound: the USB speaker at 60%, heard and saved; the kiosk speaks there from now on.
     _open(tour, "声音")
+    _choose(tour, "hw:1")
+    d.tap(next(w for w in d.visible_widgets() if getattr(w, "group", "") == "setup-volume"
+               and w.text == "60"))  # fmt: skip
     d.tap(id="test")
-    tour.wait(lambda: setup.state in ("passed", "failed"), "the test sentence")
+    tour.wait(lambda: setup.state == "passed", "the test sentence")
     tour.shot("tech-sound")
+    d.tap(id="save")
+    tour.wait(lambda: setup.state == "saved", "the speaker saved")
+    tour.shot("tech-sound-saved")
     app.back()
+
+    # The hall: this box keeps the queue (its hall server not started here).
     _open(tour, "大厅叫号")
     tour.wait(lambda: setup.chosen == "server", "the role in force chosen")
     d.tap(id="test")
@@ -170,6 +190,8 @@ def play_technician(tour: Tour, bench: Bench) -> None:
 
 def _open(tour: Tour, title: str) -> None:
     d = tour.driver
+    tour.on("tech_menu")  # back from the step before: the menu settled, its tiles listed
+    tour.wait(lambda: d.shows(title), f"the {title} tile")
     tile = next(w for w in d.visible_widgets() if getattr(w, "title", "") == title)
     d.tap(tile)
     tour.on("tech_setup")

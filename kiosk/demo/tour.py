@@ -135,7 +135,9 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     # A working week's hours, so the tour can end after closing time.
     config = dataclasses.replace(site.config, hours=OFFICE_HOURS)
     voice = Voice(config.data_dir / "voice", player=None, synthesiser=_synthesiser())
-    front_end = assemble_front_end(config, clock, voice=voice, background=False, ports=bench.ports)
+    front_end = assemble_front_end(
+        config, clock, voice=voice, background=False, ports=bench.ports, sound=bench.sound
+    )
     driver = KioskDriver(KioskApp(front_end))
     driver.start()
     tour = Tour(out, driver, site.printer, front_end.devices.reader, clock)

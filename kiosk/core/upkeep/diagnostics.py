@@ -41,8 +41,16 @@ KEPT_KEYS = frozenset(
         "devices.printer.url", "devices.printer.paper_mm", "devices.printer.status_timeout_s",
         "devices.scanner.port", "devices.scanner.baud",
         "ui.fullscreen", "ui.kiosk_lock", "ui.width", "ui.height", "ui.large_font", "ui.voice",
-        "ui.idle_s", "ui.countdown_s", "ui.language",
+        "ui.idle_s", "ui.countdown_s", "ui.language", "ui.mode",
+        "sound.device", "sound.volume",
+        "hall.url", "hall.listen", "hall.request_timeout_s", "hall.speaker", "hall.chime",
+        "hall.voice", "hall.repeats", "hall.min_show_s", "hall.session_hours",
+        "hall.pin_attempts", "hall.lockout_min",
+        "agent.photo_max_px", "agent.photo_quality", "agent.idle_lock_s", "agent.pin_attempts",
+        "agent.lockout_min", "agent.erase_after", "agent.due_soon_days",
+        "agent.stale_draft_days", "agent.camera",
         "backup.dir", "backup.keep", "backup.at",
+        "privacy.retain_days",
     }
 )  # fmt: skip
 REMOVED = "<removed>"

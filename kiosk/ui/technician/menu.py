@@ -31,6 +31,12 @@ class TechMenuScreen(TechnicianScreen):
 
     def _show(self, steps: list[tuple[Any, str]]) -> None:
         grid = self.ids.steps
+        tiles = list(reversed(grid.children))
+        if [getattr(tile, "step_name", "") for tile in tiles] == [s.name for s, _ in steps]:
+            # The same steps: their settings change in place (no tile under a finger goes).
+            for tile, (_step, in_force) in zip(tiles, steps, strict=True):
+                tile.setting = in_force or self.app.t("setup.not_set")
+            return
         grid.clear_widgets()
         for step, in_force in steps:
             tile = MenuTile(

@@ -214,20 +214,29 @@ def voice_check(ctx: DoctorContext):
     return ok(f"espeak-ng cmn-latn-pinyin: {size} bytes for a test sentence")
 
 
-@check("audio", "a sound card and a player for the voice")
+@check("audio", "the sound card set up, and a player for the voice")
 def audio_check(ctx: DoctorContext):
-    from kiosk.core.voice import system_player
+    from kiosk.core.voice import SoundSystem
 
-    if not ctx.config().ui.voice:
+    config = ctx.config()
+    if not config.ui.voice:
         return ok("voice guidance is off ([ui] voice = false)")
-    cards = _sound_cards(ctx.proc)
+    sound = SoundSystem(cards_file=ctx.proc / "asound" / "cards")
+    cards = [f"{device}: {name}" for device, name in sound.cards()]
     if not cards:
         return fail(
             "no sound card found", "plug in the speakers' USB sound card, or check HDMI audio"
         )
-    if system_player() is None:
+    device = config.sound.device
+    if device != "default" and not any(line.startswith(f"{device}:") for line in cards):
+        return fail(
+            f"[sound] device {device} is not there (cards: {'; '.join(cards)})",
+            "plug the speakers' sound card back in, or choose a card on the 声音 screen",
+        )
+    if sound.player(device) is None:
         return fail("no player (aplay, paplay, pw-play)", "apt-get install alsa-utils")
-    return ok(f"{len(cards)} sound card(s): {cards[0]}", *cards)
+    volume = f"volume {config.sound.volume}%" if config.sound.volume else "system volume"
+    return ok(f"playing on {device} ({volume}); {len(cards)} sound card(s)", *cards)
 
 
 @check("backup", "a recent backup on another disk, and the key exported beside it")
@@ -292,14 +301,6 @@ def filesystem_type(path: Path, proc: Path = Path("/proc")) -> str:
         if inside and len(point) >= len(best):
             best, kind = point, right.split()[0]
     return kind
-
-
-def _sound_cards(proc: Path) -> list[str]:
-    try:
-        text = (proc / "asound" / "cards").read_text()
-    except OSError:
-        return []
-    return [line.strip() for line in text.splitlines() if line[:3].strip().isdigit()]
 
 
 def _mode(path: Path) -> int:

@@ -22,15 +22,20 @@ from kiosk.core.upkeep.setup.step import (
     SetupStep,
 )
 from kiosk.core.upkeep.site_file import SiteFile
+from kiosk.core.voice import SoundSystem
 from offline_sync.clock import Clock
 
 
 def setup_steps(
-    site: SiteFile, clock: Clock, ports: PortListing | None = None
+    site: SiteFile,
+    clock: Clock,
+    ports: PortListing | None = None,
+    sound: SoundSystem | None = None,
 ) -> dict[str, SetupStep]:
     """Every step for the site file, by name, in the order a technician sets up a box.
 
-    ``ports`` is where the serial steps look (tests and the tour add simulators' ptys)."""
+    ``ports`` is where the serial steps look (tests and the tour add simulators' ptys);
+    ``sound`` is how the sound step plays (the tour's records instead)."""
     ports = ports or PortListing()
     steps: list[SetupStep] = [
         IdCardSetup(site, ports),
@@ -38,7 +43,7 @@ def setup_steps(
         ScannerSetup(site, ports),
         PlatformSetup(site, clock),
         HallSetup(site, clock),
-        SoundSetup(site),
+        SoundSetup(site, sound),
     ]
     return {step.name: step for step in steps}
 

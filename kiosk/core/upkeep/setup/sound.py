@@ -1,8 +1,8 @@
-"""Setting up sound: the sound cards, a test sentence spoken on one, at a chosen volume."""
+"""Setting up sound: the sound cards, a test sentence spoken on one at a chosen volume;
+the card and the volume saved (``[sound]``) are what the kiosk and the hall speak with."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 import time
@@ -18,58 +18,56 @@ from kiosk.core.upkeep.setup.step import (
     report,
 )
 from kiosk.core.upkeep.site_file import SiteFile
-from kiosk.core.voice import Voice, VoiceError, espeak_synthesiser
+from kiosk.core.voice import SoundSystem, Voice, VoiceError, espeak_synthesiser
 
-PROC_CARDS = Path("/proc/asound/cards")
 VOLUMES = (40, 60, 80, 100)
 DEFAULT_VOLUME = 80
 PLAY_LIMIT_S = 30
 
 
-def sound_cards(cards_file: Path = PROC_CARDS) -> list[tuple[str, str]]:
-    """ALSA cards as (``hw:N``, name)."""
-    try:
-        lines = cards_file.read_text().splitlines()
-    except OSError:
-        return []
-    found = []
-    for line in lines:
-        number, _, rest = line.strip().partition(" ")
-        if number.isdigit():
-            found.append((f"hw:{number}", rest.partition(":")[2].strip() or rest.strip()))
-    return found
-
-
 class SoundSetup(SetupStep):
-    """Speaks the test sentence on a card; saves voice guidance on when it played."""
+    """Speaks the test sentence on a card at a volume; saves the card, the volume and
+    voice guidance on when the technician heard it."""
 
     name = "sound"
     title_key = "setup.sound.title"
 
-    def __init__(
-        self,
-        site: SiteFile,
-        cards_file: Path = PROC_CARDS,
-        play=None,
-        synthesise=None,
-    ) -> None:
+    def __init__(self, site: SiteFile, sound: SoundSystem | None = None, synthesise=None) -> None:
         super().__init__(site)
-        self.cards_file = cards_file
-        self._play = play or _aplay
+        self.sound = sound or SoundSystem()
         self._synthesise = synthesise or espeak_synthesiser()
 
     def candidates(self) -> list[Candidate]:
-        """The system's default output and every sound card."""
+        """The system's default output and every sound card, the one in use marked."""
+        current = self.config().sound.device
         cards = [Candidate("default", "default", "the system's default output")]
-        return cards + [Candidate(dev, name, dev) for dev, name in sound_cards(self.cards_file)]
+        cards += [Candidate(dev, name, dev) for dev, name in self.sound.cards()]
+        cards = [
+            Candidate(c.id, c.label, c.detail, c.id == current, label_key=c.label_key)
+            for c in cards
+        ]
+        if not any(c.current for c in cards):
+            cards.append(Candidate(current, current, "", True, False))
+        return cards
 
     def in_force(self) -> str:
-        """Whether the kiosk speaks."""
-        return f"ui.voice = {str(self.config().ui.voice).lower()}"
+        """The card, its volume, whether the kiosk speaks."""
+        sound, voice = self.config().sound, self.config().ui.voice
+        volume = f"volume {sound.volume}%" if sound.volume else "volume as the system has it"
+        return f"{sound.device}, {volume}" + ("" if voice else ", voice off")
 
     def options(self) -> list[Option]:
-        """The volume to set before the test sentence."""
-        return [Option("volume", "setup.sound.volume", "choice", VOLUMES, DEFAULT_VOLUME)]
+        """The volume to set before the test sentence (the one in force, else 80%)."""
+        volume = self.config().sound.volume
+        return [
+            Option(
+                "volume",
+                "setup.sound.volume",
+                "choice",
+                VOLUMES,
+                volume if volume in VOLUMES else DEFAULT_VOLUME,
+            )
+        ]
 
     @property
     def limit_s(self) -> float:
@@ -80,59 +78,51 @@ class SoundSetup(SetupStep):
         self,
         candidate_id: str = "default",
         progress: Progress | None = None,
-        volume: int | None = None,
+        volume: int = DEFAULT_VOLUME,
     ) -> Finding:
-        """Set the volume (percent, when given), then speak the test sentence on the card."""
+        """Set the card's volume (percent), then speak the test sentence on it."""
         messages = Messages(self.config().ui.language)
+        volume = int(volume)
         notes = ()
-        if volume is not None and not _set_volume(candidate_id, int(volume)):
-            notes = (("setup.sound.volume_not_set", {"volume": int(volume)}),)
+        detail = []
+        try:
+            detail.append(f"{self.sound.volume(candidate_id, volume)} at {volume}%")
+        except (VoiceError, OSError, subprocess.SubprocessError) as exc:
+            notes = (("setup.sound.volume_not_set", {}),)
+            detail.append(str(exc))
+        player = self.sound.player(candidate_id)
+        if player is None:
+            detail.append("no player (apt-get install alsa-utils)")
+            return self._failed(candidate_id, detail, notes)
         report(progress, "setup.sound.speaking")
         with tempfile.TemporaryDirectory() as cache:
-            voice = Voice(Path(cache), lambda wav: self._play(candidate_id, wav), self._synthesise)
+            voice = Voice(Path(cache), player, self._synthesise)
             started = time.monotonic()
             try:
                 voice.say(messages("setup.sound.sentence"))
             except (VoiceError, OSError, subprocess.SubprocessError) as exc:
-                return Finding(
-                    False, "setup.sound.failed", {"device": candidate_id}, str(exc), notes=notes
-                )
+                detail.append(str(exc))
+                return self._failed(candidate_id, detail, notes)
             finally:
                 voice.close()
-        seconds = time.monotonic() - started
+        detail.append(f"test sentence spoken in {time.monotonic() - started:.1f} s")
         return Finding(
             True,
             "setup.sound.played",
-            {"device": candidate_id},
-            f"{candidate_id}: test sentence spoken in {seconds:.1f} s",
-            {"ui.voice": True},
+            {"device": candidate_id, "volume": volume},
+            f"{candidate_id}: " + "; ".join(detail),
+            # A card whose volume cannot be set is left at its own level (0) at every start.
+            {
+                "sound.device": candidate_id,
+                "sound.volume": 0 if notes else volume,
+                "ui.voice": True,
+            },
             notes,
         )
 
-
-def _aplay(device: str, wav: Path) -> None:
-    program = shutil.which("aplay")
-    if program is None:
-        raise VoiceError("aplay: not installed (apt-get install alsa-utils)")
-    done = subprocess.run(
-        [program, "-q", "-D", device if device == "default" else f"plug{device}", str(wav)],
-        capture_output=True,
-        timeout=PLAY_LIMIT_S,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise VoiceError(f"aplay on {device}: {done.stderr.decode(errors='replace').strip()}")
-
-
-def _set_volume(device: str, percent: int) -> bool:
-    program = shutil.which("amixer")
-    if program is None:
-        return False
-    card = ["-c", device.removeprefix("hw:")] if device.startswith("hw:") else []
-    done = subprocess.run(
-        [program, *card, "-q", "sset", "Master", f"{max(0, min(100, percent))}%"],
-        capture_output=True,
-        timeout=10,
-        check=False,
-    )
-    return done.returncode == 0
+    @staticmethod
+    def _failed(device: str, detail: list[str], notes) -> Finding:
+        return Finding(
+            False, "setup.sound.failed", {"device": device}, f"{device}: " + "; ".join(detail),
+            notes=notes,
+        )  # fmt: skip
