@@ -102,9 +102,9 @@ def test_an_unreadable_site_file_is_named_with_its_cause(tmp_path):
 
 
 def _config_error(site: Path, defaults: Path) -> str:
-    import kiosk.config
+    import kiosk.config.loading
 
-    kiosk.config.default_config_path = lambda: defaults
+    kiosk.config.loading.default_config_path = lambda: defaults
     try:
         load_config(site)
     except ConfigError as exc:

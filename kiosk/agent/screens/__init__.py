@@ -1,16 +1,12 @@
 """The tablet's screens, each a thin class with its kv file beside it."""
 
-from kiosk.agent.screens.application import (
-    AgentAuthorizeScreen,
-    AgentCameraScreen,
-    AgentFormScreen,
-    AgentItemsScreen,
-    AgentMaterialsScreen,
-    AgentReviewScreen,
-)
 from kiosk.agent.screens.case import AgentCaseScreen
+from kiosk.agent.screens.form import AgentFormScreen
 from kiosk.agent.screens.home import AgentHomeScreen
+from kiosk.agent.screens.items import AgentItemsScreen
 from kiosk.agent.screens.login import AgentLoginScreen
+from kiosk.agent.screens.materials import AgentCameraScreen, AgentMaterialsScreen
+from kiosk.agent.screens.review import AgentAuthorizeScreen, AgentReviewScreen
 from kiosk.agent.screens.villagers import (
     AgentVillagerAddScreen,
     AgentVillagerScreen,

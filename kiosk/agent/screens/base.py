@@ -10,6 +10,7 @@ from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
 from kiosk.agent.widgets import AgentRow
+from kiosk.core.errors import explain
 
 SCREENS_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +27,11 @@ class AgentScreen(Screen):
     def app(self) -> Any:
         """The running app."""
         return App.get_running_app()
+
+    def explained(self, exc: BaseException) -> str:
+        """The sentence a person reads for ``exc`` (from the message catalogue)."""
+        key, params = explain(exc, self.app.messages)
+        return self.app.t(key, **params)
 
     def refresh(self) -> None:
         """Reload what the screen shows (on every visit)."""

@@ -9,7 +9,6 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.agent.screens.base import AgentScreen
 from kiosk.agent.screens.words import case_row, villager_row
-from kiosk.core.errors import explain
 from kiosk.core.forms import FormInvalid
 
 
@@ -106,8 +105,7 @@ class AgentVillagerAddScreen(AgentScreen):
             for error in exc.errors:
                 if error.field in self.ids:
                     self.ids[error.field].error = True
-        key, params = explain(exc, self.app.messages)
-        self.message = self.app.t(key, **params)
+        self.message = self.explained(exc)
 
 
 class AgentVillagerScreen(AgentScreen):

@@ -5,7 +5,10 @@ flow, forwards each tap to one of its step methods and shows the :class:`Step` t
 back, or the :class:`FieldErrors` to fix; see ``docs/architecture.md``. Methods marked
 :func:`uses_services` take the core services first and run where those live.
 
-- ``application``: 我要办 (item or bundle, applicant, form, materials, review, receipt)
+- ``application``: 我要办 (item or bundle, applicant, form, materials, review, receipt), made
+  of one part a job: ``application_draft`` (its state, page numbers), ``application_form``,
+  ``application_places``, ``application_delivery``, ``application_materials``,
+  ``application_review``; its steps in ``application_steps``
 - ``take_number``: 取号 (service, priority or appointment, ticket)
 - ``progress``: 进度查询 (card, keyed ID number, the receipt's reference or QR, cases)
 - ``rating``: 好差评 (target, level, reasons)
@@ -17,7 +20,8 @@ from __future__ import annotations
 
 from kiosk.config import Config
 from kiosk.core.cases import AgentRef
-from kiosk.core.flows.application import ApplicantSource, ApplicationFlow
+from kiosk.core.flows.application import ApplicationFlow
+from kiosk.core.flows.application_draft import ApplicantSource
 from kiosk.core.flows.application_steps import (
     AuthorizationStep,
     CardStep,

@@ -4,6 +4,7 @@
 - :mod:`.errors` why an action cannot be done (a catalogue key each);
 - :mod:`.rules` opening hours and the green channel, pure;
 - :mod:`.service` issuing and calling on the store, one transaction each;
+- :mod:`.numbering`, :mod:`.calling`, :mod:`.pauses` its steps inside a transaction;
 - :mod:`.views` and :mod:`.stats` what the board, counters and staff read;
 - :mod:`.api` the interface the local queue and the hall client share;
 - :mod:`.schema` the tables.

@@ -1,12 +1,13 @@
 """Issuing and calling queue numbers (排队取号, 叫号) on the site's own store.
 
-Numbers count per ticket prefix per local day and restart at 1 after midnight.
-Every change of a ticket, its line in the queue log and its ``ticket_event`` outbox
-record commit in one write transaction (``BEGIN IMMEDIATE``), so a number once
-printed is never issued again whatever happens to the power, two counters never
+Numbers count per ticket prefix per local day and restart at 1 after midnight
+(:mod:`.numbering` makes them). Every change of a ticket, its line in the queue log and its
+``ticket_event`` outbox record commit in one write transaction (``BEGIN IMMEDIATE``), so a
+number once printed is never issued again whatever happens to the power, two counters never
 get the same ticket, and the platform hears of each change exactly once;
 ``UNIQUE (prefix, day, number)`` guards numbering in the file itself, also if the
-operator moves the clock back.
+operator moves the clock back. :mod:`.calling` picks the ticket a counter calls;
+:mod:`.pauses` holds the staff's pauses of issuing.
 
 A write given a ``request_id`` is done once: the same id again (a double tap, a
 client retrying after a lost answer) returns the first result and changes nothing.
@@ -15,17 +16,14 @@ client retrying after a lost answer) returns the first result and changes nothin
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from kiosk.config import Config, Service
-from kiosk.core.queue import appointments
+from kiosk.core.queue import appointments, pauses
+from kiosk.core.queue.calling import next_waiting, require_idle
 from kiosk.core.queue.errors import (
     BadTransition,
-    CounterBusy,
-    IssuingPaused,
-    NobodyWaiting,
     QueueClosed,
     ReasonRequired,
     UnknownCounter,
@@ -39,8 +37,8 @@ from kiosk.core.queue.model import (
     ServiceStats,
     Ticket,
     TicketChannel,
-    TicketState,
 )
+from kiosk.core.queue.numbering import next_ticket
 from kiosk.core.queue.rules import is_open, priority_for
 from kiosk.core.queue.stats import day_stats
 from kiosk.core.queue.timefmt import iso
@@ -130,11 +128,7 @@ class QueueService:
     ) -> str:
         """Issue the next number of ``service`` inside the caller's write transaction (the
         journal's); its ticket id. :class:`IssuingPaused` while staff pause the service."""
-        paused = conn.execute(
-            "SELECT 1 FROM issuing_pause WHERE service_code = ?", (service.code,)
-        ).fetchone()
-        if paused:
-            raise IssuingPaused(f"issuing is paused for {service.code}", service=service.name)
+        pauses.require_issuing(conn, service)
         order_at = now
         if appointment_code:
             order_at = appointments.check_in(
@@ -145,39 +139,16 @@ class QueueService:
                 self.local_day,
                 self.config.queue.appointment_grace_min,
             )
-        day = self.local_day(now).isoformat()
-        number = conn.execute(
-            "INSERT INTO ticket_counter (prefix, day, last_no) VALUES (?, ?, 1)"
-            " ON CONFLICT (prefix, day) DO UPDATE SET last_no = last_no + 1"
-            " RETURNING last_no",
-            (service.prefix, day),
-        ).fetchone()[0]
-        ticket_id = str(uuid.uuid4())
-        conn.execute(
-            "INSERT INTO ticket (ticket_id, day, prefix, number, ticket_no, service_code,"
-            " priority, appointment_code, order_at, state, issued_at, channel)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                ticket_id,
-                day,
-                service.prefix,
-                number,
-                f"{service.prefix}{number:03d}",
-                service.code,
-                str(reason) if reason else None,
-                appointment_code,
-                iso(order_at),
-                TicketState.WAITING,
-                iso(now),
-                str(channel),
-            ),
+        return next_ticket(
+            conn,
+            service,
+            self.local_day(now),
+            now,
+            order_at=order_at,
+            reason=reason,
+            appointment_code=appointment_code,
+            channel=channel,
         )
-        if appointment_code:
-            conn.execute(
-                "UPDATE appointment SET ticket_id = ? WHERE code = ?",
-                (ticket_id, appointment_code),
-            )
-        return ticket_id
 
     def book(self, service_code: str, slot_at: datetime) -> str:
         """Create an appointment (预约) for a service at a time; returns its 6-digit code."""
@@ -207,22 +178,14 @@ class QueueService:
 
         def pick(conn: sqlite3.Connection) -> str:
             if only_if_idle:
-                self._require_idle(conn, counter, now)
-            marks = ",".join("?" * len(services))
-            row = conn.execute(
-                f"SELECT ticket_id FROM ticket WHERE day = ? AND state = 'waiting'"
-                f" AND service_code IN ({marks})"
-                " ORDER BY priority IS NULL, order_at, issued_at, rowid LIMIT 1",
-                (self.local_day(now).isoformat(), *services),
-            ).fetchone()
-            if row is None:
-                raise NobodyWaiting(f"nobody is waiting for {', '.join(services)}", counter=counter)
+                require_idle(conn, counter, self.local_day(now))
+            ticket_id = next_waiting(conn, self.local_day(now), services, counter)
             conn.execute(
                 "UPDATE ticket SET state = 'called', counter = ?, called_at = ? WHERE ticket_id = ?",
-                (counter, iso(now), row[0]),
+                (counter, iso(now), ticket_id),
             )
             self.journal.mark_active(conn, counter, now, paused=False)
-            return row[0]
+            return ticket_id
 
         return self.journal.write(LogAction.CALLED, pick, now, request_id=request_id, actor=actor)
 
@@ -298,7 +261,7 @@ class QueueService:
                     state=row["state"],
                 )
             if move.to_counter:
-                self._require_idle(conn, counter, now)
+                require_idle(conn, counter, self.local_day(now))
             conn.execute(
                 f"UPDATE ticket SET state = :to, {move.sets} WHERE ticket_id = :id",
                 {
@@ -318,19 +281,6 @@ class QueueService:
         return self.journal.write(
             move.log, apply, now, reason=reason, request_id=request_id, actor=actor
         )
-
-    def _require_idle(self, conn: sqlite3.Connection, counter: str, now: datetime) -> None:
-        busy = conn.execute(
-            "SELECT ticket_no FROM ticket WHERE day = ? AND counter = ?"
-            " AND state IN ('called', 'serving') LIMIT 1",
-            (self.local_day(now).isoformat(), counter),
-        ).fetchone()
-        if busy:
-            raise CounterBusy(
-                f"{counter} still has {busy[0]} called or in service",
-                counter=counter,
-                ticket_no=busy[0],
-            )
 
     # -- counters and issuing ------------------------------------------------------------
 
@@ -368,16 +318,7 @@ class QueueService:
         now = self.clock.now()
         with self.store.transaction() as conn:
             for service in services:
-                if paused:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO issuing_pause (service_code, paused_at, actor)"
-                        " VALUES (?, ?, ?)",
-                        (service.code, iso(now), actor),
-                    )
-                else:
-                    conn.execute(
-                        "DELETE FROM issuing_pause WHERE service_code = ?", (service.code,)
-                    )
+                pauses.set_issuing_paused(conn, service.code, paused, now, actor)
                 action = LogAction.ISSUING_PAUSED if paused else LogAction.ISSUING_RESUMED
                 self.journal.log(conn, action, now, service_code=service.code, actor=actor)
 
@@ -392,13 +333,7 @@ class QueueService:
     def _set_phone_issuing(self, paused: bool, actor: str | None) -> None:
         now = self.clock.now()
         with self.store.transaction() as conn:
-            if paused:
-                conn.execute(
-                    "INSERT OR IGNORE INTO phone_pause (id, paused_at, actor) VALUES (1, ?, ?)",
-                    (iso(now), actor),
-                )
-            else:
-                conn.execute("DELETE FROM phone_pause")
+            pauses.set_phone_paused(conn, paused, now, actor)
             action = LogAction.PHONE_PAUSED if paused else LogAction.PHONE_RESUMED
             self.journal.log(conn, action, now, actor=actor)
 
