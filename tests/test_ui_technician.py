@@ -272,7 +272,7 @@ def test_sound_heard_on_a_usb_speaker_is_saved_and_the_kiosk_speaks_there(
         assert "100%" in screen.result_text and volumes[-1] == ("hw:1", 100)
         kiosk.tap(id="save")
         kiosk.wait_until(lambda: screen.state == "saved", what="saved")
-        kiosk.wait_until(lambda: screen.in_force == "hw:1, volume 100%", what="in force")
+        kiosk.wait_until(lambda: screen.in_force == "hw:1，音量 100%", what="in force")
         played.clear()
         app.front_end.voice.say("请取号")  # the kiosk's own voice, no restart
         assert played == ["hw:1"]

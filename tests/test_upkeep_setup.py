@@ -245,7 +245,7 @@ def test_sound_plays_on_the_chosen_card_at_the_chosen_volume_and_saves_both(tmp_
         ("hw:0", "HDA Intel PCH", False),
         ("hw:1", "USB Speaker", False),
     ]
-    assert step.in_force() == "default, volume as the system has it"
+    assert step.in_force() == "default，音量按系统原来的"
     assert step.options()[0].value == 80
     finding = step.test("hw:1", volume=60)
     assert finding.ok and speakers.volumes == [("hw:1", 60)]
@@ -254,7 +254,7 @@ def test_sound_plays_on_the_chosen_card_at_the_chosen_volume_and_saves_both(tmp_
     step.save(finding)
     config = step.config()
     assert (config.sound.device, config.sound.volume, config.ui.voice) == ("hw:1", 60, True)
-    assert step.in_force() == "hw:1, volume 60%"
+    assert step.in_force() == "hw:1，音量 60%"
     assert [c.id for c in step.candidates() if c.current] == ["hw:1"]
     assert step.options()[0].value == 60
 

@@ -13,6 +13,7 @@ import dataclasses
 import re
 
 from kiosk.config import Config
+from kiosk.core.messages import Messages
 from kiosk.core.upkeep.setup.step import (
     Candidate,
     Finding,
@@ -52,8 +53,11 @@ class HallSetup(SetupStep):
 
     def in_force(self) -> str:
         """The hall server's URL (a client), or where this box's hall server listens."""
-        hall = self.config().hall
-        return hall.url or f"listen {hall.listen}"
+        config = self.config()
+        hall = config.hall
+        if hall.url:
+            return hall.url
+        return Messages(config.ui.language)("setup.hall.in_force_server", listen=hall.listen)
 
     def options(self) -> list[Option]:
         """The hall server's URL (a client's) and the hall's key (empty keeps the key in force)."""

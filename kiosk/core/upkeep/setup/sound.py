@@ -51,10 +51,12 @@ class SoundSetup(SetupStep):
         return cards
 
     def in_force(self) -> str:
-        """The card, its volume, whether the kiosk speaks."""
-        sound, voice = self.config().sound, self.config().ui.voice
-        volume = f"volume {sound.volume}%" if sound.volume else "volume as the system has it"
-        return f"{sound.device}, {volume}" + ("" if voice else ", voice off")
+        """The card and its volume, in the technician's words."""
+        config = self.config()
+        messages, sound = Messages(config.ui.language), config.sound
+        if sound.volume:
+            return messages("setup.sound.in_force", device=sound.device, volume=sound.volume)
+        return messages("setup.sound.in_force_system", device=sound.device)
 
     def options(self) -> list[Option]:
         """The volume to set before the test sentence (the one in force, else 80%)."""
