@@ -85,6 +85,14 @@ def kind_of(diff: str) -> str:
     return ""
 
 
+def _row(name: str, counts: Counter) -> str:
+    """One line of the table; mutants a partial run left alone count in none of the figures."""
+    judged = counts["killed"] + counts["survived"]
+    score = f"{counts['killed'] / judged:.1%}" if judged else "-"
+    left = sum(n for kind, n in counts.items() if kind not in ("killed", "survived"))
+    return f"{name:45} {counts['killed']:7} {counts['survived']:9} {score:>7} {left:8}"
+
+
 def main() -> int:
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     found = results(mutmut)
@@ -100,15 +108,12 @@ def main() -> int:
         if status in SURVIVED:
             survivors[module].append(f"{name} ({status})")
     total = Counter()
-    print(f"{'module':45} {'killed':>7} {'survived':>9} {'score':>7}")
+    print(f"{'module':45} {'killed':>7} {'survived':>9} {'score':>7} {'not run':>8}")
     for module in sorted(per_module):
         counts = per_module[module]
         total.update(counts)
-        judged = counts["killed"] + counts["survived"]
-        score = counts["killed"] / judged if judged else 1.0
-        print(f"{module:45} {counts['killed']:7} {counts['survived']:9} {score:7.1%}")
-    judged = total["killed"] + total["survived"]
-    print(f"{'all':45} {total['killed']:7} {total['survived']:9} {total['killed'] / judged:7.1%}")
+        print(_row(module, counts))
+    print(_row("all", total))
     explained: dict[str, list[str]] = defaultdict(list)
     for module in sorted(survivors):
         print(f"\nsurvivors in {module}:")
@@ -121,6 +126,7 @@ def main() -> int:
             print(f"  {name}\n      {diff}")
     for kind, names in sorted(explained.items()):
         print(f"\n{len(names)} survivors of a known class: {kind}")
+    judged = total["killed"] + total["survived"]
     print(
         f"\nRESULT mutation_score={total['killed'] / judged:.3f} killed={total['killed']}"
         f" survived={total['survived']} mutants={len(found)}"
