@@ -49,10 +49,11 @@ def _functions(module: str) -> dict[str, str]:
     """Source of every function in the mutated copy of ``module`` (originals and mutants)."""
     path = Path("mutants", *module.split(".")).with_suffix(".py")
     text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()  # once: ast.get_source_segment splits the whole file per call
     found = {}
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name:
-            found[node.name] = ast.get_source_segment(text, node) or ""
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return found
 
 
