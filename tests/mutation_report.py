@@ -87,11 +87,17 @@ def kind_of(diff: str) -> str:
 
 
 def _row(name: str, counts: Counter) -> str:
-    """One line of the table; mutants a partial run left alone count in none of the figures."""
+    """One line of the table. The score counts every survivor; the second leaves out those of
+    a known harmless class. Mutants a partial run left alone count in none of the figures."""
     judged = counts["killed"] + counts["survived"]
     score = f"{counts['killed'] / judged:.1%}" if judged else "-"
-    left = sum(n for kind, n in counts.items() if kind not in ("killed", "survived"))
-    return f"{name:45} {counts['killed']:7} {counts['survived']:9} {score:>7} {left:8}"
+    real = counts["killed"] + counts["survived"] - counts["explained"]
+    real_score = f"{counts['killed'] / real:.1%}" if real else "-"
+    left = sum(n for kind, n in counts.items() if kind not in ("killed", "survived", "explained"))
+    return (
+        f"{name:40} {counts['killed']:7} {counts['survived']:9} {counts['explained']:9}"
+        f" {score:>7} {real_score:>9} {left:8}"
+    )
 
 
 def main() -> int:
@@ -101,36 +107,41 @@ def main() -> int:
         print("no mutation results: run `mutmut run` first (make mutation does)")
         return 1
     per_module: dict[str, Counter] = defaultdict(Counter)
-    survivors: dict[str, list[str]] = defaultdict(list)
-    for name, status in found.items():
+    unexplained: dict[str, list[str]] = defaultdict(list)
+    explained: dict[str, list[str]] = defaultdict(list)
+    for name, status in sorted(found.items(), key=lambda item: _natural(item[0])):
         module = module_of(name)
         kind = "killed" if status in KILLED else "survived" if status in SURVIVED else status
         per_module[module][kind] += 1
         if status in SURVIVED:
-            survivors[module].append(f"{name} ({status})")
+            diff = change(name)
+            harmless = kind_of(diff)
+            if harmless:
+                explained[harmless].append(name)
+                per_module[module]["explained"] += 1
+            else:
+                unexplained[module].append(f"  {name} ({status})\n      {diff}")
     total = Counter()
-    print(f"{'module':45} {'killed':>7} {'survived':>9} {'score':>7} {'not run':>8}")
+    print(
+        f"{'module':40} {'killed':>7} {'survived':>9} {'harmless':>9} {'score':>7}"
+        f" {'score*':>9} {'not run':>8}"
+    )
     for module in sorted(per_module):
-        counts = per_module[module]
-        total.update(counts)
-        print(_row(module, counts))
+        total.update(per_module[module])
+        print(_row(module, per_module[module]))
     print(_row("all", total))
-    explained: dict[str, list[str]] = defaultdict(list)
-    for module in sorted(survivors):
+    print("score*: survivors of a known harmless class (listed at the end) left out")
+    for module in sorted(unexplained):
         print(f"\nsurvivors in {module}:")
-        for name in sorted(survivors[module], key=_natural):
-            diff = change(name.split()[0])
-            kind = kind_of(diff)
-            if kind:
-                explained[kind].append(name)
-                continue
-            print(f"  {name}\n      {diff}")
+        print("\n".join(unexplained[module]))
     for kind, names in sorted(explained.items()):
         print(f"\n{len(names)} survivors of a known class: {kind}")
     judged = total["killed"] + total["survived"]
+    real = judged - total["explained"]
     print(
-        f"\nRESULT mutation_score={total['killed'] / judged:.3f} killed={total['killed']}"
-        f" survived={total['survived']} mutants={len(found)}"
+        f"\nRESULT mutation_score={total['killed'] / judged:.3f}"
+        f" score_without_harmless={total['killed'] / real:.3f} killed={total['killed']}"
+        f" survived={total['survived']} harmless={total['explained']} mutants={len(found)}"
     )
     return 0
 
