@@ -258,3 +258,46 @@ def test_a_kiosk_whose_hall_server_is_away_issues_nothing(tmp_path):
         queue.close()
     assert state.paused and state.paused_key == "queue.hall_unavailable"
     assert not state.can_take("social") and state.waiting == {}
+
+
+def test_every_move_of_a_ticket_names_the_staff_who_made_it(app):
+    """The log says who called, served, held, called back, finished, passed over, restored,
+    recalled, transferred and cancelled; a repeated request (the same request_id) is one move."""
+    staff = {"actor": "staff:1001"}
+    app.queue.take("social")
+    app.queue.take("social")
+    app.queue.call("1号窗口", **staff)
+    app.queue.recall("A001", **staff)
+    app.queue.serve("A001", **staff)
+    app.queue.hold("A001", **staff)
+    app.queue.call_back("A001", "1号窗口", **staff)
+    app.queue.done("A001", **staff)
+    app.queue.call("2号窗口", **staff)
+    app.queue.no_show("A002", **staff)
+    app.queue.restore("A002", **staff)
+    app.queue.transfer("A002", "civil", **staff)
+    app.queue.cancel("A002", **staff)
+    app.queue.pause_counter("1号窗口", **staff)
+    app.queue.pause_issuing(["civil"], **staff)
+    app.queue.resume_issuing(["civil"], **staff)
+    rows = app.store.conn.execute(
+        "SELECT action, actor FROM queue_log WHERE action != 'issued' ORDER BY seq"
+    ).fetchall()
+    assert [r["action"] for r in rows] == [
+        "called", "recalled", "serving", "held", "called_back", "served", "called",
+        "no_show", "restored", "transferred", "cancelled", "counter_paused",
+        "issuing_paused", "issuing_resumed",
+    ]  # fmt: skip
+    assert {r["actor"] for r in rows} == {"staff:1001"}
+    app.queue.take("social")
+    for move in ("call", "recall", "serve", "hold"):
+        once = {"request_id": f"r-{move}", **staff}
+        for _ in range(2):
+            if move == "call":
+                app.queue.call("2号窗口", **once)
+            else:
+                getattr(app.queue, move)("A003", **once)
+    moves = app.store.conn.execute(
+        "SELECT action FROM queue_log WHERE ticket_no = 'A003' AND action != 'issued' ORDER BY seq"
+    ).fetchall()
+    assert [r[0] for r in moves] == ["called", "recalled", "serving", "held"]
