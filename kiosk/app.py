@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from kiosk.core.agents.desk import AgentDesk
     from kiosk.core.agents.login import AgentLogin, AgentSession
     from kiosk.core.printing import PrintService
+    from kiosk.core.upkeep.ports import PortListing
+    from kiosk.core.upkeep.setup import SetupStep
     from kiosk.core.voice import Voice
 
 STORE_FILE = "bianmin.sqlite3"
@@ -269,31 +271,60 @@ def open_devices(config: Config) -> Devices:
     The drivers are imported only when a device is configured (a tablet without a serial
     reader never loads pyserial).
     """
-    settings = config.devices
-    reader = None
-    if settings.idcard.port:
-        from devices.idcard import open_reader
+    return Devices(reader=open_reader(config), scanner=open_scanner(config))
 
-        reader = open_reader(
-            settings.idcard.port,
-            settings.idcard.baud,
-            settings.idcard.poll_interval_s,
-            sim_cards=sample_cards(),
-        )
-    scanner = None
-    if settings.scanner.port:
-        from devices.scanner import open_scanner
 
-        scanner = open_scanner(settings.scanner.port, settings.scanner.baud)
-    return Devices(reader=reader, scanner=scanner)
+def open_reader(config: Config) -> CardReader | None:
+    """The card reader of ``[devices.idcard]``, not started; None when no port is set."""
+    settings = config.devices.idcard
+    if not settings.port:
+        return None
+    from devices.idcard import open_reader as open_serial_reader
+
+    return open_serial_reader(
+        settings.port, settings.baud, settings.poll_interval_s, sim_cards=sample_cards()
+    )
+
+
+def open_scanner(config: Config) -> Scanner | None:
+    """The scanner of ``[devices.scanner]``, not started; None when no port is set."""
+    settings = config.devices.scanner
+    if not settings.port:
+        return None
+    from devices.scanner import open_scanner as open_serial_scanner
+
+    return open_serial_scanner(settings.port, settings.baud)
+
+
+@dataclass(frozen=True)
+class Reload:
+    """What a new configuration changed in a running front-end (:meth:`FrontEnd.reload`)."""
+
+    config: Config
+    changed: frozenset[str]  # the tables that differ: devices.idcard, platform, ui ...
+    reopened: tuple[str, ...] = ()  # the devices closed and opened again: reader, scanner
+    services: bool = False  # the services must be rebuilt (FrontEnd.build_services)
+    at_next_start: tuple[str, ...] = ()  # keys that only a restart applies (the window)
+
+
+# Each device of Devices: its table in the site file, how it is opened.
+DEVICE_OPENERS = {
+    "reader": ("devices.idcard", open_reader),
+    "scanner": ("devices.scanner", open_scanner),
+}
+FRONT_END_TABLES = frozenset({"ui"} | {table for table, _ in DEVICE_OPENERS.values()})
+# The window and the front-end are made once per process: these apply at the next start.
+WINDOW_KEYS = ("fullscreen", "width", "height", "mode")
 
 
 @dataclass
 class FrontEnd:
     """What a touch-screen front-end is made of; the front-end owns it and closes it.
 
-    The services are built by ``build_services`` on the thread that will use them
-    (one store connection per thread), so a window can show before they are ready.
+    The services are built by :meth:`build_services` on the thread that will use them (one
+    store connection per thread), so a window can show before they are ready. A new
+    configuration (a set-up screen saved, the site file edited) is taken in by
+    :meth:`reload` while the front-end runs: no restart.
     """
 
     config: Config
@@ -301,8 +332,56 @@ class FrontEnd:
     devices: Devices
     voice: Voice
     messages: Messages
-    build_services: Callable[[], Services]
+    start_services: Callable[[Config, Clock], Services]
     watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
+    ports: PortListing | None = None  # where set-up looks for serial ports (None: the machine's)
+
+    def build_services(self) -> Services:
+        """The services for the configuration in force (call it on the services' thread)."""
+        return self.start_services(self.config, self.clock)
+
+    def setup_steps(self) -> dict[str, SetupStep]:
+        """The technicians' set-up steps, saving into this front-end's site file."""
+        # Imported when a technician asks: the steps load every device driver.
+        from kiosk.core.upkeep.setup import SiteFile, setup_steps
+
+        return setup_steps(SiteFile(self.config.source), self.clock, self.ports)
+
+    def release(self, device: str) -> None:
+        """Close ``device`` (``reader`` or ``scanner``) so that a set-up test can use its
+        port; the next :meth:`reload` opens it again (the configuration's, old or new)."""
+        opened = getattr(self.devices, device)
+        if opened is not None:
+            opened.stop()
+            setattr(self.devices, device, None)
+
+    def reload(self, config: Config) -> Reload:
+        """Run on ``config`` from now on: the devices whose settings changed (or that were
+        released) are closed and opened again; the answer says whether the services must
+        be rebuilt too (on their own thread: :meth:`build_services`)."""
+        from kiosk.core.upkeep.site_watch import changed_sections
+
+        changed = changed_sections(self.config, config)
+        reopened = []
+        for device, (table, opener) in DEVICE_OPENERS.items():
+            if table in changed or getattr(self.devices, device) is None:
+                self.release(device)
+                setattr(self.devices, device, opener(config))
+                if getattr(self.devices, device) is not None:
+                    reopened.append(device)
+        window = [
+            f"ui.{key}"
+            for key in WINDOW_KEYS
+            if getattr(self.config.ui, key) != getattr(config.ui, key)
+        ]
+        self.config = config
+        return Reload(
+            config,
+            changed,
+            tuple(reopened),
+            bool(changed - FRONT_END_TABLES),
+            tuple(window),
+        )
 
     def close(self) -> None:
         """Stop the devices and the voice (the services are closed by their thread)."""
@@ -318,26 +397,28 @@ def assemble_front_end(
     *,
     voice: Voice | None = None,
     background: bool = True,
+    ports: PortListing | None = None,
 ) -> FrontEnd:
     """Everything a front-end needs, from the configuration.
 
     ``voice`` replaces the speaker built from ``[ui]`` (the tour and tests record what
     would be said); ``background`` False builds the services without starting sync and
-    the start-up tidying (:func:`start_kiosk`), for tests.
+    the start-up tidying (:func:`start_kiosk`), for tests; ``ports`` is where the set-up
+    screens look for serial ports (tests and the tour add simulators' ptys).
     """
     from kiosk.core.voice import Voice, system_player
 
     clock = clock or SystemClock()
     if voice is None:
         voice = Voice(config.data_dir / "voice", player=system_player(), enabled=config.ui.voice)
-    start = start_kiosk if background else build_app
     return FrontEnd(
         config=config,
         clock=clock,
         devices=open_devices(config),
         voice=voice,
         messages=Messages(config.ui.language),
-        build_services=lambda: start(config, clock),
+        start_services=start_kiosk if background else build_app,
+        ports=ports,
     )
 
 
@@ -377,16 +458,10 @@ class AgentServices:
         )
 
     def sync_once(self, deadline_s: float = 120.0) -> SyncReport:
-        """Sync now (the sync button), on the calling thread with its own store connection,
-        so the service thread stays free to show progress. SyncNotConfigured without a link."""
-        store = open_store(self.config)
-        engine = self.sync.engine(store)
-        try:
-            engine.retry_now()
-            return engine.run_once(deadline_s, wait=False)
-        finally:
-            engine.close()
-            store.close()
+        """Sync now (the sync button), on the calling thread so that the service thread stays
+        free to show progress; one sync per store all the same (:meth:`SyncService.sync_now`:
+        SyncBusy, 正在同步, while another process syncs). SyncNotConfigured without a link."""
+        return self.sync.sync_now(deadline_s)
 
     def close(self) -> None:
         """Stop background sync and chores, and close the store."""
@@ -454,12 +529,15 @@ class AgentFrontEnd:
     camera: Camera | None
     messages: Messages
     build_services: Callable[[], AgentServices]
+    watchdog: Watchdog = field(default_factory=Watchdog.from_environment)
 
     def close(self) -> None:
-        """Stop the card reader and the camera."""
+        """Stop the card reader and the camera; tell systemd the tablet is stopping."""
+        self.watchdog.stopping()
         self.devices.close()
         if self.camera is not None:
             self.camera.stop()
+        self.watchdog.close()
 
 
 def assemble_agent(

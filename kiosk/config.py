@@ -37,8 +37,10 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from devices.url_typos import path_url_problem
 from kiosk.resources import data_path
 from offline_sync.contract.protocol import MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_PULL_LIMIT
 
@@ -46,7 +48,32 @@ ENV_VAR = "BIANMIN_CONFIG"
 
 
 class ConfigError(Exception):
-    """The configuration cannot be used; the message is one line for a technician."""
+    """The configuration cannot be used; the message is one line for a technician.
+
+    It names the file, the key and what is allowed; it quotes the value, except the value
+    of a secret (:func:`is_secret_key`), which would end up in the journal.
+    """
+
+
+# A key whose name holds one of these words (between underscores) is a secret:
+# device_secret, technician_pin, [hall] key, a password, a passphrase, a token.
+SECRET_WORDS = frozenset({"secret", "pin", "key", "password", "passphrase", "token"})
+
+
+def is_secret_key(key: str) -> bool:
+    """True when the config key ``key`` (``platform.device_secret``, ``hall.key``) holds a
+    secret, whose value no message may quote."""
+    name = key.rsplit(".", 1)[-1].split("[", 1)[0]
+    return not SECRET_WORDS.isdisjoint(name.lower().split("_"))
+
+
+def _shown(key: str, value: Any) -> str:
+    """``value`` as an error line may quote it: ``repr`` for most keys, only its length for
+    a secret's."""
+    if not is_secret_key(key):
+        return repr(value)
+    size = f", {len(value)} characters" if isinstance(value, str) else ""
+    return f"(hidden{size})"
 
 
 def _check(pattern: str, allowed: str) -> dict[str, Any]:
@@ -55,6 +82,31 @@ def _check(pattern: str, allowed: str) -> dict[str, Any]:
 
 def _range(lo: float, hi: float) -> dict[str, Any]:
     return {"range": (lo, hi), "allowed": f"a number from {lo} to {hi}"}
+
+
+def _platform_url_problem(url: str) -> str | None:
+    """A platform URL that names the API instead of the platform: the client adds
+    ``/api/v1/...`` to every request itself, so ``.../api/v1`` would ask ``/api/v1/api/v1``."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not (path.endswith("/api/v1") or path.endswith("/api") or "/api/v1/" in path + "/"):
+        return None
+    base = f"{parts.scheme}://{parts.netloc}{path.split('/api', 1)[0]}"
+    return f"the platform's base URL goes without /api/v1 (each request adds it): write {base!r}"
+
+
+def _public_url_problem(url: str) -> str | None:
+    """A phone page address phones cannot use: this machine only (phones would open
+    themselves), or the page's own path (``/m`` is added to it)."""
+    parts = urlsplit(url)
+    if parts.hostname in ("localhost", "127.0.0.1", "::1", "0.0.0.0"):
+        return "phones cannot reach this machine there: write its address on the hall's Wi-Fi"
+    if parts.path.rstrip("/").endswith("/m"):
+        base = url.rstrip("/").removesuffix("/m")
+        return (
+            f"the hall server's address goes without /m (the page's path is added): write {base!r}"
+        )
+    return None
 
 
 T = TypeVar("T")
@@ -98,7 +150,10 @@ class Queue:
 
 @dataclass(frozen=True)
 class Platform:
-    url: str = field(metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty"))
+    url: str = field(
+        metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty")
+        | {"problem": _platform_url_problem}
+    )
     device_id: str
     device_secret: str = field(
         metadata=_check(r"^(|[0-9a-f]{64})$", "64 lower-case hex characters")
@@ -131,7 +186,8 @@ class PrinterDevice:
         metadata=_check(
             r"^(|(serial|tcp|usb|file)://\S+)$",
             "serial://, tcp://, usb:// or file:// URL, or empty",
-        ),
+        )
+        | {"problem": path_url_problem},
     )
     paper_mm: int = field(metadata={"choices": (58, 80)})
     status_timeout_s: float = field(metadata=_range(0.05, 30))
@@ -202,6 +258,18 @@ class Hall:
     session_hours: float = field(metadata=_range(0.5, 24))
     pin_attempts: int = field(metadata=_range(2, 20))
     lockout_min: float = field(metadata=_range(1, 1440))
+    public_url: str = field(
+        metadata=_check(r"^(|https?://\S+)$", "an http(s) URL or empty")
+        | {"problem": _public_url_problem}
+    )
+    phone_open_per_address: int = field(metadata=_range(0, 100))
+    phone_daily_per_address: int = field(metadata=_range(0, 1000))
+    phone_actions_per_min: int = field(metadata=_range(2, 600))
+
+    @property
+    def phone_url(self) -> str:
+        """The phone page (扫码取号) as phones reach it; empty when no ``public_url`` is set."""
+        return self.public_url.rstrip("/") + "/m" if self.public_url else ""
 
 
 @dataclass(frozen=True)
@@ -408,7 +476,7 @@ def _convert(hint: Any, value: Any, f: dataclasses.Field, source: str, key: str)
         choices = typing.get_args(hint)
         if value not in choices:
             raise ConfigError(
-                f"{source}: {key} = {value!r}; allowed: {', '.join(map(repr, choices))}"
+                f"{source}: {key} = {_shown(key, value)}; allowed: {', '.join(map(repr, choices))}"
             )
         return value
     if origin in (typing.Union, types.UnionType):
@@ -416,13 +484,16 @@ def _convert(hint: Any, value: Any, f: dataclasses.Field, source: str, key: str)
     _check_scalar(hint, value, source, key)
     value = float(value) if hint is float else value
     meta = f.metadata
+    shown = _shown(key, value)
     if "pattern" in meta and not meta["pattern"].search(value):
-        raise ConfigError(f"{source}: {key} = {value!r}; allowed: {meta['allowed']}")
+        raise ConfigError(f"{source}: {key} = {shown}; allowed: {meta['allowed']}")
     if "range" in meta and not meta["range"][0] <= value <= meta["range"][1]:
-        raise ConfigError(f"{source}: {key} = {value!r}; allowed: {meta['allowed']}")
+        raise ConfigError(f"{source}: {key} = {shown}; allowed: {meta['allowed']}")
     if "choices" in meta and value not in meta["choices"]:
         allowed = ", ".join(map(str, meta["choices"]))
-        raise ConfigError(f"{source}: {key} = {value!r}; allowed: one of {allowed}")
+        raise ConfigError(f"{source}: {key} = {shown}; allowed: one of {allowed}")
+    if "problem" in meta and (problem := meta["problem"](value)):
+        raise ConfigError(f"{source}: {key} = {shown}; {problem}")
     return value
 
 
@@ -439,7 +510,9 @@ def _check_scalar(hint: type, value: Any, source: str, key: str) -> None:
         else isinstance(value, int | float) and not isinstance(value, bool)
     )
     if not ok:
-        raise ConfigError(f"{source}: {key} = {value!r} has the wrong type; allowed: {names[hint]}")
+        raise ConfigError(
+            f"{source}: {key} = {_shown(key, value)} has the wrong type; allowed: {names[hint]}"
+        )
 
 
 def _check_services(services: list[Service], source: str) -> None:

@@ -14,8 +14,9 @@ import pytest
 
 from devices.idcard.card import CardKind, IdCard
 from devices.idcard.cards_file import load_cards, synthetic_photo
+from devices.idcard.link import Timeouts
 from devices.idcard.reader import ReaderEvent, ReaderState, StateChanged
-from devices.idcard.serial_reader import SerialCardReader, Timeouts
+from devices.idcard.serial_reader import SerialCardReader
 from devices.idcard.simulator import SimulatedReader
 from tests.conftest import cli_command, cli_env
 

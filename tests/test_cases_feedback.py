@@ -69,9 +69,9 @@ def test_unsolved_reports_get_daily_reference_numbers(kit):  # noqa: F811
     kit.clock.set(datetime(2026, 11, 23, 16, 1, tzinfo=UTC))  # next local day
     third = kit.feedback.report_unsolved("设备打不出小票")
     assert [r.reference_no for r in (first, second, third)] == [
-        "BC20261123-001",
-        "BC20261123-002",
-        "BC20261124-001",
+        "BC-1123-001",
+        "BC-1123-002",
+        "BC-1124-001",
     ]
     bodies = records(kit, "unsolved_report")
     assert bodies[0]["item_code"] == "511500-0701-02" and bodies[0]["contact_phone"] is None

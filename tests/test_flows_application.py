@@ -218,12 +218,12 @@ def test_a_keyed_number_needs_its_18_characters_and_the_right_check_character(fl
     ]
     assert flow.applicant is None
     confirm = step(flow.keyed_id_number, services, "510722198603052620")
-    assert confirm == ConfirmStep(
-        name="待窗口核实", id_number="510722198603052620", from_card=False, page=2, pages=8
+    assert confirm == ConfirmStep(  # no name is known until staff check the card
+        name="", id_number="510722198603052620", from_card=False, page=2, pages=8
     )
     step(flow.confirm, services)
     (case_id,) = flow.case_ids.values()
-    assert services.cases.case(case_id).applicant["name"] == "待窗口核实"
+    assert services.cases.case(case_id).applicant["name"] == "待窗口核实"  # for the platform
 
 
 def test_not_me_and_previous_go_back_the_way_the_person_came(flows, services):
@@ -259,15 +259,16 @@ def test_review_edit_returns_to_the_first_field_with_the_stored_values(flows, se
     assert first.index == 0 and first.value == "13812345678"
 
 
-def test_a_required_material_left_unticked_stops_the_submission(flows, services):
+def test_a_required_material_left_unticked_stops_on_the_checklist(flows, services):
     flow, _phone = confirmed(flows, services)
     fill(flow, services, REFERRAL_FORM)
-    review = step(flow.materials_done, services, set())
-    assert review.materials == ()
-    with pytest.raises(MaterialsMissing) as caught:
+    again = step(flow.materials_done, services, set())  # nothing can be attached at a kiosk
+    assert isinstance(again, MaterialsStep) and again.missing == ("居民身份证",)
+    with pytest.raises(MaterialsMissing) as caught:  # and the case refuses it all the same
         step(flow.submit, services)
     assert caught.value.names == ("居民身份证",)
     assert outbox_cases(services) == []
+    assert isinstance(step(flow.materials_done, services, {"M01"}), ReviewStep)
 
 
 def test_a_bundle_is_one_form_one_checklist_and_a_receipt_per_item(flows, services, printer):

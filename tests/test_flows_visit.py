@@ -75,7 +75,7 @@ def test_an_appointment_checks_in_by_its_six_digits(flows, services, clock):
     flow = flows.take_number()
     assert refused(step(flow.check_in, services, "12")) == [("code", "请先输入预约码。")]
     assert refused(step(flow.check_in, services, "999999")) == [
-        ("code", "没有找到这个预约，或者它已经签到过了。请核对预约码。")
+        ("code", "没找到这个预约码，可能输错了，或者已经签过到了。请再看一下短信，或找工作人员。")
     ]
     assert step(flow.check_in, services, code).ticket.display_no == "B001"
     assert appointment_code(f"https://yuyue.example/b?c={code}\r\n") == code
@@ -167,7 +167,7 @@ def test_an_unsolved_report_gives_a_reference_and_checks_the_phone(flows, servic
         ("contact_phone", "“联系电话”请填写11位手机号码，或带区号的座机号码。")
     ]
     done = step(flow.submit, services, "13900001111")
-    assert (done.kind, done.reference) == ("trips", "BC20261123-001")
+    assert (done.kind, done.reference) == ("trips", "BC-1123-001")
     assert done.next_steps[0].key == "next.report"
     row = services.store.conn.execute("SELECT item_code, description FROM unsolved_report")
     item_code, sealed = row.fetchone()

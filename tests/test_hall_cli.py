@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 
 from click.testing import CliRunner
 
+from kiosk.app import build_app
 from kiosk.cli.main import main
+from kiosk.config import load_config
+from kiosk.core.hall.errors import HallError
+from kiosk.core.hall.staff import StaffDirectory
 from tests.conftest import write_site
 from tests.hall_fixtures import client_toml
 
@@ -72,3 +77,27 @@ def test_the_queue_commands_a_counter_needs(tmp_path):
     assert run(site, "queue", "take", "social").exit_code == 0
     status = json.loads(run(site, "queue", "status", "--json").output)
     assert status[0]["paused"] is False
+
+
+def test_a_locked_account_and_the_audit_log_say_local_time_with_its_offset(tmp_path):
+    site = write_site(tmp_path)
+    assert (
+        run(site, "hall", "staff", "add", "1001", "--name", "王小红", "--pin", "2468").exit_code
+        == 0
+    )
+    app = build_app(load_config(site))
+    try:
+        directory = StaffDirectory.for_services(app)
+        for _ in range(5):  # [hall] pin_attempts wrong PINs in a row
+            with contextlib.suppress(HallError):
+                directory.verify("1001", "0000")
+    finally:
+        app.close()
+    local = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00"  # the site's Asia/Shanghai
+    assert re.search(
+        rf"1001 +王小红  active  locked until {local}$",
+        run(site, "hall", "staff", "list").output,
+        re.M,
+    )
+    entries = run(site, "audit", "list").output.splitlines()
+    assert entries and all(re.match(rf"#\d+ +{local}  ", line) for line in entries)

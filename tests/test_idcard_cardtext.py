@@ -15,8 +15,8 @@ from devices.idcard.cards_file import CardsFileError, load_cards
 from devices.idcard.cardtext import TEXT_SIZE, encode_text, parse_text, split_fields
 from devices.idcard.errors import CardDataError, CardReadError, ReaderStatusError
 from devices.idcard.idnumber import check_character
+from devices.idcard.link import parse_read_answer
 from devices.idcard.nations import NATIONS, nation_code, nation_name
-from devices.idcard.serial_reader import parse_read_answer
 from tests.idcard_fixtures import (
     BAD_CHECK_FACE,
     BIRTH_MISMATCH_FACE,

@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 from pathlib import Path
 
 from devices.idcard.errors import ReaderStatusError
 from devices.idcard.sim_console import CONSOLE_COMMANDS
 from devices.idcard.simulator import Fault
+from devices.scanner import SimulatedScanner
 from kiosk.cli.idcard import idcard, sim_idcard
 from kiosk.core.errors import explain
 from kiosk.core.messages import Messages
@@ -174,11 +176,25 @@ def test_watch_prints_each_event_masked(sim_process):
     sim_process.command("place 0")
     done = bianmin("idcard", "watch", "--port", sim_process.path, "--count", "1", "--poll", "0.02")
     assert done.exit_code == 0, done.stderr
-    lines = [line.split(" ", 1)[1] for line in done.stdout.splitlines()]
+    stamps = [line.split(" ", 3)[:3] for line in done.stdout.splitlines()]
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d", " ".join(s)) for s in stamps
+    )
+    lines = [line.split(" ", 3)[3] for line in done.stdout.splitlines()]
     assert lines[0].startswith("connecting (opening ")
     assert lines[1].startswith("waiting (reader on ")
     assert lines[-1].startswith("placed resident_id 王** 5115**********0315 read in ")
     assert "王建国" not in done.stdout and "511502195807120315" not in done.stdout
+
+
+def test_read_at_the_wrong_speed_or_on_the_scanners_port_suggests_probe(sim_process):
+    sim_process.command("place 0")
+    slow = bianmin("idcard", "read", "--port", sim_process.path, "--baud", "9600", "--timeout", "2")
+    assert slow.exit_code == 1
+    assert "at 9600 baud" in slow.stderr and "`bianmin idcard probe` finds both" in slow.stderr
+    with SimulatedScanner("utf-8") as scanner:
+        wrong = bianmin("idcard", "read", "--port", scanner.path, "--timeout", "2")
+    assert wrong.exit_code == 1 and "`bianmin idcard probe`" in wrong.stderr
 
 
 def test_unplug_and_replug_through_the_console(sim_process):

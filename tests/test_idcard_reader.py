@@ -11,6 +11,7 @@ from devices.idcard import SIM_PORT, open_reader
 from devices.idcard.card import CardKind
 from devices.idcard.errors import CardDataError, ReaderStatusError, ReaderUnavailable
 from devices.idcard.frames import Command, Response, wire_seconds
+from devices.idcard.link import is_answer_to
 from devices.idcard.probe import probe_port
 from devices.idcard.reader import (
     CardPlaced,
@@ -19,7 +20,7 @@ from devices.idcard.reader import (
     ReadFailed,
     StateChanged,
 )
-from devices.idcard.serial_reader import SerialCardReader, is_answer_to
+from devices.idcard.serial_reader import SerialCardReader
 from devices.idcard.simulator import Fault, SimulatedReader
 from tests.idcard_fixtures import (  # noqa: F401
     BAD_CHECK_FACE,
@@ -68,7 +69,7 @@ def test_same_card_left_in_place_is_read_once_until_lifted(sim, reader, events):
 
 def test_reader_that_halts_a_read_card_reports_it_gone_and_never_rereads_it():
     with SimulatedReader(sample_cards(), halt_after_read=True) as halting:
-        driver = SerialCardReader(halting.path, poll_interval=0.01, timeouts=FAST)
+        driver = SerialCardReader(halting.path, 115200, poll_interval=0.01, timeouts=FAST)
         log = Events()
         driver.subscribe(log)
         driver.start()
@@ -188,7 +189,7 @@ def test_wrong_baud_rate_gets_no_answer():
 
 
 def test_read_once_returns_none_without_a_card_and_the_card_with_one(sim):
-    with SerialCardReader(sim.path, poll_interval=0.01, timeouts=FAST) as driver:
+    with SerialCardReader(sim.path, 115200, poll_interval=0.01, timeouts=FAST) as driver:
         assert driver.read_once(0.1) is None
         sim.place(5)
         assert driver.read_once(1.0) == sample(CardKind.I)
@@ -197,7 +198,7 @@ def test_read_once_returns_none_without_a_card_and_the_card_with_one(sim):
 def test_read_once_on_a_missing_port_is_a_typed_error(sim):
     sim.unplug()
     with (
-        SerialCardReader(sim.path, timeouts=FAST) as driver,
+        SerialCardReader(sim.path, 115200, 0.01, timeouts=FAST) as driver,
         pytest.raises(ReaderUnavailable, match="cannot open"),
     ):
         driver.read_once(0.1)
@@ -235,7 +236,7 @@ def test_probe_reports_a_missing_port(sim):
 
 
 def test_virtual_port_uses_the_same_driver_on_a_pty():
-    reader = open_reader(f"{SIM_PORT}:{SAMPLE_CARDS}", poll_interval=0.01)
+    reader = open_reader(f"{SIM_PORT}:{SAMPLE_CARDS}", 115200, poll_interval=0.01)
     log = Events()
     reader.subscribe(log)
     reader.start()
@@ -305,7 +306,7 @@ def test_console_commands(sim, line, reply):
 
 def test_sam_failure_at_connect_is_reported_and_recovered_from(sim):
     sim.inject(Fault.SAM_ERROR, Command.READ_SAM_ID, status=0x60)
-    driver = SerialCardReader(sim.path, poll_interval=0.01, timeouts=FAST)
+    driver = SerialCardReader(sim.path, 115200, poll_interval=0.01, timeouts=FAST)
     log = Events()
     driver.subscribe(log)
     driver.start()

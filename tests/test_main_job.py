@@ -1,6 +1,7 @@
 """The main job, run as an operator runs it: real processes started, working, and stopped.
 
 ``ui run`` (the kiosk under systemd: READY=1 once home is drawn, SIGTERM stops it cleanly),
+``agent`` (the tablet likewise, READY=1 once its log-in is drawn),
 ``ui demo`` (simulated devices and a reference platform, the card simulator's console on
 stdin), ``ui tour`` (every screen offscreen, in a small window to keep it quick) and
 ``sync --forever`` (delivers what is queued, and what is queued while it runs, until
@@ -111,6 +112,32 @@ def test_ui_run_says_ready_with_home_drawn_and_stops_cleanly_on_sigterm(tmp_path
         assert store.integrity_check() == ["ok"]
     finally:
         store.close()
+
+
+def test_agent_says_ready_with_the_log_in_drawn_and_stops_cleanly_on_sigterm(tmp_path):
+    site = write_site(tmp_path)
+    notify = Notifications(tmp_path / "notify")
+    env = cli_env(site) | {"NOTIFY_SOCKET": str(notify.path)}
+    env.pop("DISPLAY", None)  # offscreen
+    tablet = subprocess.Popen(
+        cli_command("agent", "--windowed"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "STATUS=log-in screen shown" in notify.wait_for("READY=1")
+        assert tablet.poll() is None
+        _, err = stop(tablet)
+        assert tablet.returncode == 0, err[-2000:]
+        notify.wait_for("STOPPING=1")
+        assert "Traceback" not in err
+    finally:
+        if tablet.poll() is None:
+            tablet.kill()
+            tablet.communicate()
+        notify.close()
 
 
 def test_ui_demo_runs_devices_platform_and_kiosk_and_its_card_console(tmp_path):
@@ -229,9 +256,8 @@ def test_sync_forever_delivers_what_is_queued_before_and_while_it_runs_until_sig
         assert worker.stdout.readline().startswith(f"sync: running against {p.url}")
         wait_for(lambda: p.service.counts()["records"] == first, "the first records delivered")
         more = _queue(site, 2, cases=2)  # the kiosk goes on taking applications
-        wait_for(
-            lambda: p.service.counts()["records"] == first + more, "the later records delivered"
-        )
+        # delivered as the device counts it: the platform stored them and the answer is recorded
+        wait_for(lambda: _delivered(site) == first + more, "the later records delivered")
         assert worker.poll() is None, "the worker keeps running"
         _, err = stop(worker)
         assert worker.returncode == 0, err[-2000:]

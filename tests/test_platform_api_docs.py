@@ -24,6 +24,9 @@ VOCABULARY = [
     "AUDIENCES",
     "REACHES",
     "FIELD_TYPES",
+    "TICKET_CHANNELS",
+    "RESULT_DELIVERY_METHODS",
+    "ADDRESS_SOURCES",
 ]
 
 
@@ -36,6 +39,7 @@ def test_every_value_of_the_contract_is_named(name):
 def test_what_goes_beyond_the_contract_is_said():
     beyond = DOC[DOC.index("## Beyond and against the contract") :]
     assert "`serving`" in beyond and "511500-0001-05" in beyond and "`audit_event`" in beyond
+    assert "`channel` of ticket events" in beyond and "`result_delivery`" in beyond
 
 
 def test_the_platform_docs_and_the_readme_link_to_it():

@@ -67,7 +67,7 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
     number = ticket.find("A012")
     assert (number.align, number.width, number.height, number.bold) == ("center", 4, 4, True)
     assert ticket.find("社保医保").width == 2 and not ticket.find("社保医保").bold
-    assert "前面等候" in ticket.text and "3 人" in ticket.find("前面等候").text
+    assert "前面还有" in ticket.text and "3 人" in ticket.find("前面还有").text
     assert [line for line in ticket.lines if line.kind == "qr"] == []  # nothing to photograph
     assert "请到 1号窗口、2号窗口 前等候" in ticket.text
     assert "明华" not in ticket.text + receipt.text
@@ -77,7 +77,7 @@ def test_every_template_comes_out_on_paper(app, tmp_path, paper, transport):
     assert receipt.find("LZ-1123-007").width == 2 and "138****5678" in receipt.text
     assert [line.text for line in receipt.lines if line.kind == "qr"] == [RECEIPT.progress_url]
     assert "1. 居民身份证（原件）" in receipt.text and "已收材料" not in receipt.text
-    assert "上报后 5 个工作日内办结" in receipt.text.replace("\n", "")
+    assert "上报后 5 个工作日内办好" in receipt.text.replace("\n", "")
     assert "材料清单" in materials.text and "复印件 1 份" in materials.text
     assert "社保医保" in stats.find("42").text and "合计" in stats.text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import Result
 
@@ -125,3 +126,23 @@ def test_db_check_fails_on_a_damaged_store_and_says_which_file(site_file):
     assert report["ok"] is False and report["integrity"] != ["ok"]
     assert f"{store_path}: store check failed" in damaged.stderr
     assert "Traceback" not in damaged.stderr
+
+
+def test_a_slot_in_the_past_is_refused_and_one_to_come_booked(site_file):
+    past = run(site_file, "queue", "book", "social", "2020-01-06 09:30")
+    assert past.exit_code == 1
+    assert "the slot 2020-01-06 09:30 has already passed" in past.stderr
+    booked = run(site_file, "queue", "book", "social", "2099-01-05 09:30")
+    assert booked.exit_code == 0 and re.fullmatch(r"\d{6}\n", booked.stdout)
+
+
+def test_the_statistics_slip_prints_and_tickets_say_their_offset(site_file, tmp_path):
+    taken = run(site_file, "queue", "take", "social")
+    assert re.search(r"取号时间 \d{4}-\d\d-\d\d \d\d:\d\d \+08:00", taken.stdout)
+    paper = tmp_path / "stats.bin"
+    printed = run(site_file, "queue", "stats", "--print", "--printer", f"file://{paper}")
+    assert printed.exit_code == 0, printed.stderr
+    assert "printed (job 1)" in printed.stderr
+    assert "每日统计".encode("gb18030") in paper.read_bytes()
+    jobs = json.loads(run(site_file, "printer", "jobs", "--json").stdout)
+    assert [(j["kind"], j["state"]) for j in jobs] == [("stats", "done")]

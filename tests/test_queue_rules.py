@@ -129,8 +129,10 @@ def test_ticket_life_and_its_outbox_events(app, clock):
         "at",
         "counter",
         "priority",
+        "channel",  # an extension: kiosk or phone (docs/platform-api.md)
     }
     assert body["at"].endswith("+08:00") and body["priority"] is False
+    assert body["channel"] == "kiosk"
 
 
 def test_no_show_cancel_and_transfer_keeping_the_place(app, clock):
@@ -438,6 +440,7 @@ def test_the_ticket_as_scripts_read_it(app, clock):
         "ahead": 0,
         "estimated_wait_min": 0,
         "counter": "2号窗口",
+        "channel": "kiosk",  # taken at a kiosk (a phone's ticket says "phone")
     }
     assert app.queue.get("a001").as_json()["priority"] is None  # typed in lower case
     assert app.queue.get(" va002 ").ticket_no == "A002"

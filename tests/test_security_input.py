@@ -20,7 +20,7 @@ from devices.idcard.idnumber import (
     mask_name,
     plain_text,
 )
-from devices.idcard.serial_reader import parse_read_answer
+from devices.idcard.link import parse_read_answer
 from kiosk.app import build_app
 from kiosk.config import load_config
 from kiosk.core.agents import AgentDirectory

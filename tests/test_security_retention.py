@@ -12,6 +12,7 @@ from kiosk.app import build_app, start_kiosk
 from kiosk.config import load_config
 from kiosk.core.cases.status import apply_case_status
 from kiosk.core.flows.application_steps import receipt_for
+from kiosk.core.messages import Messages
 from tests import security_fixtures
 from tests.cases_fixtures import applicant, id_number, tiny_jpeg
 from tests.clocks import ManualClock
@@ -32,7 +33,7 @@ def submitted_case(app, name: str = "王秀英", seq: int = 123) -> str:
     app.cases.check_material(case_id, "M02")
     case = app.cases.submit(case_id)
     app.feedback.rate("case", case_id, 2, comment=f"{name}说窗口太慢")
-    app.printer.receipt(receipt_for(case, app.config, "社会保障", ("原件", "复印件")))
+    app.printer.receipt(receipt_for(case, app.config, "社会保障", Messages("zh_CN")))
     return case_id
 
 

@@ -108,3 +108,45 @@ def test_sync_without_a_platform_or_a_mode_says_what_to_fix(tmp_path):
     assert str(site) in unconfigured.stderr and "[platform] url" in unconfigured.stderr
     usage = _run(site, "sync")
     assert usage.exit_code == 2 and "--once" in usage.stderr
+
+
+def test_a_disabled_device_is_told_to_ask_for_a_new_enrolment(tmp_path, platform_server):  # noqa: F811
+    p = platform_server
+    site = _site(tmp_path, p.url, p.device_id, p.device_secret)
+    _queue(site, cases=1)
+    p.service.disable_device(p.device_id)
+    failed = _run(site, "sync", "--once", "--deadline", "6")
+    assert failed.exit_code == 1
+    assert "(unknown_device)" in failed.stderr and "enrol the device again" in failed.stderr
+    assert "entering the secret again does not help" in _run(site, "status").stdout
+
+
+def test_each_failure_is_said_once_and_only_verbose_logs(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    site = _site(tmp_path, f"http://127.0.0.1:{port}", "511502-K-000001", "ab" * 32)
+    quiet = _run(site, "sync", "--once", "--deadline", "1")
+    assert quiet.exit_code == 1
+    assert "ConnectError" not in quiet.stdout
+    assert len(quiet.stderr.strip().splitlines()) == 1, "no log lines without -v"
+    loud = _run(site, "sync", "--once", "--deadline", "1", "--now", "-v")
+    *logged, last = loud.stderr.strip().splitlines()
+    assert logged and last.startswith("bianmin: sync not finished")
+    tries = [line for line in logged if "sync try failed" in line or "circuit open" in line]
+    assert tries == logged, "one format: the log's"
+    assert all(line.count("ConnectError") <= 1 for line in logged), "each try said once"
+
+
+def test_status_shows_the_clock_against_the_platform_measured_by_sync(tmp_path, platform_server):  # noqa: F811
+    p = platform_server
+    site = _site(tmp_path, p.url, p.device_id, p.device_secret)
+    before = _run(site, "status")
+    assert "clock:                not compared with the platform yet" in before.stdout
+    assert _run(site, "sync", "--once", "--deadline", "30").exit_code == 0
+    after = json.loads(_run(site, "status", "--json").stdout)
+    assert abs(after["clock_offset_s"]) < 5 and after["clock_offset_at"]
+    assert (
+        "clock:                in step with the platform (measured 20"
+        in _run(site, "status").stdout
+    )

@@ -26,10 +26,10 @@ def find_item_by_initials(kiosk, letters: str) -> None:
 def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, reader):
     find_item_by_initials(kiosk, "YDJY")
     kiosk.tap(id="next_page")
-    assert kiosk.shows("全省通办")  # the guide's second page
+    assert kiosk.shows("四川各地都能办")  # the guide's second page
     kiosk.tap(id="apply")
     assert kiosk.screen.name == "apply"
-    assert kiosk.shows("请把身份证平放在感应区")
+    assert kiosk.shows("请把身份证平放在屏幕下方亮灯的地方")
     reader.simulator.place(1)  # 李秀芳
     kiosk.wait_until(lambda: kiosk.screen.name == "confirm", what="the confirm screen")
     assert kiosk.find(id="name").text == "李秀芳"
@@ -55,7 +55,7 @@ def test_apply_with_a_card_from_the_simulator_and_get_a_receipt(kiosk, printer, 
     assert small_touch_targets(kiosk) == []
     kiosk.tap(id="next")
     kiosk.wait_until(lambda: kiosk.shows("备案开始日期"), what="the date page")
-    assert kiosk.find(id="shown").text == "请选择"  # nothing chosen for the villager
+    assert kiosk.find(id="shown").text == "先点“今天”，再往前或往后调"  # nothing chosen for her
     kiosk.tap(id="today")
     assert kiosk.find(id="shown").text == "2026年11月23日 星期一"
     assert small_touch_targets(kiosk) == []
@@ -106,4 +106,7 @@ def test_manual_id_entry_checks_the_check_digit(kiosk, printer, reader):
     kiosk.tap(pad["0"])
     kiosk.tap(id="ok")
     assert kiosk.screen.name == "confirm"
-    assert kiosk.find(id="name").text == "待窗口核实"
+    assert (
+        kiosk.find(id="name").text == "没有读身份证，名字到窗口再核对"
+    )  # no name in the name slot
+    assert kiosk.shows("这个号码是您的吗？")

@@ -99,7 +99,7 @@ def test_unsolved_report_with_a_phone_gives_a_reference_number(kiosk, printer):
     kiosk.wait_until(lambda: kiosk.find(id="problem").text, what="the short number refused")
     kiosk.tap(pad["1"])
     kiosk.tap(id="submit")
-    kiosk.wait_until(lambda: kiosk.shows("BC20261123-001"), what="the reference number")
+    kiosk.wait_until(lambda: kiosk.shows("BC-1123-001"), what="the reference number")
     kiosk.tap(id="done")
     assert kiosk.screen.name == "home"
 
@@ -111,7 +111,7 @@ def test_idle_reset_in_the_middle_of_an_application_wipes_the_applicant(kiosk, r
     kiosk.wait_until(lambda: kiosk.screen.name == "confirm", what="the confirm screen")
     assert kiosk.find(id="name").text == "李秀芳"
     clock.advance(seconds=kiosk.app.site.ui.idle_s)
-    kiosk.wait_until(lambda: kiosk.shows("您还在使用吗"), what="the countdown")
+    kiosk.wait_until(lambda: kiosk.shows("您还要接着办吗"), what="the countdown")
     clock.advance(seconds=kiosk.app.site.ui.countdown_s)
     kiosk.wait_until(lambda: kiosk.screen.name == "home", what="home")
     assert not kiosk.app.session.has_personal_data

@@ -34,14 +34,14 @@ def test_the_home_clock_turns_to_the_next_day_at_local_midnight_not_at_utc(kiosk
 
 
 def test_large_font_mode_scales_text_and_switches_to_high_contrast(kiosk):
-    site_name = kiosk.find(id="site_name")
-    before = site_name.font_size
+    notice = kiosk.find(id="notice")
+    before = notice.font_size
     kiosk.tap(id="large_font")
     assert kiosk.app.large
-    assert site_name.font_size >= before * 1.29
+    assert notice.font_size >= before * 1.29
     assert kiosk.app.pal["background"][:3] == [0, 0, 0]
     kiosk.tap(id="large_font")
-    assert site_name.font_size == before
+    assert notice.font_size == before
 
 
 def test_voice_toggle_silences_the_prompts(kiosk, spoken):
@@ -54,11 +54,12 @@ def test_voice_toggle_silences_the_prompts(kiosk, spoken):
 
 
 def test_idle_countdown_then_home_with_personal_data_wiped(kiosk, clock):
+    countdown = kiosk.app.site.ui.countdown_s  # 30: time to find a paper in a bag
     kiosk.app.session.application.keyed_id_number("11010519491231002X")
     clock.advance(seconds=60)
-    kiosk.wait_until(lambda: kiosk.shows("10 秒后回到首页"), what="the idle countdown")
-    assert kiosk.shows("您还在使用吗")
-    clock.advance(seconds=5)
+    kiosk.wait_until(lambda: kiosk.shows(f"{countdown} 秒后回到首页"), what="the idle countdown")
+    assert kiosk.shows("您还要接着办吗")
+    clock.advance(seconds=countdown - 5)
     kiosk.wait_until(lambda: kiosk.shows("5 秒后回到首页"), what="the countdown moving")
     clock.advance(seconds=5)
     kiosk.wait_until(lambda: not kiosk.overlays(), what="the countdown closing")
@@ -85,8 +86,9 @@ def test_an_exception_at_the_screen_edge_shows_plain_chinese_not_a_traceback(kio
     assert not kiosk.shows("ZeroDivisionError") and not kiosk.shows("Traceback")
     kiosk.tap(id="ok")
     assert not kiosk.overlays()
-    kiosk.app.guard(lambda: (_ for _ in ()).throw(QueueClosed("outside 08:30-17:30")))
-    assert kiosk.shows("现在不在办公时间")
+    closed = QueueClosed("outside 08:30-17:30", open="08:30", close="17:30")
+    kiosk.app.guard(lambda: (_ for _ in ()).throw(closed))
+    assert kiosk.shows("办公时间是 08:30 到 17:30")
 
 
 def shown(widget) -> bool:

@@ -81,7 +81,7 @@ def personal_texts(kiosk, fragments=PERSONAL) -> list[str]:
 def walk_away(kiosk, clock) -> None:
     """The villager leaves: the idle time and the countdown run out, the kiosk goes home."""
     clock.advance(seconds=kiosk.app.site.ui.idle_s)
-    kiosk.wait_until(lambda: kiosk.shows("您还在使用吗"), what="the countdown")
+    kiosk.wait_until(lambda: kiosk.shows("您还要接着办吗"), what="the countdown")
     clock.advance(seconds=kiosk.app.site.ui.countdown_s)
     kiosk.wait_until(lambda: kiosk.screen.name == "home" and not kiosk.overlays(), what="home")
 

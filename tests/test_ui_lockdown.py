@@ -1,4 +1,5 @@
-"""Kiosk lock-down: the window refuses to close, a technician leaves only with the PIN."""
+"""Kiosk lock-down: the window refuses to close, a technician leaves only with the PIN
+(which opens the technician menu; 退出程序 is on it)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def test_locked_kiosk_refuses_to_close_and_exits_only_with_the_pin(kiosk, monkey
     assert kiosk.shows("密码不对") and not stopped
     for digit in "2468":
         kiosk.tap(pad[digit])
+    kiosk.wait_until(lambda: kiosk.screen.name == "tech_menu", what="the technician menu")
+    assert not stopped and Window.dispatch("on_request_close") is True
+    kiosk.tap(id="exit")  # 退出程序
     assert stopped == [True]
     assert not Window.dispatch("on_request_close")  # the technician is leaving
     audited = kiosk.app.services.submit(lambda s: [(e.actor, e.action) for e in s.audit.entries()])

@@ -27,6 +27,7 @@ from kiosk.core.upkeep.doctor.report import CHECKS, Check, registry
 from kiosk.core.upkeep.keys import export_key
 from tests.clocks import ManualClock
 from tests.conftest import write_site
+from tests.hall_fixtures import WRONG_KEY, client_toml, running_hall
 from tests.idcard_fixtures import sample_cards
 from tests.platform_fixtures import platform, shared_platform  # noqa: F401
 from tests.printer_fixtures import virtual_printer
@@ -112,7 +113,7 @@ def test_clock_against_the_platform(tmp_path, platform):  # noqa: F811
     assert one(site, "clock", **synced).status is Status.OK
     behind = ManualClock(platform.service.clock.now() - timedelta(minutes=10))
     result = one(site, "clock", clock=behind, **synced)
-    assert result.status is Status.FAIL and "600 s behind the platform" in result.detail
+    assert result.status is Status.FAIL and "10 min behind the platform" in result.detail
 
 
 def test_fonts_ok_and_missing(site_file, monkeypatch):
@@ -302,3 +303,16 @@ def test_cli_json_shape_exit_status_and_unknown_names(tmp_path, site_file):
     assert "fix: " in failed.output and "overall: fail" in failed.output
     unknown = runner.invoke(main, ["--config", str(site_file), "doctor", "nosuch"])
     assert unknown.exit_code == 2 and "checks: config, data_dir" in unknown.output
+
+
+def test_hall_client_accepted_refused_and_unreachable(tmp_path):
+    with running_hall(tmp_path / "hall") as hall:
+        good = write_site(tmp_path, client_toml(hall.url))
+        result = one(good, "hall")
+        assert result.status is Status.OK and "accepts this box's key" in result.detail
+        (tmp_path / "wrong").mkdir()
+        wrong = write_site(tmp_path / "wrong", client_toml(hall.url, WRONG_KEY))
+        result = one(wrong, "hall")
+        assert result.status is Status.FAIL and "[hall] key" in result.fix
+    result = one(good, "hall")
+    assert result.status is Status.FAIL and "bianmin-hall" in result.fix

@@ -26,8 +26,10 @@ from kiosk.core.upkeep.setup import (
     SoundSetup,
     setup_steps,
 )
+from offline_sync.clock import SystemClock
 from tests.clocks import ManualClock
 from tests.conftest import write_site
+from tests.hall_fixtures import HALL_KEY, WRONG_KEY, running_hall
 from tests.idcard_fixtures import (  # noqa: F401
     shared_sim_process_fixture,
     sim_process_fixture,
@@ -106,7 +108,7 @@ def test_a_reader_with_no_card_placed_is_not_saved(site, sim_process):
     step = IdCardSetup(site, PortListing((sim_process.path,)))
     finding = step.test(sim_process.path, card_wait_s=0.3)
     assert not finding.ok and finding.key == "setup.idcard.no_card" and "SAM" in finding.detail
-    assert "0 秒内没有放卡" in said(finding)
+    assert "0秒内没有放卡" in said(finding)
 
 
 def test_serial_printer_found_at_its_speed_prints_the_test_page(tmp_path, site):
@@ -123,7 +125,7 @@ def test_serial_printer_found_at_its_speed_prints_the_test_page(tmp_path, site):
             "devices.printer.url": f"serial://{path}?baud=9600",
             "devices.printer.paper_mm": 58,
         }
-        assert "58 毫米" in said(finding)
+        assert "58毫米" in said(finding)
         vp.state = PrinterState.PAPER_OUT
         refused = step.test(f"serial://{path}?baud=9600")
         assert not refused.ok and "缺纸" in said(refused)
@@ -173,7 +175,7 @@ def test_platform_accepted_is_saved_with_a_word_on_the_clock(site, platform):  #
         url=platform.url + "/", device_id=platform.device_id, secret=platform.device_secret
     )
     assert finding.ok and finding.key == "setup.platform.accepted"
-    assert "相差约 3.0 分钟" in said(finding)
+    assert "相差约3.0分钟" in said(finding)
     config = step.save(finding)
     assert config.platform.url == platform.url
     assert config.platform.device_secret == platform.device_secret
@@ -219,13 +221,33 @@ def test_sound_plays_the_test_sentence_and_reports_a_silent_card(tmp_path, site)
     assert not failed.ok and "没有播放出声音" in said(failed)
 
 
-def test_hall_is_marked_for_the_later_wave_and_never_saves(site):
+def test_hall_client_is_saved_only_when_the_hall_server_accepts_its_key(tmp_path, site):
+    clock = SystemClock()
+    with running_hall(tmp_path / "hall", clock) as hall:
+        step = setup_steps(site, clock)["hall"]
+        assert isinstance(step, HallSetup)
+        assert [c.id for c in step.candidates() if c.current] == ["server"]
+        lines = Lines()
+        accepted = step.test("client", lines, url=hall.url + "/", key=HALL_KEY)
+        assert accepted.ok and lines.keys == ["setup.hall.asking"]
+        assert accepted.settings == {"hall.url": hall.url, "hall.key": HALL_KEY}
+        assert "已连上大厅服务器" in said(accepted)
+        refused = step.test("client", url=hall.url, key=WRONG_KEY)
+        assert not refused.ok and "密钥不对" in said(refused) and refused.settings == {}
+        assert step.test("client", url=hall.url, key="xyz").key == "setup.hall.bad_key_format"
+        assert step.test("client", key=HALL_KEY).key == "setup.hall.no_url"
+        config = step.save(accepted)
+        assert config.hall.url == hall.url and config.hall.key == HALL_KEY
+        assert [c.id for c in step.candidates() if c.current] == ["client"]
+    gone = step.test("client")  # the url and key in force; the server has stopped
+    assert not gone.ok and gone.key == "setup.hall.unreachable" and "连不上" in said(gone)
+
+
+def test_hall_server_keeps_its_own_queue_and_says_whether_its_hall_server_answers(site):
     step = setup_steps(site, ManualClock())["hall"]
-    assert isinstance(step, HallSetup)
-    finding = step.test("server")
-    assert not finding.ok and finding.key == "setup.hall.pending"
-    said(finding)
-    assert step.test("client", url="http://127.0.0.1:9").key == "setup.hall.unreachable"
+    own = step.test("server", key=HALL_KEY)
+    assert own.ok and own.settings == {"hall.url": "", "hall.key": HALL_KEY}
+    assert own.notes[0][0] == "setup.hall.server_not_running" and "bianmin-hall" in said(own)
 
 
 def test_every_step_has_a_title_in_the_catalogue(site):

@@ -35,14 +35,19 @@ from tests.conftest import write_site  # noqa: E402
 
 
 class Spoken:
-    """Records what the kiosk would say; the synthesiser writes a tiny fake WAV."""
+    """Records what the kiosk would say: each sentence synthesised (once: the voice keeps its
+    WAV) and each WAV played; the synthesiser writes a tiny fake WAV, nothing sounds."""
 
     def __init__(self) -> None:
         self.sentences: list[str] = []
+        self.played: list[Path] = []
 
     def synthesise(self, pinyin: str, wav: Path) -> None:
         self.sentences.append(pinyin)
         wav.write_bytes(b"RIFF")
+
+    def play(self, wav: Path) -> None:
+        self.played.append(wav)
 
 
 @pytest.fixture(name="spoken")
@@ -73,12 +78,14 @@ def kiosk_fixture(request, tmp_path, clock, spoken, printer):
         f'\n[devices.idcard]\nport = "sim"\npoll_interval_s = 0.05\n{ui_site_extra}',
     )
     config = load_config(site)
-    voice = Voice(tmp_path / "voice", player=None, synthesiser=spoken.synthesise)
+    voice = Voice(tmp_path / "voice", player=spoken.play, synthesiser=spoken.synthesise)
     app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
-    driver = KioskDriver(app)
+    driver = KioskDriver(app, check_fit=True)
     driver.start()
     yield driver
+    driver.note_misfits()
     driver.stop()
+    assert driver.misfits == [], "texts that do not fit their box:\n" + "\n".join(driver.misfits)
 
 
 @pytest.fixture(name="reader")

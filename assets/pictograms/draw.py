@@ -1,4 +1,5 @@
-"""Draw the life-event pictograms of the service guide (白色 on transparent, 256x256 PNG).
+"""Draw the pictograms of the home tiles and of the guide's life events (白色 on
+transparent, 256x256 PNG).
 
 Simple, clear shapes drawn for this program, no outside images:
 ``python assets/pictograms/draw.py`` rewrites ``assets/pictograms/<key>.png``.
@@ -118,6 +119,57 @@ def death(d: ImageDraw.ImageDraw) -> None:
     d.chord((128, 170, 190, 214), 90, 270, fill=INK)
 
 
+def tile_take_number(d: ImageDraw.ImageDraw) -> None:
+    # A queue slip coming out of the printer's slot: the slot, the slip with its big
+    # number bar and two lines, its torn zigzag edge.
+    d.rounded_rectangle((30, 24, 226, 56), radius=10, fill=INK)
+    edge = [(62 + 22 * i, 214 if i % 2 == 0 else 232) for i in range(7)]
+    d.line([(62, 56), (62, 214)], fill=INK, width=W)
+    d.line([(194, 56), (194, 214)], fill=INK, width=W)
+    d.line(edge, fill=INK, width=W, joint="curve")
+    d.rectangle((90, 86, 166, 132), fill=INK)
+    d.line((90, 162, 166, 162), fill=INK, width=8)
+    d.line((90, 188, 146, 188), fill=INK, width=8)
+
+
+def tile_guide(d: ImageDraw.ImageDraw) -> None:
+    # A list of papers to bring: a sheet with ticks and lines.
+    d.rounded_rectangle((52, 30, 204, 226), radius=12, outline=INK, width=W)
+    for y in (76, 126, 176):
+        d.line((76, y, 92, y + 14, 116, y - 12), fill=INK, width=8)
+        d.line((132, y, 180, y), fill=INK, width=8)
+
+
+def tile_apply(d: ImageDraw.ImageDraw) -> None:
+    # An ID card: the card, the photo, the lines of text.
+    d.rounded_rectangle((24, 62, 232, 194), radius=16, outline=INK, width=W)
+    d.rectangle((150, 88, 206, 160), fill=INK)
+    for y in (96, 126, 156):
+        d.line((48, y, 128, y), fill=INK, width=8)
+
+
+def tile_progress(d: ImageDraw.ImageDraw) -> None:
+    # A magnifying glass.
+    d.ellipse((40, 36, 164, 160), outline=INK, width=W + 4)
+    d.line((148, 146, 214, 212), fill=INK, width=W + 12)
+
+
+def tile_rating(d: ImageDraw.ImageDraw) -> None:
+    # A smiling face.
+    d.ellipse((34, 34, 222, 222), outline=INK, width=W)
+    d.ellipse((86, 88, 110, 112), fill=INK)
+    d.ellipse((146, 88, 170, 112), fill=INK)
+    d.arc((78, 110, 178, 184), 20, 160, fill=INK, width=W)
+
+
+def tile_unsolved(d: ImageDraw.ImageDraw) -> None:
+    # A speech bubble with an exclamation mark: something went wrong, tell us.
+    d.rounded_rectangle((30, 36, 226, 176), radius=28, outline=INK, width=W)
+    d.polygon([(70, 170), (70, 226), (120, 170)], fill=INK)
+    d.line((128, 62, 128, 124), fill=INK, width=W + 6)
+    d.ellipse((118, 138, 138, 158), fill=INK)
+
+
 PICTURES = {
     "birth": birth,
     "school": school,
@@ -130,6 +182,12 @@ PICTURES = {
     "farming": farming,
     "papers": papers,
     "death": death,
+    "tile_take_number": tile_take_number,
+    "tile_guide": tile_guide,
+    "tile_apply": tile_apply,
+    "tile_progress": tile_progress,
+    "tile_rating": tile_rating,
+    "tile_unsolved": tile_unsolved,
 }
 
 

@@ -36,7 +36,15 @@ SYSTEM_PYTHON = "/usr/bin/python3"
 UNITS = ("bianmin-kiosk.service", "bianmin-hall.service", "bianmin-backup.service",
          "bianmin-backup.timer")  # fmt: skip
 CONFFILES = ("/etc/bianmin/site.toml", "/etc/pam.d/bianmin-kiosk")
-DOCS = ("docs/install.md", "config/example-site.toml", "README.md")
+DOCS = (
+    "docs/install.md",
+    "docs/troubleshooting.md",
+    "docs/hardware.md",
+    "docs/upkeep.md",
+    "docs/config.md",
+    "config/example-site.toml",
+    "README.md",
+)
 # What the package must hold (checked against `dpkg-deb -c`).
 REQUIRED = (
     "./opt/bianmin/bin/bianmin",

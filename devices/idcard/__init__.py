@@ -6,6 +6,7 @@ rest is for the technician commands and tests.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from devices.idcard.errors import (
     CardDataError,
     CardReadError,
     IdCardError,
+    NoReaderAnswers,
     ReaderError,
     ReaderStatusError,
     ReaderTimeout,
@@ -33,28 +35,29 @@ from devices.idcard.simulator import SimulatedReader
 from devices.pty import SIM_PORT
 
 if TYPE_CHECKING:
-    from devices.idcard.serial_reader import SerialCardReader, Timeouts
+    from devices.idcard.link import Timeouts
+    from devices.idcard.serial_reader import SerialCardReader
 
 # The serial driver needs pyserial: it is imported when a reader is opened, not with the
 # package, so a front-end without a serial port (a tablet's, Android) imports no pyserial.
-_SERIAL_NAMES = ("SerialCardReader", "Timeouts")
+_SERIAL_NAMES = {"SerialCardReader": "serial_reader", "Timeouts": "link"}
 
 
 def __getattr__(name: str) -> object:
     if name in _SERIAL_NAMES:
-        from devices.idcard import serial_reader
-
-        return getattr(serial_reader, name)
+        module = importlib.import_module(f"devices.idcard.{_SERIAL_NAMES[name]}")
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_reader(
     port: str,
-    baud: int = 115200,
-    poll_interval: float = 0.3,
+    baud: int,
+    poll_interval: float,
     sim_cards: Path | None = None,
 ) -> SerialCardReader:
-    """The reader on ``port``; not started.
+    """The reader on ``port`` at ``baud``, asked for a card every ``poll_interval`` seconds
+    (the kiosk's ``[devices.idcard] poll_interval_s``); not started.
 
     ``port = "sim"`` (cards from ``sim_cards``) or ``"sim:FILE"`` starts a simulated
     reader on a pty and returns the same serial driver connected to it; the simulator
@@ -81,6 +84,7 @@ __all__ = [
     "CardType",
     "IdCard",
     "IdCardError",
+    "NoReaderAnswers",
     "ReadFailed",
     "ReaderError",
     "ReaderEvent",

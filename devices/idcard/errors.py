@@ -52,6 +52,11 @@ class ReaderTimeout(ReaderError):
     """The reader did not answer a command in time."""
 
 
+class NoReaderAnswers(ReaderTimeout):
+    """Nothing on the port answers the reader protocol at this baud rate: the port holds
+    another device (a scanner, a printer), or the reader is set to another speed."""
+
+
 class ReaderUnavailable(ReaderError):
     """The serial port cannot be opened or vanished (unplugged)."""
 

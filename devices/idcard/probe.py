@@ -18,7 +18,7 @@ from serial.tools import list_ports
 
 from devices.idcard.errors import FrameError, ReaderTimeout, ReaderUnavailable
 from devices.idcard.frames import BAUD_RATES, STATUS_OK, Command, format_sam_id
-from devices.idcard.serial_reader import SerialLink, Timeouts
+from devices.idcard.link import SerialLink, Timeouts
 
 BY_ID_DIR = Path("/dev/serial/by-id")
 

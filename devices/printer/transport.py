@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import serial
 
 from devices.printer.errors import PrinterOffline, PrinterTimeout, PrinterUrlError
+from devices.url_typos import path_url_problem
 
 SCHEMES = ("serial", "tcp", "usb", "file")
 # What pyserial lets through when a port goes away (a pty closed, a USB adapter pulled).
@@ -66,6 +67,9 @@ def parse_url(text: str) -> PrinterUrl:
             f"printer URL {text!r}: unknown scheme {parts.scheme!r}; allowed: "
             "serial://, tcp://, usb://, file://"
         )
+    typo = path_url_problem(text)
+    if typo:
+        raise PrinterUrlError(f"printer URL {text!r}: {typo}")
     raw = parse_qs(parts.query, keep_blank_values=True)
     options = {k: v[-1] for k, v in raw.items()}
     unknown = set(options) - _OPTIONS[parts.scheme]

@@ -35,6 +35,7 @@ from kiosk.app import AgentFrontEnd
 from kiosk.core.agents import AgentDesk, AgentSession
 from kiosk.core.errors import explain
 from kiosk.ui.service_thread import ServiceThread
+from kiosk.ui.systemd import SystemdLink
 from kiosk.ui.theme import look
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class AgentApp(App):
 
     def __init__(self, front_end: AgentFrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
+        self.systemd = SystemdLink(front_end.watchdog, lambda: "log-in screen shown")
         self.site = front_end.config
         self.clock = front_end.clock
         self.messages = front_end.messages
@@ -109,6 +111,7 @@ class AgentApp(App):
             Clock.schedule_interval(self._check_idle, IDLE_CHECK_S),
             Clock.schedule_interval(lambda _dt: self.refresh_badge(), BADGE_POLL_S),
         ]
+        self.systemd.start()
         self.devices.start()
 
     def on_pause(self) -> bool:
@@ -123,6 +126,7 @@ class AgentApp(App):
         self.devices.stop()
         for event in self._events:
             event.cancel()
+        self.systemd.stop()
         Window.unbind(on_touch_down=self._touched, size=self._resized)
         # Only the key is closed here: changing the screens' properties now would make kv
         # bind this stopping app again (kv's ``app`` would keep pointing at it).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kiosk.cli.common import Failure, emit_json, services
+from kiosk.cli.common import Failure, emit_json, load_config, services
+from kiosk.core.local_time import local_text
 
 
 @click.group()
@@ -41,6 +42,8 @@ def list_entries(ctx, since, limit, as_json) -> None:
         return
     if not entries:
         click.echo("no audit entries")
+    zone = load_config(ctx).site.timezone
     for e in entries:
         detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        click.echo(f"#{e.seq:<5} {e.at}  {e.actor:<16} {e.action:<24} {detail}".rstrip())
+        at = local_text(e.at, zone)
+        click.echo(f"#{e.seq:<5} {at}  {e.actor:<16} {e.action:<24} {detail}".rstrip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kiosk.cli.common import Failure, audit, emit_json, load_config
+from kiosk.core.local_time import local_text
 from kiosk.core.upkeep.backup import Backups
 from kiosk.core.upkeep.errors import UpkeepError
 from offline_sync.clock import SystemClock
@@ -59,7 +60,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     if not found:
         click.echo(f"no backups in {backups.dir}")
     for info in found:
-        when = info.created_at.astimezone(backups.zone).isoformat(timespec="seconds")
+        when = local_text(info.created_at, backups.zone)
         click.echo(
             f"{info.path}  {when}  {info.label:<11} {info.store_bytes:>10} bytes  "
             f"{info.attachments} attachments"
@@ -93,7 +94,7 @@ def restore(ctx: click.Context, path: str, yes: bool) -> None:
         if not yes:
             click.confirm(
                 f"replace {backups.store_path} with the backup of "
-                f"{info.created_at.astimezone(backups.zone):%Y-%m-%d %H:%M}?",
+                f"{local_text(info.created_at, backups.zone, seconds=False)}?",
                 abort=True,
             )
         report = backups.restore(path)

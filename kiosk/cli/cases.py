@@ -14,7 +14,9 @@ from kiosk.core.audit import shell_actor
 from kiosk.core.cases import Case, CaseError, CaseSummary, UnknownCase
 from kiosk.core.catalogue import CatalogueError, UnknownItem
 from kiosk.core.forms import FormInvalid
+from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
+from kiosk.core.wording import masked_name
 
 
 def _app(ctx: click.Context):
@@ -42,7 +44,9 @@ def _summary_dict(s: CaseSummary, reveal: bool) -> dict[str, Any]:
         "state": s.state,
         "revision": s.revision,
         "status": s.status,
-        "applicant_name": s.applicant_name if reveal else mask_name(s.applicant_name),
+        "applicant_name": s.applicant_name
+        if reveal
+        else masked_name(s.applicant_name, messages_for()),
         "id_number": s.id_number if reveal else mask_id_number(s.id_number),
         "created_at": s.created_at,
         "submitted_at": s.submitted_at,
@@ -54,7 +58,7 @@ def _masked_applicant(applicant: dict[str, Any]) -> dict[str, Any]:
     address = applicant.get("address")
     return {
         **applicant,
-        "name": mask_name(applicant["name"]),
+        "name": masked_name(applicant["name"], messages_for()),
         "id_number": mask_id_number(applicant["id_number"]),
         "phone": mask_phone(applicant.get("phone")),
         "address": address[:3] + "*" * (len(address) - 3) if address else address,
@@ -112,10 +116,12 @@ def case_list(ctx, state, id_number, limit, reveal, as_json) -> None:
     if not rows:
         click.echo("没有办件 (no cases)")
         return
+    zone = app.config.site.timezone
     for r in rows:
         d = _summary_dict(r, reveal)
         click.echo(
-            f"{r.case_id}  {r.created_at[:16]}  {d['applicant_name']:<4} {d['id_number']}  "
+            f"{r.case_id}  {local_text(r.created_at, zone, seconds=False)}"
+            f"  {d['applicant_name']:<4} {d['id_number']}  "
             f"{r.item_name}  [{_status_text(r)}]" + (f"  {r.case_no}" if r.case_no else "")
         )
 
@@ -159,7 +165,8 @@ def case_show(ctx, case_id, reveal, as_json) -> None:
         click.echo(f"  材料 {mark} {m.code} {m.name} (附件 {m.attachments})")
     for entry in found.timeline:
         extra = f" ({entry.reason})" if entry.reason else ""
-        click.echo(f"  {entry.at}  {messages_for().get('case.status.' + entry.status)}{extra}")
+        at = local_text(entry.at, app.config.site.timezone)
+        click.echo(f"  {at}  {messages_for().get('case.status.' + entry.status)}{extra}")
 
 
 # -- catalogue -------------------------------------------------------------------------------
@@ -171,13 +178,15 @@ def catalogue() -> None:
 
 
 @catalogue.command("search")
-@click.argument("text")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--theme", help="Only items of this theme (see: bianmin catalogue themes).")
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array.")
 @click.pass_context
-def catalogue_search(ctx, text, theme, limit, as_json) -> None:
-    """Find items by Chinese text, pinyin (yanglao) or initials (ylbx)."""
+def catalogue_search(ctx, words, theme, limit, as_json) -> None:
+    """Find items by Chinese text, pinyin (yanglao) or initials (ylbx); several words must
+    all match (养老 转移), with or without quotes."""
+    text = " ".join(words)
     app = _app(ctx)
     hits = app.catalogue.search(text, theme=theme, limit=limit)
     if as_json:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import click
 
-from kiosk.config import Config, ConfigError
+from kiosk.config import ENV_VAR, Config, ConfigError
 from kiosk.config import load_config as _load
 from kiosk.core.errors import explain
 from kiosk.core.messages import messages_for
@@ -56,11 +56,39 @@ def load_config(ctx: click.Context) -> Config:
     root = ctx.find_root()
     root.ensure_object(dict)
     if "config" not in root.obj:
+        site_file = root.params.get("config_path")
+        if not site_file:
+            raise ConfigFailure(
+                f"no site file: give --config PATH or set {ENV_VAR}"
+                " (on an installed kiosk: /etc/bianmin/site.toml; every key is documented"
+                " in config/example-site.toml)"
+            )
         try:
-            root.obj["config"] = _load(root.params.get("config_path"))
+            root.obj["config"] = _load(site_file)
         except ConfigError as exc:
             raise ConfigFailure(str(exc)) from None
     return root.obj["config"]
+
+
+def load_running_config(ctx: click.Context) -> str:
+    """Load the configuration a kiosk runs on: the site file, or while it does not load,
+    its last good copy (``site.toml.last-good``). Returns the site file's error line
+    ("" when it loads); later :func:`load_config` and :func:`services` use what was loaded.
+    """
+    from kiosk.core.upkeep.site_watch import load_running_config as load_running
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    path = root.params.get("config_path")
+    if "config" in root.obj or not path:
+        load_config(ctx)
+        return ""
+    try:
+        state = load_running(path)
+    except ConfigError as exc:
+        raise ConfigFailure(str(exc)) from None
+    root.obj["config"] = state.config
+    return state.problem
 
 
 def services(ctx: click.Context):
@@ -123,26 +151,35 @@ def sigterm_ends_it() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+# Loggers that would say a line per HTTP request at INFO; they speak up from WARNING only.
+CHATTY = ("httpx", "httpcore")
+
+
 @contextmanager
 def logs_to_stderr(*names: str, level: int | None = logging.INFO) -> Iterator[None]:
-    """The logs of the loggers ``names`` go to stderr at ``level`` while the block runs
-    (None: nowhere, the command's own summary says it all); as before after it."""
+    """The logs of the loggers ``names`` ("" for every logger) go to stderr at ``level``
+    while the block runs, each line once, in one format (None: nowhere, not even warnings;
+    the command's own summary says it all); as before after it."""
     if level is None:
         handler: logging.Handler = logging.NullHandler()
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
     loggers = [logging.getLogger(name) for name in names]
-    saved = [(logger.level, logger.propagate) for logger in loggers]
+    chatty = [logging.getLogger(name) for name in CHATTY]
+    saved = [(logger.level, logger.propagate) for logger in loggers + chatty]
     for logger in loggers:
         logger.addHandler(handler)
         logger.propagate = False
         if level is not None:
             logger.setLevel(level)
+    for logger in chatty:
+        logger.setLevel(max(logger.level, logging.WARNING))
     try:
         yield
     finally:
-        for logger, (old_level, propagate) in zip(loggers, saved, strict=True):
+        for logger in loggers:
             logger.removeHandler(handler)
+        for logger, (old_level, propagate) in zip(loggers + chatty, saved, strict=True):
             logger.setLevel(old_level)
             logger.propagate = propagate

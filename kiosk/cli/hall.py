@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kiosk.cli.common import Failure, cause_and_sentence, emit_json, load_config, services
+from kiosk.core.local_time import local_text
 
 
 @click.group()
@@ -130,9 +131,10 @@ def staff_list(ctx, as_json: bool) -> None:
     if as_json:
         emit_json([a.as_json() for a in accounts])
         return
+    zone = load_config(ctx).site.timezone
     for a in accounts:
         state = "active" if a.active else "disabled"
-        locked = f"  locked until {a.locked_until:%H:%M}" if a.locked_until else ""
+        locked = f"  locked until {local_text(a.locked_until, zone)}" if a.locked_until else ""
         click.echo(f"{a.staff_id:<12} {a.name}  {state}{locked}")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import queue
 import signal
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from devices.idcard import (
     CardRemoved,
     IdCard,
     IdCardError,
+    NoReaderAnswers,
     ReaderEvent,
     ReadFailed,
     open_reader,
@@ -31,9 +31,12 @@ from kiosk.cli.common import (
     load_config,
     sigterm_ends_it,
 )
+from kiosk.config import IdCardDevice, section_defaults
+from kiosk.core.local_time import now_text
 from kiosk.resources import data_path
 
 EXIT_NO_CARD = 3
+PROBE_HINT = "is this the reader's port and speed? `bianmin idcard probe` finds both"
 _CARD_TYPE_NAMES = {
     "resident_id": "居民身份证",
     "hk_mo_tw_residence": "港澳台居民居住证",
@@ -90,9 +93,11 @@ def read(
     card could not be read or failed verification (the reason on stderr).
     """
     port, baud = _port_and_baud(ctx, port, baud)
-    reader = open_reader(port, baud, poll_interval=0.1)
+    reader = open_reader(port, baud, _poll_interval(ctx))
     try:
         card = reader.read_once(timeout)
+    except NoReaderAnswers as exc:
+        raise Failure(f"{cause_and_sentence(exc)}; {PROBE_HINT}") from None
     except IdCardError as exc:
         raise Failure(cause_and_sentence(exc)) from None
     finally:
@@ -114,6 +119,13 @@ def _port_and_baud(ctx: click.Context, port: str | None, baud: int | None) -> tu
     if not settings.port:
         raise click.UsageError("give --port, or set devices.idcard.port in the site config")
     return settings.port, baud or settings.baud
+
+
+def _poll_interval(ctx: click.Context) -> float:
+    """How often the kiosk asks the reader for a card: the site's, else the default."""
+    if ctx.find_root().params.get("config_path"):
+        return load_config(ctx).devices.idcard.poll_interval_s
+    return section_defaults(IdCardDevice).poll_interval_s
 
 
 def card_text(card: IdCard, with_photo: bool = False) -> str:
@@ -141,10 +153,8 @@ def card_text(card: IdCard, with_photo: bool = False) -> str:
 @_baud_option
 @click.option(
     "--poll",
-    type=click.FloatRange(min=0.01, max=10),
-    default=0.1,
-    show_default=True,
-    help="Seconds between polls.",
+    type=click.FloatRange(min=0.005, max=10),
+    help="Seconds between polls (default: [devices.idcard] poll_interval_s, as the kiosk).",
 )
 @click.option(
     "--count", type=click.IntRange(min=1), help="Stop after this many placements (read or not)."
@@ -159,8 +169,9 @@ def watch(
     each removal, until Ctrl-C, SIGTERM or --count placements.
     """
     port, baud = _port_and_baud(ctx, port, baud)
+    zone = load_config(ctx).site.timezone if ctx.find_root().params.get("config_path") else None
     events: queue.Queue[ReaderEvent] = queue.Queue()
-    reader = open_reader(port, baud, poll_interval=poll)
+    reader = open_reader(port, baud, poll or _poll_interval(ctx))
     reader.subscribe(events.put)
     placements = 0
     with sigterm_ends_it():
@@ -168,7 +179,7 @@ def watch(
             reader.start()
             while count is None or placements < count:
                 event = events.get()
-                click.echo(f"{time.strftime('%H:%M:%S')} {event_text(event)}")
+                click.echo(f"{now_text(zone)} {event_text(event)}")
                 sys.stdout.flush()
                 placements += isinstance(event, CardPlaced | ReadFailed)
         except KeyboardInterrupt:

@@ -15,7 +15,7 @@ import click
 
 from kiosk.config import ENV_VAR
 
-_CONFIG_HELP = f"Site config file (TOML); default ${ENV_VAR}, then the packaged defaults."
+_CONFIG_HELP = f"The site file (TOML); default ${ENV_VAR}."
 
 
 def _remember_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -96,12 +96,31 @@ COMMANDS = {
     "diagnostics": "kiosk.cli.diagnostics:diagnostics",
     "backup": "kiosk.cli.backup:backup",
     "key": "kiosk.cli.key:key",
+    "alerts": "kiosk.cli.alerts:alerts",
     "audit": "kiosk.cli.audit:audit",
     "privacy": "kiosk.cli.privacy:privacy",
+    "config": "kiosk.cli.config:config_group",
 }
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from kiosk.core.upkeep.versions import program_version
+
+    click.echo(f"bianmin {program_version()}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Print the program's version and exit.",
+)
 @click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), envvar=ENV_VAR, help=_CONFIG_HELP
 )

@@ -15,6 +15,7 @@ import click
 
 from devices.idcard.idnumber import is_valid_id_number
 from kiosk.cli.common import Failure, emit_json, load_config, logs_to_stderr
+from kiosk.core.local_time import local_text
 from kiosk.resources import data_path
 from offline_sync.contract import CASE_STATUSES
 from offline_sync.platform_server import (
@@ -253,5 +254,6 @@ def cases(as_json, db_path) -> None:
         return
     for row in rows:
         click.echo(
-            f"{row['case_no']}  {row['status']:<16} step {row['step']}  {row['item_code']}  {row['updated_at']}"
+            f"{row['case_no']}  {row['status']:<16} step {row['step']}  {row['item_code']}"
+            f"  {local_text(row['updated_at'])}"
         )

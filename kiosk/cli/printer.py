@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
+import tempfile
 import threading
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,10 +25,11 @@ from devices.printer.virtual import Job, VirtualPrinter
 from kiosk.cli.common import ConfigFailure, Failure, emit_json, load_config, services
 from kiosk.config import PrinterDevice, section_defaults
 from kiosk.core.audit import shell_actor
+from kiosk.core.local_time import local_text
 from kiosk.core.messages import messages_for
 from kiosk.core.printing import PrintResult, PrintService, UnknownPrintJob
-from kiosk.core.queue import Ticket
-from kiosk.core.receipts import Letterhead, render_test_page
+from kiosk.core.queue import ServiceStats, Ticket
+from kiosk.core.receipts import DailyStats, Letterhead, render_test_page
 from offline_sync.clock import SystemClock
 
 STATES = [s.value for s in PrinterState]
@@ -77,13 +80,20 @@ def printer() -> None:
 @click.option("--json", "as_json", is_flag=True, help='Print {"state": ...}.')
 @click.pass_context
 def status(ctx: click.Context, url: str | None, as_json: bool) -> None:
-    """Ask the printer for its real-time state (no answer in time: unknown)."""
+    """Ask the printer for its real-time state (no answer in time: unknown).
+
+    Exit status 0 when it can print (ready, paper_near_end), 1 in any other state.
+    """
     device, _ = _open(ctx, url)
     result = device.status()
     if as_json:
         emit_json({"state": str(result.state)})
     else:
-        click.echo(f"{result.state}  ({device.url}: {result.detail})")
+        detail = result.detail
+        if not detail.startswith(device.url):
+            detail = f"{device.url}: {detail}"
+        click.echo(f"{result.state}  ({detail})")
+    ctx.exit(0 if result.state.can_print else 1)
 
 
 @printer.command()
@@ -125,15 +135,17 @@ def _report(result: PrintResult, what: str) -> None:
 @click.pass_context
 def jobs(ctx: click.Context, limit: int, as_json: bool) -> None:
     """The latest print jobs and what became of them (queued, sent, done, failed)."""
-    rows = services(ctx).printer.jobs(limit)
+    app = services(ctx)
+    rows = app.printer.jobs(limit)
     if as_json:
         emit_json([dataclasses.asdict(row) for row in rows])
         return
     for row in rows:
         again = f"  reprint of {row.reprint_of}" if row.reprint_of else ""
         error = f"  {row.error}" if row.error else ""
+        at = local_text(row.created_at, app.config.site.timezone)
         click.echo(
-            f"{row.job_id:>6} {row.created_at}  {row.kind:<9} {row.ref:<12} {row.state:<6}{again}{error}"
+            f"{row.job_id:>6} {at}  {row.kind:<9} {row.ref:<12} {row.state:<6}{again}{error}"
         )
 
 
@@ -152,6 +164,18 @@ def reprint(ctx: click.Context, job_id: int, url: str | None) -> None:
     _report(result, f"reprint of job {job_id}")
 
 
+def print_daily_stats(
+    ctx: click.Context, day: date | None, rows: list[ServiceStats], url: str | None
+) -> None:
+    """Print a day's statistics slip (``bianmin queue stats --print``; ``day`` None: today
+    in the site's zone); exit 1 when it did not print."""
+    app = services(ctx)
+    day = day or app.clock.now().astimezone(ZoneInfo(app.config.site.timezone)).date()
+    names = {service.code: service.name for service in app.config.services}
+    slip = DailyStats.from_queue(day, rows, names, app.clock.now())
+    _report(_service(ctx, url).daily_stats(slip), f"statistics of {day}")
+
+
 def print_queue_ticket(ctx: click.Context, ticket: Ticket, url: str | None) -> None:
     """Print a ticket just taken (``bianmin queue take --print``); exit 1 when it did not print."""
     result = _service(ctx, url).ticket(ticket)
@@ -164,7 +188,10 @@ def print_queue_ticket(ctx: click.Context, ticket: Ticket, url: str | None) -> N
     "--pty", "use_pty", is_flag=True, help="Serve on a new pty; its path is the first line."
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False), help="Write job-NNNN.png/.txt/.bin here."
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Write job-NNNN.png/.txt/.bin here (default: a new folder in /tmp, named on stderr).",
 )
 @click.option("--state", type=click.Choice(STATES), default="ready", show_default=True)
 @click.option(
@@ -181,9 +208,12 @@ def sim_printer(ctx, listen, use_pty, out_dir, state, paper, pace) -> None:
     if bool(listen) == use_pty:
         raise click.UsageError("give exactly one of --listen HOST:PORT or --pty")
     mm = int(paper) if paper else _paper_mm(ctx)
+    if not out_dir:
+        out_dir = tempfile.mkdtemp(prefix="bianmin-paper-")
+    click.echo(f"paper: each job as job-NNNN.png, .txt and .bin in {out_dir}", err=True)
     vp = VirtualPrinter(
         paper_for(mm),
-        Path(out_dir) if out_dir else None,
+        Path(out_dir),
         PrinterState(state),
         pace=pace,
         on_job=_announce(out_dir),
@@ -214,9 +244,9 @@ def _paper_mm(ctx: click.Context) -> int:
         return section_defaults(PrinterDevice).paper_mm
 
 
-def _announce(out_dir: str | None):
+def _announce(out_dir: str):
     def announce(number: int, job: Job) -> None:
-        where = f" -> {Path(out_dir) / f'job-{number:04d}.png'}" if out_dir else ""
+        where = f" -> {Path(out_dir) / f'job-{number:04d}.png'}"
         cut = f"{job.cut} cut" if job.cut else "no cut"
         click.echo(f"job {number}: {len(job.lines)} lines, {cut}{where}")
         sys.stdout.flush()

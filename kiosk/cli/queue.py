@@ -7,6 +7,7 @@ from datetime import date, datetime
 import click
 
 from kiosk.cli.common import Failure, cause_and_sentence, emit_json, services
+from kiosk.core.local_time import local_text
 from kiosk.core.queue import Priority, QueueError, Ticket
 
 
@@ -14,7 +15,7 @@ def _ticket_text(ticket: Ticket) -> str:
     lines = [
         f"{ticket.service_name}  {ticket.display_no}"
         + ("  【绿色通道】" if ticket.priority else ""),
-        f"取号时间 {ticket.issued_at:%Y-%m-%d %H:%M}",
+        f"取号时间 {local_text(ticket.issued_at, ticket.issued_at.tzinfo, seconds=False)}",
         f"状态 {ticket.state}" + (f"  窗口 {ticket.counter}" if ticket.counter else ""),
     ]
     if ticket.state == "waiting":
@@ -191,17 +192,24 @@ def status(ctx, as_json) -> None:
 @queue.command()
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Local day (default today).")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--print", "print_it", is_flag=True, help="Print the statistics slip (每日统计).")
+@click.option("--printer", "printer_url", help="Printer URL (default: [devices.printer] url).")
 @click.pass_context
-def stats(ctx, day, as_json) -> None:
+def stats(ctx, day, as_json, print_it, printer_url) -> None:
     """Daily statistics per service: tickets, waits, service time, no-show rate."""
     the_day: date | None = day.date() if day else None
     rows = services(ctx).queue.stats(the_day)
+    if print_it:
+        from kiosk.cli.printer import print_daily_stats
+
+        print_daily_stats(ctx, the_day, rows, printer_url)
     if as_json:
         emit_json([s.as_json() for s in rows])
         return
     for s in rows:
         click.echo(
-            f"{s.service_code:<10} 取号 {s.tickets}  办结 {s.served}  过号 {s.no_show}"
+            f"{s.service_code:<10} 取号 {s.tickets}（手机 {s.channels.get('phone', 0)}）"
+            f"  办结 {s.served}  过号 {s.no_show}"
             f"  平均等候 {_fmt(s.mean_wait_min)}  90%等候 {_fmt(s.p90_wait_min)}"
             f"  平均办理 {_fmt(s.mean_service_min)}  过号率 {_fmt(s.no_show_rate, pct=True)}"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kiosk.cli.common import Failure, load_config
+from kiosk.cli.common import Failure, load_config, load_running_config
 
 
 @click.group("ui")
@@ -20,9 +20,13 @@ def ui() -> None:
 @click.option("--windowed", is_flag=True, help="A window instead of full screen (set-up, demos).")
 @click.pass_context
 def run(ctx: click.Context, windowed: bool) -> None:
-    """Open the kiosk on this screen with the configured devices."""
+    """Open the kiosk on this screen with the configured devices.
+
+    A site file that does not load, with a last good copy beside it, starts the kiosk on
+    that copy (the technician menu says why)."""
     import dataclasses
 
+    load_running_config(ctx)
     config = load_config(ctx)
     if windowed:
         config = dataclasses.replace(config, ui=dataclasses.replace(config.ui, fullscreen=False))

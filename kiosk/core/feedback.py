@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from kiosk.core.cases.reference import format_reference
 from kiosk.core.forms import FieldError, FormInvalid, normalise_phone
 from offline_sync.clock import Clock
 from offline_sync.outbox import Outbox
@@ -33,7 +34,8 @@ class Rating:
 
 @dataclass(frozen=True)
 class UnsolvedReport:
-    """A stored report; ``reference_no`` is what the villager keeps (printed on the receipt)."""
+    """A stored report; ``reference_no`` is what the villager keeps (``BC-1123-001``: read,
+    said and typed like a case's reference)."""
 
     report_id: str
     reference_no: str
@@ -146,7 +148,7 @@ class FeedbackService:
                 ).fetchone()[0]
                 + 1
             )
-            reference = f"{self.reference_prefix}{local:%Y%m%d}-{number:03d}"
+            reference = format_reference(self.reference_prefix, local.date(), number)
             conn.execute(
                 "INSERT INTO unsolved_report (report_id, reference_no, day, description, item_code,"
                 " contact_phone, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

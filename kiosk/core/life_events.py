@@ -29,13 +29,13 @@ class LifeEvent:
 
 
 LIFE_EVENTS = (
-    LifeEvent("birth", "出生|新生儿|生育|儿童"),
+    LifeEvent("birth", "出生|新生儿|生育|婴儿"),  # not 儿童: 事实无人抚养儿童 is hardship
     LifeEvent("school", "学生|上学|入学|助学|教育"),
     LifeEvent("work", "就业|失业|求职|创业|职业"),
     LifeEvent("old_age", "养老|退休|高龄|老年|待遇领取资格"),
     LifeEvent("health", "医疗|医保|就医|慢特病|报销"),
     LifeEvent("disability", "残疾"),
-    LifeEvent("hardship", "低保|最低生活|特困|救助|困难"),
+    LifeEvent("hardship", "低保|最低生活|特困|救助|困难|无人抚养|孤儿"),
     LifeEvent("home", "住房|宅基地|房屋|建房|危房|不动产"),
     LifeEvent("farming", "耕地|农机|农业|土地承包|畜禽|养殖"),
     LifeEvent("papers", "户口|身份证|居住证|户籍|迁移"),

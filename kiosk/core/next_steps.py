@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.config import Config, Service
+from kiosk.core.cases.reference import typed_digits
 from kiosk.core.messages import Messages
 from kiosk.core.wording import listed
 
@@ -64,20 +65,35 @@ def remember_ticket(config: Config, service_code: str, number: str) -> Sentence:
 
 
 def after_receipt(
-    config: Config, theme: str, reference: str, on_platform: bool, promised_days: int
+    config: Config,
+    theme: str,
+    reference: str,
+    on_platform: bool,
+    promised_days: int,
+    result: Sentence | None = None,
+    *,
+    card_read: bool = True,
 ) -> tuple[Sentence, ...]:
-    """The receipt's lines: when it is done (from the sending, while offline), where to
-    collect the result, how to check progress here, the phone number."""
+    """The receipt's lines: whether to go to a window now (no: or, no card read, to have
+    the card checked first); when it is done (from the sending, while offline), where to
+    collect the result (``result``: how it comes instead, e.g. by post), how to check
+    progress here, the phone number."""
     counters = listed(service_for_theme(config, theme).counters)
+    now = (
+        Sentence.of("next.receipt.now")
+        if card_read
+        else Sentence.of("next.receipt.check_card", counters=counters)
+    )
     when = (
         Sentence.of("next.receipt.promise", days=promised_days)
         if on_platform
         else Sentence.of("next.receipt.promise_after_sending", days=promised_days)
     )
     return (
+        now,
         when,
-        Sentence.of("next.receipt.collect", counters=counters),
-        Sentence.of("next.receipt.progress", reference=reference),
+        result or Sentence.of("next.receipt.collect", counters=counters),
+        Sentence.of("next.receipt.progress", digits=typed_digits(reference)),
         *phone_line(config),
     )
 
@@ -89,6 +105,8 @@ def after_report(config: Config) -> tuple[Sentence, ...]:
 
 
 def staff_called(config: Config) -> tuple[Sentence, ...]:
-    """After 找工作人员: staff are told; where to find them meanwhile; the phone."""
+    """After 找工作人员: where to find staff, the phone. The help-wanted alert shows only
+    in the technicians' tools (bianmin status, doctor, alerts) until the hall shows it, so
+    the villager is not told that anyone is coming."""
     counters = listed(help_counters(config))
     return (Sentence.of("next.help", counters=counters), *phone_line(config))

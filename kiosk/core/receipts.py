@@ -3,8 +3,9 @@ service guide and the daily statistics slip, built from plain dataclasses.
 
 Every sentence comes from the message catalogue (``printing.*`` keys, and the ``next.*``
 lines the screen and the voice say too). Names, ID numbers and phone numbers are masked
-before they reach paper (``张*``, ``5115**********001X``, ``138****5678``); a ticket
-carries no name at all. Titles in double size are never emboldened (a bold double-size
+before they reach paper (``张*``, ``5115**********001X``, ``138****5678``); the stand-in
+name of a number keyed without a card (待窗口核实) is no name and prints as it is; a
+ticket carries no name at all. Titles in double size are never emboldened (a bold double-size
 Chinese character smears on a thermal head), and a QR code is printed only where a phone
 can open it.
 """
@@ -16,13 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from devices.idcard.idnumber import mask_id_number, mask_name, mask_phone
+from devices.idcard.idnumber import mask_id_number, mask_phone
 from devices.printer import Document
 from devices.printer.paper import text_columns
+from kiosk.core.cases.delivery import AT_COUNTER, ResultDelivery, masked_address
+from kiosk.core.line_breaks import break_lines
 from kiosk.core.messages import Messages
 from kiosk.core.next_steps import Sentence
 from kiosk.core.queue import ServiceStats, Ticket
-from kiosk.core.wording import long_date
+from kiosk.core.wording import long_date, masked_name
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -56,7 +59,8 @@ class TicketPaper:
 class CaseReceipt:
     """A submitted case's receipt: its short reference, what was applied for, by whom (masked
     on paper), where it stands (``stage``: saved until the platform has it), what to bring
-    and what happens next. ``progress_url`` is a link a phone opens (empty: no QR)."""
+    and what happens next. ``progress_url`` is a link a phone opens (empty: no QR);
+    ``result_delivery`` how the result comes, where the item offers the post."""
 
     case_id: str
     reference: str
@@ -72,6 +76,7 @@ class CaseReceipt:
     bring: Sequence[str]
     next_steps: Sequence[Sentence]
     progress_url: str = ""
+    result_delivery: ResultDelivery | None = None  # 窗口自取 or 邮寄送达 (None: not asked)
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,7 @@ class MaterialsList:
 
     item_name: str
     materials: Sequence[Material]
-    legal_days: int | None = None
-    promised_days: int | None = None
+    time_limit: str = ""  # 多久办好, in words: 1 个工作日（最长 5 个工作日）
     place: str = ""
     fee: str = ""
     guide_qr: str = ""  # the same QR code as the guide page on screen (empty: none promised)
@@ -150,9 +154,19 @@ def _field(doc: Document, label: str, value: str) -> None:
         doc.line(f"{label}：{value}")
 
 
-def _next_steps(doc: Document, lines: Sequence[Sentence], text: Messages) -> None:
+def _sentence(doc: Document, sentence: str, *, width: int = 1, height: int = 1) -> None:
+    """A sentence broken where Chinese allows (after 、，。: 2号窗口 stays whole), not
+    wherever the paper's columns run out."""
+    columns = doc.paper.columns // width
+    for line in break_lines(sentence, lambda part: text_columns(part) <= columns).lines:
+        doc.line(line, width=width, height=height)
+
+
+def _next_steps(
+    doc: Document, lines: Sequence[Sentence], text: Messages, *, height: int = 1
+) -> None:
     for sentence in lines:
-        doc.line(sentence.text(text))
+        _sentence(doc, sentence.text(text), height=height)
 
 
 def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Messages) -> bytes:
@@ -168,13 +182,14 @@ def render_ticket(doc: Document, paper: TicketPaper, site: Letterhead, text: Mes
     doc.rule()
     _field(doc, text("printing.ticket.issued_at"), site.spoken(ticket.issued_at, text))
     doc.pair(text("printing.ticket.ahead"), text("printing.ticket.ahead_value", count=ticket.ahead))
-    doc.pair(
-        text("printing.ticket.wait"),
-        text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
-    )
+    if ticket.ahead:  # as on screen: no wait to estimate with nobody ahead
+        doc.pair(
+            text("printing.ticket.wait"),
+            text("printing.ticket.wait_value", minutes=ticket.estimated_wait_min),
+        )
     doc.rule()
-    _next_steps(doc, paper.next_steps, text)
-    doc.line(text("printing.ticket.footer"))
+    _next_steps(doc, paper.next_steps, text, height=2)  # where to wait: what she acts on
+    _sentence(doc, text("printing.ticket.footer"))
     doc.cut()
     return doc.to_bytes()
 
@@ -187,16 +202,22 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     doc.line(text("printing.receipt.title"), align="center", width=2, height=2)
     doc.line(text(f"case.stage.{receipt.stage}"), align="center", bold=True)
     doc.rule()
+    _next_steps(
+        doc, receipt.next_steps[:1], text, height=2
+    )  # 现在不用去窗口: the first thing she asks
+    doc.rule()
     doc.line(text("printing.receipt.reference"), align="center")
     doc.line(receipt.reference, align="center", width=2, height=2, bold=True)
     if receipt.case_no:
         _field(doc, text("printing.receipt.case_no"), receipt.case_no)
     _field(doc, text("printing.receipt.item"), receipt.item_name)
-    _field(doc, text("printing.receipt.applicant"), mask_name(receipt.applicant_name))
+    _field(doc, text("printing.receipt.applicant"), masked_name(receipt.applicant_name, text))
     _field(doc, text("printing.receipt.id_number"), mask_id_number(receipt.applicant_id_number))
     if receipt.phone:
         _field(doc, text("printing.receipt.phone"), mask_phone(receipt.phone))
     _field(doc, text("printing.receipt.submitted_at"), site.spoken(receipt.submitted_at, text))
+    if receipt.result_delivery is not None:
+        _delivery(doc, receipt.result_delivery, text)
     if receipt.promised_date is not None:
         _field(
             doc,
@@ -207,9 +228,9 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     if receipt.bring:
         doc.line(text("printing.receipt.bring"))
         for n, name in enumerate(receipt.bring, start=1):
-            doc.line(f"{n}. {name}")
+            _sentence(doc, f"{n}. {name}")
         doc.rule()
-    _next_steps(doc, receipt.next_steps, text)
+    _next_steps(doc, receipt.next_steps[1:], text)
     if receipt.progress_url:
         doc.rule()
         doc.line(text("printing.receipt.qr_hint"), align="center")
@@ -217,6 +238,19 @@ def render_receipt(doc: Document, receipt: CaseReceipt, site: Letterhead, text: 
     doc.line(text("printing.receipt.footer"), align="center")
     doc.cut()
     return doc.to_bytes()
+
+
+def _delivery(doc: Document, delivery: ResultDelivery, text: Messages) -> None:
+    """How the result comes: 窗口自取, or 邮寄送达 with the address masked below the county and
+    the phone masked."""
+    _field(doc, text("printing.receipt.result"), text(f"printing.receipt.result.{delivery.method}"))
+    if not delivery.posted:
+        return
+    if delivery.address_source == AT_COUNTER:
+        _field(doc, text("printing.receipt.post_to"), text("printing.receipt.post_later"))
+    else:
+        _field(doc, text("printing.receipt.post_to"), masked_address(delivery.address))
+    _field(doc, text("printing.receipt.post_phone"), mask_phone(delivery.phone))
 
 
 def render_materials(
@@ -229,19 +263,16 @@ def render_materials(
     doc.line(text("printing.materials.title"), align="center", bold=True)
     doc.rule()
     for n, material in enumerate(guide.materials, start=1):
-        doc.line(f"{n}. {material.name}")
+        _sentence(doc, f"{n}. {material.name}", height=2)  # what to gather at home: large
         detail = text("printing.materials.copies", kind=material.kind, copies=material.copies)
         doc.line(f"   {detail}" + (f"；{material.note}" if material.note else ""))
     doc.rule()
-    days = "printing.materials.days_value"
-    if guide.legal_days is not None:
-        _field(doc, text("printing.materials.legal_days"), text(days, days=guide.legal_days))
-    if guide.promised_days is not None:
-        _field(doc, text("printing.materials.promised_days"), text(days, days=guide.promised_days))
+    if guide.time_limit:
+        _field(doc, text("guide.item.time_limit"), guide.time_limit)
     if guide.place:
         _field(doc, text("printing.materials.place"), guide.place)
     if guide.fee:
-        _field(doc, text("printing.materials.fee"), guide.fee)
+        _field(doc, text("guide.item.fee"), guide.fee)
     if guide.guide_qr:
         doc.line(text("printing.materials.qr_hint"), align="center")
         doc.qr(guide.guide_qr)

@@ -2,8 +2,10 @@
 
 A form field that names a place (就医地, 迁入地, 承包地所在村组...) is never filled from
 the applicant's ID card: the villager picks the province, the city and the county with
-big buttons. The table (``assets/regions/southwest.json``, GB/T 2260 codes and names)
-holds Sichuan and its neighbours and is found in the installed package's data.
+big buttons. The table (``assets/regions/china.json``, GB/T 2260 codes and names, made
+by ``assets/regions/make_table.py``) holds the 31 mainland provinces, Sichuan and its
+neighbours first, then where most of Sichuan's migrant workers live; it is found in the
+installed package's data. A city with no counties of its own (东莞市) is a place in itself.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from kiosk.resources import data_path
 
-TABLE = "southwest.json"
+TABLE = "china.json"
 LEVELS = ("province", "city", "county")
 
 
@@ -52,12 +54,31 @@ class RegionTable:
         return cls(json.loads(path.read_text(encoding="utf-8"))["provinces"])
 
     def provinces(self) -> tuple[Region, ...]:
-        """Sichuan first, then its neighbours."""
+        """Sichuan first, then its neighbours, then the rest."""
         return self._provinces
 
-    def children(self, region: Region) -> tuple[Region, ...]:
-        """The cities of a province, the counties of a city; nothing below a county."""
-        return self._children.get(region, ())
+    def children(self, region: Region, home: str = "") -> tuple[Region, ...]:
+        """The cities of a province, the counties of a city; nothing below a county (nor
+        below a city without counties). ``home``: a site's 6-digit code, whose own city
+        and county come first."""
+        children = self._children.get(region, ())
+        own = tuple(r for r in children if home and _contains(r, home))
+        return own + tuple(r for r in children if r not in own)
+
+    def path_to(self, code: str | None) -> tuple[Region, ...]:
+        """The places down to ``code`` from its province (empty when it is not here)."""
+        for province in self._provinces:
+            for city in self.children(province):
+                for place in (city, *self.children(city)):
+                    if place.code == code:
+                        return (province, city, place)[: 2 + (place is not city)]
+        return ()
+
+
+def _contains(region: Region, code: str) -> bool:
+    """True when the region with ``code`` lies in ``region`` (or is it)."""
+    kept = {"province": 2, "city": 4, "county": 6}[region.level]
+    return region.code[:kept] == code[:kept]
 
 
 def place_name(chosen: tuple[Region, ...]) -> str:

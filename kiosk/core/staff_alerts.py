@@ -1,13 +1,15 @@
 """Alerts for staff and technicians: a villager asked for help (找工作人员), the printer
 cannot print. Each is raised by the kiosk and stays raised until staff clear it.
 
-They are rows of the store, so every reader sees them: the technician's status
-(``bianmin doctor``), and later the hall's pages. Raising an alert that is already
-raised only refreshes its time and detail.
+They are rows of the store, so every reader sees them: ``bianmin status``, ``bianmin
+doctor`` and ``bianmin alerts`` (which clears them), and later the hall's pages. Raising
+an alert that is already raised only refreshes its time and detail; the printer's fault
+clears itself once a print comes out.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Migrations
@@ -43,6 +45,20 @@ class StaffAlert:
     detail: str
     raised_at: str
 
+    def describe(self) -> str:
+        """One line for a technician: ``help_wanted since 2026-11-23T09:31:00+08:00 (form)``."""
+        return f"{self.kind} since {self.raised_at} ({self.detail})"
+
+
+def read_alerts(conn: sqlite3.Connection) -> list[StaffAlert]:
+    """Every alert raised in the store behind ``conn``, oldest first (none in a store made
+    before alerts existed)."""
+    try:
+        rows = conn.execute("SELECT kind, detail, raised_at FROM staff_alert ORDER BY raised_at")
+    except sqlite3.OperationalError:
+        return []
+    return [StaffAlert(*row) for row in rows]
+
 
 class StaffAlerts:
     """Raise, list and clear the alerts of this kiosk."""
@@ -67,10 +83,7 @@ class StaffAlerts:
 
     def raised(self) -> list[StaffAlert]:
         """Every alert now raised, oldest first."""
-        rows = self.store.conn.execute(
-            "SELECT kind, detail, raised_at FROM staff_alert ORDER BY raised_at"
-        )
-        return [StaffAlert(*row) for row in rows]
+        return read_alerts(self.store.conn)
 
     def clear(self, kind: str) -> bool:
         """Staff dealt with it; False when it was not raised."""

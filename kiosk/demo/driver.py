@@ -44,11 +44,19 @@ class DriverTimeout(AssertionError):
     """What the driver waited for did not happen in time."""
 
 
+class TapSwallowed(AssertionError):
+    """A tap never reached the widget it was meant for (a villager's finger would not)."""
+
+
 class KioskDriver:
     """Starts a built app in the current window and drives it like a villager would."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, check_fit: bool = False) -> None:
         self.app = app
+        # With ``check_fit``, every screen touched is checked for texts that do not fit
+        # (kiosk.demo.fit) before the touch; what was found is kept in ``misfits``.
+        self.check_fit = check_fit
+        self.misfits: list[str] = []
 
     # -- life --------------------------------------------------------------------------------
 
@@ -141,7 +149,41 @@ class KioskDriver:
         """Touch down and up at the centre of a widget (or the button showing ``target``)."""
         self.pump(1)  # lay out a screen that has just been switched to
         widget = target if isinstance(target, Widget) else self.find(target, id=id)
-        self.tap_at(*self._settled_centre(widget))
+        centre = self._settled_centre(widget)
+        if self.check_fit:
+            self.note_misfits()
+        reached: list[object] = []
+
+        def touched(w: Widget, touch: MotionEvent) -> None:
+            if w.collide_point(*touch.pos):
+                reached.append(touch)
+
+        widget.fbind("on_touch_down", touched)
+        try:
+            self.tap_at(*centre)
+        finally:
+            widget.funbind("on_touch_down", touched)
+        if not reached:
+            raise TapSwallowed(
+                f"a finger on {target if isinstance(target, str) else id or widget!r} at"
+                f" {centre[0]:.0f},{centre[1]:.0f} never reached it: something over it took"
+                f" the touch ({self.screen.name})"
+            )
+
+    def note_misfits(self) -> list[str]:
+        """Check the view on show (top overlay, else the screen) for texts that do not fit
+        their box; new findings are added to ``misfits`` and returned."""
+        from kiosk.demo.fit import misfits
+
+        self.pump(2)  # a view just opened is laid out, as a villager would see it
+        top = self.overlays()
+        view = top[0] if top else self.screen
+        where = getattr(view, "name", "") or type(view).__name__
+        large = " (large text)" if getattr(self.app, "large", False) else ""
+        new = [f"{where}{large}: {problem}" for problem in misfits(view)]
+        new = [problem for problem in new if problem not in self.misfits]
+        self.misfits.extend(new)
+        return new
 
     def _settled_centre(self, widget: Widget) -> tuple[float, float]:
         """The widget's centre in the window once layouts stop moving it (a few frames)."""

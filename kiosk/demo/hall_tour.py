@@ -1,8 +1,11 @@
-"""``bianmin hall tour``: the counter page and the display board in headless Chromium, as PNGs.
+"""``bianmin hall tour``: the counter page, the display board and the phone page in headless
+Chromium, as PNGs.
 
 A demo hall is served on 127.0.0.1 with a morning's queue; a member of staff logs in
-at 1号窗口 and calls, serves and transfers; the board is drawn at 1920×1080 while a
-green-channel call is highlighted, with issuing paused, and after its server went away.
+at 1号窗口 and calls, serves and transfers; a villager takes a number on a phone
+(390×844), follows it and is called, and is refused a fourth number; the board is drawn
+at 1920×1080 (with the phone page's QR) while a green-channel call is highlighted, with
+issuing paused, and after its server went away.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from kiosk.demo.browser import chromium, resize
 from kiosk.demo.site import write_demo_site
 from kiosk.hall.server import HallServer
 
-HALL_TABLE = '[hall]\nkey = "{key}"\nspeaker = false\n'
+HALL_TABLE = '[hall]\nkey = "{key}"\nspeaker = false\npublic_url = "{public_url}"\n'
+PUBLIC_URL = "http://192.168.1.10:8470"  # what the QR says: the hall's address on its Wi-Fi
+PHONE = (390, 844)  # a common phone's viewport (CSS pixels)
 TOUR_KEY = "7e" * 32
 STAFF = ("1001", "王小红", "2468")
 NOTICE = {
@@ -35,7 +40,8 @@ def run_tour(out: Path) -> list[Path]:
     """Write the hall's screenshots into ``out``; their paths, in the order taken."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bianmin-hall-tour-") as tmp:
-        config = load_config(write_demo_site(Path(tmp), HALL_TABLE.format(key=TOUR_KEY)))
+        table = HALL_TABLE.format(key=TOUR_KEY, public_url=PUBLIC_URL)
+        config = load_config(write_demo_site(Path(tmp), table))
         services = build_app(config)
         _morning(services)  # before the server starts: the board opens on a quiet moment
         hall = HallService.from_services(services, lambda: open_store(config))
@@ -46,6 +52,8 @@ def run_tour(out: Path) -> list[Path]:
             do = hall.write  # everything on the server's store thread, as its requests
             with chromium(1366, 768) as driver:
                 shots += _counter(driver, url, out, do)
+                resize(driver, *PHONE)
+                shots += _phone(driver, url, out, do, server)
                 resize(driver, 1920, 1080)
                 shots += _board(driver, url, out, do, server)
         finally:
@@ -125,6 +133,8 @@ def _board(driver, url: str, out: Path, do, server: HallServer) -> list[Path]:
     driver.get(url + "/board")
     _wait(lambda: driver.execute_script("return document.documentElement.dataset.link") == "open",
           "the board's event stream")  # fmt: skip
+    showing = server.hall.hub.showing  # the phone's calls had their turns on the board first
+    _wait(lambda: not (showing().highlighted or showing().pending), "a quiet board", 60)
     do(lambda: server.hall.queue.take("hukou", "disability"))
     called = do(lambda: server.hall.queue.call("4号窗口"))
     _wait(lambda: _text(driver, "#call-number") == called.display_no, "the green-channel call")
@@ -138,4 +148,45 @@ def _board(driver, url: str, out: Path, do, server: HallServer) -> list[Path]:
     server.stop()
     _wait(lambda: _text(driver, "#offline"), "the 连接中断 mark")
     shots.append(_shot(driver, out, "hall-board-offline"))
+    return shots
+
+
+def _phone(driver, url: str, out: Path, do, server: HallServer) -> list[Path]:
+    from selenium.webdriver.common.by import By
+
+    queue = server.hall.queue
+    shots = []
+    driver.get(url + "/m")
+    _wait(lambda: driver.execute_script("return document.documentElement.dataset.link") == "open",
+          "the phone page's event stream")  # fmt: skip
+    shots.append(_shot(driver, out, "hall-phone-choose"))
+    driver.find_element(By.CSS_SELECTOR, 'button.service[data-service="general"]').click()
+    _wait(lambda: "取号成功" in _text(driver, "#message"), "the phone's number")
+    driver.find_element(By.ID, "remind").click()
+    shots.append(_shot(driver, out, "hall-phone-waiting"))
+    number = _text(driver, ".ticket .number")
+    for _ in range(10):  # the counters call the people before, then this number
+        called = do(lambda: queue.call("1号窗口", "general"))
+        if called.ticket_no == number:
+            break
+        do(lambda called=called: queue.done(called.ticket_no))
+    _wait(lambda: _text(driver, ".ticket.called .number") == number, "the call on the phone")
+    time.sleep(0.4)
+    shots.append(_shot(driver, out, "hall-phone-called"))
+    do(lambda: queue.serve(number))
+    for service in ("social", "civil"):  # two more numbers: three is this phone's limit
+        driver.find_element(By.ID, "take-more").click()
+        driver.find_element(By.CSS_SELECTOR, f'button.service[data-service="{service}"]').click()
+        _wait(lambda: "取号成功" in _text(driver, "#message"), "another number")
+    driver.find_element(By.ID, "take-more").click()
+    driver.find_element(By.CSS_SELECTOR, 'button.service[data-service="hukou"]').click()
+    _wait(lambda: "还没有办完" in _text(driver, "#message"), "the refusal")
+    shots.append(_shot(driver, out, "hall-phone-refused"))
+    do(lambda: queue.pause_phone_issuing(actor="tour"))
+    driver.delete_all_cookies()  # another villager's phone, one that holds no number
+    driver.execute_script("localStorage.clear()")
+    driver.get(url + "/m")
+    _wait(lambda: _text(driver, "#phone-paused"), "手机取号暂停")
+    shots.append(_shot(driver, out, "hall-phone-paused"))
+    do(lambda: queue.resume_phone_issuing(actor="tour"))
     return shots

@@ -16,7 +16,9 @@ from devices.idcard.idnumber import is_valid_id_number
 from devices.printer import PAPER_80
 from devices.printer.virtual import VirtualPrinter
 from kiosk.config import Config, load_config
+from kiosk.core.catalogue import seed_dir
 from kiosk.resources import data_path
+from offline_sync.clock import Clock
 from offline_sync.platform_server.runner import PlatformServer
 from offline_sync.platform_server.service import PlatformService
 
@@ -73,20 +75,26 @@ def open_demo_site(
     paper_dir: Path | None = None,
     reader: bool = False,
     extra: str = "",
+    clock: Clock | None = None,
 ) -> DemoSite:
     """The demo site in ``folder`` with the parts asked for running.
 
-    ``platform`` starts the reference platform and enrols the demo device; ``printer``
+    ``platform`` starts the reference platform (serving the catalogue the kiosk ships) and
+    enrols the demo device; ``printer``
     the virtual printer (its paper as PNGs in ``paper_dir`` when given); ``reader``
     simulates the card reader with the sample cards. ``extra`` is more TOML for the site.
+    ``clock`` is the platform's (the kiosk's clock, when the caller moves time).
     """
     site = DemoSite(path=folder / SITE_FILE)
     tables = []
     try:
         if platform:
-            service = PlatformService.open(folder / "platform.sqlite3", is_valid_id_number)
+            service = PlatformService.open(
+                folder / "platform.sqlite3", is_valid_id_number, clock=clock
+            )
             site._closers.append(service.close)
             site.platform = service
+            service.load_catalogue(seed_dir())  # the items the kiosk ships, so cases arrive
             secret = service.enroll(DEMO_DEVICE_ID)
             server = PlatformServer(service)
             site.platform_url = server.start()

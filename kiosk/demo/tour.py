@@ -8,58 +8,37 @@ per state into ``out/`` plus the virtual printer's paper into ``out/paper/``. Ru
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from devices.idcard.frames import Command
 from devices.idcard.simulator import Fault
 from devices.printer import PrinterState
 from devices.printer.virtual import VirtualPrinter
 from kiosk.app import assemble_front_end
-from kiosk.config import Config
+from kiosk.config import Config, Hours
 from kiosk.core.notices import apply_notice
 from kiosk.core.voice import Voice, espeak_synthesiser
 from kiosk.demo.driver import DriverTimeout, KioskDriver
+from kiosk.demo.fit import misfits
 from kiosk.demo.site import open_demo_site
+from kiosk.demo.technician_tour import SITE_TOML, play_technician, technician_bench
 from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
 
 ELDER, YOUNGER, RESIDENCE_PERMIT = 0, 1, 4  # 王建国 (1958), 李秀芳 (1986), 陈家明 (居住证)
+OFFICE_HOURS = Hours(open="08:30", close="17:30", days=[1, 2, 3, 4, 5])
 ITEM = "异地就医备案"
-OVERFLOW_REPORT = "text-overflow.txt"  # texts bigger than their box, per picture (none: empty)
-
-
-def overflowing(root) -> list[str]:
-    """Texts drawn bigger than their box (cut, or spilling over a neighbour) among the
-    widgets under ``root`` that show: what a test of the layouts looks for on every screen."""
-    from kivy.uix.label import Label
-
-    found = []
-    for widget in root.walk():
-        if not isinstance(widget, Label) or not widget.text or not _showing(widget, root):
-            continue
-        tw, th = widget.texture_size
-        if tw > widget.width + 2 or th > widget.height + 2:
-            found.append(
-                f"{widget.text[:24]!r}: text {tw}x{th} in a box {widget.width:.0f}x{widget.height:.0f}"
-            )
-    return found
-
-
-def _showing(widget, root) -> bool:
-    while widget is not None:
-        if widget.opacity == 0 or widget.width < 2 or widget.height < 2:
-            return False
-        if widget is root:
-            return True
-        widget = widget.parent
-    return True
+OVERFLOW_REPORT = "text-overflow.txt"  # texts that do not fit their box, per picture (none: empty)
 
 
 class TourClock:
@@ -106,7 +85,7 @@ class Tour:
         self.driver.screenshot(path)
         self.shots.append(path)
         top = self.driver.overlays()
-        for problem in overflowing(top[0] if top else self.driver.screen):
+        for problem in misfits(top[0] if top else self.driver.screen):
             self.overflows.append(f"{path.name}: {problem}")
         log.info("tour: %s", path.name)
         return path
@@ -139,20 +118,33 @@ def run_tour(out: Path, *, size: tuple[int, int]) -> list[Path]:
     workdir = Path(tempfile.mkdtemp(prefix="bianmin-tour-"))
     paper = out / "paper"
     shutil.rmtree(paper, ignore_errors=True)
-    site = open_demo_site(workdir, printer=True, paper_dir=paper, reader=True)
-    config = site.config
-    # 09:30 in Sichuan on a Monday.
+    # 09:30 in Sichuan on a Monday; the platform keeps the same time (its signatures).
     clock = TourClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    stack = ExitStack()
+    site = open_demo_site(
+        workdir,
+        platform=True,
+        printer=True,
+        paper_dir=paper,
+        reader=True,
+        extra=SITE_TOML,
+        clock=clock,
+    )
+    stack.callback(site.close)
+    bench = technician_bench(stack, workdir)
+    # A working week's hours, so the tour can end after closing time.
+    config = dataclasses.replace(site.config, hours=OFFICE_HOURS)
     voice = Voice(config.data_dir / "voice", player=None, synthesiser=_synthesiser())
-    app = KioskApp(assemble_front_end(config, clock, voice=voice, background=False))
-    driver = KioskDriver(app)
+    front_end = assemble_front_end(config, clock, voice=voice, background=False, ports=bench.ports)
+    driver = KioskDriver(KioskApp(front_end))
     driver.start()
-    tour = Tour(out, driver, site.printer, app.front_end.devices.reader, clock)
+    tour = Tour(out, driver, site.printer, front_end.devices.reader, clock)
     try:
         _play(tour, config)
+        play_technician(tour, bench)
     finally:
         driver.stop()
-        site.close()
+        stack.close()
         shutil.rmtree(workdir, ignore_errors=True)
         report = "".join(f"{line}\n" for line in tour.overflows)
         (out / OVERFLOW_REPORT).write_text(report, encoding="utf-8")
@@ -311,7 +303,7 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="not_me")
     tour.on("apply")
     tour.shot("apply-not-me")
-    tour.reader.simulator.inject(Fault.SLOW, delay_s=2.0)
+    tour.reader.simulator.inject(Fault.SLOW, target=Command.READ_TEXT_PHOTO, delay_s=1.2)
     tour.place_card(YOUNGER)
     tour.wait(lambda: app.screen("apply").card_state == "reading", "the card being read")
     tour.shot("apply-card-reading")
@@ -388,7 +380,7 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="submit")
     tour.wait(lambda: app.screen("rating").problem, "a reason asked for")
     tour.shot("rating-reason-required")
-    d.tap("等待时间太长")
+    d.tap("等候时间太长")
     d.tap(id="submit")
     tour.on("home")
     tour.shot("rating-thanks")
@@ -405,7 +397,7 @@ def _play(tour: Tour, config: Config) -> None:
     tour.wait(lambda: app.screen("rating").has_target, "the faces of the ticket")
     tour.shot("rating-ticket-faces")
 
-    # Submit failing: a required material left unticked is told plainly.
+    # A required material left unticked is told plainly; manual ID entry to the receipt.
     tour.home()
     d.tap(id="apply")
     app.screen("apply").start("511500-0201-03")
@@ -439,14 +431,9 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="today")
     d.tap(id="next")
     tour.on("materials")
-    d.tap(id="next")
-    tour.on("review")
-    d.tap(id="submit")
-    tour.wait(lambda: d.overlays(), "the refusal")
-    tour.shot("apply-submit-refused-materials")
-    d.tap(id="ok")
-    d.tap(id="back")
-    tour.on("materials")
+    d.tap(id="next")  # a required paper not ticked: told on the checklist, what to do
+    tour.wait(lambda: app.screen("materials").problem, "the missing material")
+    tour.shot("apply-materials-missing")
     d.tap("居民身份证")
     d.tap(id="next")
     tour.on("review")
@@ -557,6 +544,33 @@ def _play(tour: Tour, config: Config) -> None:
     d.tap(id="next")
     tour.wait(lambda: d.shows("备案类型"), "the choice page")
     tour.shot("large-font-form-choice")
+    d.tap("异地转诊就医")
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("就医地"), "the place page")
+    tour.shot("large-font-form-place")
+    for place, then in (("四川省", "绵阳市"), ("绵阳市", "三台县"), ("三台县", "")):
+        d.tap(place)
+        if then:
+            tour.wait(lambda t=then: d.shows(t), then)
+    d.tap(id="next")
+    tour.wait(lambda: d.shows("备案开始日期"), "the date page")
+    d.tap(id="today")
+    tour.shot("large-font-form-date")
+    d.tap(id="next")
+    tour.on("materials")
+    d.tap("居民身份证")
+    tour.shot("large-font-materials")
+    d.tap(id="next")
+    tour.on("review")
+    tour.shot("large-font-review")
+    d.tap(id="submit")
+    tour.on("receipt")
+    tour.printer.wait_for_jobs(len(tour.printer.jobs) or 1)
+    tour.wait(lambda: d.shows("请取走回执"), "the receipt printed")
+    tour.shot("large-font-receipt")
+    d.tap(id="rate")
+    tour.on("rating")
+    tour.shot("large-font-rating-faces")
     tour.home()
     d.tap(id="rating")
     tour.on("rating")
@@ -564,6 +578,39 @@ def _play(tour: Tour, config: Config) -> None:
     tour.home()
     d.tap(id="large_font")
     tour.reader.simulator.remove()
+
+    # The card reader unplugged: the card screen says so and offers the pad.
+    d.tap(id="apply")
+    app.screen("apply").start("511500-0201-03")
+    tour.on("apply")
+    tour.reader.simulator.unplug()
+    tour.wait(lambda: app.screen("apply").card_state == "offline", "the reader offline")
+    tour.shot("apply-reader-offline")
+    tour.reader.simulator.replug()
+    tour.wait(lambda: app.reader_state == "waiting", "the reader back")
+
+    # The platform reached: the home screen online, the cases sent.
+    tour.home()
+    app.call(lambda services: services.sync.engine(services.store).run_once(30)).result(60)
+    app.poll_status()
+    tour.wait(lambda: app.link_state == "up", "the link up")
+    tour.shot("home-online")
+    d.tap(id="progress")
+    tour.on("progress")
+    tour.place_card(YOUNGER)
+    tour.wait(lambda: app.screen("progress").searched, "her cases")
+    tour.shot("progress-online")
+    tour.reader.simulator.remove()
+
+    # After closing time: 取号 says so before a tap.
+    tour.home()
+    tour.clock.advance(9 * 3600)  # 18:30
+    app.status.tick()
+    d.tap(id="take_number")
+    tour.on("queue")
+    tour.wait(lambda: d.shows("现在不是办公时间"), "the queue closed")
+    tour.shot("queue-outside-hours")
+    tour.home()
 
 
 def _platform_moves_on(services, clock) -> None:

@@ -1,4 +1,5 @@
-"""The hall server's ASGI application: counter page, display board, event stream, client API."""
+"""The hall server's ASGI application: counter page, display board, phone page, event stream,
+client API."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kiosk.hall.api import QueueApiRoutes
 from kiosk.hall.board import BoardPages
 from kiosk.hall.counter import CounterPages
 from kiosk.hall.pages import STATIC, SecurityHeaders, context, templates_for
+from kiosk.hall.phone import PhonePages
 from kiosk.hall.streams import EventStreams
 
 
@@ -22,6 +24,7 @@ def create_app(hall: HallService, streams: EventStreams) -> SecurityHeaders:
     templates = templates_for(hall)
     board = BoardPages(hall, templates)
     counter = CounterPages(hall, templates)
+    phone = PhonePages(hall, templates)
     key = hall.config.hall.key
     api = QueueApiRoutes(hall, RequestVerifier(key, hall.clock) if key else None)
 
@@ -37,6 +40,12 @@ def create_app(hall: HallService, streams: EventStreams) -> SecurityHeaders:
         Route("/counter/logout", counter.logout, methods=["POST"]),
         Route("/counter/panel", counter.panel, methods=["GET"]),
         Route("/counter/act", counter.act, methods=["POST"]),
+        Route("/m", phone.page, methods=["GET"]),
+        Route("/m/live", phone.live, methods=["GET"]),
+        Route("/m/take", phone.take, methods=["POST"]),
+        Route("/m/cancel", phone.cancel, methods=["POST"]),
+        Route("/m/chime.wav", phone.chime, methods=["GET"]),
+        Route("/m/qr.svg", phone.qr, methods=["GET"]),
         Route("/events", streams.endpoint, methods=["GET"]),
         Route("/api/v1/ping", api.ping, methods=["GET"]),
         Route("/api/v1/board", board.state, methods=["GET"]),

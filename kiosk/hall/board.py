@@ -31,6 +31,7 @@ class BoardPages:
             "notices": notices,
             "service_names": names,
             "min_show_s": self.hall.config.hall.min_show_s,
+            "phone_url": self.hall.config.hall.phone_url,
         }
 
     async def page(self, request: Request) -> Response:

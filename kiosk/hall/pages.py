@@ -99,7 +99,8 @@ def same_origin(request: Request) -> bool:
 
 
 class SecurityHeaders:
-    """Outermost middleware: security headers on every answer, no caching of pages."""
+    """Outermost middleware: security headers on every answer, no caching of pages (unless
+    the answer says how long it may be kept)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -113,8 +114,9 @@ class SecurityHeaders:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                cached = any(name.lower() == b"cache-control" for name, _ in headers)
                 headers += _HEADERS
-                if not static:
+                if not (static or cached):
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
             await send(message)

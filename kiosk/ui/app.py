@@ -5,8 +5,10 @@ Screens stay thin: they read the app's properties and call the core services thr
 touches the store and the printer) and hands the result back to the UI thread with
 ``Clock.schedule_once``. The app is assembled from parts with one job each: navigation
 (:mod:`kiosk.ui.navigation`), the error edge (:mod:`kiosk.ui.edge`), the idle wipe
-(:mod:`kiosk.ui.idle`), the header's clock, link and notices (:mod:`kiosk.ui.status`)
-and the devices' events (:mod:`kiosk.ui.device_dispatch`).
+(:mod:`kiosk.ui.idle`), the header's clock, link and notices (:mod:`kiosk.ui.status`),
+the devices' events (:mod:`kiosk.ui.device_dispatch`) and a new configuration taken in
+while it runs (:mod:`kiosk.ui.site_reload`). The technicians' screens behind the PIN are
+in :mod:`kiosk.ui.technician`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ from kiosk.ui.idle import IDLE_CHECK_S, IdleWatch
 from kiosk.ui.navigation import Navigator
 from kiosk.ui.screens import SCREENS
 from kiosk.ui.service_thread import ServiceThread
+from kiosk.ui.site_reload import RELOAD_POLL_S, SiteReload
 from kiosk.ui.status import NOTICE_ROTATE_S, STATUS_POLL_S, StatusBoard
+from kiosk.ui.systemd import SystemdLink
+from kiosk.ui.technician import KV_FILES, TECHNICIAN_SCREENS, open_menu
 from kiosk.ui.theme import look
 
 log = logging.getLogger(__name__)
@@ -61,9 +66,16 @@ class KioskApp(App):
     notices = ListProperty()
     reader_state = StringProperty("stopped")
     last_said = StringProperty("")
+    config_problem = StringProperty("")  # the site file's error while the kiosk runs without it
+    # True when 返回 would do what 首页 does (the screen is one step from home): the header
+    # then shows 首页 alone, not two buttons for one action.
+    back_is_home = BooleanProperty(True)
 
     def __init__(self, front_end: FrontEnd, **kwargs: Any) -> None:
         self.front_end = front_end
+        self.systemd = SystemdLink(
+            front_end.watchdog, lambda: f"home screen shown, {self.site.site.name}"
+        )
         self.site = front_end.config
         self.clock = front_end.clock
         self.messages = front_end.messages
@@ -75,6 +87,7 @@ class KioskApp(App):
         self.idle = IdleWatch(self)
         self.status = StatusBoard(self)
         self.devices = DeviceDispatch(self)
+        self.site_reload = SiteReload(self)
         self.nav: Navigator | None = None
         self._events: list[Any] = []
         self._exiting = False
@@ -90,12 +103,15 @@ class KioskApp(App):
     # -- life ----------------------------------------------------------------------------------
 
     def build(self) -> ScreenManager:
-        for path in [UI_DIR / "widgets.kv", UI_DIR / "overlays.kv"] + [
-            s.kv_path() for s in SCREENS
-        ]:
+        for path in (
+            [UI_DIR / "widgets.kv", UI_DIR / "overlays.kv"]
+            + [s.kv_path() for s in SCREENS]
+            + KV_FILES
+        ):
             if str(path) not in Builder.files:
                 Builder.load_file(str(path))
-        self.nav = Navigator()
+        self.nav = Navigator(SCREENS + TECHNICIAN_SCREENS)
+        self.nav.manager.bind(current=lambda *_: self.refresh_back())
         return self.nav.manager
 
     def load_kv(self, filename: str | None = None) -> bool:
@@ -110,22 +126,13 @@ class KioskApp(App):
             Clock.schedule_interval(self.status.tick, 1.0),
             Clock.schedule_interval(self.status.rotate, NOTICE_ROTATE_S),
             Clock.schedule_interval(self.status.poll, STATUS_POLL_S),
+            Clock.schedule_interval(self.site_reload.poll, RELOAD_POLL_S),
         ]
-        watchdog = self.front_end.watchdog
-        if watchdog.interval_s:
-            # A frozen main loop stops the pings, and systemd restarts the kiosk.
-            self._events.append(
-                Clock.schedule_interval(lambda _dt: watchdog.ping(), watchdog.interval_s)
-            )
-        Window.bind(on_flip=self._first_frame)
+        self.systemd.start()
         self.status.tick()
         self.status.poll()
+        self.site_reload.poll()
         self.devices.start()
-
-    def _first_frame(self, *_args: Any) -> None:
-        """The home screen is on the display: tell systemd the kiosk is ready."""
-        Window.unbind(on_flip=self._first_frame)
-        self.front_end.watchdog.ready(f"home screen shown, {self.site.site.name}")
 
     def on_stop(self) -> None:
         if self._stopped:
@@ -139,8 +146,8 @@ class KioskApp(App):
         Window.unbind(
             on_touch_down=self._on_any_touch,
             on_request_close=self._on_request_close,
-            on_flip=self._first_frame,
         )
+        self.systemd.stop()
         self.services.close()
         self.front_end.close()
 
@@ -186,8 +193,8 @@ class KioskApp(App):
             self.say(self.last_said)
 
     def call_staff(self) -> None:
-        """找工作人员: staff are alerted (the help-wanted alert in core) and the villager is
-        told where to find them meanwhile."""
+        """找工作人员: the help-wanted alert is raised (kiosk.core.staff_alerts) and the
+        villager is told where to find staff."""
         screen = self.current_screen_name
         self.call(lambda services: services.alerts.raise_alert(HELP_WANTED, screen))
         lines = staff_called(self.site)
@@ -218,6 +225,12 @@ class KioskApp(App):
         previous screen."""
         screen = self.nav.manager.current_screen
         self.guard(getattr(screen, "go_back", self.back))
+
+    def refresh_back(self) -> None:
+        """Work out :attr:`back_is_home` for the screen on show (a screen whose 返回 goes to
+        an earlier page of its own says so with ``steps_back``)."""
+        screen = self.nav.manager.current_screen
+        self.back_is_home = self.nav.back_goes_home and not getattr(screen, "steps_back", False)
 
     def back(self) -> None:
         """Show the previous screen (home when there is none)."""
@@ -293,8 +306,13 @@ class KioskApp(App):
     def _on_request_close(self, *_args: Any, **_kwargs: Any) -> bool:
         return self.site.ui.kiosk_lock and not self._exiting
 
+    def technician_menu(self) -> None:
+        """The technician gave the right PIN: their menu (set-up, 体检, exit)."""
+        log.warning("technician menu opened with the PIN")
+        open_menu(self)
+
     def technician_exit(self) -> None:
-        """The technician gave the right PIN: leave the kiosk."""
+        """退出程序 on the technician menu: leave the kiosk."""
         log.warning("technician exit with PIN")
         self.call(lambda services: services.audit.record("technician", "kiosk.technician_exit"))
         self._exiting = True

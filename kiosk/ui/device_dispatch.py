@@ -31,11 +31,16 @@ class DeviceDispatch:
 
     def __init__(self, app: KioskApp) -> None:
         self.app = app
-        devices = app.front_end.devices
-        self.bridge = DeviceBridge(
-            devices.reader, devices.scanner, lambda event: app.on_main_thread(self.handle, event)
-        )
+        self.bridge = self._bridge()
         self._prompt: CardPrompt | None = None
+
+    def _bridge(self) -> DeviceBridge:
+        devices = self.app.front_end.devices
+        return DeviceBridge(
+            devices.reader,
+            devices.scanner,
+            lambda event: self.app.on_main_thread(self.handle, event),
+        )
 
     def start(self) -> None:
         """Start the devices and listen to them."""
@@ -46,6 +51,12 @@ class DeviceDispatch:
     def stop(self) -> None:
         """Stop listening (the front-end closes the devices)."""
         self.bridge.stop()
+
+    def restart(self) -> None:
+        """Listen to the front-end's devices anew (after some were closed and opened again)."""
+        self.bridge.stop()
+        self.bridge = self._bridge()
+        self.start()
 
     def handle(self, event: DeviceEvent) -> None:
         """One device event, now on the main thread."""

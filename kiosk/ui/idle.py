@@ -15,7 +15,7 @@ from kivy.metrics import dp
 
 from kiosk.core.session import IdlePhase, IdleTimer
 from kiosk.ui.navigation import HOME
-from kiosk.ui.overlays import IdleCountdown, TechnicianExit
+from kiosk.ui.overlays import IdleCountdown, TechnicianPin
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -48,7 +48,7 @@ class IdleWatch:
             if len(self._tech_taps) >= TECH_TAPS:
                 self._tech_taps = []
                 if self.app.site.ui.technician_pin:
-                    TechnicianExit().open(animation=False)
+                    TechnicianPin().open(animation=False)
 
     def keep(self) -> None:
         """继续使用: the villager is still there."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from kiosk.ui.screens import SCREENS
 
@@ -17,16 +18,21 @@ HOME = SCREENS[0].kv_name
 class Navigator:
     """The screen manager with a history for 返回."""
 
-    def __init__(self) -> None:
+    def __init__(self, screens: Sequence[type[Screen]] = SCREENS) -> None:
         self.manager = ScreenManager(transition=NoTransition())
         self.manager.add_widget(SCREENS[0](name=HOME))
         self._history: list[str] = []
-        self._classes = {s.kv_name: s for s in SCREENS}
+        self._classes = {s.kv_name: s for s in screens}
 
     @property
     def current(self) -> str:
         """The name of the screen on show."""
         return self.manager.current
+
+    @property
+    def back_goes_home(self) -> bool:
+        """True when the previous screen is the home screen (or there is none)."""
+        return not self._history or self._history[-1] == HOME
 
     def screen(self, name: str) -> KioskScreen:
         """The screen called ``name``, built the first time it is needed (a fast start)."""

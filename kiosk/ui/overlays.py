@@ -1,4 +1,4 @@
-"""Views over any screen: the idle countdown, a message for the villager, the technician exit."""
+"""Views over any screen: the idle countdown, a message for the villager, the technician's PIN."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from kiosk.ui.widgets import apply_key
 
 
 class IdleCountdown(ModalView):
-    """ "您还在使用吗？" with the seconds left; any tap on it keeps the session."""
+    """ "您还要接着办吗？" with the seconds left; any tap on it keeps the session."""
 
     seconds = NumericProperty(0)
 
@@ -22,8 +22,8 @@ class MessageView(ModalView):
     role = StringProperty("danger")
 
 
-class TechnicianExit(ModalView):
-    """The PIN pad that lets a technician quit a locked-down kiosk."""
+class TechnicianPin(ModalView):
+    """The PIN pad in front of the technician menu (set-up, 体检, leaving a locked kiosk)."""
 
     pin = StringProperty("")
     problem = StringProperty("")
@@ -37,7 +37,7 @@ class TechnicianExit(ModalView):
         if expected and len(self.pin) >= len(expected):
             if self.pin == expected:
                 self.dismiss()
-                app.technician_exit()
+                app.technician_menu()
             else:
                 self.pin = ""
                 self.problem = app.t("tech.wrong")

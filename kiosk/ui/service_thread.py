@@ -31,6 +31,23 @@ class ServiceThread:
         """Queue ``work``; it receives the services and its result comes back in the future."""
         return self._executor.submit(lambda: work(self._services.result()))
 
+    def rebuild(self, build: Callable[[], Any]) -> Future[None]:
+        """Close the services and build them again with ``build`` (a new configuration),
+        after the work queued before; the work queued after runs on the new ones."""
+
+        def swap() -> None:
+            if self._services.exception() is None:
+                self._services.result().close()
+            fresh: Future[Any] = Future()
+            try:
+                fresh.set_result(build())
+            except Exception as exc:  # handed to every later call, as at start-up
+                fresh.set_exception(exc)
+            self._services = fresh
+            fresh.result()  # the caller's future says how it went
+
+        return self._executor.submit(swap)
+
     def call(
         self,
         work: Callable[[Any], T],

@@ -10,6 +10,10 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from kivy.clock import Clock
+from kivy.core.image import Image as CoreImage
+from kivy.core.text import Label as CoreLabel
+from kivy.core.text.markup import MarkupLabel
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -22,23 +26,135 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
+from kivy.utils import get_hex_from_color
+
+from kiosk.core.line_breaks import break_lines
+from kiosk.resources import data_path
 
 BACKSPACE = "backspace"  # 删一个
 CLEAR = "clear"  # 全删
 GAP = ""  # an empty place on a keypad: no key
 
 
-class KButton(ButtonBehavior, Label):
+class LineBreaking:
+    """A label whose lines break where Chinese allows (after 、，。, see
+    :mod:`kiosk.core.line_breaks`), not wherever Kivy's wrap runs out of room. The widget's
+    ``text`` stays as given; only what is drawn gets the line breaks. ``splits_a_word`` is
+    True when a word or a short phrase did not fit on a line of its own."""
+
+    splits_a_word = BooleanProperty(False)
+
+    def texture_update(self, *largs: object) -> None:
+        core = self._label
+        width = self.text_size[0]
+        text = self.text
+        if width and text and not (self.markup and "[" in text):
+            room = width - self.padding[0] - self.padding[2]  # as Kivy wraps: not a dot more
+            extents = core.get_cached_extents()
+            broken = break_lines(text, lambda line: extents(line)[0] <= room)
+            text = "\n".join(broken.lines)
+            self.splits_a_word = broken.splits_a_word
+        else:
+            self.splits_a_word = False
+        if not isinstance(core, MarkupLabel):
+            core.text = text
+            super().texture_update(*largs)
+            return
+        # Kivy's markup branch rebuilds the core text from ``self.text``: do it with ours.
+        if self.halign == "justify" or self.strip:
+            text = text.strip()
+        if not text:
+            super().texture_update(*largs)
+            return
+        self.texture = None
+        colour = get_hex_from_color(self.disabled_color if self.disabled else self.color)
+        core.text = f"[color={colour}]{text}[/color]"
+        core.refresh()
+        if core.texture:
+            core.texture.bind()
+        self.refs, self.anchors = core.refs, core.anchors
+        if core.texture is not None:
+            self.texture = core.texture
+            self.texture_size = list(core.texture.size)
+        self.is_shortened = core.is_shortened
+
+
+class KLabel(LineBreaking, Label):
+    """A text of a screen that wraps to its width (looks in widgets.kv)."""
+
+
+class WrapLabel(LineBreaking, Label):
+    """A label breaking its lines where Chinese allows, with no looks of its own."""
+
+
+class Fitting(LineBreaking):
+    """A text that always fits its box: at ``max_size`` when it can, else the largest size
+    at which it fits, its lines breaking only where Chinese allows (a long name, with no
+    pause in it, is broken into even lines only if it must be). Never cut. Markup with
+    tags is shown at ``max_size``."""
+
+    max_size = NumericProperty(40)
+    min_size = NumericProperty(12)
+
+    def __init__(self, **kwargs: object) -> None:
+        self._refit = Clock.create_trigger(self._fit, -1)
+        super().__init__(**kwargs)
+        for name in ("text", "size", "text_size", "max_size", "min_size", "bold"):
+            self.fbind(name, self._refit)
+
+    def _fit(self, *_args: object) -> None:
+        if self.markup and "[" in self.text:
+            self.font_size = self.max_size
+            return
+        pad_l, pad_t, pad_r, pad_b = self.padding
+        width = (self.text_size[0] or self.width) - pad_l - pad_r
+        height = (self.text_size[1] or self.height) - pad_t - pad_b
+        sizes = list(range(int(self.max_size), int(self.min_size), -2)) or [int(self.min_size)]
+        layouts = [(size, self._layout(size, width)) for size in sizes]
+        whole = [size for size, (broken, tall) in layouts if not broken.forced and tall <= height]
+        kept = [size for size, (b, tall) in layouts if not b.splits_a_word and tall <= height]
+        unbroken = [size for size in whole if size >= 0.5 * self.max_size]
+        self.font_size = (unbroken or kept or whole or [sizes[-1]])[0]
+
+    def _layout(self, size: int, width: float):
+        probe = CoreLabel(font_size=size, font_name=self.font_name, bold=self.bold)
+        extents = probe.get_cached_extents()
+        broken = break_lines(self.text, lambda line: extents(line)[0] <= width)
+        line = extents("国")[1] * self.line_height
+        return broken, line * len(broken.lines)
+
+
+class FitLabel(Fitting, Label):
+    """A label that always fits its box (see :class:`Fitting`)."""
+
+
+class KButton(ButtonBehavior, LineBreaking, Label):
     """A large button coloured by its palette ``role`` (primary, secondary, danger, tile0...)."""
 
     role = StringProperty("primary")
 
 
+class FitButton(ButtonBehavior, Fitting, Label):
+    """A button whose text always fits it (see :class:`Fitting`); looks as KButton's."""
+
+    role = StringProperty("primary")
+
+
+def pictogram(key: str):
+    """The texture of ``assets/pictograms/<key>.png`` (white on transparent: drawn in the
+    colour of the text on it)."""
+    return CoreImage(str(data_path("assets") / "pictograms" / f"{key}.png")).texture
+
+
 class Tile(KButton):
-    """A home-screen tile: a big title over a one-line hint."""
+    """A home-screen tile: its picture (for those who read little) over a big title and a
+    one-line hint."""
 
     title = StringProperty("")
     hint = StringProperty("")
+    picture = ObjectProperty(None, allownone=True)
+    title_size = NumericProperty(0)
+    icon = NumericProperty(0)
 
 
 class FaceButton(KButton):
@@ -49,16 +165,24 @@ class FaceButton(KButton):
     face = NumericProperty(180)  # the face's diameter, fitted to the button in widgets.kv
 
 
-class Choice(ToggleButtonBehavior, Label):
-    """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
+class Choosing(ToggleButtonBehavior):
+    """Stays selected once tapped; tapping the selected choice of a group keeps it, a lone
+    choice toggles. ``value`` is what it stands for."""
 
     value = StringProperty("")
 
     def _do_press(self) -> None:
-        # Tapping a selected choice of a group keeps it; a lone choice toggles.
         if self.group is not None and self.state == "down" and not self.allow_no_selection:
             return
         super()._do_press()
+
+
+class Choice(Choosing, LineBreaking, Label):
+    """A choice that stays selected (a reason, a material in the checklist); shows a tick."""
+
+
+class FitChoice(Choosing, Fitting, Label):
+    """A choice whose name always fits it (a place; see :class:`Fitting`)."""
 
 
 class Hideable:
@@ -116,7 +240,7 @@ class Keypad(GridLayout):
         """Default handler: nothing."""
 
 
-class KeypadKey(KButton):
+class KeypadKey(FitButton):
     """One key of a :class:`Keypad`."""
 
     value = StringProperty("")

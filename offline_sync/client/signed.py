@@ -33,6 +33,7 @@ from offline_sync.client.errors import (
     TooLarge,
 )
 from offline_sync.clock import Clock
+from offline_sync.link_hints import transport_problem
 from offline_sync.signing import secret_key, sign_headers
 
 
@@ -136,7 +137,7 @@ class SignedHttp:
         except UnreadableEncoding as exc:
             raise LinkDown(f"{what}: an answer in the unknown encoding {exc}") from None
         except httpx.RequestError as exc:
-            raise LinkDown(f"{what}: {type(exc).__name__}: {exc}") from exc
+            raise LinkDown(f"{what}: {transport_problem(exc, self.base_url)}") from exc
         return answered(streamed, body)
 
     def _platform_time(self) -> int:

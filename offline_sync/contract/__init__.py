@@ -20,6 +20,7 @@ from offline_sync.contract.catalogue import (
     load_catalogue,
 )
 from offline_sync.contract.records import (
+    ADDRESS_SOURCES,
     AUTHORIZATION_METHODS,
     CASE_STATUSES,
     CHANGE_TYPES,
@@ -28,11 +29,14 @@ from offline_sync.contract.records import (
     OPEN_FOR_REVISION,
     RATING_TARGETS,
     RECORD_KINDS,
+    RESULT_DELIVERY_METHODS,
     RESULT_STATUSES,
+    TICKET_CHANNELS,
     TICKET_EVENTS,
 )
 
 __all__ = [
+    "ADDRESS_SOURCES",
     "AUDIENCES",
     "AUTHORIZATION_METHODS",
     "CASE_STATUSES",
@@ -44,7 +48,9 @@ __all__ = [
     "RATING_TARGETS",
     "REACHES",
     "RECORD_KINDS",
+    "RESULT_DELIVERY_METHODS",
     "RESULT_STATUSES",
+    "TICKET_CHANNELS",
     "TICKET_EVENTS",
     "CatalogueError",
     "canonical_json",

@@ -77,6 +77,9 @@ def check_item(item: Any, where: str = "catalogue item") -> dict[str, Any]:
         _count(item, key, key, "a whole number of working days", fail)
     if not isinstance(item.get("agent_allowed"), bool):
         fail("agent_allowed", "true or false")
+    # An extension (邮寄送达): the result may be posted to the applicant; absent is false.
+    if not isinstance(item.get("postal_delivery", False), bool):
+        fail("postal_delivery", "true or false (or absent)")
     reach = item.get("reach")
     if not isinstance(reach, list) or any(r not in REACHES for r in reach):
         fail("reach", "a list of " + ", ".join(REACHES))

@@ -27,6 +27,17 @@ TICKET_EVENTS = (
     "held",
     "restored",
 )
+# Where a ticket was taken: a kiosk (or a hall client, or the queue CLI) or the hall's phone
+# page (扫码取号). Not in the contract: devices add ``channel`` to every ticket event, the
+# reference platform checks it when present (docs/platform-api.md).
+TICKET_CHANNELS = ("kiosk", "phone")
+# How a case's result reaches the applicant (邮寄送达), an extension: a case body may carry
+# ``result_delivery`` with a method; ``post`` only for an item whose catalogue entry says
+# ``postal_delivery``, with where the address came from and a phone (docs/platform-api.md).
+RESULT_DELIVERY_METHODS = ("pickup", "post")
+# Where a posted result's address came from: the ID card, picked 省 → 市 → 县 (then 组/号 keyed
+# as digits at a kiosk, the rest typed on an agent's tablet), or given at the counter later.
+ADDRESS_SOURCES = ("id_card", "picked", "at_counter")
 CASE_STATUSES = (
     "received",
     "accepted",

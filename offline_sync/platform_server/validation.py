@@ -15,11 +15,14 @@ from typing import Any
 
 from offline_sync import audit_chain
 from offline_sync.contract import (
+    ADDRESS_SOURCES,
     AUTHORIZATION_METHODS,
     CHANNELS,
     ID_TYPES,
     RATING_TARGETS,
     RECORD_KINDS,
+    RESULT_DELIVERY_METHODS,
+    TICKET_CHANNELS,
     TICKET_EVENTS,
 )
 from offline_sync.contract.protocol import MAX_UPLOAD_BYTES
@@ -101,6 +104,8 @@ def check_case(body: dict[str, Any], rules: CaseRules) -> None:
     elif body.get("agent") is not None:
         raise Invalid("agent", "must be null for channel kiosk")
     _check_form(body.get("form"), item, rules)
+    if "result_delivery" in body:  # 邮寄送达, an extension (docs/platform-api.md)
+        _check_result_delivery(body["result_delivery"], item)
     _timestamp(body, "created_at")
     _timestamp(body, "submitted_at")
 
@@ -218,6 +223,34 @@ def _check_value(field: dict[str, Any], value: Any, where: str, rules: CaseRules
         raise Invalid(where, "is not a valid resident ID number (GB 11643 check digit)")
 
 
+def _check_result_delivery(delivery: Any, item: dict[str, Any]) -> None:
+    where = "result_delivery"
+    if not isinstance(delivery, dict):
+        raise Invalid(where, "must be an object")
+    method = delivery.get("method")
+    if method not in RESULT_DELIVERY_METHODS:
+        raise Invalid(f"{where}.method", "must be " + " or ".join(RESULT_DELIVERY_METHODS))
+    if method != "post":
+        return
+    if not item.get("postal_delivery", False):
+        raise Invalid(f"{where}.method", f"{item['code']} does not allow postal delivery")
+    phone = delivery.get("phone")
+    if not isinstance(phone, str) or not _PHONE.match(phone):
+        raise Invalid(f"{where}.phone", "must be a mobile (11 digits) or landline number")
+    source = delivery.get("address_source")
+    if source not in ADDRESS_SOURCES:
+        raise Invalid(f"{where}.address_source", "must be one of " + ", ".join(ADDRESS_SOURCES))
+    address = delivery.get("address")
+    if source == "at_counter":
+        if address is not None:
+            raise Invalid(f"{where}.address", "must be null when given at the counter")
+    elif not isinstance(address, str) or not address.strip():
+        raise Invalid(f"{where}.address", "must be a non-empty string")
+    region = delivery.get("region_code")
+    if region is not None and not (isinstance(region, str) and re.match(r"^\d{6}$", region)):
+        raise Invalid(f"{where}.region_code", "must be a 6-digit region code or null")
+
+
 def check_rating(body: dict[str, Any]) -> None:
     """A rating: target, level 1..5, reasons, comment; a low level needs a reason or comment."""
     target = body.get("target")
@@ -264,6 +297,8 @@ def check_ticket_event(body: dict[str, Any]) -> None:
         raise Invalid("counter", "must be a string or null")
     if not isinstance(body.get("priority"), bool):
         raise Invalid("priority", "must be true or false")
+    if "channel" in body and body["channel"] not in TICKET_CHANNELS:  # an extension
+        raise Invalid("channel", "must be one of " + ", ".join(TICKET_CHANNELS))
 
 
 def check_audit_event(body: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from offline_sync.sync.backoff import BackoffPolicy, LinkState
 from offline_sync.sync.engine import SyncEngine
+from offline_sync.sync.lock import SyncBusy, SyncHolder, SyncLock, sync_holder
 from offline_sync.sync.pull import Applier
 from offline_sync.sync.report import Stage, SyncReport
 from offline_sync.sync.schema import migrations
@@ -25,6 +26,9 @@ __all__ = [
     "RejectedChange",
     "Stage",
     "SyncEngine",
+    "SyncBusy",
+    "SyncHolder",
+    "SyncLock",
     "SyncNotConfigured",
     "SyncReport",
     "SyncService",
@@ -36,4 +40,5 @@ __all__ = [
     "platform_connector",
     "read_status",
     "rejected_changes",
+    "sync_holder",
 ]

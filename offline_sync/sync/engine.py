@@ -45,7 +45,13 @@ from offline_sync.sync.backoff import LinkHealth, LinkState
 from offline_sync.sync.report import Stage, SyncReport
 from offline_sync.sync.results import PushResults
 from offline_sync.sync.settings import SyncSettings
-from offline_sync.sync.state import SyncStatus, read_health, read_status, write_health
+from offline_sync.sync.state import (
+    SyncStatus,
+    read_health,
+    read_status,
+    write_clock_offset,
+    write_health,
+)
 from offline_sync.vault import Vault, VaultLocked
 
 log = logging.getLogger(__name__)
@@ -274,9 +280,11 @@ class SyncEngine:
 
     def _succeeded(self) -> None:
         health = read_health(self.store.conn)
-        if health != LinkHealth(LinkState.UP) or self._has_error():
-            with self.store.transaction() as conn:
+        with self.store.transaction() as conn:
+            if health != LinkHealth(LinkState.UP) or self._has_error():
                 write_health(conn, health.after_success())
+            if self._client is not None:  # it answered: its Date measured the clocks
+                write_clock_offset(conn, self._client.clock_offset, self._now_text())
 
     def _has_error(self) -> bool:
         return (
@@ -350,6 +358,22 @@ class SyncEngine:
         return self.clock.now().isoformat(timespec="seconds")
 
 
+# What a technician does about each refusal of this device (contract section 1).
+AUTH_ADVICE = {
+    "unknown_device": (
+        "the platform does not know this device id or has disabled it; entering the secret"
+        " again does not help: ask the county to enrol the device again and put the new"
+        " secret in [platform] device_secret"
+    ),
+    "bad_signature": (
+        "[platform] device_secret is not the one issued for this device id; enter the secret"
+        " from the enrolment"
+    ),
+    "clock_skew": "this device's clock is too far off the platform's; set the clock (NTP)",
+    "replayed_nonce": "the platform saw a request twice; it is tried again by itself",
+}
+
+
 def describe_failure(exc: PlatformError | LocalFault) -> str:
     """One line for staff and the log about why a try failed (no personal data)."""
     if isinstance(exc, push.UnreadableRecord):
@@ -357,10 +381,7 @@ def describe_failure(exc: PlatformError | LocalFault) -> str:
     if isinstance(exc, sqlite3.OperationalError):
         return f"the local store could not be written: {exc}"
     if isinstance(exc, AuthRejected):
-        return (
-            f"the platform rejected this device ({exc.code}); check [platform] device_id and "
-            "device_secret against the enrolment"
-        )
+        return f"the platform rejected this device ({exc.code}): {AUTH_ADVICE.get(exc.code, '')}"
     if isinstance(exc, RetryLater):
         after = f"; Retry-After {exc.retry_after_s:g} s" if exc.retry_after_s is not None else ""
         return f"the platform is busy (HTTP {exc.status}){after}"

@@ -4,7 +4,8 @@ Applies after ``offline_sync.outbox`` (it adds columns to ``outbox_attachment``)
 
 - ``sync_state``: one row: the change-feed cursor (and the change types it was
   pulled for), the last successful push and pull, the link state, consecutive
-  failures and when to try next. Kept in the store so a restart neither hammers a
+  failures and when to try next, and the platform's clock against this device's
+  (``clock_offset_s``, measured on every successful round). Kept in the store so a restart neither hammers a
   platform that asked for patience nor forgets where the feed stood.
 - ``sync_rejected_change``: pulled changes an applier could not apply (data and
   error sealed by the vault), kept for staff instead of blocking the feed.
@@ -53,3 +54,10 @@ def create_sync_state(db) -> None:
         )
         """
     )
+
+
+@migrations()
+def add_clock_offset(db) -> None:
+    # The platform's clock minus this device's, in seconds, and when it was measured.
+    db.execute("ALTER TABLE sync_state ADD COLUMN clock_offset_s REAL")
+    db.execute("ALTER TABLE sync_state ADD COLUMN clock_offset_at TEXT")

@@ -15,7 +15,9 @@ from offline_sync.client import PlatformClient
 from offline_sync.clock import Clock
 from offline_sync.store import Store
 from offline_sync.sync.engine import SyncEngine
+from offline_sync.sync.lock import SyncBusy, SyncHolder, SyncLock, sync_holder
 from offline_sync.sync.pull import Applier
+from offline_sync.sync.report import SyncReport
 from offline_sync.sync.settings import SyncSettings
 from offline_sync.sync.state import (
     DeadLetter,
@@ -104,12 +106,25 @@ class SyncService:
             self._rng,
         )
 
-    def worker(self) -> SyncWorker:
-        """The background worker (one per service; it opens its own store)."""
+    def lock(self) -> SyncLock:
+        """The store's sync lock (not taken yet): hold it while running an engine, so that
+        one store has one sync (:mod:`offline_sync.sync.lock`)."""
+        return SyncLock(self.data_dir, self.clock)
+
+    def holder(self) -> SyncHolder | None:
+        """Who runs sync on this store now (this process or another), or None."""
+        return sync_holder(self.data_dir)
+
+    def worker(self, lock: SyncLock | None = None) -> SyncWorker:
+        """The background worker (one per service; it opens its own store). It loops only
+        while it holds the store's sync lock (``lock``, default a new one), waiting while
+        another process syncs."""
         if self._worker is None:
             self._require_connect()
             self._worker = SyncWorker(
-                lambda: self.engine(self._open_store()), self.settings.interval_s
+                lambda: self.engine(self._open_store()),
+                self.settings.interval_s,
+                lock or self.lock(),
             )
         return self._worker
 
@@ -121,6 +136,38 @@ class SyncService:
         """Records were queued: sync soon (no-op when the worker is not running)."""
         if self._worker is not None:
             self._worker.notify()
+
+    def sync_now(self, deadline_s: float) -> SyncReport:
+        """One sync at once because a person asked (a sync button), still one per store:
+        the background worker runs it when it holds the store's lock (this waits for its
+        report); otherwise this thread takes the lock and runs an engine on a store
+        connection of its own. SyncBusy while another process syncs this store, or when
+        the worker's run outlasts ``deadline_s``; SyncNotConfigured without a link."""
+        report = self._worker_run_now(deadline_s)
+        if report is not None:
+            return report
+        lock = self.lock()
+        try:
+            lock.acquire()
+        except SyncBusy:
+            report = self._worker_run_now(deadline_s)  # the worker took the lock meanwhile
+            if report is None:
+                raise
+            return report
+        try:
+            engine = self.engine(self._open_store())
+            try:
+                engine.retry_now()
+                return engine.run_once(deadline_s, wait=False)
+            finally:
+                engine.close()
+                engine.store.close()
+        finally:
+            lock.release()
+            self.notify()  # a worker that waited for the lock takes it now
+
+    def _worker_run_now(self, deadline_s: float) -> SyncReport | None:
+        return self._worker.run_now(deadline_s) if self._worker is not None else None
 
     def stop(self) -> None:
         """Stop background sync, if it runs."""

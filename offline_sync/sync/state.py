@@ -40,6 +40,14 @@ def write_health(
     )
 
 
+def write_clock_offset(conn: sqlite3.Connection, offset_s: float, at: str) -> None:
+    """Keep the platform's clock minus this device's (from its last answer), and when."""
+    conn.execute(
+        "UPDATE sync_state SET clock_offset_s = ?, clock_offset_at = ? WHERE id = 1",
+        (round(offset_s, 1), at),
+    )
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     """A snapshot for staff and technicians (``bianmin status``)."""
@@ -57,6 +65,8 @@ class SyncStatus:
     next_attempt_at: str | None
     last_error: str | None
     last_error_at: str | None
+    clock_offset_s: float | None  # the platform's clock minus this device's; None: never measured
+    clock_offset_at: str | None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -89,6 +99,8 @@ def read_status(conn: sqlite3.Connection) -> SyncStatus:
         next_attempt_at=_rfc3339(next_at) if next_at else None,
         last_error=row["last_error"],
         last_error_at=row["last_error_at"],
+        clock_offset_s=row["clock_offset_s"],
+        clock_offset_at=row["clock_offset_at"],
     )
 
 

@@ -26,16 +26,18 @@ class AgentCaseScreen(AgentScreen):
         self.clear()
         case_id = self.app.case_id
 
-        def read(desk: Any) -> tuple[Any, Any]:
-            return desk.line(case_id), desk.cases.timeline(case_id)
+        def read(desk: Any) -> tuple[Any, Any, Any]:
+            delivery = desk.cases.case(case_id).result_delivery
+            return desk.line(case_id), desk.cases.timeline(case_id), delivery
 
         self.app.call_desk(read, self._shown)
 
-    def _shown(self, result: tuple[Any, Any]) -> None:
+    def _shown(self, result: tuple[Any, Any, Any]) -> None:
         from devices.idcard.idnumber import mask_id_number
         from kiosk.agent.screens.words import case_tag
+        from kiosk.core.flows.delivery import review_text
 
-        line, timeline = result
+        line, timeline, delivery = result
         t = self.app.t
         tag, _role = case_tag(t, line)
         self.title_text = line.item_name
@@ -51,6 +53,9 @@ class AgentCaseScreen(AgentScreen):
             lines.append(t("agent.ui.case.case_no", case_no=line.case_no))
         if line.promised_date and line.delivery != "dead":
             lines.append(t("agent.ui.case.promised", date=line.promised_date.isoformat()))
+        if delivery is not None:  # how the result comes, to tell the villager
+            said = review_text(delivery, self.app.messages)
+            lines.append(f"{t('delivery.review')}：{said}")
         if line.reason:
             lines.append(t("agent.ui.case.reason", reason=line.reason))
         for entry in timeline:

@@ -8,13 +8,14 @@ commits. The applicant, form values and agent are kept sealed; a person's cases 
 found through the vault's keyed digest of the ID number, never the number itself.
 
 Modules by job: ``model`` (what a case is), ``applicant`` (who applies, from a card or a
-keyed number), ``records`` / ``drafts`` / ``attachments`` / ``submission`` / ``bundles``
+keyed number), ``delivery`` (窗口自取 or 邮寄送达), ``records`` / ``drafts`` / ``attachments`` / ``submission`` / ``bundles``
 (the service's jobs, joined in ``service``), ``files`` (sealed files at rest), ``status``
 (the platform's status changes and the timeline), ``errors`` and ``schema``.
 """
 
 from kiosk.core.cases.applicant import Applicant, applicant_from_card, keyed_applicant
 from kiosk.core.cases.attachments import CONSENT_MATERIAL
+from kiosk.core.cases.delivery import PostNotOffered, ResultDelivery
 from kiosk.core.cases.errors import (
     AgentNotAllowed,
     AttachmentRejected,
@@ -57,6 +58,8 @@ __all__ = [
     "MaterialsMissing",
     "NotADraft",
     "NotRevisable",
+    "PostNotOffered",
+    "ResultDelivery",
     "TimelineEntry",
     "UnknownCase",
     "applicant_from_card",

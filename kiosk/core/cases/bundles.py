@@ -9,6 +9,7 @@ from typing import Any
 
 from kiosk.core.cases.applicant import Applicant
 from kiosk.core.cases.attachments import Attachments
+from kiosk.core.cases.delivery import ResultDelivery
 from kiosk.core.cases.drafts import Drafts
 from kiosk.core.cases.errors import ItemUnavailable, UnknownCase
 from kiosk.core.cases.files import check_file
@@ -74,6 +75,17 @@ class Bundles(Drafts, Attachments, Submission):
         with self.store.transaction():
             for item in app.bundle.items:
                 self.update_form(app.case_ids[item.code], _fields_of(item, values))
+
+    def set_bundle_result_delivery(
+        self, bundle_id: str, delivery: ResultDelivery
+    ) -> ResultDelivery:
+        """One choice of 窗口自取 or 邮寄送达 for every case of a bundle (post only when every
+        item allows it); the cleaned choice."""
+        app = self.bundle_application(bundle_id)
+        with self.store.transaction() as conn:
+            for item in app.bundle.items:
+                cleaned = self._set_result_delivery(conn, app.case_ids[item.code], delivery)
+        return cleaned
 
     def check_bundle_material(
         self, bundle_id: str, material: MergedMaterial, checked: bool = True

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kiosk.core.cases.applicant import Applicant
+from kiosk.core.cases.delivery import ResultDelivery, checked_delivery
 from kiosk.core.cases.errors import (
     AgentNotAllowed,
     AuthorizationMissing,
@@ -132,6 +133,30 @@ class Drafts(CaseRecords):
                     case_id,
                 ),
             )
+
+    def set_result_delivery(self, case_id: str, delivery: ResultDelivery) -> ResultDelivery:
+        """How the draft's result reaches the applicant (窗口自取 or 邮寄送达); the cleaned
+        choice. :class:`PostNotOffered` when the item's result cannot be posted, FormInvalid
+        naming a wrong part of a posted one."""
+        with self.store.transaction() as conn:
+            return self._set_result_delivery(conn, case_id, delivery)
+
+    def _set_result_delivery(
+        self, conn: sqlite3.Connection, case_id: str, delivery: ResultDelivery
+    ) -> ResultDelivery:
+        row = self._draft_row(conn, case_id)
+        cleaned = checked_delivery(delivery, self._item(row["item_code"]).postal_delivery)
+        conn.execute(
+            "UPDATE case_record SET result_method = ?, result_delivery = ?, updated_at = ?"
+            " WHERE case_id = ?",
+            (
+                cleaned.method,
+                self.vault.seal_json(cleaned.record()),
+                self._now(),
+                case_id,
+            ),
+        )
+        return cleaned
 
     def check_material(self, case_id: str, material_code: str, checked: bool = True) -> None:
         """Tick (or untick) a material on the checklist: seen by staff, or promised at the counter."""

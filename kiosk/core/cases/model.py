@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kiosk.core.cases.delivery import ResultDelivery
 from kiosk.core.cases.stage import stage_of
 from kiosk.core.cases.status import TimelineEntry
 from kiosk.core.catalogue import Bundle
@@ -71,6 +72,7 @@ class CaseSummary:
     promised_date: date | None
     reference: str | None = None
     delivery: str | None = None  # the outbox state of its latest revision
+    result_method: str | None = None  # how the result comes: pickup, post; None: not asked
 
     @property
     def stage(self) -> str:
@@ -92,6 +94,7 @@ class Case:
     attachments: tuple[Attachment, ...]
     timeline: tuple[TimelineEntry, ...]
     delivery: str | None
+    result_delivery: ResultDelivery | None = None  # 窗口自取 or 邮寄送达 (None: not asked)
 
     def __getattr__(self, name: str) -> Any:
         # case.case_id, case.state ... read through to the summary.

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.core.calendar import WorkCalendar
 from kiosk.core.cases import status
+from kiosk.core.cases.delivery import ResultDelivery
 from kiosk.core.cases.errors import ItemUnavailable, NotADraft, UnknownCase
 from kiosk.core.cases.files import SealedFiles
 from kiosk.core.cases.model import Attachment, Case, CaseSummary, MaterialCheck
@@ -120,6 +121,7 @@ class CaseRecords:
             promised_date=self.promised_date(row["submitted_at"], row["promised_days"]),
             reference=row["reference"],
             delivery=self._delivery(row["case_id"]),
+            result_method=row["result_method"],
         )
 
     def _delivery(self, case_id: str) -> str | None:
@@ -165,6 +167,11 @@ class CaseRecords:
             attachments=tuple(self._attachments(conn, case_id)),
             timeline=tuple(self.timeline(case_id)),
             delivery=summary.delivery,
+            result_delivery=(
+                ResultDelivery.from_record(self.vault.unseal_json(row["result_delivery"]))
+                if row["result_delivery"] is not None
+                else None
+            ),
         )
 
     def find(self, reference: str) -> Case:

@@ -135,3 +135,37 @@ def add_case_reference(db) -> None:
     db.execute(
         "CREATE UNIQUE INDEX case_record_reference ON case_record (reference_day, reference_seq)"
     )
+
+
+@migrations()
+def report_reference_per_day(db) -> None:
+    # 办不成事 references read like case references (BC-1123-001): unique per day, no longer
+    # for ever (the same day of next year gives the same one), so the table is rebuilt
+    # without the UNIQUE of reference_no.
+    db.execute(
+        """
+        CREATE TABLE unsolved_report_new (
+            report_id TEXT PRIMARY KEY,
+            reference_no TEXT NOT NULL,
+            day TEXT NOT NULL,
+            description BLOB NOT NULL,
+            item_code TEXT,
+            contact_phone BLOB,
+            reported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("INSERT INTO unsolved_report_new SELECT * FROM unsolved_report")
+    db.execute("DROP TABLE unsolved_report")
+    db.execute("ALTER TABLE unsolved_report_new RENAME TO unsolved_report")
+    db.execute(
+        "CREATE UNIQUE INDEX unsolved_report_reference ON unsolved_report (day, reference_no)"
+    )
+
+
+@migrations()
+def add_result_delivery(db) -> None:
+    # How the result reaches the applicant (邮寄送达): the method in the clear (pickup or
+    # post, for lists), the address and phone sealed with it.
+    db.execute("ALTER TABLE case_record ADD COLUMN result_method TEXT")
+    db.execute("ALTER TABLE case_record ADD COLUMN result_delivery BLOB")

@@ -25,6 +25,7 @@ STAGES = (
     "rejected",
     "withdrawn",
 )
+FINISHED = ("completed", "rejected", "withdrawn")  # nothing left to promise
 
 
 def stage_of(state: str, delivery: str | None, status: str | None) -> str:

@@ -73,6 +73,8 @@ class Submission(CaseRecords):
             "created_at": row["created_at"],
             "submitted_at": now,
         }
+        if row["result_delivery"] is not None:  # 邮寄送达, an extension of the contract
+            body["result_delivery"] = self.vault.unseal_json(row["result_delivery"])
         self.outbox.add("case", case_id, revision, body, now)
         for a in attachments:
             listed = conn.execute(

@@ -62,6 +62,7 @@ class Item:
     materials: tuple[Material, ...]
     form: tuple[FormField, ...]
     bundle_items: tuple[str, ...]
+    postal_delivery: bool = False  # the result may be posted (邮寄送达, an extension)
 
     @property
     def is_bundle(self) -> bool:
@@ -102,6 +103,7 @@ class Item:
                 for f in data["form"]
             ),
             bundle_items=tuple(data["bundle_items"]),
+            postal_delivery=bool(data.get("postal_delivery", False)),
         )
 
 

@@ -1,5 +1,6 @@
-"""我要办: an item or a bundle, the applicant, a draft, the form one field at a time, the
-materials, (for an agent) the applicant's authorization, review, submit, the receipt.
+"""我要办: an item or a bundle, the applicant, a draft, the form one field at a time, how the
+result comes (窗口自取 or 邮寄送达, where the item allows it: ``delivery``), the materials,
+(for an agent) the applicant's authorization, review, submit, the receipt.
 
 The flow holds the draft's case id (one a bundle item) and talks only to core services.
 It is parameterised by the channel (the kiosk, or a proxy agent's tablet) and by where the
@@ -11,6 +12,7 @@ front-end's 返回 between screens never leaves the flow somewhere else.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
@@ -23,6 +25,7 @@ from kiosk.core.cases import (
     Applicant,
     Case,
     MaterialCheck,
+    ResultDelivery,
     applicant_from_card,
     keyed_applicant,
 )
@@ -48,6 +51,13 @@ from kiosk.core.flows.base import (
     Step,
     uses_services,
 )
+from kiosk.core.flows.delivery import (
+    METHOD,
+    PLACE,
+    DeliveryQuestions,
+    is_delivery,
+    review_text,
+)
 from kiosk.core.forms import (
     FormInvalid,
     check_keyed_id_number,
@@ -59,6 +69,7 @@ from kiosk.core.forms import (
 )
 from kiosk.core.messages import Messages
 from kiosk.core.regions import Region, RegionTable, place_name
+from kiosk.core.wording import UNCHECKED_NAME, name_checked
 from offline_sync.clock import Clock
 
 # Pages a person sees before the form (the card or the keyed number; 是我本人) and after it
@@ -119,6 +130,10 @@ class ApplicationFlow:
         self.fields: tuple[FormField, ...] = ()
         self.values: dict[str, Any] = {}
         self.place_paths: dict[str, tuple[Region, ...]] = {}  # a place field's taps so far
+        # A tablet's keyboard types what is below the county; a kiosk keys 组 and 号.
+        self.delivery = DeliveryQuestions(self.messages, self.channel is Channel.AGENT)
+        self.delivery_offered = False  # the item's result may be posted: the choice is asked
+        self.delivery_choice: ResultDelivery | None = None  # as stored with the draft
         self.drafted_for: Applicant | None = None
         self.authorized = False
         self.submitted: ReceiptStep | None = None
@@ -152,15 +167,21 @@ class ApplicationFlow:
         the authorization, the review; 0 before an item is chosen."""
         if self.item is None:
             return 0
-        fields = len(self.item.form) if not self.case_ids else len(self.fields)
         before = PAGES_BEFORE_FORM if self.source is ApplicantSource.PERSON else 1
-        return before + fields + 2 + (self.channel is Channel.AGENT)
+        return before + self._form_pages() + 2 + (self.channel is Channel.AGENT)
+
+    def _form_pages(self) -> int:
+        """The form's pages and (where the result may be posted) the delivery pages."""
+        if not self.case_ids:
+            assert self.item is not None
+            return len(self.item.form) + self.item.postal_delivery
+        return len(self.fields) + (len(self.delivery.names()) if self.delivery_offered else 0)
 
     def _page(self, after_form: int = 0, field: int | None = None) -> dict[str, int]:
         """``page`` and ``pages`` of a step: a field's page, or the ``after_form``-th page
         after the form (1: materials...)."""
         before = PAGES_BEFORE_FORM if self.source is ApplicantSource.PERSON else 1
-        page = before + (field + 1 if field is not None else len(self.fields) + after_form)
+        page = before + (field + 1 if field is not None else self._form_pages() + after_form)
         return {"page": page, "pages": self.pages}
 
     def _applicant_step(self, backwards: bool = False) -> Step:
@@ -194,7 +215,7 @@ class ApplicationFlow:
     def _confirm_step(self, backwards: bool = False) -> ConfirmStep:
         assert self.applicant is not None
         return ConfirmStep(
-            name=self.applicant.name or self._unverified_name(),
+            name=self.applicant.name,
             id_number=self.applicant.id_number,
             from_card=self.applicant.from_card,
             backwards=backwards,
@@ -203,7 +224,11 @@ class ApplicationFlow:
         )
 
     def _unverified_name(self) -> str:
-        return self.messages.get("id_entry.unverified_name")
+        return self.messages.get(UNCHECKED_NAME)
+
+    def _shown_name(self, stored: str) -> str:
+        """The stored name, or nothing for the stand-in of a number keyed without a card."""
+        return stored if name_checked(stored, self.messages) else ""
 
     def not_me(self) -> Step:
         """不是我: forget the applicant; the card (or the pad) again."""
@@ -241,7 +266,16 @@ class ApplicationFlow:
             self.case_ids = {item.code: services.cases.new_draft(item.code, record, **channel)}
             self.fields = item.form
         self.drafted_for = applicant
+        self._offer_delivery()
         return self._first_step(services)
+
+    def _offer_delivery(self) -> None:
+        """Whether the result may be posted (a bundle: every item's may), and the card's
+        address to offer for it."""
+        assert self.item is not None and self.applicant is not None
+        items = self.bundle.items if self.bundle else ()
+        self.delivery_offered = self.item.postal_delivery and all(i.postal_delivery for i in items)
+        self.delivery.card_address = self.applicant.address if self.applicant.from_card else ""
 
     @uses_services()
     def resume(self, services: FlowServices, case_id: str) -> Result:
@@ -266,15 +300,29 @@ class ApplicationFlow:
         self.fields = self.item.form
         self.values = dict(case.form)
         self.authorized = bool((case.agent or {}).get("authorization"))
+        self._offer_delivery()
+        self.delivery_choice = case.result_delivery
+        if self.delivery_choice is not None:
+            path = self.regions.path_to(self.delivery_choice.region_code)
+            self.place_paths[PLACE] = path
+            self.delivery.restore(self.delivery_choice, path)
         for index, f in enumerate(self.fields):
             if f.required and self.values.get(f.name) in (None, ""):
                 return self._field_step(index)
-        return self._materials(services)
+        return (
+            self._after_form(services)
+            if self.delivery_choice is None
+            else self._materials(services)
+        )
 
     # -- the form ----------------------------------------------------------------------------
 
     def _first_step(self, services: FlowServices) -> Step:
-        return self._field_step(0) if self.fields else self._materials(services)
+        return self._field_step(0) if self.fields else self._after_form(services)
+
+    def _after_form(self, services: FlowServices) -> Step:
+        """After the form: how the result comes (where it may be posted), else the materials."""
+        return self._delivery_step(METHOD) if self.delivery_offered else self._materials(services)
 
     def _field_step(self, index: int, backwards: bool = False) -> FieldStep:
         assert self.item is not None
@@ -309,19 +357,38 @@ class ApplicationFlow:
 
     def _places(self, name: str) -> tuple[Region, ...]:
         """The buttons of a place field: the provinces, or the children of the last tap (the
-        counties again once a county is chosen, to change it)."""
+        same level again once the place is chosen, to change it); the site's own city and
+        county first."""
         path = self.place_paths.get(name, ())
+        home = self.config.site.code
         if not path:
             return self.regions.provinces()
+        if self._complete(path):
+            return self.regions.children(path[-2], home) if len(path) > 1 else ()
+        return self.regions.children(path[-1], home)
+
+    def _complete(self, path: tuple[Region, ...]) -> bool:
+        """True once a county is tapped, or a city that has no counties (东莞市)."""
         last = path[-1]
-        if last.level == "county":
-            return self.regions.children(path[-2])
-        return self.regions.children(last)
+        return last.level == "county" or (last.level == "city" and not self.regions.children(last))
 
     def pick_place(self, name: str, region: Region) -> FieldStep:
         """A province, city or county was tapped on the place field ``name``: the next level,
-        or (a county) the place chosen, shown as 四川省绵阳市三台县."""
+        or (a county, a city without counties) the place chosen, shown as 四川省绵阳市三台县."""
+        if is_delivery(name):
+            path = self._tap_place(name, region)
+            self.delivery.picked(path if self._complete(path) else ())
+            return self._delivery_step(name)
         index = self._index(name)
+        path = self._tap_place(name, region)
+        if self._complete(path):
+            self.values[name] = place_name(path)
+        else:
+            self.values.pop(name, None)
+        return self._field_step(index)
+
+    def _tap_place(self, name: str, region: Region) -> tuple[Region, ...]:
+        """The taps of place ``name`` once ``region`` is tapped (kept for the page)."""
         path = self.place_paths.get(name, ())
         if path and path[-1].level == region.level:
             path = path[:-1]  # another county (or city) of the same parent
@@ -330,14 +397,14 @@ class ApplicationFlow:
         if len(cities) == 1:  # a municipality (重庆市): its districts straight away
             path = (*path, cities[0])
         self.place_paths[name] = path
-        if region.level == "county":
-            self.values[name] = place_name(path)
-        else:
-            self.values.pop(name, None)
-        return self._field_step(index)
+        return path
 
     def place_again(self, name: str) -> FieldStep:
         """重新选择: the place field ``name`` from the provinces again."""
+        if is_delivery(name):
+            self.place_paths.pop(name, None)
+            self.delivery.picked(())
+            return self._delivery_step(name)
         self.place_paths.pop(name, None)
         self.values.pop(name, None)
         return self._field_step(self._index(name))
@@ -349,6 +416,9 @@ class ApplicationFlow:
         raise KeyError(f"the form has no field {name!r}")
 
     def _value_wrong(self, name: str, value: Any) -> Result | None:
+        if is_delivery(name):
+            problem = self.delivery.wrong(name, value)
+            return FieldErrors((problem,)) if problem else None
         f = self.fields[self._index(name)]
         missing = required_missing(f, value) or keyed_short(f, value)
         if missing:
@@ -362,7 +432,9 @@ class ApplicationFlow:
     @uses_services(_value_wrong)
     def enter(self, services: FlowServices, name: str, value: Any) -> Result:
         """下一步 on field ``name``: its value is checked and kept in the draft; then the next
-        field, or the materials after the last."""
+        field, or how the result comes (or the materials) after the last."""
+        if is_delivery(name):
+            return self._delivery_answer(services, name, value)
         try:
             cleaned = validate_form(self.fields, {**self.values, name: value}, complete=False)
             if self.bundle_id:
@@ -376,19 +448,69 @@ class ApplicationFlow:
         following = self._index(name) + 1
         if following < len(self.fields):
             return self._field_step(following)
-        return self._materials(services)
+        return self._after_form(services)
 
     def previous(self, name: str) -> Step:
         """上一步 on field ``name``: the field before it, or who applies before the first."""
-        index = self._index(name)
+        if is_delivery(name):
+            before = self.delivery.before(name)
+            if before is not None:
+                return self._delivery_step(before, backwards=True)
+            index = len(self.fields)  # the form's last field comes before
+        else:
+            index = self._index(name)
         if index > 0:
             return self._field_step(index - 1, backwards=True)
         if self.source is ApplicantSource.CHOSEN:
             return self._applicant_step(backwards=True)
         return self._confirm_step(backwards=True)
 
+    # -- how the result comes (邮寄送达) ---------------------------------------------------------
+
+    def _delivery_step(self, name: str, backwards: bool = False) -> FieldStep:
+        assert self.item is not None
+        pages = self.delivery.names()
+        index = pages.index(name)
+        phone = self.values.get("phone") or (self.applicant.phone if self.applicant else "")
+        return FieldStep(
+            item_name=self.item.name,
+            field=self.delivery.form_field(name),
+            index=index,
+            total=len(pages),
+            value=self.delivery.value(name, phone or ""),
+            options=self.delivery.options(name),
+            entry=self.delivery.entry(name),
+            at_counter="",
+            today=self.clock.now().astimezone(self.zone).date(),
+            places=self._places(name) if name == PLACE else (),
+            place_path=self.place_paths.get(name, ()),
+            backwards=backwards,
+            **self._page(field=len(self.fields) + index),
+        )
+
+    def _delivery_answer(self, services: FlowServices, name: str, value: Any) -> Result:
+        self.delivery.answer(name, value)
+        following = self.delivery.following(name)
+        if following is not None:
+            return self._delivery_step(following)
+        return self._store_delivery(services, self.delivery.choice())
+
+    def _store_delivery(self, services: FlowServices, delivery: ResultDelivery) -> Result:
+        try:
+            if self.bundle_id:
+                stored = services.cases.set_bundle_result_delivery(self.bundle_id, delivery)
+            else:
+                (case_id,) = self.case_ids.values()
+                stored = services.cases.set_result_delivery(case_id, delivery)
+        except FormInvalid as exc:
+            return FieldErrors.of(exc)
+        self.delivery_choice = stored
+        return self._materials(services)
+
     def _form_filled(self) -> Result | None:
-        return self._field_step(0) if self.fields else None
+        if self.fields:
+            return self._field_step(0)
+        return self._delivery_step(METHOD) if self.delivery_offered else None
 
     @uses_services(_form_filled)
     def edit(self, services: FlowServices) -> Result:
@@ -441,6 +563,13 @@ class ApplicationFlow:
             assert self.bundle_id is not None
             for i, m in enumerate(self.bundle.materials):
                 services.cases.check_bundle_material(self.bundle_id, m, str(i) in ticked)
+        if self.channel is Channel.KIOSK:
+            # At the kiosk nothing can be attached: a required paper not brought stops here,
+            # on the page where it can be ticked, not at 确认提交.
+            step = self._materials(services)
+            missing = tuple(m.name for m in step.materials if not m.satisfied)
+            if missing:
+                return dataclasses.replace(step, missing=missing)
         if self.channel is Channel.AGENT and not self.authorized:
             assert self.item is not None
             return AuthorizationStep(item_name=self.item.name, **self._page(after_form=2))
@@ -462,15 +591,18 @@ class ApplicationFlow:
         cases = self._cases(services)
         stored = {name: value for case in cases for name, value in case.form.items()}
         lines = tuple(ReviewLine(f.label, str(stored.get(f.name, "")), f.type) for f in self.fields)
+        if self.delivery_offered and cases[0].result_delivery is not None:
+            said = review_text(cases[0].result_delivery, self.messages)
+            lines += (ReviewLine(self.messages.get("delivery.review"), said, "delivery"),)
         ticked = tuple(m.name for m in self._checklist(cases) if m.checked)
         first = cases[0]
         return ReviewStep(
             item_name=self.item.name,
-            applicant_name=first.applicant.get("name", ""),
+            applicant_name=self._shown_name(first.applicant.get("name", "")),
             id_number=first.summary.id_number,
             lines=lines,
             materials=ticked,
-            **self._page(after_form=self.pages - PAGES_BEFORE_FORM - len(self.fields)),
+            **self._page(after_form=2 + (self.channel is Channel.AGENT)),
         )
 
     @uses_services()
@@ -482,9 +614,10 @@ class ApplicationFlow:
         else:
             (case_id,) = self.case_ids.values()
             cases = [services.cases.submit(case_id)]
-        words = (self.messages.get("guide.item.original"), self.messages.get("guide.item.copy"))
         receipts = tuple(
-            receipt_for(case, services.config, services.catalogue.item(case.item_code).theme, words)
+            receipt_for(
+                case, services.config, services.catalogue.item(case.item_code).theme, self.messages
+            )
             for case in cases
         )
         # An agent's tablet has no receipt printer: their receipt is the case on their lists.

@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from devices.idcard.idnumber import mask_id_number
 from kiosk.config import Config
 from kiosk.core.cases import Case, MaterialCheck
 from kiosk.core.cases.stage import on_platform
 from kiosk.core.catalogue import FormField
 from kiosk.core.flows.base import Step
+from kiosk.core.flows.delivery import result_line
 from kiosk.core.flows.progress import progress_link
 from kiosk.core.flows.rating import RatingTarget
 from kiosk.core.forms import KeyedEntry
-from kiosk.core.next_steps import after_receipt
+from kiosk.core.messages import Messages
+from kiosk.core.next_steps import after_receipt, service_for_theme
 from kiosk.core.receipts import CaseReceipt
 from kiosk.core.regions import Region
+from kiosk.core.wording import listed, name_checked
 from offline_sync.contract import AUTHORIZATION_METHODS
 
 if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
@@ -42,11 +46,17 @@ class ChooseApplicantStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class ConfirmStep(Step):
-    """是我本人 / 不是我: the name (a keyed number's stand-in name) and the ID number."""
+    """是我本人 / 不是我: the name on the card (empty for a keyed number: no name is known
+    until staff check the card) and the ID number."""
 
     name: str
     id_number: str
     from_card: bool
+
+    @property
+    def masked_id_number(self) -> str:
+        """The number as the screen shows it (``5107**********2620``)."""
+        return mask_id_number(self.id_number)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,10 +92,12 @@ class FieldStep(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class MaterialsStep(Step):
-    """Tick the materials brought along (a line's ``code`` is what to send back ticked)."""
+    """Tick the materials brought along (a line's ``code`` is what to send back ticked);
+    ``missing``: the required ones not ticked when 下一步 or 确认提交 was tapped."""
 
     item_name: str
     materials: tuple[MaterialCheck, ...]
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,13 +119,18 @@ class ReviewLine:
 
 @dataclass(frozen=True, kw_only=True)
 class ReviewStep(Step):
-    """Everything once more before 确认提交."""
+    """Everything once more before 确认提交 (``applicant_name`` empty: no card was read)."""
 
     item_name: str
     applicant_name: str
     id_number: str
     lines: tuple[ReviewLine, ...]
     materials: tuple[str, ...]
+
+    @property
+    def masked_id_number(self) -> str:
+        """The number as the screen shows it (``5107**********2620``)."""
+        return mask_id_number(self.id_number)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,13 +169,14 @@ def _to_bring(m: MaterialCheck, original: str, copy: str) -> str:
     return f"{m.name}（{'、'.join(kinds)}）" if kinds else m.name
 
 
-def receipt_for(case: Case, config: Config, theme: str, words: tuple[str, str]) -> CaseReceipt:
+def receipt_for(case: Case, config: Config, theme: str, messages: Messages) -> CaseReceipt:
     """The receipt (申请回执) of a submitted case, from what was stored: its short reference,
     its submission time, where it stands (saved until the platform has it), the promised
     date once the platform has it, what to bring to the counter (the materials needed or
-    ticked: the kiosk took none) and the next steps for the item's ``theme``. ``words``:
-    how the catalogue says 原件 and 复印件."""
+    ticked: the kiosk took none) and the next steps for the item's ``theme`` (first, for a
+    number keyed without a card: the card is checked at the counter)."""
     summary = case.summary
+    words = (messages.get("guide.item.original"), messages.get("guide.item.copy"))
     if summary.submitted_at is None or summary.reference is None:
         raise ValueError(f"case {summary.case_id} is not submitted: it has no receipt")
     stage = summary.stage
@@ -176,6 +194,15 @@ def receipt_for(case: Case, config: Config, theme: str, words: tuple[str, str]) 
         promised_days=summary.promised_days,
         promised_date=summary.promised_date if sent else None,
         bring=[_to_bring(m, *words) for m in case.materials if m.required or m.checked],
-        next_steps=after_receipt(config, theme, summary.reference, sent, summary.promised_days),
+        next_steps=after_receipt(
+            config,
+            theme,
+            summary.reference,
+            sent,
+            summary.promised_days,
+            result_line(case.result_delivery, listed(service_for_theme(config, theme).counters)),
+            card_read=name_checked(summary.applicant_name, messages),
+        ),
+        result_delivery=case.result_delivery,
         progress_url=progress_link(config, summary.case_id),
     )

@@ -4,6 +4,7 @@ with 上一页 / 下一页), and its materials list on paper with the page's QR 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,8 @@ if TYPE_CHECKING:  # printing needs the printer's drivers; a tablet has none
 
 SEARCH_ENTRY = KeyedEntry("letters", 12)
 SEARCH_LIMIT = 60
-# How much of an item's guide one page holds, in lines of about LINE_CHARS characters.
+# How much of an item's guide one page holds when the front-end does not measure its
+# page: lines of about LINE_CHARS characters.
 PAGE_LINES = 9
 LINE_CHARS = 30
 
@@ -65,14 +67,25 @@ class GuideSection:
     lines: tuple[str, ...]
 
 
+# Whether one page holds these sections (a front-end measures its page).
+PageFits = Callable[[Sequence[GuideSection]], bool]
+
+
 @dataclass(frozen=True, kw_only=True)
 class ItemStep(Step):
-    """One item's guide, in ``sections_by_page`` (``page`` of ``pages`` shows first), and
-    the text of its QR code (the same on the screen and on the printed materials list)."""
+    """One item's guide in ``sections``, and the text of its QR code (the same on the
+    screen and on the printed materials list). A front-end shows it in pages
+    (:meth:`in_pages`, measured by what its page holds); ``pages`` counts the pages of
+    the estimate by lines."""
 
     item: Item
-    sections_by_page: tuple[tuple[GuideSection, ...], ...]
+    sections: tuple[GuideSection, ...]
     qr_text: str
+
+    def in_pages(self, fits: PageFits | None = None) -> tuple[tuple[GuideSection, ...], ...]:
+        """The sections on pages; ``fits`` tells whether a page holds some sections (the
+        front-end measures its page), else an estimate by lines."""
+        return paginate(self.sections, fits)
 
 
 def material_line(m, messages: Messages) -> str:
@@ -119,23 +132,29 @@ def _lines(text: str) -> int:
     return max(1, -(-len(text) // LINE_CHARS))
 
 
-def paginate(sections: tuple[GuideSection, ...]) -> tuple[tuple[GuideSection, ...], ...]:
-    """Sections on pages of about :data:`PAGE_LINES` lines: a long section continues on the
-    next page under its heading again; nothing is cut."""
+def estimated_fit(sections: Sequence[GuideSection]) -> bool:
+    """True when the sections take at most :data:`PAGE_LINES` lines (a heading is one)."""
+    return sum(1 + sum(_lines(line) for line in s.lines) for s in sections) <= PAGE_LINES
+
+
+def paginate(
+    sections: Sequence[GuideSection], fits: PageFits | None = None
+) -> tuple[tuple[GuideSection, ...], ...]:
+    """Sections on as many pages as it takes, each page what ``fits`` says it holds (default
+    :func:`estimated_fit`): a long section continues on the next page under its heading
+    again; nothing is cut (a line too long for a page has a page of its own)."""
+    fits = fits or estimated_fit
     pages: list[list[GuideSection]] = [[]]
-    used = 0
     for section in sections:
         lines: list[str] = []
-        used += 1  # the heading
         for line in section.lines:
-            cost = _lines(line)
-            if used + cost > PAGE_LINES and (lines or pages[-1]):
+            trial = GuideSection(section.heading, (*lines, line))
+            if not fits([*pages[-1], trial]) and (lines or pages[-1]):
                 if lines:
                     pages[-1].append(GuideSection(section.heading, tuple(lines)))
                 pages.append([])
-                lines, used = [], 1
+                lines = []
             lines.append(line)
-            used += cost
         pages[-1].append(GuideSection(section.heading, tuple(lines)))
     return tuple(tuple(page) for page in pages if page)
 
@@ -165,10 +184,9 @@ def materials_list(item: Item, messages: Messages, qr_text: str = "") -> Materia
     return MaterialsList(
         item_name=item.name,
         materials=lines,
-        legal_days=item.legal_days,
-        promised_days=item.promised_days,
+        time_limit=time_limit(item, messages),
         place=item.department,
-        fee=item.fee,
+        fee=item.fee or t("guide.item.fee.free"),
         guide_qr=qr_text,
     )
 
@@ -233,13 +251,13 @@ class GuideFlow:
     def open_item(self, services: FlowServices, code: str) -> Result:
         """The guide page of item ``code``, its first page."""
         item = services.catalogue.item(code)
-        pages = paginate(guide_sections(item, self.messages))
+        sections = guide_sections(item, self.messages)
         return ItemStep(
             item=item,
-            sections_by_page=pages,
+            sections=sections,
             qr_text=guide_qr_text(item, self.messages, services.config.site.name),
             page=1,
-            pages=len(pages),
+            pages=len(paginate(sections)),
         )
 
     @uses_services()

@@ -9,13 +9,15 @@ it too, and from a scanned or typed short reference (``LZ-1123-007``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from devices.idcard.card import IdCard
 from kiosk.config import Config
 from kiosk.core.cases import CaseSummary, TimelineEntry, UnknownCase
+from kiosk.core.cases.delivery import POST
 from kiosk.core.cases.reference import parse_reference
-from kiosk.core.cases.stage import on_platform
+from kiosk.core.cases.stage import FINISHED, on_platform
 from kiosk.core.flows.base import (
     FieldErrors,
     FlowServices,
@@ -64,8 +66,13 @@ class CaseProgress:
 
     @property
     def promised_shown(self) -> bool:
-        """The promised date counts only once the platform has the case."""
-        return on_platform(self.stage) and self.summary.promised_date is not None
+        """The promised date counts only once the platform has the case, and only while it
+        is still being done (a case done or refused has no promise left)."""
+        return (
+            on_platform(self.stage)
+            and self.stage not in FINISHED
+            and self.summary.promised_date is not None
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,20 +82,33 @@ class CasesStep(Step):
     cases: tuple[CaseProgress, ...]
 
 
-def _next_steps(config: Config, summary: CaseSummary, theme: str) -> tuple[Sentence, ...]:
+def _next_steps(
+    config: Config, summary: CaseSummary, timeline: Sequence[TimelineEntry], theme: str
+) -> tuple[Sentence, ...]:
+    """What she does now, for every stage: wait (nothing to do, how she will know), bring
+    what the department asked for (its own words first), collect, or ask why."""
     counters = listed(service_for_theme(config, theme).counters)
     stage = summary.stage
+    posted = summary.result_method == POST  # 邮寄送达: said at every stage until it is done
+    by_post = (Sentence.of("next.progress.by_post"),) if posted else ()
     if stage == "saved":
-        line = Sentence.of("next.progress.saved", days=summary.promised_days)
+        lines = [Sentence.of("next.receipt.promise_after_sending", days=summary.promised_days)]
     elif stage == "needs_correction":
-        line = Sentence.of("next.progress.correct", counters=counters)
+        reason = next((e.reason for e in reversed(timeline) if e.reason), None)
+        what = [Sentence.of("next.progress.what", reason=reason.rstrip("。"))] if reason else []
+        lines = [*what, Sentence.of("next.progress.correct", counters=counters)]
     elif stage == "completed":
-        line = Sentence.of("next.progress.collect", counters=counters)
+        by_post = ()
+        collect = Sentence.of("next.progress.collect", counters=counters)
+        lines = [Sentence.of("next.progress.posted") if posted else collect]
     elif stage in ("rejected", "stuck"):
-        line = Sentence.of("next.progress.ask", counters=counters)
-    else:
+        by_post = ()
+        lines = [Sentence.of("next.progress.ask", counters=counters)]
+    elif stage == "withdrawn":
         return ()
-    return (line, *phone_line(config))
+    else:  # sent, accepted, in progress: nothing to do but wait
+        lines = [Sentence.of("next.progress.wait")]
+    return (*lines, *by_post, *phone_line(config))
 
 
 class ProgressFlow:
@@ -160,16 +180,15 @@ class ProgressFlow:
         return self._show(services, [case.summary])
 
     def _show(self, services: FlowServices, found: list[CaseSummary]) -> CasesStep:
-        cases = tuple(
-            CaseProgress(
-                summary,
-                tuple(services.cases.timeline(summary.case_id)),
-                _next_steps(services.config, summary, _theme(services, summary.item_code)),
-            )
-            for summary in found
-        )
+        cases = tuple(_progress(services, summary) for summary in found)
         self.found = CasesStep(cases=cases)
         return self.found
+
+
+def _progress(services: FlowServices, summary: CaseSummary) -> CaseProgress:
+    timeline = tuple(services.cases.timeline(summary.case_id))
+    theme = _theme(services, summary.item_code)
+    return CaseProgress(summary, timeline, _next_steps(services.config, summary, timeline, theme))
 
 
 def _theme(services: FlowServices, item_code: str) -> str:

@@ -197,6 +197,14 @@ class HallClient:
         """Issue numbers again."""
         self._op("resume_issuing", service_codes=service_codes, actor=actor)
 
+    def pause_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Stop issuing numbers to phones (扫码取号)."""
+        self._op("pause_phone_issuing", actor=actor)
+
+    def resume_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Issue numbers to phones again."""
+        self._op("resume_phone_issuing", actor=actor)
+
     def check(self) -> None:
         """A signed read: raises :class:`HallUnavailable` or :class:`HallRefused` (wrong key,
         clock far off) when this box cannot use the hall server (for doctor and set-up)."""

@@ -33,6 +33,8 @@ class DeskAction(StrEnum):
     RESUME = "resume"
     PAUSE_ISSUING = "pause_issuing"
     RESUME_ISSUING = "resume_issuing"
+    PAUSE_PHONE = "pause_phone"
+    RESUME_PHONE = "resume_phone"
 
 
 # The keys staff press on a PC (digits: the numeric keypad of a counter PC works too).
@@ -120,6 +122,7 @@ def buttons(view: CounterView) -> list[Button]:
             DeskAction.RESUME_ISSUING if counter_issuing_paused(view) else DeskAction.PAUSE_ISSUING,
             True,
         ),
+        Button(DeskAction.RESUME_PHONE if view.phone_paused else DeskAction.PAUSE_PHONE, True),
     ]
 
 
@@ -165,6 +168,14 @@ def perform(
             queue.pause_issuing if action is DeskAction.PAUSE_ISSUING else queue.resume_issuing
         )
         issuing(services, actor=actor)
+        return Outcome(done, {"counter": counter})
+    elif action in (DeskAction.PAUSE_PHONE, DeskAction.RESUME_PHONE):
+        phones = (
+            queue.pause_phone_issuing
+            if action is DeskAction.PAUSE_PHONE
+            else queue.resume_phone_issuing
+        )
+        phones(actor=actor)
         return Outcome(done, {"counter": counter})
     else:
         ticket = getattr(queue, str(action))(ticket_no, **request)

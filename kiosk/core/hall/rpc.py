@@ -68,6 +68,8 @@ OPS: dict[str, Op] = {
     "resume_issuing": Op(
         {"service_codes": (list, type(None)), "actor": str}, "none", ("service_codes", "actor")
     ),
+    "pause_phone_issuing": Op({"actor": str}, "none", ("actor",)),
+    "resume_phone_issuing": Op({"actor": str}, "none", ("actor",)),
     "get": Op({"ticket_no": str}, "ticket"),
     "status": Op({}, "raw"),
     "stats": Op({"day": _TEXTS}, "stats", ("day",)),

@@ -1,4 +1,5 @@
-"""The hall server's application layer: the local queue, staff, sessions, the hub, notices.
+"""The hall server's application layer: the local queue, staff, sessions, the hub, notices,
+numbers taken on phones and the phone page's rate limits.
 
 Everything that touches the store runs on one worker thread (:meth:`HallService.run`):
 writes are serialised by SQLite anyway, and one thread on one connection avoids
@@ -18,13 +19,17 @@ from kiosk.core.hall.board import Showing
 from kiosk.core.hall.hub import HallHub
 from kiosk.core.hall.sessions import CounterSessions
 from kiosk.core.hall.staff import StaffDirectory
+from kiosk.core.hall.throttle import Throttle
 from kiosk.core.messages import Messages
 from kiosk.core.notices import Notice, Notices
 from kiosk.core.queue import HallView, QueueService
+from kiosk.core.queue.phone import PhoneQueue
 from offline_sync.clock import Clock
 from offline_sync.store import Store
 
 T = TypeVar("T")
+
+PHONE_READS_PER_MIN = 150  # the phone page's reads (each hall change, each poll) per address
 
 
 class HallService:
@@ -50,6 +55,9 @@ class HallService:
         self.notices = notices
         self.messages = messages
         self.hub = HallHub(open_store, queue.reader, clock, config.hall.min_show_s, poll_s)
+        self.phone = PhoneQueue(queue, config.hall)
+        self.phone_actions = Throttle(clock, config.hall.phone_actions_per_min)
+        self.phone_reads = Throttle(clock, PHONE_READS_PER_MIN)
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="hall-store")
 
     @classmethod

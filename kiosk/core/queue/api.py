@@ -115,6 +115,14 @@ class QueueApi(Protocol):
         """Issue numbers again."""
         ...
 
+    def pause_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Stop issuing numbers to phones (扫码取号)."""
+        ...
+
+    def resume_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Issue numbers to phones again."""
+        ...
+
     def get(self, ticket_no: str) -> Ticket:
         """Today's ticket with this number."""
         ...

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from kiosk.config import Service
-from kiosk.core.queue.errors import UnknownAppointment
+from kiosk.core.queue.errors import SlotPassed, UnknownAppointment
 from kiosk.core.queue.timefmt import iso, parse
 
 
 def book(conn: sqlite3.Connection, service: Service, slot_at: datetime, now: datetime) -> str:
-    """Store a booking (inside the caller's transaction); its fresh 6-digit code."""
+    """Store a booking (inside the caller's transaction); its fresh 6-digit code.
+    SlotPassed for a slot already gone (one in the current minute is still to come)."""
+    if slot_at < now.replace(second=0, microsecond=0):
+        raise SlotPassed(f"the slot {slot_at:%Y-%m-%d %H:%M} has already passed")
     while True:
         code = f"{secrets.randbelow(10**6):06d}"
         if not conn.execute("SELECT 1 FROM appointment WHERE code = ?", (code,)).fetchone():

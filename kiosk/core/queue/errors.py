@@ -87,6 +87,12 @@ class ReasonRequired(QueueError):
     key = "queue.reason_required"
 
 
+class SlotPassed(QueueError):
+    """An appointment was asked for a time already gone."""
+
+    key = "queue.slot_passed"
+
+
 class UnknownAppointment(QueueError):
     """The appointment code is unknown, used, or for another day."""
 
@@ -103,6 +109,42 @@ class HallRefused(QueueError):
     """The hall server refused this box's signed request (wrong ``[hall] key``, clock far off)."""
 
     key = "queue.hall_refused"
+
+
+class PhoneIssuingPaused(QueueError):
+    """Staff paused issuing numbers to phones (扫码取号); kiosks and counters still issue."""
+
+    key = "phone.paused"
+
+
+class PhoneTicketOpen(QueueError):
+    """This phone already holds an open number of this service (one a service a phone)."""
+
+    key = "phone.already_open"
+
+
+class PhoneAddressLimit(QueueError):
+    """Too many open phone numbers from one network address (a limit against abuse)."""
+
+    key = "phone.address_limit"
+
+
+class PhoneDailyCap(QueueError):
+    """One network address took today's most phone numbers."""
+
+    key = "phone.daily_cap"
+
+
+class PhoneTooFast(QueueError):
+    """Requests from one address come faster than a person taps (rate limit)."""
+
+    key = "phone.too_fast"
+
+
+class NotYourTicket(QueueError):
+    """A phone asked about (or to cancel) a ticket it did not take."""
+
+    key = "phone.not_yours"
 
 
 def _all_errors() -> dict[str, type[QueueError]]:

@@ -2,8 +2,9 @@
 
 A kiosk whose queue is behind the hall server cannot issue while the server is away
 (取号暂停): it sends people to the counter and asks again every :data:`RETRY_S`
-seconds; it never makes up a number. Staff may also pause issuing per service
-(暂停取号), which the screen shows on that service's button.
+seconds; it never makes up a number. Outside opening hours no number can be taken
+either, and the screen says so before anyone taps. Staff may also pause issuing per
+service (暂停取号), which the screen shows on that service's button.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.core.queue.api import QueueApi
-from kiosk.core.queue.errors import HallRefused, HallUnavailable
+from kiosk.core.queue.errors import HallRefused, HallUnavailable, QueueClosed
 
 RETRY_S = 5.0
 
@@ -37,6 +38,8 @@ class IssuingState:
 
 def issuing_state(queue: QueueApi) -> IssuingState:
     """Ask the queue (local, or the hall server) how issuing stands."""
+    if not queue.is_open():
+        return IssuingState(paused_key=QueueClosed.key)
     try:
         rows = queue.status()
     except (HallUnavailable, HallRefused) as exc:

@@ -128,5 +128,6 @@ class QueueJournal:
             "at": at.astimezone(self.zone).isoformat(timespec="seconds"),
             "counter": row["counter"],
             "priority": row["priority"] is not None,
+            "channel": row["channel"],  # an extension of the contract (docs/platform-api.md)
         }
         self.outbox.add("ticket_event", str(uuid.uuid4()), 1, body, iso(at))

@@ -38,6 +38,15 @@ class TicketState(StrEnum):
 
 
 ACTIVE_STATES = (TicketState.CALLED, TicketState.SERVING)
+OPEN_STATES = (TicketState.WAITING, TicketState.CALLED, TicketState.SERVING, TicketState.HELD)
+
+
+class TicketChannel(StrEnum):
+    """Where a ticket was taken (``channel`` of the platform's ticket events, an extension:
+    ``offline_sync.contract.TICKET_CHANNELS``)."""
+
+    KIOSK = "kiosk"  # a kiosk's 取号 screen, a hall client, the queue CLI
+    PHONE = "phone"  # the hall's phone page (扫码取号)
 
 
 class LogAction(StrEnum):
@@ -59,6 +68,8 @@ class LogAction(StrEnum):
     COUNTER_RESUMED = "counter_resumed"
     ISSUING_PAUSED = "issuing_paused"
     ISSUING_RESUMED = "issuing_resumed"
+    PHONE_PAUSED = "phone_paused"
+    PHONE_RESUMED = "phone_resumed"
 
 
 CALL_ACTIONS = (
@@ -88,6 +99,12 @@ class Ticket:
     estimated_wait_min: int
     counter: str | None = None
     called_at: datetime | None = None
+    channel: TicketChannel = TicketChannel.KIOSK
+
+    @property
+    def is_open(self) -> bool:
+        """True while the ticket still waits, is called, served or put aside."""
+        return self.state in OPEN_STATES
 
     @property
     def display_no(self) -> str:
@@ -118,6 +135,7 @@ class Ticket:
             "estimated_wait_min": self.estimated_wait_min,
             "counter": self.counter,
             "called_at": self.called_at.isoformat(timespec="seconds") if self.called_at else None,
+            "channel": str(self.channel),
         }
 
     @classmethod
@@ -135,6 +153,7 @@ class Ticket:
             estimated_wait_min=int(data["estimated_wait_min"]),
             counter=data.get("counter"),
             called_at=_time(data.get("called_at")),
+            channel=TicketChannel(data.get("channel") or TicketChannel.KIOSK),
         )
 
 
@@ -150,6 +169,7 @@ class ServiceStats:
     mean_wait_min: float | None
     p90_wait_min: float | None
     mean_service_min: float | None
+    channels: dict[str, int] = field(default_factory=dict)  # tickets by channel (kiosk, phone)
 
     @property
     def no_show_rate(self) -> float | None:
@@ -169,6 +189,7 @@ class ServiceStats:
             "p90_wait_min": _round(self.p90_wait_min),
             "mean_service_min": _round(self.mean_service_min),
             "no_show_rate": _round(self.no_show_rate, 3),
+            "channels": dict(self.channels),
         }
 
     @classmethod
@@ -183,6 +204,7 @@ class ServiceStats:
             mean_wait_min=data["mean_wait_min"],
             p90_wait_min=data["p90_wait_min"],
             mean_service_min=data["mean_service_min"],
+            channels=dict(data.get("channels") or {}),
         )
 
 
@@ -287,6 +309,7 @@ class HallView:
     lines: list[ServiceLine]
     served_today: int
     paused_counters: list[str]
+    phone_paused: bool = False  # staff paused issuing to phones (扫码取号)
 
     @property
     def issuing_paused(self) -> bool:
@@ -302,6 +325,7 @@ class HallView:
             "served_today": self.served_today,
             "paused_counters": self.paused_counters,
             "issuing_paused": self.issuing_paused,
+            "phone_paused": self.phone_paused,
         }
 
     @classmethod
@@ -313,6 +337,7 @@ class HallView:
             lines=[ServiceLine.from_json(s) for s in data["lines"]],
             served_today=data["served_today"],
             paused_counters=list(data["paused_counters"]),
+            phone_paused=bool(data.get("phone_paused")),
         )
 
 
@@ -330,6 +355,7 @@ class CounterView:
     served_today: int
     paused: bool
     services: list[str] = field(default_factory=list)
+    phone_paused: bool = False
 
     @property
     def waiting_here(self) -> int:
@@ -349,6 +375,7 @@ class CounterView:
             "served_today": self.served_today,
             "paused": self.paused,
             "services": self.services,
+            "phone_paused": self.phone_paused,
         }
 
     @classmethod
@@ -366,4 +393,5 @@ class CounterView:
             served_today=data["served_today"],
             paused=data["paused"],
             services=list(data["services"]),
+            phone_paused=bool(data.get("phone_paused")),
         )

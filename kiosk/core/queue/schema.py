@@ -1,4 +1,5 @@
-"""Tables of the queue: counters per prefix and day, tickets, appointments, the queue log.
+"""Tables of the queue: counters per prefix and day, tickets, appointments, the queue log,
+phone tickets.
 
 The migration set keeps its name (``kiosk.queue``) from when it was one module, so a
 store made by an earlier version carries on where it stopped.
@@ -154,6 +155,35 @@ def hall_queue(db) -> None:
         """
         CREATE TABLE issuing_pause (
             service_code TEXT PRIMARY KEY,
+            paused_at TEXT NOT NULL,
+            actor TEXT
+        )
+        """
+    )
+
+
+@migrations()
+def phone_tickets(db) -> None:
+    """Numbers taken on a phone (扫码取号): every ticket's channel; which phone and network
+    address took each phone ticket (digests only, the address's salted by the day); and the
+    switch staff use to pause issuing to phones."""
+    db.execute("ALTER TABLE ticket ADD COLUMN channel TEXT NOT NULL DEFAULT 'kiosk'")
+    db.execute(
+        """
+        CREATE TABLE phone_ticket (
+            ticket_id TEXT PRIMARY KEY REFERENCES ticket (ticket_id),
+            day TEXT NOT NULL,
+            phone TEXT NOT NULL,
+            address TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX phone_ticket_phone ON phone_ticket (day, phone)")
+    db.execute("CREATE INDEX phone_ticket_address ON phone_ticket (day, address)")
+    db.execute(
+        """
+        CREATE TABLE phone_pause (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
             paused_at TEXT NOT NULL,
             actor TEXT
         )

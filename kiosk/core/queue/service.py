@@ -38,6 +38,7 @@ from kiosk.core.queue.model import (
     Priority,
     ServiceStats,
     Ticket,
+    TicketChannel,
     TicketState,
 )
 from kiosk.core.queue.rules import is_open, priority_for
@@ -96,6 +97,19 @@ class QueueService:
         """
         service = self.reader.service(service_code)
         now = self.clock.now()
+        self.require_open(now)
+        if priority_checked:
+            reason = Priority(priority) if priority else None
+        else:
+            reason = priority_for(priority, id_number, self.local_day(now))
+
+        def issue(conn: sqlite3.Connection) -> str:
+            return self.issue(conn, service, now, reason=reason, appointment_code=appointment_code)
+
+        return self.journal.write(LogAction.ISSUED, issue, now, request_id=request_id, actor=actor)
+
+    def require_open(self, now: datetime) -> None:
+        """:class:`QueueClosed` outside opening hours."""
         if not self.is_open(now):
             hours = self.config.hours
             raise QueueClosed(
@@ -103,61 +117,67 @@ class QueueService:
                 open=hours.open,
                 close=hours.close,
             )
-        if priority_checked:
-            reason = Priority(priority) if priority else None
-        else:
-            reason = priority_for(priority, id_number, self.local_day(now))
-        day = self.local_day(now).isoformat()
 
-        def issue(conn: sqlite3.Connection) -> str:
-            paused = conn.execute(
-                "SELECT 1 FROM issuing_pause WHERE service_code = ?", (service.code,)
-            ).fetchone()
-            if paused:
-                raise IssuingPaused(f"issuing is paused for {service.code}", service=service.name)
-            order_at = now
-            if appointment_code:
-                order_at = appointments.check_in(
-                    conn,
-                    appointment_code,
-                    service,
-                    now,
-                    self.local_day,
-                    self.config.queue.appointment_grace_min,
-                )
-            number = conn.execute(
-                "INSERT INTO ticket_counter (prefix, day, last_no) VALUES (?, ?, 1)"
-                " ON CONFLICT (prefix, day) DO UPDATE SET last_no = last_no + 1"
-                " RETURNING last_no",
-                (service.prefix, day),
-            ).fetchone()[0]
-            ticket_id = str(uuid.uuid4())
-            conn.execute(
-                "INSERT INTO ticket (ticket_id, day, prefix, number, ticket_no, service_code,"
-                " priority, appointment_code, order_at, state, issued_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    ticket_id,
-                    day,
-                    service.prefix,
-                    number,
-                    f"{service.prefix}{number:03d}",
-                    service.code,
-                    str(reason) if reason else None,
-                    appointment_code,
-                    iso(order_at),
-                    TicketState.WAITING,
-                    iso(now),
-                ),
+    def issue(
+        self,
+        conn: sqlite3.Connection,
+        service: Service,
+        now: datetime,
+        *,
+        reason: Priority | None = None,
+        appointment_code: str | None = None,
+        channel: TicketChannel = TicketChannel.KIOSK,
+    ) -> str:
+        """Issue the next number of ``service`` inside the caller's write transaction (the
+        journal's); its ticket id. :class:`IssuingPaused` while staff pause the service."""
+        paused = conn.execute(
+            "SELECT 1 FROM issuing_pause WHERE service_code = ?", (service.code,)
+        ).fetchone()
+        if paused:
+            raise IssuingPaused(f"issuing is paused for {service.code}", service=service.name)
+        order_at = now
+        if appointment_code:
+            order_at = appointments.check_in(
+                conn,
+                appointment_code,
+                service,
+                now,
+                self.local_day,
+                self.config.queue.appointment_grace_min,
             )
-            if appointment_code:
-                conn.execute(
-                    "UPDATE appointment SET ticket_id = ? WHERE code = ?",
-                    (ticket_id, appointment_code),
-                )
-            return ticket_id
-
-        return self.journal.write(LogAction.ISSUED, issue, now, request_id=request_id, actor=actor)
+        day = self.local_day(now).isoformat()
+        number = conn.execute(
+            "INSERT INTO ticket_counter (prefix, day, last_no) VALUES (?, ?, 1)"
+            " ON CONFLICT (prefix, day) DO UPDATE SET last_no = last_no + 1"
+            " RETURNING last_no",
+            (service.prefix, day),
+        ).fetchone()[0]
+        ticket_id = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO ticket (ticket_id, day, prefix, number, ticket_no, service_code,"
+            " priority, appointment_code, order_at, state, issued_at, channel)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                ticket_id,
+                day,
+                service.prefix,
+                number,
+                f"{service.prefix}{number:03d}",
+                service.code,
+                str(reason) if reason else None,
+                appointment_code,
+                iso(order_at),
+                TicketState.WAITING,
+                iso(now),
+                str(channel),
+            ),
+        )
+        if appointment_code:
+            conn.execute(
+                "UPDATE appointment SET ticket_id = ? WHERE code = ?",
+                (ticket_id, appointment_code),
+            )
+        return ticket_id
 
     def book(self, service_code: str, slot_at: datetime) -> str:
         """Create an appointment (预约) for a service at a time; returns its 6-digit code."""
@@ -360,6 +380,27 @@ class QueueService:
                     )
                 action = LogAction.ISSUING_PAUSED if paused else LogAction.ISSUING_RESUMED
                 self.journal.log(conn, action, now, service_code=service.code, actor=actor)
+
+    def pause_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Stop issuing numbers to phones (扫码取号); kiosks and counters go on."""
+        self._set_phone_issuing(True, actor)
+
+    def resume_phone_issuing(self, *, actor: str | None = None) -> None:
+        """Issue numbers to phones again."""
+        self._set_phone_issuing(False, actor)
+
+    def _set_phone_issuing(self, paused: bool, actor: str | None) -> None:
+        now = self.clock.now()
+        with self.store.transaction() as conn:
+            if paused:
+                conn.execute(
+                    "INSERT OR IGNORE INTO phone_pause (id, paused_at, actor) VALUES (1, ?, ?)",
+                    (iso(now), actor),
+                )
+            else:
+                conn.execute("DELETE FROM phone_pause")
+            action = LogAction.PHONE_PAUSED if paused else LogAction.PHONE_RESUMED
+            self.journal.log(conn, action, now, actor=actor)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from kiosk.config import Config, Service
@@ -42,7 +43,7 @@ def day_stats(conn: sqlite3.Connection, config: Config, day: date) -> list[Servi
     out = []
     for service in config.services:
         rows = conn.execute(
-            "SELECT state, issued_at, called_at, serving_at, finished_at FROM ticket"
+            "SELECT state, issued_at, called_at, serving_at, finished_at, channel FROM ticket"
             " WHERE day = ? AND service_code = ?",
             (day.isoformat(), service.code),
         ).fetchall()
@@ -62,6 +63,7 @@ def day_stats(conn: sqlite3.Connection, config: Config, day: date) -> list[Servi
                 mean_wait_min=_mean(waits),
                 p90_wait_min=_percentile(waits, 0.9),
                 mean_service_min=_mean(services),
+                channels=dict(Counter(r["channel"] for r in rows)),
             )
         )
     return out

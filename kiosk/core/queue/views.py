@@ -22,6 +22,7 @@ from kiosk.core.queue.model import (
     Priority,
     ServiceLine,
     Ticket,
+    TicketChannel,
     TicketState,
 )
 from kiosk.core.queue.stats import estimate_wait
@@ -94,6 +95,7 @@ class QueueReader:
             estimated_wait_min=estimate_wait(conn, self.config, service, ahead, now),
             counter=row["counter"],
             called_at=parse(row["called_at"]).astimezone(self.zone) if row["called_at"] else None,
+            channel=TicketChannel(row["channel"]),
         )
 
     def _tickets(
@@ -189,6 +191,11 @@ class QueueReader:
         )
 
     @staticmethod
+    def phone_paused(conn: sqlite3.Connection) -> bool:
+        """True while staff pause issuing to phones (扫码取号)."""
+        return conn.execute("SELECT 1 FROM phone_pause").fetchone() is not None
+
+    @staticmethod
     def last_seq(conn: sqlite3.Connection) -> int:
         """The newest queue log line's number (0 for an empty log)."""
         return conn.execute("SELECT coalesce(max(seq), 0) FROM queue_log").fetchone()[0]
@@ -207,6 +214,7 @@ class QueueReader:
                     " ORDER BY counter"
                 )
             ],
+            phone_paused=self.phone_paused(conn),
         )
 
     def counter(
@@ -247,6 +255,7 @@ class QueueReader:
             served_today=_served(conn, day),
             paused=bool(paused and paused[0]),
             services=services,
+            phone_paused=self.phone_paused(conn),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,26 +60,16 @@ class SiteFile:
 
     def write(self, text: str) -> Config:
         """Replace the whole site file with ``text`` once it validates; the new configuration."""
-        folder = self.path.parent
-        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        temp = Path(temp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                _copy_mode(self.path, out.fileno())
-                os.fsync(out.fileno())
+
+        def validate(temp: Path) -> None:
             try:
-                config = load_config(temp)
+                load_config(temp)
             except ConfigError as exc:
                 raise ConfigError(str(exc).replace(str(temp), str(self.path))) from None
             self._keep_previous()
-            os.replace(temp, self.path)
-            fsync_dir(folder)
-        finally:
-            temp.unlink(missing_ok=True)
-        config = load_config(self.path)
-        return config
+
+        replace_file(self.path, text, before_replace=validate)
+        return load_config(self.path)
 
     def restore_previous(self) -> Config:
         """Put the kept previous version back (it must still validate)."""
@@ -104,6 +94,32 @@ class SiteFile:
                 _copy_mode(self.path, out.fileno())
                 os.fsync(out.fileno())
         os.replace(staged, self.previous_path)
+
+
+def replace_file(
+    path: Path,
+    text: str,
+    like: Path | None = None,
+    before_replace: Callable[[Path], None] | None = None,
+) -> None:
+    """Write ``text`` to a temp file beside ``path`` with the mode and owner of ``like``
+    (default ``path``), fsync it, let ``before_replace(temp)`` look at it (and raise), then
+    rename it over ``path`` and fsync the folder. On any error ``path`` is as it was."""
+    folder = path.parent
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            _copy_mode(like or path, out.fileno())
+            os.fsync(out.fileno())
+        if before_replace is not None:
+            before_replace(temp)
+        os.replace(temp, path)
+        fsync_dir(folder)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _set(document: tomlkit.TOMLDocument, dotted: str, value: Any) -> None:

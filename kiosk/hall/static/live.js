@@ -1,6 +1,8 @@
-// The hall's live link, shared by the board and the counter page: follow /events,
-// fetch the page's live part again on every event and on every reconnect, poll when
-// the stream is unavailable, show the offline mark while the server is away.
+// The hall's live link, shared by the board, the counter page and the phone page: follow
+// /events, fetch the page's live part again on every event and on every reconnect, poll
+// when the stream is unavailable, show the offline mark while the server is away, and
+// catch up at once when a phone's screen comes back on.
+// options: url, apply(html), headers() (extra request headers), delayMs (after an event).
 "use strict";
 
 window.HallLive = function (options) {
@@ -22,7 +24,11 @@ window.HallLive = function (options) {
     if (fetching) { schedule(150); return; }
     fetching = true;
     try {
-      const answer = await fetch(options.url, { cache: "no-store", credentials: "same-origin" });
+      const answer = await fetch(options.url, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers: options.headers ? options.headers() : {},
+      });
       if (answer.status === 401) { window.location.reload(); return; }
       if (!answer.ok) throw new Error("HTTP " + answer.status);
       options.apply(await answer.text());
@@ -59,7 +65,7 @@ window.HallLive = function (options) {
     for (const kind of ["hello", "change", "show", "ping"]) {
       source.addEventListener(kind, () => {
         lastHeard = Date.now();
-        if (kind !== "ping" && kind !== "hello") schedule(80);
+        if (kind !== "ping" && kind !== "hello") schedule(options.delayMs || 80);
       });
     }
     source.onerror = () => {
@@ -80,6 +86,14 @@ window.HallLive = function (options) {
       connect();
     }
   }, 5000);
+
+  // A phone's screen was off (the page slept, its stream died): catch up now.
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) return;
+    lastHeard = Date.now();
+    refresh();
+    if (!source || source.readyState === EventSource.CLOSED) connect();
+  });
 
   connect();
   return { refresh: refresh, schedule: schedule };

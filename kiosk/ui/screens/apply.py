@@ -17,6 +17,7 @@ class ApplyScreen(KioskScreen):
     item_name = StringProperty("")
     card_state = StringProperty(WAITING)
     problem = StringProperty("")
+    hint = StringProperty("")  # under the card: after 不是我, whose card to put down
 
     def start(self, item_code: str) -> None:
         """Apply for the catalogue item ``item_code`` (as its page's 我要办这件事 does)."""
@@ -27,6 +28,7 @@ class ApplyScreen(KioskScreen):
         super().render(step)
         self.item_code = step.item_code
         self.item_name = step.item_name
+        self.hint = self.app.t("card.not_me.hint") if step.backwards else ""
 
     def refresh(self) -> None:
         self.problem = ""

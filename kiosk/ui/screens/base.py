@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kivy.app import App
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.screenmanager import Screen
 
 from kiosk.core.flows import FieldErrors, needs_services, quick_answer
@@ -27,6 +27,11 @@ class KioskScreen(Screen):
     voice_key: ClassVar[str] = ""
     speak_problems: ClassVar[bool] = True
     step = ObjectProperty(None, allownone=True)
+    # True while a tap's work is on its way (submitting, printing, issuing): see forward_once.
+    busy = BooleanProperty(False)
+    # True while the header's 返回 goes to an earlier page of this screen, not the screen
+    # before it (the guide's themes back to its first page).
+    steps_back = BooleanProperty(False)
 
     @classmethod
     def kv_path(cls) -> Path:
@@ -56,6 +61,10 @@ class KioskScreen(Screen):
         if self.voice_key:
             self.app.say(self.app.t(self.voice_key))
 
+    def on_steps_back(self, *_args: object) -> None:
+        if self.manager is not None and self.manager.current_screen is self:
+            self.app.refresh_back()
+
     def render(self, step: Any) -> None:
         """Show ``step`` (called before the screen is shown, or while it is)."""
         self.step = step
@@ -66,6 +75,7 @@ class KioskScreen(Screen):
     def wipe(self) -> None:
         """Forget anything personal shown on this screen (called on the way home)."""
         self.step = None
+        self.busy = False
 
     # -- taps to flows -----------------------------------------------------------------------
 
@@ -90,6 +100,30 @@ class KioskScreen(Screen):
             follow(quick)
             return
         self.app.call(lambda services: method(services, *args), follow, failed)
+
+    def forward_once(
+        self,
+        method: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """:meth:`forward` a tap whose work must not run twice (submit, print, reprint,
+        issue a number): while it is on its way ``busy`` is True (buttons bound to it are
+        disabled) and further taps are ignored; a failure is told plainly."""
+        if self.busy:
+            return
+        self.busy = True
+        follow = done or self.follow
+
+        def answered(result: Any) -> None:
+            self.busy = False
+            follow(result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self.app.show_problem(exc)
+
+        self.forward(method, *args, done=answered, failed=failed)
 
     def follow(self, result: Any) -> None:
         """Field errors are told on this screen; a step is shown on its own screen."""

@@ -1,10 +1,11 @@
-"""我要办 step 2: "is this you?" with the name and a masked ID number; then the draft is made."""
+"""我要办 step 2: "is this you?" with the name and a masked ID number; then the draft is made.
+A number keyed without a card has no name: the screen asks whether the number is theirs
+and says the name is checked at the counter."""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
-from devices.idcard.idnumber import mask_id_number
 from kiosk.ui.screens.base import KioskScreen
 
 
@@ -15,12 +16,14 @@ class ConfirmScreen(KioskScreen):
     voice_key = "voice.confirm"
     name_text = StringProperty("")
     number_text = StringProperty("")
+    from_card = BooleanProperty(True)
 
     def render(self, step) -> None:
         """Who the card (or the keyed number) names."""
         super().render(step)
-        self.name_text = step.name
-        self.number_text = mask_id_number(step.id_number)
+        self.from_card = bool(step.name)
+        self.name_text = step.name or self.app.t("confirm.name_unchecked")
+        self.number_text = step.masked_id_number
 
     def confirm(self) -> None:
         """It is me: the draft is made; the form next."""

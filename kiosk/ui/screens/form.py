@@ -19,11 +19,21 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.core.regions import place_name
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import DIGITS, ID_DIGITS, Choice, DatePicker, KButton, Keypad, apply_key
+from kiosk.ui.widgets import (
+    DIGITS,
+    ID_DIGITS,
+    Choice,
+    DatePicker,
+    FitChoice,
+    KButton,
+    Keypad,
+    apply_key,
+)
 
 PADS = {"digits": DIGITS, "id": ID_DIGITS}
 CHOICE_COLUMNS = 4
-PLACE_COLUMNS, PLACE_ROWS = 5, 2
+CHOICE_SHORT = 5  # characters that fit a quarter of the row (农村信用社); longer: two columns
+PLACE_COLUMNS, PLACE_ROWS = 4, 2
 
 
 class FormScreen(KioskScreen):
@@ -34,6 +44,7 @@ class FormScreen(KioskScreen):
     label = StringProperty("")
     shown = StringProperty("")
     shown_text = StringProperty("")
+    empty_text = StringProperty("")  # what the empty field says to do
     problem = StringProperty("")
     keyed = BooleanProperty(False)
     place_page = NumericProperty(0)
@@ -92,8 +103,10 @@ class FormScreen(KioskScreen):
         box.clear_widgets()
         side.clear_widgets()
         self.keyed = step.entry is not None
+        self.empty_text = self._empty_text(step)
         if f.type == "choice":
-            box.add_widget(self._choices(step.options, CHOICE_COLUMNS))
+            short = max(map(len, step.options), default=0) <= CHOICE_SHORT
+            box.add_widget(self._choices(step.options, CHOICE_COLUMNS if short else 2))
         elif f.type == "date":
             picker = DatePicker(today=step.today)
             if step.value:
@@ -116,8 +129,17 @@ class FormScreen(KioskScreen):
                 box.add_widget(counter)
             box.add_widget(BoxLayout())
 
+    def _empty_text(self, step) -> str:
+        """Type on the pad (a phone: a relative's will do); tap 今天 first; else choose."""
+        t = self.app.t
+        if step.entry is not None:
+            return t("form.type.phone") if step.field.type == "phone" else t("form.type")
+        if step.field.type == "date":
+            return t("form.date.first")
+        return t("form.choose")
+
     def _place_picker(self) -> BoxLayout:
-        """The places of the level reached, a page of ten, with 重新选择 and the pages."""
+        """The places of the level reached, a page of eight, with 重新选择 and the pages."""
         step, t = self.step, self.app.t
         per_page = PLACE_COLUMNS * PLACE_ROWS
         pages = max(1, -(-len(step.places) // per_page))
@@ -126,8 +148,7 @@ class FormScreen(KioskScreen):
         chosen = {r.code for r in step.place_path}
         grid = GridLayout(cols=PLACE_COLUMNS, rows=PLACE_ROWS, spacing=dp(14))
         for region in step.places[start : start + per_page]:
-            button = Choice(text=region.name, value=region.code)
-            button.font_size = self.app.fs["button"] * (0.8 if len(region.name) > 5 else 1)
+            button = FitChoice(text=region.name, value=region.code)
             button.state = "down" if region.code in chosen else "normal"
             button.region = region
             button.bind(on_release=lambda b: self._pick(b.region))
@@ -142,10 +163,11 @@ class FormScreen(KioskScreen):
                 self.session.application.place_again, step.field.name
             )
         )
-        earlier = KButton(role="secondary", text=t("common.previous_page"))
+        # Not 上一页 / 下一页: beside 下一步 they differ by one character.
+        earlier = KButton(role="secondary", text=t("form.place.earlier"))
         earlier.disabled = self.place_page == 0
         earlier.bind(on_release=lambda _b: self._turn(-1))
-        later = KButton(role="secondary", text=t("common.next_page"))
+        later = KButton(role="secondary", text=t("form.place.later"))
         later.disabled = self.place_page >= pages - 1
         later.bind(on_release=lambda _b: self._turn(1))
         row.add_widget(again)

@@ -3,12 +3,11 @@ those who cannot spell pinyin, the catalogue's themes a tap away, and the pinyin
 
 from __future__ import annotations
 
-from kivy.core.image import Image as CoreImage
+from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 
-from kiosk.resources import data_path
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton
+from kiosk.ui.widgets import KButton, pictogram
 
 
 class EventTile(KButton):
@@ -25,6 +24,9 @@ class GuideScreen(KioskScreen):
     voice_key = "voice.guide"
     showing_themes = BooleanProperty(False)
 
+    def on_showing_themes(self, _screen, showing: bool) -> None:
+        self.steps_back = showing  # 返回 from the themes is the first page, not home
+
     def refresh(self) -> None:
         self.showing_themes = False
         self.forward(self.session.guide.themes, done=self.render)  # not a move: stay here
@@ -36,17 +38,17 @@ class GuideScreen(KioskScreen):
         popular = self.ids.popular
         popular.clear_widgets()
         for hit in step.popular:
-            button = KButton(role="surface", text=hit.name)
-            button.font_size = self.app.fs["button"] * (0.7 if len(hit.name) > 8 else 0.85)
+            button = Factory.NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
             popular.add_widget(button)
         events = self.ids.events
         events.clear_widgets()
         for i, tile in enumerate(step.events):
-            picture = CoreImage(str(data_path("assets") / "pictograms" / f"{tile.key}.png"))
             button = EventTile(
-                role=f"tile{i % 6}", text=self.app.t(f"life.{tile.key}"), picture=picture.texture
+                role=f"tile{i % 6}",
+                text=self.app.t(f"life.{tile.key}"),
+                picture=pictogram(tile.key),
             )
             button.key = tile.key
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_event, b.key))

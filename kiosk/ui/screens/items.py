@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton
 
 PAGE_SIZE = 6
 
@@ -46,11 +46,9 @@ class ItemsScreen(KioskScreen):
         grid.clear_widgets()
         start = self.page * PAGE_SIZE
         for hit in self.hits[start : start + PAGE_SIZE]:
-            size = self.app.fs["small"]
-            button = KButton(
-                role="surface",
-                text=f"[b]{hit.name}[/b]\n[size={size}]{hit.department}[/size]",
-            )
+            # The name alone, as large as fits (the county department under it read as
+            # "go to the county").
+            button = Factory.NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.open_item(b.code))
             grid.add_widget(button)

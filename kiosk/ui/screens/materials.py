@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.properties import ListProperty
+from kivy.properties import ListProperty, StringProperty
 
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import Choice
@@ -14,6 +14,7 @@ class MaterialsScreen(KioskScreen):
     kv_name = "materials"
     voice_key = "voice.materials"
     checks = ListProperty()
+    problem = StringProperty("")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -23,6 +24,11 @@ class MaterialsScreen(KioskScreen):
         """The checklist, ticked as stored (and as ticked here before)."""
         super().render(step)
         self.checks = list(step.materials)
+        self.problem = (
+            self.app.t("materials.missing", names="、".join(step.missing)) if step.missing else ""
+        )
+        if self.problem and self.app.manager.current == self.name:
+            self.app.say(self.problem)
         self.ticked |= {m.code for m in step.materials if m.checked}
         grid = self.ids.checklist
         grid.clear_widgets()
@@ -59,5 +65,6 @@ class MaterialsScreen(KioskScreen):
     def wipe(self) -> None:
         super().wipe()
         self.checks = []
+        self.problem = ""
         self.ticked = set()
         self.ids.checklist.clear_widgets()

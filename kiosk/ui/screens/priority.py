@@ -18,7 +18,6 @@ class PriorityScreen(KioskScreen):
     voice_key = "voice.priority"
     service_code = StringProperty("")
     waiting_card = BooleanProperty(False)
-    busy = BooleanProperty(False)
 
     def render(self, step) -> None:
         """The choice for ``step.service_code``; the card prompt while a card is awaited."""
@@ -34,11 +33,7 @@ class PriorityScreen(KioskScreen):
 
     def choose(self, reason: str | None) -> None:
         """Issue a number; for the age reason, first wait for the ID card."""
-        if self.busy:
-            return
-        self.busy = True
-        flow = self.session.take_number
-        self.forward(flow.choose_priority, reason, done=self._answered, failed=self._failed)
+        self.forward_once(self.session.take_number.choose_priority, reason)
 
     def _card_cancelled(self) -> None:
         self.forward(self.session.take_number.card_cancelled)
@@ -48,19 +43,8 @@ class PriorityScreen(KioskScreen):
         if self.waiting_card:
             self.waiting_card = False
             self.app.close_card_prompt()
-            self.busy = True
-            flow = self.session.take_number
-            self.forward(flow.card_read, card, done=self._answered, failed=self._failed)
-
-    def _answered(self, result) -> None:
-        self.busy = False
-        self.follow(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.app.show_problem(exc)
+            self.forward_once(self.session.take_number.card_read, card)
 
     def wipe(self) -> None:
         super().wipe()
         self.waiting_card = False
-        self.busy = False

@@ -9,24 +9,29 @@ from kivy.graphics import Color, RoundedRectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 
 from kiosk.core.wording import long_date
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import FitLabel
 
-SHOWN_CASES = 2
+SHOWN_CASES = 1  # a case a page, in print large enough to read
+ACTION_STAGES = ("needs_correction", "rejected")  # the villager must do something
 
 
 class ProgressScreen(KioskScreen):
     """A person's cases with their status timeline and promised dates."""
 
     kv_name = "progress"
-    voice_key = "voice.progress"
     cases = ListProperty()
     searched = BooleanProperty(False)
     page = NumericProperty(0)
     pages = NumericProperty(1)
     _count_on_entry = False
+
+    @property
+    def voice_key(self) -> str:
+        """The prompt: 扫描回执 only when receipts carry a code to scan (a platform link)."""
+        return "voice.progress" if self.app.site.platform.url else "voice.progress.no_qr"
 
     def on_card(self, card) -> None:
         """A card was read: look up that person."""
@@ -81,22 +86,12 @@ class ProgressScreen(KioskScreen):
         )
 
     def _case_panel(self, case) -> BoxLayout:
-        t, messages = self.app.t, self.app.messages
+        """One case: its item and where it stands (a case needing the villager's action in
+        red), its reference, promise and steps, then what to do next in bold; every text
+        as large as its part of the page holds."""
+        t, messages, fs = self.app.t, self.app.messages, self.app.fs
         summary = case.summary
-        stage = t(f"case.stage.{case.stage}")
-        title = self.app.fs["title"]
-        lines = [
-            f"[size={title}][b]{summary.item_name}[/b]   "
-            f"[color={self._hex('primary')}]{stage}[/color][/size]"
-        ]
-        if summary.reference:
-            lines.append(t("progress.reference", reference=summary.reference))
-        if case.promised_shown:
-            lines.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
-        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
-        lines.append(steps)
-        lines += [line.text(messages) for line in case.next_steps]
-        panel = BoxLayout(orientation="vertical", padding=dp(20))
+        panel = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(8))
         with panel.canvas.before:
             Color(*self.app.pal["surface"])
             panel._bg = RoundedRectangle(radius=[dp(20)])
@@ -104,27 +99,41 @@ class ProgressScreen(KioskScreen):
             pos=lambda w, pos: setattr(w._bg, "pos", pos),
             size=lambda w, size: setattr(w._bg, "size", size),
         )
-        label = Label(
-            text="\n".join(lines),
-            markup=True,
-            color=self.app.pal["on_surface"],
-            font_size=self.app.fs["small"],
-            halign="left",
-            valign="top",
+        facts = []
+        if summary.reference:
+            facts.append(t("progress.reference", reference=summary.reference))
+        if case.promised_shown:
+            facts.append(t("progress.promised", date=long_date(summary.promised_date, messages)))
+        steps = "  →  ".join(self._step(e.status, e.at) for e in case.timeline)
+        heading = BoxLayout(size_hint_y=None, height=dp(90), spacing=dp(24))
+        heading.add_widget(self._text(summary.item_name, fs["title"], "on_surface", True))
+        stage = self._text(t(f"case.stage.{case.stage}"), fs["title"], self._stage_colour(case))
+        stage.bold, stage.halign = True, "right"
+        heading.add_widget(stage)
+        panel.add_widget(heading)
+        details = self._text("\n".join([*filter(None, ["   ".join(facts), steps])]), fs["small"])
+        details.size_hint_y = 0.6
+        panel.add_widget(details)
+        panel.add_widget(
+            self._text("\n".join(s.text(messages) for s in case.next_steps), fs["body"], bold=True)
         )
-        label.bind(size=lambda w, size: setattr(w, "text_size", size))
-        panel.add_widget(label)
         return panel
 
+    def _text(self, text: str, size: float, colour: str = "on_surface", bold: bool = False):
+        label = FitLabel(text=text, max_size=size, bold=bold, halign="left")
+        label.color = self.app.pal[colour]
+        return label
+
+    @staticmethod
+    def _stage_colour(case) -> str:
+        return "danger" if case.stage in ACTION_STAGES else "primary"
+
     def _step(self, status: str, at: str) -> str:
+        """``11月24日 还要补交材料`` (what to bring is in the next steps, in large type)."""
         moment, t = datetime.fromisoformat(at), self.app.t
         return t(
             "progress.step", month=moment.month, day=moment.day, status=t(f"case.status.{status}")
         )
-
-    def _hex(self, role: str) -> str:
-        r, g, b, _a = self.app.pal[role]
-        return f"{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
     def wipe(self) -> None:
         super().wipe()

@@ -20,7 +20,6 @@ class ReceiptScreen(KioskScreen):
     on_platform = BooleanProperty(False)
     next_text = StringProperty("")
     printed = BooleanProperty(True)
-    busy = BooleanProperty(False)
     print_message = StringProperty("")
 
     def render(self, step) -> None:
@@ -34,7 +33,13 @@ class ReceiptScreen(KioskScreen):
         self.on_platform = on_platform(receipt.stage)
         self.next_text = "\n".join(line.text(messages) for line in receipt.next_steps)
         self.printed = all(p.printed for p in step.prints)
-        self.print_message = t("receipt.take") if self.printed else t(result.key, **result.params)
+        self.print_message = (
+            t("receipt.take")
+            if self.printed
+            else t("receipt.not_printed")
+            + t(result.key, **result.params)
+            + t("receipt.no_paper_ok")
+        )
         if self.app.manager.current == self.name:
             self.on_enter()
 
@@ -45,21 +50,9 @@ class ReceiptScreen(KioskScreen):
 
     def reprint(self) -> None:
         """重新打印: the same receipts again (never a second submission)."""
-        if self.busy:
-            return
-        self.busy = True
-        self.forward(self.session.application.reprint, done=self._reprinted, failed=self._failed)
-
-    def _reprinted(self, step) -> None:
-        self.busy = False
-        self.render(step)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.app.show_problem(exc)
+        self.forward_once(self.session.application.reprint, done=self.render)
 
     def wipe(self) -> None:
         super().wipe()
         self.reference = self.item_name = self.stage_text = self.next_text = ""
         self.print_message = ""
-        self.busy = False

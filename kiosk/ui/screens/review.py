@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import StringProperty
 
-from devices.idcard.idnumber import mask_id_number
 from kiosk.core.wording import group_phone, long_date
 from kiosk.ui.screens.base import KioskScreen
 
@@ -17,7 +16,6 @@ class ReviewScreen(KioskScreen):
     kv_name = "review"
     voice_key = "voice.review"
     body = StringProperty("")
-    submitting = BooleanProperty(False)
 
     def render(self, step) -> None:
         """The application as it will be submitted (a :class:`ReviewStep`)."""
@@ -25,12 +23,12 @@ class ReviewScreen(KioskScreen):
         t = self.app.t
         lines = [
             f"[b]{step.item_name}[/b]",
-            f"{t('confirm.name')}：{step.applicant_name}",
-            f"{t('confirm.id_number')}：{mask_id_number(step.id_number)}",
+            f"{t('confirm.name')}：{step.applicant_name or t('confirm.name_unchecked')}",
+            f"{t('confirm.id_number')}：{step.masked_id_number}",
         ]
         for line in step.lines:
             lines.append(f"{line.label}：{self._readable(line)}")
-        lines.append(f"{t('guide.item.materials')}：{'、'.join(step.materials)}")
+        lines.append(f"{t('review.brought')}：{'、'.join(step.materials)}")
         self.body = "\n".join(lines)
 
     def _readable(self, line) -> str:
@@ -48,20 +46,9 @@ class ReviewScreen(KioskScreen):
 
     def submit(self) -> None:
         """Submit the application; its receipt prints."""
-        if self.submitting or self.step is None:
-            return
-        self.submitting = True
-        self.forward(self.session.application.submit, done=self._submitted, failed=self._failed)
-
-    def _submitted(self, result) -> None:
-        self.submitting = False
-        self.follow(result)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.submitting = False
-        self.app.show_problem(exc)
+        if self.step is not None:
+            self.forward_once(self.session.application.submit)
 
     def wipe(self) -> None:
         super().wipe()
         self.body = ""
-        self.submitting = False

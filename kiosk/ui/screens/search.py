@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from kivy.factory import Factory
 from kivy.properties import ListProperty, StringProperty
 
 from kiosk.core.flows.guide import SEARCH_ENTRY
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import KButton, apply_key
+from kiosk.ui.widgets import FitLabel, KButton, apply_key
 
 SHOWN = 3
 
@@ -32,10 +33,14 @@ class SearchScreen(KioskScreen):
         row = self.ids.results
         row.clear_widgets()
         for hit in step.hits[:SHOWN]:
-            button = KButton(role="surface", text=f"[b]{hit.name}[/b]")
+            button = Factory.NameButton(text=hit.name)
             button.code = hit.code
             button.bind(on_release=lambda b: self.forward(self.session.guide.open_item, b.code))
             row.add_widget(button)
+        if self.typed and not step.hits:  # said big where the results would be
+            none = FitLabel(text=self.app.t("guide.search.none"), max_size=self.app.fs["title"])
+            none.color, none.bold = self.app.pal["danger"], True
+            row.add_widget(none)
         if len(step.hits) > SHOWN:
             more = KButton(text=self.app.t("guide.search.all", count=len(step.hits)))
             more.bind(on_release=lambda _b: self.show_all())

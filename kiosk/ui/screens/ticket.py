@@ -19,7 +19,6 @@ class TicketScreen(KioskScreen):
     wait_min = NumericProperty(0)
     priority = BooleanProperty(False)
     printed = BooleanProperty(True)
-    busy = BooleanProperty(False)
     print_message = StringProperty("")
     next_text = StringProperty("")
 
@@ -35,7 +34,9 @@ class TicketScreen(KioskScreen):
         self.printed = result.printed
         t = self.app.t
         self.print_message = (
-            t("queue.ticket.take") if result.printed else t(result.key, **result.params)
+            t("queue.ticket.take")
+            if result.printed
+            else t("queue.ticket.not_printed") + t(result.key, **result.params)
         )
         self.next_text = "\n".join(line.text(self.app.messages) for line in step.next_steps)
         if self.app.manager.current == self.name:
@@ -53,20 +54,8 @@ class TicketScreen(KioskScreen):
 
     def reprint(self) -> None:
         """重新打印: the same ticket again."""
-        if self.busy:
-            return
-        self.busy = True
-        self.forward(self.session.take_number.reprint, done=self._reprinted, failed=self._failed)
-
-    def _reprinted(self, step) -> None:
-        self.busy = False
-        self.render(step)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self.app.show_problem(exc)
+        self.forward_once(self.session.take_number.reprint, done=self.render)
 
     def wipe(self) -> None:
         super().wipe()
         self.number = self.service_name = self.print_message = self.next_text = ""
-        self.busy = False

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 
+from kiosk.core.staff_alerts import read_alerts
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.ports import find_port, serial_ports
 from kiosk.core.upkeep.processes import Holder, holders, running
@@ -23,6 +25,8 @@ def _absent_or_held(port: str, what: str, ctx: DoctorContext):
             f"{what} {port} is not there (unplugged, or in another USB socket)",
             "plug it back into the socket it was set up on, or set it up again",
         )
+    if os.path.realpath(port) in {os.path.realpath(p) for p in ctx.own_ports}:
+        return ok(f"{port} is in use by this kiosk: not disturbed")
     held = holders(port, ctx.proc)
     bad = [h for h in held if h.name in INTRUDERS]
     if bad:
@@ -200,3 +204,24 @@ def _configured_ports(ctx: DoctorContext) -> list[str]:
 
 def _rules_installed(ctx: DoctorContext) -> bool:
     return any((folder / RULES_FILE).is_file() for folder in ctx.udev_rule_dirs)
+
+
+@check("staff_alerts", "no villager waits for help, the printer raised no fault")
+def staff_alerts_check(ctx: DoctorContext):
+    path = ctx.store_path
+    if not path.exists():
+        return ok("no store yet: no alerts")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    try:
+        alerts = read_alerts(conn)
+    finally:
+        conn.close()
+    if not alerts:
+        return ok("no open alerts")
+    return warn(
+        f"{len(alerts)} open: " + "; ".join(a.describe() for a in alerts),
+        "help_wanted: someone pressed 找工作人员 at the kiosk, see to them; printer_fault:"
+        " bianmin printer status (it clears itself once a print comes out);"
+        " then bianmin alerts clear KIND",
+        *(a.describe() for a in alerts),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from kiosk.core.local_time import local_text
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.platform_link import LinkProbe, probe_link
 
@@ -56,9 +57,11 @@ def sync_check(ctx: DoctorContext):
     finally:
         conn.close()
     now = ctx.clock.now()
+    zone = ctx.config().site.timezone
     more = (
         f"pending {status.pending_records} records, {status.pending_attachments} attachments",
-        f"last push {status.last_push_at or 'never'}, last pull {status.last_pull_at or 'never'}",
+        f"last push {local_text(status.last_push_at, zone)},"
+        f" last pull {local_text(status.last_pull_at, zone)}",
         f"link {status.link_state}" + (f": {status.last_error}" if status.last_error else ""),
     )
     if status.dead_letters:
@@ -83,22 +86,26 @@ def sync_check(ctx: DoctorContext):
     return ok(detail, *more)
 
 
-@check("hall", "the hall server answers (hall clients)")
+@check("hall", "the hall server answers and accepts this box's key (hall clients)")
 def hall_check(ctx: DoctorContext):
-    import httpx
+    from kiosk.core.upkeep.setup.hall import ask_hall
 
-    url = getattr(getattr(ctx.config(), "hall", None), "url", "")
-    if not url:
+    config = ctx.config()
+    hall = config.hall
+    if not hall.url:
         return ok("no hall server configured: this kiosk keeps its own queue or is the server")
-    # TODO(set-up screens wave): ask the hall server's API with [hall] key, as platform does.
-    try:
-        answer = httpx.get(url, timeout=ctx.timeout_s)
-    except httpx.HTTPError as exc:
+    refused = ask_hall(config, hall.url, hall.key, ctx.clock)
+    if refused is None:
+        return ok(f"{hall.url}: answers and accepts this box's key")
+    if refused.key == "setup.hall.refused":
         return fail(
-            f"{url}: no answer ({type(exc).__name__})",
-            "check the hall's network and that the hall server is on",
+            refused.detail,
+            "set [hall] key to the hall server's key (its site file); check the clock of both",
         )
-    return ok(f"{url}: answers (HTTP {answer.status_code})")
+    return fail(
+        refused.detail,
+        "check the hall's network and that the hall server is on (systemctl status bianmin-hall)",
+    )
 
 
 def _parse(text: str) -> datetime:

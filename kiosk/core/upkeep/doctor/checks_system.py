@@ -9,12 +9,14 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import ENV_VAR, ConfigError, load_config
+from kiosk.core.local_time import CLOCK_FAIL_S, CLOCK_WARN_S, offset_words
 from kiosk.core.schema import MIGRATION_SETS
 from kiosk.core.upkeep import backup as backup_module
 from kiosk.core.upkeep.doctor.report import DoctorContext, check, fail, ok, warn
 from kiosk.core.upkeep.errors import KeyFileError
 from kiosk.core.upkeep.keys import WRAPPED_SUFFIX, current_fingerprint, key_path, read_key
+from kiosk.core.upkeep.site_watch import last_good_path
 from offline_sync.vault import recorded_key_id
 
 PLACEHOLDER_CODE = "000000"  # the site code of the package's template site file
@@ -23,8 +25,6 @@ LOW_FREE_BYTES = 1024 * 1024 * 1024
 # File systems the store must not live on: lost at reboot, or no locking/fsync worth the name.
 VOLATILE_FS = {"tmpfs", "ramfs"}
 WEAK_FS = {"vfat", "exfat", "ntfs", "ntfs3", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "9p"}
-CLOCK_WARN_S = 30.0
-CLOCK_FAIL_S = 300.0  # the platform refuses requests this far off
 BACKUP_WARN_AGE = timedelta(hours=36)
 BACKUP_FAIL_AGE = timedelta(days=7)
 
@@ -34,7 +34,12 @@ def config_check(ctx: DoctorContext):
     try:
         config = load_config(ctx.config_path)
     except ConfigError as exc:
-        return fail(str(exc), "edit the site file (see config/example-site.toml), then run doctor")
+        fix = "edit the site file (see config/example-site.toml), then run doctor"
+        site = ctx.config_path or os.environ.get(ENV_VAR)
+        kept = last_good_path(site) if site else None
+        if kept is not None and kept.exists():
+            fix += f"; a running kiosk keeps to {kept} meanwhile (the technician menu restores it)"
+        return fail(str(exc), fix)
     if config.source.endswith("default.toml"):
         return fail(
             "no site file: only the packaged defaults",
@@ -154,7 +159,7 @@ def clock_check(ctx: DoctorContext):
     offset = _platform_offset(ctx)
     detail = sync_text[synced]
     if offset is not None:
-        detail += f", {abs(offset):.0f} s {'behind' if offset > 0 else 'ahead of'} the platform"
+        detail += f", {offset_words(offset)}"
     fix = "timedatectl set-ntp true; check that the router lets NTP (UDP 123) out"
     if offset is not None and abs(offset) >= CLOCK_FAIL_S:
         return fail(detail, "set the clock: " + fix)

@@ -132,6 +132,7 @@ class DoctorContext:
         Path("/usr/lib/udev/rules.d"),
     )
     run_command: Callable[[Sequence[str]], tuple[int, str]] | None = None
+    own_ports: Sequence[str] = ()  # ports the calling process holds itself (the kiosk's devices)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

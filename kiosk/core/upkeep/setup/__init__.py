@@ -6,25 +6,38 @@ sentence of the message catalogue, and saves only what worked into the site file
 steps; see :mod:`kiosk.core.upkeep.setup.step` for the whole API.
 """
 
+from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup.hall import HallSetup
 from kiosk.core.upkeep.setup.idcard import IdCardSetup
 from kiosk.core.upkeep.setup.platform import PlatformSetup
 from kiosk.core.upkeep.setup.printer import PrinterSetup, network_url
 from kiosk.core.upkeep.setup.scanner import ScannerSetup
 from kiosk.core.upkeep.setup.sound import SoundSetup
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupError, SetupStep
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Option,
+    Progress,
+    SetupError,
+    SetupStep,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 from offline_sync.clock import Clock
 
 
-def setup_steps(site: SiteFile, clock: Clock) -> dict[str, SetupStep]:
-    """Every step for the site file, by name, in the order a technician sets up a box."""
+def setup_steps(
+    site: SiteFile, clock: Clock, ports: PortListing | None = None
+) -> dict[str, SetupStep]:
+    """Every step for the site file, by name, in the order a technician sets up a box.
+
+    ``ports`` is where the serial steps look (tests and the tour add simulators' ptys)."""
+    ports = ports or PortListing()
     steps: list[SetupStep] = [
-        IdCardSetup(site),
-        PrinterSetup(site, clock),
-        ScannerSetup(site),
+        IdCardSetup(site, ports),
+        PrinterSetup(site, clock, ports),
+        ScannerSetup(site, ports),
         PlatformSetup(site, clock),
-        HallSetup(site),
+        HallSetup(site, clock),
         SoundSetup(site),
     ]
     return {step.name: step for step in steps}
@@ -35,6 +48,7 @@ __all__ = [
     "Finding",
     "HallSetup",
     "IdCardSetup",
+    "Option",
     "PlatformSetup",
     "PrinterSetup",
     "Progress",

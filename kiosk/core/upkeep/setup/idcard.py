@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from devices.idcard.errors import IdCardError
+from devices.idcard.frames import BAUD_RATES
 from devices.idcard.idnumber import mask_id_number, mask_name
 from devices.idcard.probe import probe_port
 from devices.idcard.serial_reader import SerialCardReader
@@ -42,6 +43,15 @@ class IdCardSetup(SetupStep):
     def candidates(self) -> list[Candidate]:
         """Every serial port, by its stable name, the one in use marked."""
         return port_candidates(self.ports, self.config().devices.idcard.port)
+
+    def in_force(self) -> str:
+        """The reader's port."""
+        return self.config().devices.idcard.port
+
+    @property
+    def limit_s(self) -> float:
+        """A probe at every speed, then the wait for a card."""
+        return len(BAUD_RATES) * self.answer_s * 2 + self.card_wait_s + 2
 
     def test(
         self, candidate_id: str, progress: Progress | None = None, card_wait_s: Any = None

@@ -10,11 +10,19 @@ from devices.printer.transport import parse_url
 from kiosk.core.messages import Messages
 from kiosk.core.receipts import Letterhead, render_test_page
 from kiosk.core.upkeep.ports import PortListing
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Option,
+    Progress,
+    SetupStep,
+    report,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 from offline_sync.clock import Clock
 
 SERIAL_BAUDS = (9600, 19200, 38400, 115200)  # the speeds receipt printers ship with
+PAPERS_MM = (58, 80)
 USB_PRINTER_CLASS = "07"
 SYSFS_USB = Path("/sys/bus/usb/devices")
 
@@ -78,10 +86,50 @@ class PrinterSetup(SetupStep):
             found.append(Candidate(current, current, "", True))
         return found
 
+    def in_force(self) -> str:
+        """The printer's URL and paper width."""
+        settings = self.config().devices.printer
+        return f"{settings.url}  ({settings.paper_mm} mm)" if settings.url else ""
+
+    def options(self) -> list[Option]:
+        """The paper width, and a network printer's address (typed: nothing lists those)."""
+        settings = self.config().devices.printer
+        paper = Option(
+            "paper_mm",
+            "setup.printer.paper",
+            "choice",
+            PAPERS_MM,
+            settings.paper_mm,
+            choice_key="setup.printer.paper_mm",
+        )
+        address = Option(
+            "address",
+            "setup.printer.address",
+            "text",
+            instead=True,
+            hint_key="setup.printer.address.hint",
+        )
+        return [paper, address]
+
+    @property
+    def limit_s(self) -> float:
+        """A status at each usual speed, then the test page."""
+        timeout = self.config().devices.printer.status_timeout_s
+        return len(SERIAL_BAUDS) * (timeout + 1) + 15
+
     def test(
-        self, candidate_id: str, progress: Progress | None = None, paper_mm: int | None = None
+        self,
+        candidate_id: str = "",
+        progress: Progress | None = None,
+        paper_mm: int | None = None,
+        address: str = "",
     ) -> Finding:
-        """Ask the status (each usual speed on a serial port), then print the test page."""
+        """Ask the status (each usual speed on a serial port), then print the test page.
+
+        A typed ``address`` (``192.168.1.50`` or ``host:port``) names a network printer
+        and takes the candidate's place."""
+        if address.strip():
+            candidate_id = network_url(address)
         config = self.config()
         mm = int(paper_mm or config.devices.printer.paper_mm)
         timeout = config.devices.printer.status_timeout_s

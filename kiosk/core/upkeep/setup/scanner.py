@@ -9,6 +9,7 @@ from kiosk.core.upkeep.ports import PortListing
 from kiosk.core.upkeep.setup.step import (
     Candidate,
     Finding,
+    Option,
     Progress,
     SetupStep,
     port_candidates,
@@ -17,6 +18,8 @@ from kiosk.core.upkeep.setup.step import (
 from kiosk.core.upkeep.site_file import SiteFile
 
 SHOWN_CHARACTERS = 60
+OPEN_WAIT_S = 5.0
+SCANNER_BAUDS = (9600, 115200)
 
 
 class ScannerSetup(SetupStep):
@@ -39,6 +42,20 @@ class ScannerSetup(SetupStep):
         """Every serial port, by its stable name, the one in use marked."""
         return port_candidates(self.ports, self.config().devices.scanner.port)
 
+    def in_force(self) -> str:
+        """The scanner's port."""
+        return self.config().devices.scanner.port
+
+    def options(self) -> list[Option]:
+        """The port's speed (scanners ship at 9600 or 115200)."""
+        baud = self.config().devices.scanner.baud
+        return [Option("baud", "setup.scanner.baud", "choice", SCANNER_BAUDS, baud)]
+
+    @property
+    def limit_s(self) -> float:
+        """Opening the port, then the wait for a scan."""
+        return OPEN_WAIT_S + self.scan_wait_s + 1
+
     def test(
         self,
         candidate_id: str,
@@ -55,7 +72,7 @@ class ScannerSetup(SetupStep):
         scanner = SerialScanner(candidate_id, baud, retry_s=wait)
         scanner.start(scans.put, opened.put)
         try:
-            state = opened.get(timeout=5)
+            state = opened.get(timeout=OPEN_WAIT_S)
             if state is not ScannerState.CONNECTED:
                 return Finding(False, "setup.scanner.cannot_open", {"port": stable}, scanner.reason)
             report(progress, "setup.scanner.waiting", seconds=round(wait))

@@ -9,11 +9,21 @@ import time
 from pathlib import Path
 
 from kiosk.core.messages import Messages
-from kiosk.core.upkeep.setup.step import Candidate, Finding, Progress, SetupStep, report
+from kiosk.core.upkeep.setup.step import (
+    Candidate,
+    Finding,
+    Option,
+    Progress,
+    SetupStep,
+    report,
+)
 from kiosk.core.upkeep.site_file import SiteFile
 from kiosk.core.voice import Voice, VoiceError, espeak_synthesiser
 
 PROC_CARDS = Path("/proc/asound/cards")
+VOLUMES = (40, 60, 80, 100)
+DEFAULT_VOLUME = 80
+PLAY_LIMIT_S = 30
 
 
 def sound_cards(cards_file: Path = PROC_CARDS) -> list[tuple[str, str]]:
@@ -52,6 +62,19 @@ class SoundSetup(SetupStep):
         """The system's default output and every sound card."""
         cards = [Candidate("default", "default", "the system's default output")]
         return cards + [Candidate(dev, name, dev) for dev, name in sound_cards(self.cards_file)]
+
+    def in_force(self) -> str:
+        """Whether the kiosk speaks."""
+        return f"ui.voice = {str(self.config().ui.voice).lower()}"
+
+    def options(self) -> list[Option]:
+        """The volume to set before the test sentence."""
+        return [Option("volume", "setup.sound.volume", "choice", VOLUMES, DEFAULT_VOLUME)]
+
+    @property
+    def limit_s(self) -> float:
+        """Setting the volume, synthesising and playing the sentence."""
+        return PLAY_LIMIT_S + 10
 
     def test(
         self,
@@ -94,7 +117,7 @@ def _aplay(device: str, wav: Path) -> None:
     done = subprocess.run(
         [program, "-q", "-D", device if device == "default" else f"plug{device}", str(wav)],
         capture_output=True,
-        timeout=30,
+        timeout=PLAY_LIMIT_S,
         check=False,
     )
     if done.returncode != 0:
