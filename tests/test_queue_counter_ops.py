@@ -100,12 +100,17 @@ def test_paused_issuing_refuses_numbers_until_resumed(app):
     assert not app.queue.hall_view().issuing_paused
 
 
-def test_a_paused_counter_does_not_count_for_the_wait_until_it_calls_again(app):
+def two_counters_at_work(app) -> None:
+    """A001-A004 taken; 1号窗口 finished A001, 2号窗口 is serving A002; A003, A004 wait."""
     for _ in range(4):
         app.queue.take("social")
-    t = app.queue.call("1号窗口")
+    first = app.queue.call("1号窗口")
     app.queue.call("2号窗口")
-    app.queue.done(t.ticket_no)
+    app.queue.done(first.ticket_no)
+
+
+def test_a_paused_counter_does_not_count_for_the_wait_until_it_calls_again(app):
+    two_counters_at_work(app)
     assert app.queue.take("social").estimated_wait_min == 4  # 2 ahead * 4 min / 2 open
     app.queue.pause_counter("2号窗口")
     assert app.queue.counter_view("2号窗口").paused
@@ -192,11 +197,7 @@ def test_a_store_from_before_the_hall_keeps_its_tickets_and_appointments(tmp_pat
 
 
 def test_a_resumed_counter_counts_for_the_wait_again_and_the_log_names_who(app):
-    for _ in range(4):
-        app.queue.take("social")
-    t = app.queue.call("1号窗口")
-    app.queue.call("2号窗口")
-    app.queue.done(t.ticket_no)
+    two_counters_at_work(app)
     app.queue.pause_counter("2号窗口", actor="staff:1001")
     assert app.queue.take("social").estimated_wait_min == 8  # 2 ahead * 4 min / 1 open
     app.queue.resume_counter("2号窗口", actor="staff:1002")
