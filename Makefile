@@ -51,7 +51,7 @@ deb-check: $(STAMP)
 # not part of make test. Starts afresh, then prints the score per module and the survivors.
 mutation: system $(VENV)/.mutation-installed
 	rm -rf mutants
-	$(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut run --max-children 2 $(MUTANTS)
 	$(PY) tests/mutation_report.py
 
 $(VENV)/.mutation-installed: $(STAMP)

@@ -49,10 +49,11 @@ def _functions(module: str) -> dict[str, str]:
     """Source of every function in the mutated copy of ``module`` (originals and mutants)."""
     path = Path("mutants", *module.split(".")).with_suffix(".py")
     text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()  # once: ast.get_source_segment splits the whole file per call
     found = {}
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name:
-            found[node.name] = ast.get_source_segment(text, node) or ""
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return found
 
 
@@ -78,11 +79,28 @@ def kind_of(diff: str) -> str:
     new = [part[2:] for part in diff.split(" | ") if part.startswith("+ ")]
     if old and [o.lower() for o in old] == [n.lower() for n in new]:
         return "case only: SQL keywords and sqlite3.Row keys ignore case (equivalent)"
+    now_as_none = [re.sub(r"\b(local_day|is_open)\(now\)", r"\1(None)", o) for o in old]
+    if old and now_as_none == new and now_as_none != old:
+        return "local_day/is_open given None, which means the same clock's now (equivalent)"
     if any(re.search(r"\b(log|logger)\.\w+\(", o) for o in old):
         return "log line wording (for technicians; not a rule)"
     if all(re.search(r"raise \w+\(", o) for o in old) and all("raise" in n for n in new):
         return "exception message text (English, for logs; villagers see the catalogue key)"
     return ""
+
+
+def _row(name: str, counts: Counter) -> str:
+    """One line of the table. The score counts every survivor; the second leaves out those of
+    a known harmless class. Mutants a partial run left alone count in none of the figures."""
+    judged = counts["killed"] + counts["survived"]
+    score = f"{counts['killed'] / judged:.1%}" if judged else "-"
+    real = counts["killed"] + counts["survived"] - counts["explained"]
+    real_score = f"{counts['killed'] / real:.1%}" if real else "-"
+    left = sum(n for kind, n in counts.items() if kind not in ("killed", "survived", "explained"))
+    return (
+        f"{name:40} {counts['killed']:7} {counts['survived']:9} {counts['explained']:9}"
+        f" {score:>7} {real_score:>9} {left:8}"
+    )
 
 
 def main() -> int:
@@ -92,38 +110,41 @@ def main() -> int:
         print("no mutation results: run `mutmut run` first (make mutation does)")
         return 1
     per_module: dict[str, Counter] = defaultdict(Counter)
-    survivors: dict[str, list[str]] = defaultdict(list)
-    for name, status in found.items():
+    unexplained: dict[str, list[str]] = defaultdict(list)
+    explained: dict[str, list[str]] = defaultdict(list)
+    for name, status in sorted(found.items(), key=lambda item: _natural(item[0])):
         module = module_of(name)
         kind = "killed" if status in KILLED else "survived" if status in SURVIVED else status
         per_module[module][kind] += 1
         if status in SURVIVED:
-            survivors[module].append(f"{name} ({status})")
+            diff = change(name)
+            harmless = kind_of(diff)
+            if harmless:
+                explained[harmless].append(name)
+                per_module[module]["explained"] += 1
+            else:
+                unexplained[module].append(f"  {name} ({status})\n      {diff}")
     total = Counter()
-    print(f"{'module':45} {'killed':>7} {'survived':>9} {'score':>7}")
+    print(
+        f"{'module':40} {'killed':>7} {'survived':>9} {'harmless':>9} {'score':>7}"
+        f" {'score*':>9} {'not run':>8}"
+    )
     for module in sorted(per_module):
-        counts = per_module[module]
-        total.update(counts)
-        judged = counts["killed"] + counts["survived"]
-        score = counts["killed"] / judged if judged else 1.0
-        print(f"{module:45} {counts['killed']:7} {counts['survived']:9} {score:7.1%}")
-    judged = total["killed"] + total["survived"]
-    print(f"{'all':45} {total['killed']:7} {total['survived']:9} {total['killed'] / judged:7.1%}")
-    explained: dict[str, list[str]] = defaultdict(list)
-    for module in sorted(survivors):
+        total.update(per_module[module])
+        print(_row(module, per_module[module]))
+    print(_row("all", total))
+    print("score*: survivors of a known harmless class (listed at the end) left out")
+    for module in sorted(unexplained):
         print(f"\nsurvivors in {module}:")
-        for name in sorted(survivors[module], key=_natural):
-            diff = change(name.split()[0])
-            kind = kind_of(diff)
-            if kind:
-                explained[kind].append(name)
-                continue
-            print(f"  {name}\n      {diff}")
+        print("\n".join(unexplained[module]))
     for kind, names in sorted(explained.items()):
         print(f"\n{len(names)} survivors of a known class: {kind}")
+    judged = total["killed"] + total["survived"]
+    real = judged - total["explained"]
     print(
-        f"\nRESULT mutation_score={total['killed'] / judged:.3f} killed={total['killed']}"
-        f" survived={total['survived']} mutants={len(found)}"
+        f"\nRESULT mutation_score={total['killed'] / judged:.3f}"
+        f" score_without_harmless={total['killed'] / real:.3f} killed={total['killed']}"
+        f" survived={total['survived']} harmless={total['explained']} mutants={len(found)}"
     )
     return 0
 

@@ -136,8 +136,16 @@ def virtual_printer(
 
 
 def print_service(app, url: str, paper: Paper, timeout: float = 1.0) -> PrintService:
-    """A PrintService of the test app printing to ``url`` on ``paper``."""
+    """A PrintService of the test app printing to ``url`` on ``paper``, telling its staff."""
     printer = open_printer(url, paper, timeout)
     return PrintService(
-        app.store, app.vault, printer, paper, SITE, app.clock, TEXT, config=app.config
+        app.store,
+        app.vault,
+        printer,
+        paper,
+        SITE,
+        app.clock,
+        TEXT,
+        alerts=app.alerts,
+        config=app.config,
     )

@@ -12,6 +12,7 @@ from devices.idcard.idnumber import (
     age_on,
     birth_date,
     check_character,
+    has_unsafe_characters,
     is_valid_id_number,
     mask_id_number,
     mask_name,
@@ -52,6 +53,7 @@ def test_check_character_needs_exactly_17_digits(digits):
         ("11010519491231002", False),  # 17 characters
         ("1101051949123100 X", False),
         ("", False),
+        (None, False),  # no number read at all
     ],
 )
 def test_is_valid_id_number(number, valid):
@@ -106,9 +108,11 @@ def test_birth_date_and_age():
         (mask_name, "王", "王*"),
         (mask_name, "吉克𠀀依", "吉***"),
         (mask_name, "", ""),
+        (mask_name, None, ""),
         (mask_phone, "13800000000", "138****0000"),
         (mask_phone, "12345", "*****"),
         (mask_phone, "8123456", "***3456"),  # a landline without its area code
+        (mask_phone, "0833123456", "083***3456"),  # a landline with its area code
         (mask_phone, None, ""),
         (mask_phone, "", ""),
     ],
@@ -123,3 +127,17 @@ def test_no_phone_number_is_ever_shown_whole(phone):
     assert len(masked) == len(phone)
     hidden = masked.count("*")
     assert hidden >= min(len(phone), 3), masked
+
+
+@pytest.mark.parametrize(
+    ("text", "unsafe"),
+    [
+        ("王秀英", False),
+        ("四川省\u3000乐山市 市中区", False),  # full-width and plain spaces are text
+        ("\u202e", True),  # a right-to-left override alone
+        ("王\u200b秀英", True),  # a zero-width space hides inside a name
+        ("第一行\n第二行", True),  # a newline breaks a log line or a field
+    ],
+)
+def test_unsafe_characters_are_controls_and_formats_not_spaces(text, unsafe):
+    assert has_unsafe_characters(text) is unsafe

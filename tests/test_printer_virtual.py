@@ -32,6 +32,10 @@ from tests.printer_fixtures import (
 
 PAPERS = pytest.mark.parametrize("paper", [PAPER_58, PAPER_80], ids=["58mm", "80mm"])
 TRANSPORTS = pytest.mark.parametrize("transport", ["pty", "tcp"])
+WHY_NOT_PRINTED = {
+    PrinterState.PAPER_OUT: "printing.result.paper_out",
+    PrinterState.COVER_OPEN: "printing.result.cover_open",
+}
 
 
 def url_of(transport: str, pty_url: str, tcp_url: str) -> str:
@@ -119,16 +123,57 @@ def test_a_printer_that_cannot_print_gets_no_job_and_says_why(app, state):
     with virtual_printer(PAPER_80, state=state) as (vp, pty_url, _):
         service = print_service(app, pty_url, PAPER_80, timeout=0.3)
         result = service.ticket(TICKET)
-        assert not result.printed and result.state is state
-        assert result.key.startswith("printing.result.")
+        assert result.printed is False and result.state is state
+        assert result.key == WHY_NOT_PRINTED.get(state, "printing.result.not_printed")
+        [alert] = app.alerts.raised()  # staff hear of it with the technician's why
+        assert (alert.kind, alert.detail) == ("printer_fault", f"{state}: {result.detail}")
         vp.state = PrinterState.PAPER_NEAR_END
-        assert service.ticket(TICKET).printed
+        near_end = service.ticket(TICKET)
+        assert near_end.printed and near_end.detail.startswith("DLE EOT")  # the status bytes
+        [alert] = app.alerts.raised()  # printed, but staff are told to load paper
+        assert alert.detail == f"paper_near_end: {near_end.detail}"
         assert len(vp.wait_for_jobs(1)) == 1
-    failed, done = reversed(service.jobs())
+        vp.state = PrinterState.READY
+        assert service.ticket(TICKET).printed and app.alerts.raised() == []
+        vp.wait_for_jobs(2)
+    failed, done, _ = reversed(service.jobs())
     assert (failed.state, failed.printer_state) == ("failed", state)
     assert (done.state, done.printer_state) == ("done", "paper_near_end")
-    assert result.job_id == failed.job_id and state in failed.error  # the technician's why
+    assert result.job_id == failed.job_id and result.detail == failed.error  # the why, kept
+    assert state in failed.error
     assert failed.finished_at and done.finished_at and done.error is None
+
+
+def test_a_job_the_printer_fails_to_take_is_failed_offline_and_says_why(app):
+    service = print_service(app, "file:///dev/full", PAPER_58)  # ready, but every write fails
+    result = service.ticket(TICKET)
+    assert result.printed is False and result.state is PrinterState.OFFLINE
+    assert result.key == "printing.result.not_printed" and "write failed" in result.detail
+    [job] = service.jobs()
+    assert (job.job_id, job.state, job.printer_state, job.error) == (
+        result.job_id,
+        "failed",
+        "offline",
+        result.detail,
+    )
+    sent_at = app.store.conn.execute(
+        "SELECT sent_at FROM print_job WHERE job_id = ?", (job.job_id,)
+    ).fetchone()[0]
+    assert sent_at, "it was sent before it failed"
+    [alert] = app.alerts.raised()
+    assert alert.detail == f"offline: {result.detail}"
+
+
+def test_a_ticket_tells_where_to_wait_only_when_the_service_knows_the_site(app, tmp_path):
+    with virtual_printer(PAPER_80) as (vp, _, tcp_url):
+        print_service(app, tcp_url, PAPER_80).ticket(TICKET)
+        (job,) = vp.wait_for_jobs(1)
+        assert "叫到 A012 再去办理" in job.text.replace("\n", "")
+        bare = print_service(app, tcp_url, PAPER_80)
+        bare.config = None  # a service built without the site's configuration
+        assert bare.ticket(TICKET).printed
+        _, plain = vp.wait_for_jobs(2)
+    assert "A012" in plain.text and "再去办理" not in plain.text
 
 
 def test_a_reprint_of_a_job_that_failed_names_it_and_sends_its_bytes(app):

@@ -7,6 +7,7 @@ from sqlite_utils import Database
 
 from kiosk.app import build_app, open_store
 from kiosk.config import load_config
+from kiosk.core.hall.client import HallClient
 from kiosk.core.queue import (
     BadTransition,
     CounterBusy,
@@ -16,7 +17,10 @@ from kiosk.core.queue import (
     UnknownCounter,
 )
 from kiosk.core.queue import schema as queue_schema
+from kiosk.core.queue.issuing import issuing_state
+from offline_sync.clock import SystemClock
 from tests.conftest import write_site
+from tests.hall_fixtures import client_toml, free_port
 from tests.test_queue_rules import events
 
 
@@ -96,12 +100,17 @@ def test_paused_issuing_refuses_numbers_until_resumed(app):
     assert not app.queue.hall_view().issuing_paused
 
 
-def test_a_paused_counter_does_not_count_for_the_wait_until_it_calls_again(app):
+def two_counters_at_work(app) -> None:
+    """A001-A004 taken; 1号窗口 finished A001, 2号窗口 is serving A002; A003, A004 wait."""
     for _ in range(4):
         app.queue.take("social")
-    t = app.queue.call("1号窗口")
+    first = app.queue.call("1号窗口")
     app.queue.call("2号窗口")
-    app.queue.done(t.ticket_no)
+    app.queue.done(first.ticket_no)
+
+
+def test_a_paused_counter_does_not_count_for_the_wait_until_it_calls_again(app):
+    two_counters_at_work(app)
     assert app.queue.take("social").estimated_wait_min == 4  # 2 ahead * 4 min / 2 open
     app.queue.pause_counter("2号窗口")
     assert app.queue.counter_view("2号窗口").paused
@@ -185,3 +194,111 @@ def test_a_store_from_before_the_hall_keeps_its_tickets_and_appointments(tmp_pat
         assert app.store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         app.close()
+
+
+def test_a_resumed_counter_counts_for_the_wait_again_and_the_log_names_who(app):
+    two_counters_at_work(app)
+    app.queue.pause_counter("2号窗口", actor="staff:1001")
+    assert app.queue.take("social").estimated_wait_min == 8  # 2 ahead * 4 min / 1 open
+    app.queue.resume_counter("2号窗口", actor="staff:1002")
+    assert not app.queue.counter_view("2号窗口").paused
+    assert app.queue.hall_view().paused_counters == []
+    assert app.queue.take("social").estimated_wait_min == 6  # 3 ahead * 4 min / 2 open
+    logged = app.store.conn.execute(
+        "SELECT action, counter, actor FROM queue_log WHERE action LIKE 'counter_%' ORDER BY seq"
+    ).fetchall()
+    assert [tuple(r) for r in logged] == [
+        ("counter_paused", "2号窗口", "staff:1001"),
+        ("counter_resumed", "2号窗口", "staff:1002"),
+    ]
+    with pytest.raises(UnknownCounter):
+        app.queue.resume_counter("9号窗口")
+
+
+def test_the_boards_last_call_is_the_newest_call_of_any_day(app, clock):
+    last_call = app.queue.reader.last_call
+    assert last_call(app.store.conn) is None
+    app.queue.take("social")
+    app.queue.take("civil")
+    app.queue.call("1号窗口")
+    app.queue.call("3号窗口")
+    called = last_call(app.store.conn)
+    assert (called.action, called.ticket_no, called.counter) == ("called", "B001", "3号窗口")
+    app.queue.recall("A001")
+    app.queue.done("B001")  # not a call: the board keeps showing the recall
+    recalled = last_call(app.store.conn)
+    assert (recalled.action, recalled.ticket_no, recalled.counter) == (
+        "recalled",
+        "A001",
+        "1号窗口",
+    )
+    assert recalled.at == clock.now() and recalled.at.utcoffset() is not None
+    clock.advance(days=1)
+    assert last_call(app.store.conn).seq == recalled.seq  # the board is not blank next morning
+
+
+def test_the_kiosk_reads_how_issuing_stands_on_its_own_queue(app):
+    app.queue.take("social")
+    app.queue.take("social")
+    app.queue.take("civil")
+    app.queue.pause_issuing(["civil"])
+    state = issuing_state(app.queue)
+    assert state.waiting == {"social": 2, "civil": 1, "hukou": 0}
+    assert state.paused_services == {"civil"} and not state.paused
+    assert state.can_take("social") and not state.can_take("civil")
+    app.queue.resume_issuing(["civil"])
+    assert issuing_state(app.queue).can_take("civil")
+
+
+def test_a_kiosk_whose_hall_server_is_away_issues_nothing(tmp_path):
+    site = write_site(tmp_path, client_toml(f"http://127.0.0.1:{free_port()}"))
+    queue = HallClient(load_config(site), SystemClock(), name="kiosk")
+    try:
+        state = issuing_state(queue)
+    finally:
+        queue.close()
+    assert state.paused and state.paused_key == "queue.hall_unavailable"
+    assert not state.can_take("social") and state.waiting == {}
+
+
+def test_every_move_of_a_ticket_names_the_staff_who_made_it(app):
+    """The log says who called, served, held, called back, finished, passed over, restored,
+    recalled, transferred and cancelled; a repeated request (the same request_id) is one move."""
+    staff = {"actor": "staff:1001"}
+    app.queue.take("social")
+    app.queue.take("social")
+    app.queue.call("1号窗口", **staff)
+    app.queue.recall("A001", **staff)
+    app.queue.serve("A001", **staff)
+    app.queue.hold("A001", **staff)
+    app.queue.call_back("A001", "1号窗口", **staff)
+    app.queue.done("A001", **staff)
+    app.queue.call("2号窗口", **staff)
+    app.queue.no_show("A002", **staff)
+    app.queue.restore("A002", **staff)
+    app.queue.transfer("A002", "civil", **staff)
+    app.queue.cancel("A002", **staff)
+    app.queue.pause_counter("1号窗口", **staff)
+    app.queue.pause_issuing(["civil"], **staff)
+    app.queue.resume_issuing(["civil"], **staff)
+    rows = app.store.conn.execute(
+        "SELECT action, actor FROM queue_log WHERE action != 'issued' ORDER BY seq"
+    ).fetchall()
+    assert [r["action"] for r in rows] == [
+        "called", "recalled", "serving", "held", "called_back", "served", "called",
+        "no_show", "restored", "transferred", "cancelled", "counter_paused",
+        "issuing_paused", "issuing_resumed",
+    ]  # fmt: skip
+    assert {r["actor"] for r in rows} == {"staff:1001"}
+    app.queue.take("social")
+    for move in ("call", "recall", "serve", "hold"):
+        once = {"request_id": f"r-{move}", **staff}
+        for _ in range(2):
+            if move == "call":
+                app.queue.call("2号窗口", **once)
+            else:
+                getattr(app.queue, move)("A003", **once)
+    moves = app.store.conn.execute(
+        "SELECT action FROM queue_log WHERE ticket_no = 'A003' AND action != 'issued' ORDER BY seq"
+    ).fetchall()
+    assert [r[0] for r in moves] == ["called", "recalled", "serving", "held"]

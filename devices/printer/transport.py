@@ -14,6 +14,7 @@ hear the printer also implement :meth:`Transport.read`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import termios
@@ -337,7 +338,10 @@ class FileTransport(Transport):
             raise PrinterOffline(f"{self.url.text}: write failed: {exc.strerror}") from None
 
     def close(self) -> None:
-        self._file.close()
+        # After a failed write the buffer still holds its bytes: flushing them again on close
+        # raises the same error (the file is closed all the same), already reported by write.
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 _TRANSPORTS: dict[str, type[Transport]] = {
