@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image
 
 from devices.camera import SimulatedCamera
-from kiosk.app import build_app
+from kiosk.app import build_agent
 from kiosk.config import load_config
-from kiosk.core.agents import AgentDesk, AgentLogin
+from kiosk.core.agents import AgentDesk
 from kiosk.core.appliers import appliers
 from kiosk.core.pins import hash_pin
 from kiosk.demo.pictures import document_photo
@@ -65,17 +65,14 @@ def open_desk(folder: Path) -> tuple[AgentDesk, object]:
     site = folder / "site.toml"
     site.write_text(SITE.format(data_dir=folder / "data"), encoding="utf-8")
     config = load_config(site)
-    services = build_app(config)
+    services = build_agent(config, background=False)  # the tablet, as `bianmin agent` builds it
     services.catalogue.seed_if_empty()
     account = {"agent_id": "A-1", "name": "李代办", "active": True, "villages": [],
                "pin": hash_pin("135790", n=1024)}  # fmt: skip
     with services.store.transaction() as conn:
         appliers(services.vault)["agent_account"](conn, account)
-    login = AgentLogin(services.store, services.vault, services.clock, config.agent)
-    session = login.log_in("A-1", "135790")
-    desk = AgentDesk(session, store=services.store, config=config, catalogue=services.catalogue,
-                     calendar=services.calendar, clock=services.clock)  # fmt: skip
-    return desk, services
+    session = services.login.log_in("A-1", "135790")
+    return services.desk(session), services
 
 
 def main() -> None:
