@@ -4,6 +4,7 @@ file, the core's bridge carries card reads, read failures, reader states and sca
 from __future__ import annotations
 
 import queue
+import threading
 
 import pytest
 
@@ -96,3 +97,24 @@ def test_a_scan_arrives_as_its_text(bridged):
     events.next(ScannerStateChanged, state="connected")
     devices.scanner.simulator.scan("预约 123456")
     assert events.next(Scanned).text == "预约 123456"
+
+
+def test_a_bridge_started_after_the_reader_settled_still_hears_its_state(tmp_path):
+    """The reader's thread starts with the devices; a front-end that subscribes a moment
+    later must not wait for a change that already happened."""
+    devices = open_devices(load_config(write_site(tmp_path, SIMULATED)))
+    devices.start()
+    try:
+        settled = threading.Event()
+        devices.reader.subscribe(
+            lambda _event: devices.reader.state.value == "waiting" and settled.set()
+        )
+        if devices.reader.state.value != "waiting":
+            assert settled.wait(30)  # its first state change, whatever the machine's load
+        events = Events()
+        bridge = DeviceBridge(devices.reader, None, events.seen.put)
+        bridge.start()
+        assert events.next(ReaderStateChanged).state == devices.reader.state.value == "waiting"
+        bridge.stop()
+    finally:
+        devices.close()

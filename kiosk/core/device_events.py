@@ -97,11 +97,15 @@ class DeviceBridge:
         return self.reader.state.value if self.reader is not None else ReaderState.STOPPED.value
 
     def start(self) -> None:
-        """Deliver device events from now on (again: nothing)."""
+        """Deliver device events from now on, the reader's state as it is first (again:
+        nothing)."""
         if self._unsubscribe is not None:
             return
         if self.reader is not None:
             self._unsubscribe = self.reader.subscribe(self._reader_event)
+            # The reader may have changed state before this subscription (its thread starts
+            # with the devices): the front-end starts from the state as it is now.
+            self._deliver(ReaderStateChanged(self.reader.state.value))
         else:
             self._unsubscribe = lambda: None
         if self.scanner is not None:
