@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.app.devices import Devices, open_devices
-from kiosk.app.services import privacy_chore, sync_service
+from kiosk.app.services import privacy_chore, start_in_background, sync_service
 from kiosk.app.site import open_site
 from kiosk.config import Config
 from kiosk.core.agents.keys import KeyRing
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
     from devices.camera import Camera
     from kiosk.core.agents.desk import AgentDesk
     from kiosk.core.agents.login import AgentLogin, AgentSession
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -116,13 +113,7 @@ def build_agent(
         cases = CaseService(
             store, vault, outbox, catalogue, services.calendar, clock, config.data_dir
         )
-        removed = cases.sweep_orphan_files()
-        if removed:
-            log.info("removed %d attachment files left by an interrupted write", removed)
-        if sync.configured:
-            sync.start()
-        services.housekeeping.start()
-        catalogue.warm_up()
+        start_in_background(cases, sync, services.housekeeping, catalogue)
     return services
 
 

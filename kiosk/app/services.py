@@ -170,11 +170,20 @@ def start_kiosk(config: Config, clock: Clock | None = None) -> Services:
     is as fast as the others.
     """
     services = build_app(config, clock)
-    removed = services.cases.sweep_orphan_files()
+    start_in_background(services.cases, services.sync, services.housekeeping, services.catalogue)
+    return services
+
+
+def start_in_background(
+    cases: CaseService, sync: SyncService, housekeeping: Housekeeping, catalogue: Catalogue
+) -> None:
+    """What a kiosk or a tablet does once at start: sweep attachment files a crash left
+    without their row, start sync (when the link is configured) and the chores, and load
+    the pinyin tables."""
+    removed = cases.sweep_orphan_files()
     if removed:
         log.info("removed %d attachment files left by an interrupted write", removed)
-    if services.sync.configured:
-        services.sync.start()
-    services.housekeeping.start()
-    services.catalogue.warm_up()
-    return services
+    if sync.configured:
+        sync.start()
+    housekeeping.start()
+    catalogue.warm_up()
