@@ -115,6 +115,11 @@ def test_birth_date_and_age():
         (mask_phone, "0833123456", "083***3456"),  # a landline with its area code
         (mask_phone, None, ""),
         (mask_phone, "", ""),
+        # a control or format character typed or read into a value is dropped before
+        # masking: it can neither reorder the masked text nor shift which digits show
+        (mask_phone, "138\u202e0000\u200b0000", "138****0000"),
+        (mask_id_number, "5115\u202e0219580712031X", "5115**********031X"),
+        (mask_name, "\u202e王建国", "王**"),
     ],
 )
 def test_masks(helper, value, masked):

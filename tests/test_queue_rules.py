@@ -20,6 +20,7 @@ from kiosk.core.queue import (
     UnknownAppointment,
     UnknownService,
 )
+from kiosk.core.queue.issuing import issuing_state
 from tests.clocks import ManualClock
 
 
@@ -292,6 +293,8 @@ def test_no_numbers_on_a_day_the_hall_is_closed(tmp_path):
     app = _app_with(tmp_path, "", clock, hours=("08:30", "17:30", "[1, 2, 3, 4, 5]"))
     try:
         assert not app.queue.is_open()
+        closed = issuing_state(app.queue)  # the 取号 screen says so before anyone taps
+        assert closed.paused_key == "queue.closed" and not closed.can_take("social")
         with pytest.raises(QueueClosed):
             app.queue.take("social")
         clock.set(datetime(2026, 11, 29, 2, 0, tzinfo=UTC))  # Sunday 10:00

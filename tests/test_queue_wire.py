@@ -40,3 +40,32 @@ def test_tickets_views_and_statistics_survive_the_wire(app, clock):
     for change in changes:
         assert _through_the_wire(change) == change
     assert Ticket.from_json(called.as_json()).display_no == called.display_no
+
+
+def test_a_counter_serving_someone_and_uneven_figures_survive_the_wire(app, clock):
+    """A counter page shows the number it is serving; ``queue stats --json`` rounds its
+    figures (minutes to one place, the no-show rate to three) and the wire keeps them."""
+    for _ in range(4):
+        app.queue.take("social")
+    clock.advance(seconds=100)
+    app.queue.call("1号窗口")
+    app.queue.done("A001")
+    clock.advance(seconds=100)
+    app.queue.call("1号窗口")
+    app.queue.no_show("A002")
+    app.queue.call("1号窗口")
+    app.queue.no_show("A003")
+    app.queue.call("1号窗口")
+
+    view = app.queue.counter_view("1号窗口")
+    wired = _through_the_wire(view)
+    assert wired.current is not None and wired.current.display_no == "A004"
+    assert wired == view
+    social = next(s for s in app.queue.stats() if s.service_code == "social")
+    figures = json.loads(json.dumps(social.as_json()))
+    assert figures["mean_wait_min"] == round(social.mean_wait_min, 1) != social.mean_wait_min
+    assert figures["no_show_rate"] == 0.667 and figures["called"] == 4
+    back = ServiceStats.from_json(figures)
+    assert back.mean_wait_min == figures["mean_wait_min"]
+    assert back.p90_wait_min == figures["p90_wait_min"]
+    assert back.mean_service_min == figures["mean_service_min"]

@@ -113,3 +113,23 @@ def test_prepare_data_dir_leaves_symlinks_alone(tmp_path):
     (data / "link").symlink_to(target)
     prepare_data_dir(data)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_the_start_counts_what_it_made_private_and_removed_and_the_next_has_nothing(tmp_path):
+    data = tmp_path / "data"
+    (data / "attachments").mkdir(parents=True)
+    (data / "attachments").chmod(0o755)
+    (data / "vault.key").write_bytes(b"k")
+    (data / "vault.key").chmod(0o644)
+    (data / "private.txt").write_bytes(b"already private")
+    (data / "private.txt").chmod(0o600)
+    stale = data / "attachments" / ".0b1e7c52.tmp"
+    stale.write_bytes(b"half a file")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    data.chmod(0o755)
+
+    tidied = prepare_data_dir(data)
+    assert (tidied.modes_fixed, tidied.leftovers_removed) == (3, 1)  # data, attachments, key
+    again = prepare_data_dir(data)
+    assert (again.modes_fixed, again.leftovers_removed) == (0, 0)
