@@ -185,6 +185,9 @@ PORTAL = httpx.Response(
 def test_answers_that_are_not_the_platform_mean_the_link_is_down(answer):
     with _client_for(lambda request: answer) as client:
         assert client.ping() is False
+        with pytest.raises(LinkDown) as why:  # the sync's last error, for the technician
+            client.check_ping()
+        assert f"{client.base_url}/api/v1/ping" in str(why.value)
         with pytest.raises(LinkDown):
             client.push([{"kind": "case"}])
         with pytest.raises(LinkDown):
@@ -219,6 +222,8 @@ def test_a_closed_port_or_a_cut_answer_is_link_down():
     )
     with client:
         assert client.ping() is False
+        with pytest.raises(LinkDown, match=f"127.0.0.1:{port}/api/v1/ping: ConnectError"):
+            client.check_ping()
         with pytest.raises(LinkDown, match="ConnectError"):
             client.push([])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 from dataclasses import dataclass
 from typing import Any
@@ -74,20 +75,29 @@ class PlatformClient:
     def ping(self) -> bool:
         """True when the platform itself answers ``/api/v1/ping`` (not a portal or a proxy)."""
         try:
-            response = self._http.send("GET", f"{API_PREFIX}/ping", sign=False)
+            self.check_ping()
         except LinkDown:
             return False
-        if response.status_code != 200:
-            return False
-        try:
-            body = response.json()
-        except ValueError:
-            return False
-        return (
+        return True
+
+    def check_ping(self) -> None:
+        """Return when the platform itself answers ``/api/v1/ping``; else raise LinkDown
+        saying what answered instead (the address and the cause, for the technician)."""
+        url = f"{self.base_url}{API_PREFIX}/ping"
+        response = self._http.send("GET", f"{API_PREFIX}/ping", sign=False)
+        body = None
+        if response.status_code == 200:
+            with contextlib.suppress(ValueError):  # not JSON: not the platform
+                body = response.json()
+        if not (
             isinstance(body, dict)
             and body.get("service") == "provincial-platform"
             and body.get("api") == "v1"
-        )
+        ):
+            raise LinkDown(
+                f"GET {url} answered HTTP {response.status_code}, but not as the platform"
+                " (a portal or a proxy?)"
+            )
 
     def push(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send a batch of records (gzip); the per-record results, in request order."""

@@ -271,9 +271,7 @@ class SyncEngine:
         health = read_health(self.store.conn)
         if health.link_state is not LinkState.DOWN:
             return
-        answered = self._platform().ping()
-        if not answered:
-            raise LinkDown("the platform does not answer ping")
+        self._platform().check_ping()  # LinkDown names the address and what answered
         with self.store.transaction() as conn:
             write_health(conn, health.after_probe(True, self.settings.policy))
         log.info("platform answers ping again; resuming sync")
