@@ -79,9 +79,11 @@ def kind_of(diff: str) -> str:
     new = [part[2:] for part in diff.split(" | ") if part.startswith("+ ")]
     if old and [o.lower() for o in old] == [n.lower() for n in new]:
         return "case only: SQL keywords and sqlite3.Row keys ignore case (equivalent)"
-    now_as_none = [re.sub(r"\b(local_day|is_open)\(now\)", r"\1(None)", o) for o in old]
+    now_as_none = [
+        re.sub(r"\b(local_day|is_open|require_open)\(now\)", r"\1(None)", o) for o in old
+    ]
     if old and now_as_none == new and now_as_none != old:
-        return "local_day/is_open given None, which means the same clock's now (equivalent)"
+        return "local_day/is_open/require_open given None, which means the same clock's now (equivalent)"
     if any(re.search(r"\b(log|logger)\.\w+\(", o) for o in old):
         return "log line wording (for technicians; not a rule)"
     if all(re.search(r"raise \w+\(", o) for o in old) and all("raise" in n for n in new):
