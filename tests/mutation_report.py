@@ -12,6 +12,7 @@ import difflib
 import re
 import subprocess
 import sys
+import textwrap
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -73,19 +74,59 @@ def change(mutant: str) -> str:
     return " | ".join(lines)[:220]
 
 
-def kind_of(diff: str) -> str:
-    """A class of survivor that needs no new test, or "" (each is listed with a reason)."""
+def raise_messages(mutant: str) -> set[str]:
+    """The message texts (first argument) of the exceptions raised in the mutant's original
+    function, as written: a raise spread over lines shows only its message line in a diff."""
+    module = module_of(mutant)
+    name = re.sub(r"__mutmut_\d+$", "__mutmut_orig", mutant[len(module) + 1 :])
+    source = textwrap.dedent(_functions(module).get(name, ""))
+    found = set()
+    for node in ast.walk(ast.parse(source)) if source else ():
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            first = node.exc.args[0]
+            if isinstance(first, ast.JoinedStr) or (
+                isinstance(first, ast.Constant) and isinstance(first.value, str)
+            ):
+                found.add(ast.get_source_segment(source, first))
+    return found
+
+
+def _message_changed(old: str, new: str, message: str) -> bool:
+    """``new`` is ``old`` with ``message`` made None, wrapped in XX, or dropped."""
+    quote = min(i for i in (message.find('"'), message.find("'")) if i >= 0)
+    wrapped = f"{message[: quote + 1]}XX{message[quote + 1 : -1]}XX{message[-1]}"
+    variants = (
+        old.replace(message, "None", 1),
+        old.replace(message, wrapped, 1),
+        old.replace(message + ", ", "", 1),
+        old.replace(message + ",", "", 1).strip(),
+    )
+    return message in old and new in variants
+
+
+def kind_of(diff: str, messages: set[str] | frozenset[str] = frozenset()) -> str:
+    """A class of survivor that needs no new test, or "" (each is listed with a reason).
+    ``messages``: the exception messages of the function (:func:`raise_messages`)."""
     old = [part[2:] for part in diff.split(" | ") if part.startswith("- ")]
     new = [part[2:] for part in diff.split(" | ") if part.startswith("+ ")]
     if old and [o.lower() for o in old] == [n.lower() for n in new]:
         return "case only: SQL keywords and sqlite3.Row keys ignore case (equivalent)"
-    now_as_none = [re.sub(r"\b(local_day|is_open)\(now\)", r"\1(None)", o) for o in old]
+    now_as_none = [
+        re.sub(r"\b(local_day|is_open|require_open)\(now\)", r"\1(None)", o) for o in old
+    ]
     if old and now_as_none == new and now_as_none != old:
-        return "local_day/is_open given None, which means the same clock's now (equivalent)"
+        return "local_day/is_open/require_open given None, which means the same clock's now (equivalent)"
     if any(re.search(r"\b(log|logger)\.\w+\(", o) for o in old):
         return "log line wording (for technicians; not a rule)"
+    message_text = "exception message text (English, for logs; villagers see the catalogue key)"
     if all(re.search(r"raise \w+\(", o) for o in old) and all("raise" in n for n in new):
-        return "exception message text (English, for logs; villagers see the catalogue key)"
+        return message_text
+    if (
+        len(old) == 1
+        and len(new) <= 1
+        and any(_message_changed(old[0], (new or [""])[0], m) for m in messages)
+    ):
+        return message_text
     return ""
 
 
@@ -118,7 +159,7 @@ def main() -> int:
         per_module[module][kind] += 1
         if status in SURVIVED:
             diff = change(name)
-            harmless = kind_of(diff)
+            harmless = kind_of(diff, raise_messages(name))
             if harmless:
                 explained[harmless].append(name)
                 per_module[module]["explained"] += 1

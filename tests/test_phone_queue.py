@@ -19,7 +19,7 @@ from kiosk.core.queue.errors import (
     PhoneTicketOpen,
     QueueClosed,
 )
-from kiosk.core.queue.phone import Phone, PhoneQueue, is_token
+from kiosk.core.queue.phone import Phone, PhoneQueue, is_request_id, is_token
 from offline_sync.platform_server.validation import Invalid, check_ticket_event
 from tests.clocks import ManualClock
 from tests.conftest import SITE_TOML, write_site
@@ -140,8 +140,11 @@ def test_zero_switches_the_address_limits_off(tmp_path, clock):
 
 def test_staff_pause_issuing_to_phones_and_kiosks_go_on(app, phones):
     app.queue.pause_phone_issuing(actor="staff:1001")
+    app.queue.pause_phone_issuing(actor="staff:1002")  # another counter pauses too: one pause
     with pytest.raises(PhoneIssuingPaused):
         phones.take(phone(), "social", rid(1))
+    paused = phones.view(phone())
+    assert paused.paused and not any(paused.can_take(line) for line in paused.lines)
     assert app.queue.take("social").ticket_no == "A001"
     assert app.queue.hall_view().phone_paused
     view = app.queue.counter_view("1号窗口")
@@ -149,12 +152,14 @@ def test_staff_pause_issuing_to_phones_and_kiosks_go_on(app, phones):
     labels = [b.action for b in desk.buttons(view)]
     assert desk.DeskAction.RESUME_PHONE in labels and desk.DeskAction.PAUSE_PHONE not in labels
     desk.perform(app.queue, "1号窗口", ["social"], "resume_phone", actor="staff:1001")
+    assert not phones.view(phone()).paused
     assert phones.take(phone(), "social", rid(2)).ticket_no == "A002"
     logged = app.store.conn.execute(
         "SELECT action, actor FROM queue_log WHERE action LIKE 'phone%' ORDER BY seq"
     ).fetchall()
     assert [tuple(r) for r in logged] == [
         ("phone_paused", "staff:1001"),
+        ("phone_paused", "staff:1002"),
         ("phone_resumed", "staff:1001"),
     ]
 
@@ -184,6 +189,10 @@ def test_a_phone_cancels_only_its_own_number(app, phones):
     assert phones.cancel(phone(0), mine.ticket_id, rid(3)).state == "cancelled"  # a repeat
     with pytest.raises(BadTransition):
         phones.cancel(phone(0), mine.ticket_id, rid(4))
+    logged = app.store.conn.execute("SELECT action, actor FROM queue_log ORDER BY seq").fetchall()
+    # the log names the phone by a prefix of its token's digest, never by the token
+    assert [tuple(r) for r in logged] == [("issued", phone(0).actor), ("cancelled", phone(0).actor)]
+    assert phone(0).actor.startswith("phone:") and TOKENS[0] not in phone(0).actor
 
 
 def test_the_view_shows_open_numbers_and_the_recently_finished(app, phones, clock):
@@ -203,6 +212,17 @@ def test_the_view_shows_open_numbers_and_the_recently_finished(app, phones, cloc
     assert [t.ticket_no for t in phones.view(phone()).tickets] == [waiting.ticket_no]
 
 
+def test_the_phone_shows_its_place_in_line_and_the_wait(app, phones):
+    app.queue.take("social")  # a villager at the kiosk came first
+    phones.take(phone(), "social", rid(1))
+    mine = phones.view(phone()).tickets[0]
+    assert (mine.ticket_no, mine.ahead, mine.estimated_wait_min) == ("A002", 1, 2)  # 4 min / 2
+    app.queue.call("1号窗口")
+    view = phones.view(phone())
+    assert view.tickets[0].ahead == 0
+    assert view.seq == app.queue.hall_view().seq  # the page is drawn as of the last change
+
+
 def test_the_store_keeps_digests_not_tokens_or_addresses(app, phones, clock):
     phones.take(phone(), "social", rid(1))
     row = app.store.conn.execute("SELECT * FROM phone_ticket").fetchone()
@@ -216,6 +236,12 @@ def test_the_store_keeps_digests_not_tokens_or_addresses(app, phones, clock):
 def test_tokens_have_one_shape():
     assert is_token("0" * 32) and not is_token("0" * 31) and not is_token("G" * 32)
     assert not is_token(None) and not is_token("")
+
+
+def test_request_ids_have_one_shape():
+    assert is_request_id("0" * 16) and is_request_id("f" * 64) and is_request_id(rid(7))
+    assert not is_request_id("0" * 15) and not is_request_id("0" * 65)
+    assert not is_request_id("A" * 32) and not is_request_id(None) and not is_request_id("")
 
 
 def test_the_throttle_counts_a_sliding_minute_per_key():

@@ -13,6 +13,7 @@ from kiosk.core.queue import (
     CounterBusy,
     IssuingPaused,
     LogAction,
+    NobodyWaiting,
     ReasonRequired,
     UnknownCounter,
 )
@@ -74,16 +75,20 @@ def test_a_no_show_of_today_is_restored_to_its_place(app, clock):
 def test_a_chosen_ticket_is_called_out_of_turn_with_its_reason_logged(app):
     for _ in range(3):
         app.queue.take("social")
-    with pytest.raises(ReasonRequired):
-        app.queue.call_chosen("A003", "1号窗口", "  ")
-    called = app.queue.call_chosen("a003", "1号窗口", "预约到号", actor="staff:1001")
+    for blank in ("  ", "", None):
+        with pytest.raises(ReasonRequired):
+            app.queue.call_chosen("A003", "1号窗口", blank)
+    called = app.queue.call_chosen(
+        "a003", "1号窗口", " 预约到号\n 老人  行动不便 ", actor="staff:1001"
+    )
     assert called.ticket_no == "A003" and called.state == "called"
     row = app.store.conn.execute(
         "SELECT action, reason, actor FROM queue_log ORDER BY seq DESC LIMIT 1"
     ).fetchone()
-    assert tuple(row) == ("called_chosen", "预约到号", "staff:1001")
-    with pytest.raises(UnknownCounter):
+    assert tuple(row) == ("called_chosen", "预约到号 老人 行动不便", "staff:1001")
+    with pytest.raises(UnknownCounter) as unknown:
         app.queue.call_chosen("A001", "9号窗口", "预约到号")
+    assert unknown.value.params == {"counter": "9号窗口"}  # "9号窗口 没有设置要办理的业务"
 
 
 def test_paused_issuing_refuses_numbers_until_resumed(app):
@@ -92,12 +97,21 @@ def test_paused_issuing_refuses_numbers_until_resumed(app):
         app.queue.take("civil")
     assert paused.value.params == {"service": "民政救助"}
     assert app.queue.take("social").ticket_no == "A001"
-    app.queue.pause_issuing()
+    app.queue.pause_issuing(actor="staff:1002")
     view = app.queue.hall_view()
     assert view.issuing_paused and all(line.paused for line in view.lines)
-    app.queue.resume_issuing()
+    app.queue.resume_issuing(actor="staff:1001")
     assert app.queue.take("civil").ticket_no == "B001"
     assert not app.queue.hall_view().issuing_paused
+    logged = app.store.conn.execute(
+        "SELECT action, service_code, actor FROM queue_log WHERE action LIKE 'issuing_%'"
+        " ORDER BY seq"
+    ).fetchall()
+    assert [tuple(r) for r in logged] == [  # who paused which service, one line a service
+        ("issuing_paused", "civil", "staff:1001"),
+        *(("issuing_paused", code, "staff:1002") for code in ("social", "civil", "hukou")),
+        *(("issuing_resumed", code, "staff:1001") for code in ("social", "civil", "hukou")),
+    ]
 
 
 def two_counters_at_work(app) -> None:
@@ -302,3 +316,31 @@ def test_every_move_of_a_ticket_names_the_staff_who_made_it(app):
         "SELECT action FROM queue_log WHERE ticket_no = 'A003' AND action != 'issued' ORDER BY seq"
     ).fetchall()
     assert [r[0] for r in moves] == ["called", "recalled", "serving", "held"]
+
+
+def test_a_reason_checked_on_a_kiosk_behind_the_hall_server_stays_on_the_ticket(app):
+    """A kiosk behind the hall server checks the green-channel reason (the ID card stays on
+    its box); the server issues the ticket with it: called first, the reason on the ticket,
+    and the log names the kiosk that issued."""
+    walk_in = app.queue.take("social", priority_checked=True, actor="kiosk:hall-1")
+    elderly = app.queue.take("social", "age", priority_checked=True, actor="kiosk:hall-2")
+    assert walk_in.priority is None and elderly.priority == "age"
+    assert app.queue.call("1号窗口").ticket_no == elderly.ticket_no
+    issued = app.store.conn.execute(
+        "SELECT ticket_no, actor FROM queue_log WHERE action = 'issued' ORDER BY seq"
+    ).fetchall()
+    assert [tuple(r) for r in issued] == [("A001", "kiosk:hall-1"), ("A002", "kiosk:hall-2")]
+
+
+def test_refusals_to_counter_staff_name_the_ticket_and_the_counter(app):
+    """The hall server's error answer carries them to the desk (hall/api.py): which ticket
+    and in what state, which counter found nobody waiting."""
+    ticket = app.queue.take("civil")
+    with pytest.raises(NobodyWaiting) as nobody:
+        app.queue.call("4号窗口")
+    assert nobody.value.params == {"counter": "4号窗口"}
+    app.queue.call("3号窗口")
+    app.queue.done(ticket.ticket_no)
+    with pytest.raises(BadTransition) as refused:
+        app.queue.hold(ticket.ticket_no)
+    assert refused.value.params == {"ticket_no": "B001", "state": "served"}

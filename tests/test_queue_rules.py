@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from devices.idcard.idnumber import check_character
 from kiosk.app import build_app
+from kiosk.core.messages import Messages
 from kiosk.core.queue import (
     BadTransition,
     InvalidIdNumber,
@@ -199,8 +200,11 @@ def test_closed_outside_opening_hours_and_unknown_service(tmp_path):
     clock = ManualClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # 18:00 local
     app = build_app(load_config(path), clock)
     try:
-        with pytest.raises(QueueClosed):
+        with pytest.raises(QueueClosed) as closed:
             app.queue.take("social")
+        # the 取号 screen tells the villager when to come back
+        said = Messages(strict=True).get(closed.value.key, **closed.value.params)
+        assert said == "办公时间是 08:30 到 17:30，请在办公时间再来取号。"
         clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # 09:00 local
         assert app.queue.take("social").ticket_no == "A001"
         with pytest.raises(UnknownService):
@@ -488,15 +492,42 @@ def test_serving_and_finishing_keep_a_counter_counted_as_at_work(tmp_path, clock
     try:
         for _ in range(2):
             app.queue.take("social")
-        first, second = app.queue.call("1号窗口"), app.queue.call("2号窗口")
-        app.queue.serve(first.ticket_no)
-        app.queue.serve(second.ticket_no)
-        clock.advance(minutes=12)  # both calls are 12 minutes old now
-        app.queue.done(first.ticket_no)
-        app.queue.done(second.ticket_no)  # ...but both counters just finished someone
+        first = app.queue.call("1号窗口")
+        clock.advance(minutes=12)  # counter 1's call is 12 minutes old now
+        app.queue.call("2号窗口")
+        app.queue.serve(first.ticket_no)  # ...but counter 1 just began serving A001
         for _ in range(3):
             app.queue.take("social")
-        assert app.queue.take("social").estimated_wait_min == 18  # 3 * 12 min / 2 counters
+        # 3 ahead * 4 min (nothing measured yet) / both counters at work
+        assert app.queue.take("social").estimated_wait_min == 6
+        clock.advance(minutes=11)  # counter 2 quiet for 11 minutes
+        app.queue.done(first.ticket_no)  # counter 1 just finished A001 (11 minutes)
+        # 4 ahead * 11 min / counter 1 alone (with no counter at work, both would be assumed)
+        assert app.queue.take("social").estimated_wait_min == 44
+    finally:
+        app.close()
+
+
+def test_a_counter_calling_back_or_out_of_turn_is_at_work_again(tmp_path, clock):
+    """Calling a held ticket back (回呼) or a chosen one (指定叫号) ends the counter's pause and
+    counts the counter for the wait, as calling the next one does."""
+    app = _app_with(tmp_path, "\n[queue]\ncounter_active_min = 10\n", clock)
+    try:
+        for _ in range(4):
+            app.queue.take("social")
+        app.queue.hold(app.queue.call("2号窗口").ticket_no)  # A001 fetches a paper
+        app.queue.pause_counter("2号窗口")
+        clock.advance(minutes=12)
+        app.queue.call("1号窗口")  # A002
+        app.queue.call_back("A001", "2号窗口")
+        assert app.queue.hall_view().paused_counters == []
+        # A003, A004 ahead * 4 min / both counters at work (counter 2 alone quiet: 8)
+        assert app.queue.take("social").estimated_wait_min == 4
+        app.queue.done("A002")
+        app.queue.pause_counter("1号窗口")
+        app.queue.call_chosen("A004", "1号窗口", "预约到号")
+        assert not app.queue.counter_view("1号窗口").paused
+        assert app.queue.hall_view().paused_counters == []
     finally:
         app.close()
 
