@@ -56,7 +56,6 @@ class QueueService:
 
     def __init__(self, store: Store, outbox: Outbox, config: Config, clock: Clock) -> None:
         self.store = store
-        self.outbox = outbox
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.site.timezone)
