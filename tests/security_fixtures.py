@@ -7,6 +7,8 @@ Import the fixtures explicitly: ``from tests.security_fixtures import hub, seed_
 from __future__ import annotations
 
 import dataclasses
+import os
+import pwd
 import uuid
 from collections.abc import Iterator
 
@@ -42,3 +44,27 @@ def one_line(result: Result, exit_code: int = 1) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+def as_nobody(job) -> str:
+    """The text ``job()`` returns, run in a forked child as the user nobody (root may read
+    and change any file: a permission the kiosk's user lacks is tested as nobody)."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report, and leave without pytest's clean-up
+        try:
+            os.close(reader)
+            nobody = pwd.getpwnam("nobody")
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            answer = job()
+        except BaseException as exc:
+            answer = f"child failed: {exc!r}"
+        os.write(writer, answer.encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        answer = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return answer

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import subprocess
 import tempfile
@@ -14,6 +13,7 @@ import pytest
 from kiosk.config import ConfigError, default_config_path, load_config
 from kiosk.resources import data_path
 from tests.conftest import cli_command, cli_env, write_site
+from tests.security_fixtures import as_nobody
 
 
 def test_site_file_overrides_the_packaged_defaults(site_file):
@@ -96,7 +96,7 @@ def test_an_unreadable_site_file_is_named_with_its_cause(tmp_path):
         locked.chmod(0)
         defaults = folder / "default.toml"  # the packaged defaults may sit where nobody can't go
         shutil.copy(default_config_path(), defaults)
-        assert _as_nobody(lambda: _config_error(locked, defaults)) == (
+        assert as_nobody(lambda: _config_error(locked, defaults)) == (
             f"{locked}: config file is not readable (permission denied)"
         )
 
@@ -110,29 +110,6 @@ def _config_error(site: Path, defaults: Path) -> str:
     except ConfigError as exc:
         return str(exc)
     return "read"
-
-
-def _as_nobody(job) -> str:
-    """The text ``job()`` returns, run in a forked child as the user nobody."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: drop root, run, report, and leave without pytest's clean-up
-        try:
-            os.close(reader)
-            nobody = pwd.getpwnam("nobody")
-            os.setgroups([])
-            os.setgid(nobody.pw_gid)
-            os.setuid(nobody.pw_uid)
-            answer = job()
-        except BaseException as exc:
-            answer = f"child failed: {exc!r}"
-        os.write(writer, answer.encode())
-        os._exit(0)
-    os.close(writer)
-    with os.fdopen(reader, "rb") as pipe:
-        answer = pipe.read().decode()
-    os.waitpid(pid, 0)
-    return answer
 
 
 def test_cli_exits_2_with_one_line_on_a_config_error(tmp_path):

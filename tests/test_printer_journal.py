@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
 
 import pytest
 
@@ -74,6 +77,30 @@ def test_a_job_killed_mid_write_is_left_sent_and_reprints_whole(app, site_file):
     )
     again, first = service.jobs()
     assert (again.reprint_of, again.state, first.state) == (job.job_id, "done", "sent")
+
+
+def test_a_job_on_its_way_to_the_printer_is_sent_with_the_state_the_printer_reported(app, config):
+    """What `printer jobs` shows of a job cut off mid-write (the test above, in one process):
+    the writer is held mid-job by a printer that takes no more bytes for now."""
+    master, slave, path = open_raw_pty()
+    service = print_service(app, f"serial://{path}?baud=9600&profile=POS-5890", PAPER_80)
+    results = []
+    writer = threading.Thread(target=lambda: results.append(service.materials(MATERIALS)))
+    writer.start()
+    try:
+        answer_status_queries(master)
+        assert select.select([master], [], [], 10)[0], "the job never started"
+        with closing(sqlite3.connect(config.data_dir / "bianmin.sqlite3")) as journal:
+            row = journal.execute("SELECT state, printer_state FROM print_job").fetchone()
+        assert row == ("sent", "ready")
+        while writer.is_alive():  # take the rest of the job
+            if select.select([master], [], [], 0.5)[0]:
+                os.read(master, 65536)
+        writer.join()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert results[0].printed and service.jobs()[0].state == "done"
 
 
 def test_job_bytes_are_sealed_at_rest(app, tmp_path):

@@ -258,10 +258,14 @@ def test_the_composition_root_prints_on_the_configured_printer(tmp_path):
             ticket = services.queue.take("social")
             result = services.printer.ticket(ticket)
             (job,) = vp.wait_for_jobs(1)
+            (sent,) = services.printer.jobs()
         finally:
             services.printer.close()
             services.close()
     assert result.printed and ticket.ticket_no in job.text and job.paper is PAPER_58
+    assert "09:00" in job.text and "01:00" not in job.text, "the hall's time, not UTC"
+    assert f"叫到 {ticket.ticket_no} 再去办理" in job.text.replace("\n", ""), "where to wait"
+    assert (sent.state, sent.printer_url, sent.printer_state) == ("done", tcp_url, "ready")
 
 
 def test_without_a_printer_the_kiosk_still_issues_tickets_and_tells_staff(app, config):
@@ -272,3 +276,41 @@ def test_without_a_printer_the_kiosk_still_issues_tickets_and_tells_staff(app, c
     assert not result.printed and result.key == "printing.result.not_printed"
     [alert] = app.alerts.raised()
     assert alert.kind == "printer_fault" and alert.detail.startswith("offline")
+
+
+def test_a_printer_url_that_cannot_be_used_names_the_site_file_and_key(tmp_path):
+    site = write_site(tmp_path, '\n[devices.printer]\nurl = "tcp://host:http"\n')
+    services = build_app(load_config(site), ManualClock())
+    try:
+        status = services.printer.status()
+    finally:
+        services.close()
+    assert status.state is PrinterState.OFFLINE
+    assert status.detail.startswith(f"{site}: [devices.printer] url: ")
+    assert "port 'http' is not a TCP port" in status.detail
+
+
+def test_the_site_files_status_timeout_is_the_printers(tmp_path):
+    master, slave, path = open_raw_pty()  # nobody reads the other end
+    try:
+        site = write_site(
+            tmp_path, f'\n[devices.printer]\nurl = "serial://{path}"\nstatus_timeout_s = 0.3\n'
+        )
+        services = build_app(load_config(site), ManualClock())
+        try:
+            status = services.printer.status()
+        finally:
+            services.printer.close()
+            services.close()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert status.state is PrinterState.UNKNOWN and "no answer within 0.3 s" in status.detail
+
+
+def test_a_long_why_reaches_staff_cut_to_200_characters(app, tmp_path):
+    service = print_service(app, f"serial://{tmp_path}/{'ttyUSB' * 40}", PAPER_58)
+    result = service.ticket(TICKET)
+    [alert] = app.alerts.raised()
+    assert len(f"offline: {result.detail}") > 200
+    assert alert.detail == f"offline: {result.detail}"[:200]

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import pwd
 import stat
+import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from kiosk.app import build_app
 from kiosk.config import load_config
-from kiosk.core.privacy.files import prepare_data_dir
+from kiosk.core.privacy import files
+from kiosk.core.privacy.files import DataDirError, Tidied, prepare_data_dir
 from kiosk.core.voice import Voice
 from tests.cases_fixtures import applicant, tiny_jpeg
 from tests.conftest import bianmin, write_site
-from tests.security_fixtures import PENSION, one_line
+from tests.security_fixtures import PENSION, as_nobody, one_line
 
 
 def modes(root: Path) -> dict[str, int]:
@@ -95,7 +99,10 @@ def test_a_data_directory_that_cannot_be_created_is_one_line(tmp_path):
         encoding="utf-8",
     )
     line = one_line(bianmin("queue", "take", "social", site_file=site))
-    assert str(blocker / "data") in line and "[site] data_dir" in line
+    assert line.startswith(f"bianmin: {blocker / 'data'}: cannot create the data directory (")
+    assert line.endswith(
+        "create it for the kiosk's user or set [site] data_dir to a writable place"
+    )
 
 
 def test_the_data_directory_itself_may_be_a_file_by_mistake(tmp_path):
@@ -123,13 +130,96 @@ def test_the_start_counts_what_it_made_private_and_removed_and_the_next_has_noth
     (data / "vault.key").chmod(0o644)
     (data / "private.txt").write_bytes(b"already private")
     (data / "private.txt").chmod(0o600)
-    stale = data / "attachments" / ".0b1e7c52.tmp"
-    stale.write_bytes(b"half a file")
     an_hour_ago = time.time() - 3600
-    os.utime(stale, (an_hour_ago, an_hour_ago))
+    for stale in (data / "attachments" / ".0b1e7c52.tmp", data / "attachments" / "9f86.part"):
+        stale.write_bytes(b"half a file")
+        os.utime(stale, (an_hour_ago, an_hour_ago))
     data.chmod(0o755)
 
     tidied = prepare_data_dir(data)
-    assert (tidied.modes_fixed, tidied.leftovers_removed) == (3, 1)  # data, attachments, key
+    assert (tidied.modes_fixed, tidied.leftovers_removed) == (3, 2)  # data, attachments, key
+    assert os.listdir(data / "attachments") == []
     again = prepare_data_dir(data)
     assert (again.modes_fixed, again.leftovers_removed) == (0, 0)
+
+
+def test_a_new_data_directory_is_made_with_its_parents_and_private_from_birth(tmp_path):
+    data = tmp_path / "srv" / "bianmin" / "data"  # a fresh install: no /srv/bianmin yet
+    old_umask = os.umask(0o022)
+    try:
+        tidied = prepare_data_dir(data)
+    finally:
+        os.umask(old_umask)
+    assert data.is_dir() and stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert tidied == Tidied(0, 0), "born private: nothing had to be fixed"
+
+
+def test_a_leftover_exactly_as_old_as_the_allowance_stays_one_a_second_older_goes(
+    tmp_path, monkeypatch
+):
+    now = 1_795_395_600.0
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    at_cutoff, older = data / ".at-cutoff.tmp", data / "older.part"
+    for path, age in ((at_cutoff, 600), (older, 601)):
+        path.write_bytes(b"half a file")
+        path.chmod(0o600)
+        os.utime(path, (now - age, now - age))
+    monkeypatch.setattr(files, "time", SimpleNamespace(time=lambda: now))
+    assert prepare_data_dir(data, leftovers_older_than_s=600) == Tidied(0, 1)
+    assert at_cutoff.exists() and not older.exists()
+
+
+def test_files_another_process_renames_or_removes_meanwhile_do_not_stop_the_start(
+    tmp_path, monkeypatch
+):
+    """The kiosk and the tablet share the data directory: one's start may list a file
+    that the other renames (its write done) or removes before the listing is looked at."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    gone = [data / ".0b1e7c52.tmp", data / "5d41402a.part", data / "photo.jpg"]
+    an_hour_ago = time.time() - 3600
+    for path in gone:
+        path.write_bytes(b"half a file")
+        path.chmod(0o644)
+    os.utime(gone[1], (an_hour_ago, an_hour_ago))  # old enough to be a leftover
+    walk = os.walk
+
+    def listed_then_gone(top, *args, **kwargs):
+        for folder, dirs, names in walk(top, *args, **kwargs):
+            for path in gone:
+                path.unlink(missing_ok=True)
+            yield folder, dirs, names
+
+    monkeypatch.setattr(os, "walk", listed_then_gone)
+    assert prepare_data_dir(data) == Tidied(0, 0)
+
+
+def test_a_file_the_kiosk_may_not_make_private_is_named_and_starts_once_root_fixed_it():
+    """A file root left in the data directory (a backup restored with sudo) cannot be
+    chmodded by the kiosk's user: the start names that file, not only the directory; once
+    root has run the start (or chmod), the kiosk's user starts."""
+    if os.geteuid() != 0:
+        return  # the check needs a file of another user: root makes one for nobody
+    with tempfile.TemporaryDirectory(prefix="bianmin-data-") as folder:
+        Path(folder).chmod(0o755)
+        data = Path(folder) / "data"
+        data.mkdir(mode=0o700)
+        nobody = pwd.getpwnam("nobody")
+        os.chown(data, nobody.pw_uid, nobody.pw_gid)
+        restored = data / "vault.key"
+        restored.write_bytes(b"k")
+        restored.chmod(0o644)
+
+        def start() -> str:
+            try:
+                prepare_data_dir(data)
+            except DataDirError as exc:
+                return str(exc)
+            return "made private"
+
+        assert as_nobody(start) == (
+            f"{restored}: cannot make the data directory private (Operation not permitted)"
+        )
+        assert prepare_data_dir(data) == Tidied(1, 0)  # as root
+        assert as_nobody(start) == "made private"

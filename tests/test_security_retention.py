@@ -195,3 +195,67 @@ def test_a_ticket_keeps_no_id_number(config, app, clock):
     for secret in (number, number[6:14], number[:14]):
         assert secret.encode() not in raw
         assert all(secret not in body for body in bodies)
+
+
+@pytest.mark.parametrize(
+    "status_at",
+    [None, "", "garbled", "2026-10-01T09:00:00", "2026-10-24T01:00:00+00:00"],
+    ids=["missing", "empty", "garbled", "no-zone", "exactly-retain-days"],
+)
+def test_a_finished_case_whose_final_time_is_not_clearly_past_retention_stays(
+    app, clock, status_at
+):
+    """No purge on a guess: a status time that is missing, unreadable or without a zone, or
+    exactly retain_days (30) ago, keeps the case; one second more and it goes."""
+    case_id = submitted_case(app)
+    finish_locally(app, case_id, "completed", days_ago=40)
+    set_status_at = "UPDATE case_record SET status_at = ? WHERE case_id = ?"
+    with app.store.transaction() as conn:
+        conn.execute(set_status_at, (status_at, case_id))
+    assert app.privacy.purge("kiosk").cases == 0
+    assert held(app, case_id)["case"] == 1
+    with app.store.transaction() as conn:
+        conn.execute(set_status_at, ("2026-10-24T00:59:59+00:00", case_id))
+    assert app.privacy.purge("kiosk").cases == 1
+
+
+def test_a_purge_of_more_than_a_thousand_cases_removes_every_one(app, clock):
+    """Ids go to SQLite 500 at a time: none may fall between two batches."""
+    app.catalogue.seed_if_empty()
+    first = app.cases.new_draft(PENSION, applicant(), form=PENSION_FORM)
+    columns = [r[1] for r in app.store.conn.execute("PRAGMA table_info(case_record)")]
+    others = ", ".join(c for c in columns if c != "case_id")
+    with app.store.transaction() as conn:
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+            f" INSERT INTO case_record (case_id, {others})"
+            f" SELECT printf('walked-away-%04d', i), {others} FROM case_record, n"
+            " WHERE case_id = ?",
+            (first,),
+        )
+    clock.advance(days=31)
+    assert app.privacy.purge("kiosk").drafts == 1001
+    assert app.store.conn.execute("SELECT count(*) FROM case_record").fetchone()[0] == 0
+
+
+def test_an_attachment_file_already_gone_does_not_stop_the_purge(app, config, clock):
+    case_id = submitted_case(app)
+    finish_locally(app, case_id, "completed", days_ago=31)
+    for name in files_of(config):  # removed by hand, or by a restore of an older backup
+        (config.data_dir / "attachments" / name).unlink()
+    purged = app.privacy.purge("kiosk")
+    assert (purged.cases, purged.attachments) == (1, 1)
+    assert held(app, case_id) == dict.fromkeys(held(app, case_id), 0)
+
+
+def test_the_daily_purge_runs_once_a_day_whatever_became_due_since(app, clock):
+    first = submitted_case(app)
+    finish_locally(app, first, "completed", days_ago=31)
+    assert app.privacy.purge_if_due("kiosk").cases == 1
+    second = submitted_case(app, name="李大山", seq=124)
+    finish_locally(app, second, "rejected", days_ago=31)
+    assert app.privacy.purge_if_due("kiosk") is None, "it ran today"
+    assert held(app, second)["case"] == 1
+    clock.advance(days=1)
+    assert app.privacy.purge_if_due("kiosk").cases == 1
+    assert app.privacy.totals()["purged"]["cases"] == 2

@@ -31,7 +31,8 @@ from offline_sync.sync.push import (
     referenced_attachments,
     result_json,
 )
-from offline_sync.vault import Vault
+from offline_sync.sync.state import write_clock_offset
+from offline_sync.vault import KEY_FILE, KEYED_VERSION, Vault, VaultLocked
 
 NOW = "2026-11-23T01:00:00+00:00"
 
@@ -165,6 +166,7 @@ def test_each_upload_ends_with_an_outcome_saying_whether_to_retry(tmp_path, erro
     assert all(o.error is error and o.permanent is permanent for o in outcomes)
     assert sorted(a for c in clients for a in c.uploads) == ["0.bin", "1.bin", "2.bin"]
     assert clients and all(c.closed for c in clients)
+    assert len(clients) == 1, "one worker: one connection for all its uploads"
 
 
 def test_a_missing_or_altered_local_file_is_permanent_and_one_this_device_cannot_unseal_waits(
@@ -175,16 +177,23 @@ def test_a_missing_or_altered_local_file_is_permanent_and_one_this_device_cannot
     (tmp_path / gone.path).unlink()
     (tmp_path / altered.path).write_bytes(vault.seal_bytes(b"y" * 10))
     (tmp_path / damaged.path).write_bytes(b"not sealed")
+    locked = _attachment(tmp_path, vault, b"x" * 10, "l.bin")  # a logged-out agent's
+    (tmp_path / locked.path).write_bytes(KEYED_VERSION + b"agent-01" + vault.seal_bytes(b"x"))
     uploader = Uploader(lambda: pytest.fail("no platform needed"), vault, tmp_path, workers=2)
-    outcomes = uploader.upload_all([gone, altered, damaged])
+    outcomes = uploader.upload_all([gone, altered, damaged, locked])
     uploader.close()
-    assert [o.attachment for o in outcomes] == [gone, altered, damaged]
-    assert [o.permanent for o in outcomes] == [True, True, False]  # never dead-lettered
+    assert [o.attachment for o in outcomes] == [gone, altered, damaged, locked]
+    assert [o.permanent for o in outcomes] == [True, True, False, False]  # never dead-lettered
     assert [type(o.error) for o in outcomes] == [
         LocalAttachmentError,
         LocalAttachmentError,
         UnreadableRecord,
+        VaultLocked,
     ]
+    assert str(outcomes[2].error) == (  # the line `sync status` shows as the last error
+        f"{tmp_path / damaged.path}: the attachment cannot be unsealed on this device"
+        f" (sealed value is malformed); the push waits: check {KEY_FILE}"
+    )
 
 
 def test_attachments_to_upload_are_the_listed_ones_not_yet_uploaded_in_any_number(outbox):
@@ -326,3 +335,37 @@ def test_a_dead_letter_keeps_its_place_revision_and_time(outbox):
     (letter,) = dead_letters(outbox.store.conn)
     assert (letter.seq, letter.revision, letter.result) == (2, 3, None)
     assert letter.created_at == "2026-11-23T05:00:00+00:00"
+
+
+def test_two_records_that_fill_a_batch_to_the_last_byte_go_together(outbox):
+    first = _queue(outbox, {"comment": "一"})
+    second = _queue(outbox, {"comment": "二"})
+    both = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, 4000).records
+    request = {"records": [r.wire for r in both]}  # with the comma between the two
+    limit = len(json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode())
+    exact = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, limit)
+    assert [r.record_id for r in exact.records] == [first, second]
+    short = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, limit - 1)
+    assert [r.record_id for r in short.records] == [first]
+
+
+def test_a_record_sealed_under_a_logged_out_agents_key_waits_and_later_ones_go(outbox):
+    first = _queue(outbox, {"comment": "一"})
+    _queue(outbox, {"comment": "代办"})
+    third = _queue(outbox, {"comment": "三"})
+    with outbox.store.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET body = ? WHERE seq = 2",
+            (KEYED_VERSION + b"agent-01" + outbox.vault.seal_bytes(b"{}"),),
+        )
+    batch = next_batch(outbox.store.conn, outbox.vault, 0.0, 60.0, 10, 4000)
+    assert [r.record_id for r in batch.records] == [first, third]
+    assert (batch.locked, batch.unsendable) == ([2], [])
+
+
+def test_the_clock_offset_is_kept_to_a_tenth_of_a_second_for_the_status(outbox):
+    with outbox.store.transaction() as conn:
+        write_clock_offset(conn, -10803.46, NOW)  # three hours behind the platform
+    status = read_status(outbox.store.conn)
+    assert (status.clock_offset_s, status.clock_offset_at) == (-10803.5, NOW)
+    assert status.as_dict()["clock_offset_s"] == -10803.5

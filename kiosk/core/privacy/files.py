@@ -75,11 +75,18 @@ def _tidy(root: Path, cutoff: float) -> Tidied:
 
 
 def _restrict(path: Path, mode: int) -> int:
-    """chmod ``path`` to ``mode`` if others or the group may use it; 1 if it was changed."""
-    info = path.lstat()
-    if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) & 0o077 == 0:
+    """chmod ``path`` to ``mode`` if others or the group may use it; 1 if it was changed.
+
+    0 when it is gone: another process sharing the directory renamed or removed it since
+    it was listed (a finished write, a cleared cache).
+    """
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) & 0o077 == 0:
+            return 0
+        path.chmod(stat.S_IMODE(info.st_mode) & mode)
+    except FileNotFoundError:
         return 0
-    path.chmod(stat.S_IMODE(info.st_mode) & mode)
     return 1
 
 
