@@ -12,6 +12,7 @@ import difflib
 import re
 import subprocess
 import sys
+import textwrap
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -84,9 +85,41 @@ def kind_of(diff: str) -> str:
         return "local_day/is_open given None, which means the same clock's now (equivalent)"
     if any(re.search(r"\b(log|logger)\.\w+\(", o) for o in old):
         return "log line wording (for technicians; not a rule)"
-    if all(re.search(r"raise \w+\(", o) for o in old) and all("raise" in n for n in new):
-        return "exception message text (English, for logs; villagers see the catalogue key)"
     return ""
+
+
+MESSAGE = "exception message text (English, for logs; villagers see the catalogue key)"
+
+
+class _Unworded(ast.NodeTransformer):
+    """Leaves out the English message (the only positional argument) of each raised error;
+    its keyword arguments, the values the villager's sentence names, stay."""
+
+    def visit_Raise(self, node: ast.Raise) -> ast.Raise:
+        self.generic_visit(node)
+        call = node.exc
+        if isinstance(call, ast.Call) and len(call.args) == 1:
+            call.args = []
+        return node
+
+
+def _unworded(source: str) -> str:
+    function = ast.parse(textwrap.dedent(source)).body[0]
+    function.name = ""
+    return ast.dump(_Unworded().visit(function))
+
+
+def message_only(mutant: str) -> bool:
+    """True when the mutant changes nothing but the message of an error it raises (on one
+    line or several; a changed keyword argument, a sentence's value, is not this)."""
+    module = module_of(mutant)
+    name = mutant[len(module) + 1 :]
+    functions = _functions(module)
+    original = functions.get(re.sub(r"__mutmut_\d+$", "__mutmut_orig", name))
+    body = functions.get(name)
+    if not original or not body:
+        return False
+    return _unworded(original) == _unworded(body)
 
 
 def _row(name: str, counts: Counter) -> str:
@@ -118,7 +151,7 @@ def main() -> int:
         per_module[module][kind] += 1
         if status in SURVIVED:
             diff = change(name)
-            harmless = kind_of(diff)
+            harmless = kind_of(diff) or (MESSAGE if message_only(name) else "")
             if harmless:
                 explained[harmless].append(name)
                 per_module[module]["explained"] += 1
