@@ -21,6 +21,7 @@ from kiosk.core.queue import (
     SlotPassed,
     UnknownAppointment,
     UnknownService,
+    UnknownTicket,
 )
 from kiosk.core.queue.issuing import issuing_state
 from tests.clocks import ManualClock
@@ -547,3 +548,14 @@ def test_a_box_whose_zone_is_changed_mid_day_still_calls_in_the_order_people_cam
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_hall_servers_refusals_name_the_counter_and_the_number(app):
+    """The hall API answers a refused move with the error's key and values (kiosk/hall/api.py);
+    its kiosks and counter pages rebuild the error from them."""
+    with pytest.raises(NobodyWaiting) as empty:
+        app.queue.call("3号窗口")
+    assert empty.value.params == {"counter": "3号窗口"}
+    with pytest.raises(UnknownTicket) as unknown:
+        app.queue.serve("a404")
+    assert unknown.value.params == {"ticket_no": "a404"}
