@@ -559,3 +559,6 @@ def test_the_hall_servers_refusals_name_the_counter_and_the_number(app):
     with pytest.raises(UnknownTicket) as unknown:
         app.queue.serve("a404")
     assert unknown.value.params == {"ticket_no": "a404"}
+    with pytest.raises(UnknownService) as mistyped:
+        app.queue.take("passport")
+    assert mistyped.value.params == {"service": "passport"}
