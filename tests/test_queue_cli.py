@@ -146,3 +146,9 @@ def test_the_statistics_slip_prints_and_tickets_say_their_offset(site_file, tmp_
     assert "每日统计".encode("gb18030") in paper.read_bytes()
     jobs = json.loads(run(site_file, "printer", "jobs", "--json").stdout)
     assert [(j["kind"], j["state"]) for j in jobs] == [("stats", "done")]
+
+
+def test_a_mistyped_service_code_shows_the_technician_the_codes_there_are(site_file):
+    mistyped = run(site_file, "queue", "take", "socail")
+    assert mistyped.exit_code == 1
+    assert "no service 'socail'; known: social, civil, hukou" in mistyped.stderr

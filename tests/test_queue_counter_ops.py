@@ -13,7 +13,6 @@ from kiosk.core.queue import (
     CounterBusy,
     IssuingPaused,
     LogAction,
-    NobodyWaiting,
     ReasonRequired,
     UnknownCounter,
 )
@@ -332,15 +331,52 @@ def test_a_reason_checked_on_a_kiosk_behind_the_hall_server_stays_on_the_ticket(
     assert [tuple(r) for r in issued] == [("A001", "kiosk:hall-1"), ("A002", "kiosk:hall-2")]
 
 
-def test_refusals_to_counter_staff_name_the_ticket_and_the_counter(app):
-    """The hall server's error answer carries them to the desk (hall/api.py): which ticket
-    and in what state, which counter found nobody waiting."""
+def test_a_refused_move_names_the_ticket_and_the_state_it_is_in(app):
+    """The hall server's error answer carries them to the desk (hall/api.py)."""
     ticket = app.queue.take("civil")
-    with pytest.raises(NobodyWaiting) as nobody:
-        app.queue.call("4号窗口")
-    assert nobody.value.params == {"counter": "4号窗口"}
     app.queue.call("3号窗口")
     app.queue.done(ticket.ticket_no)
     with pytest.raises(BadTransition) as refused:
         app.queue.hold(ticket.ticket_no)
     assert refused.value.params == {"ticket_no": "B001", "state": "served"}
+
+
+def test_a_counter_page_names_its_counter_its_services_and_what_it_served(app):
+    """The page's header and its "served here / served today" line, per counter."""
+    for _ in range(3):
+        app.queue.take("social")
+    app.queue.take("civil")
+    for counter in ("1号窗口", "1号窗口", "2号窗口", "3号窗口"):
+        app.queue.done(app.queue.call(counter).ticket_no)
+    app.queue.take("hukou")
+
+    first = app.queue.counter_view("1号窗口")
+    assert (first.counter, first.services) == ("1号窗口", ["social"])
+    assert (first.served_here, first.served_today) == (2, 4)
+    third = app.queue.counter_view("3号窗口")
+    assert (third.counter, third.services, third.waiting_here) == ("3号窗口", ["civil", "hukou"], 1)
+    assert (third.served_here, third.served_today) == (1, 4)
+    # the page's live feed goes on after the newest change it has shown
+    assert first.seq == third.seq == app.queue.reader.changes_since(app.store.conn, 0)[-1].seq
+
+
+def test_a_repeated_take_returns_the_ticket_with_its_place_and_wait_as_they_are_now(app, clock):
+    app.queue.take("social")
+    first = app.queue.take("social", request_id="r-1")
+    clock.advance(minutes=2)
+    again = app.queue.take("social", request_id="r-1")
+    assert (again.ticket_no, again.ahead) == ("A002", 1)
+    assert again.estimated_wait_min == first.estimated_wait_min == 2  # 4 min over 2 counters
+
+
+def test_each_ticket_event_goes_to_the_platform_as_a_new_record_at_revision_1(app):
+    """docs/platform-api.md: a record's revision starts at 1; a ticket event is never
+    revised, each move is a record of its own."""
+    ticket = app.queue.take("social")
+    app.queue.call("1号窗口")
+    app.queue.done(ticket.ticket_no)
+    rows = app.store.conn.execute(
+        "SELECT record_id, revision FROM outbox WHERE kind = 'ticket_event'"
+    ).fetchall()
+    assert [r["revision"] for r in rows] == [1, 1, 1]
+    assert len({r["record_id"] for r in rows}) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,8 +19,10 @@ from kiosk.core.queue import (
     NobodyWaiting,
     NotEligible,
     QueueClosed,
+    SlotPassed,
     UnknownAppointment,
     UnknownService,
+    UnknownTicket,
 )
 from kiosk.core.queue.issuing import issuing_state
 from tests.clocks import ManualClock
@@ -541,3 +544,52 @@ def test_a_transfer_is_reported_under_the_service_it_went_to(app, clock):
         ("issued", "civil"),
         ("transferred", "hukou"),
     ]
+
+
+def test_a_booking_for_the_current_minute_is_taken_whatever_its_seconds(app, clock):
+    """Slots are whole minutes: at 09:00:30.25 a villager may still book 09:00."""
+    clock.set(datetime(2026, 11, 23, 1, 0, 30, 250_000, tzinfo=UTC))
+    code = app.queue.book("social", datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    assert app.queue.take("social", appointment_code=code).ticket_no == "A001"
+    with pytest.raises(SlotPassed):
+        app.queue.book("social", datetime(2026, 11, 23, 0, 59, tzinfo=UTC))
+
+
+def test_an_elderly_villager_keying_a_lower_case_x_gets_the_green_channel(app):
+    numbers = (id_number("19500301", f"{n:03d}") for n in range(1000))
+    with_x = next(n for n in numbers if n.endswith("X"))
+    ticket = app.queue.take("social", id_number=with_x.lower())
+    assert ticket.priority == "age"
+
+
+def test_a_box_whose_zone_is_changed_mid_day_still_calls_in_the_order_people_came(
+    app, clock, monkeypatch
+):
+    """The store's times are UTC whatever zone the hall box is set to: a technician
+    moving the box from Beijing time to UTC between two villagers changes no turn."""
+    try:
+        monkeypatch.setenv("TZ", "Asia/Shanghai")
+        time.tzset()
+        app.queue.take("social")
+        clock.advance(minutes=1)
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+        app.queue.take("social")
+        assert [app.queue.call(c).ticket_no for c in ("1号窗口", "2号窗口")] == ["A001", "A002"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_hall_servers_refusals_name_the_counter_and_the_number(app):
+    """The hall API answers a refused move with the error's key and values (kiosk/hall/api.py);
+    its kiosks and counter pages rebuild the error from them."""
+    with pytest.raises(NobodyWaiting) as empty:
+        app.queue.call("3号窗口")
+    assert empty.value.params == {"counter": "3号窗口"}
+    with pytest.raises(UnknownTicket) as unknown:
+        app.queue.serve("a404")
+    assert unknown.value.params == {"ticket_no": "a404"}
+    with pytest.raises(UnknownService) as mistyped:
+        app.queue.take("passport")
+    assert mistyped.value.params == {"service": "passport"}
